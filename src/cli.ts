@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { configFromOptions, sandboxOptions } from './config.js';
+import { runServer } from './server.js';
+import { ContractError } from './spec/load-contract.js';
+
+/** `SANDBOX_HOST` / `SANDBOX_PORT` win over the conventional `HOST` / `PORT`. */
+function applyEnvironmentAliases(env: NodeJS.ProcessEnv): void {
+  if (env.SANDBOX_HOST !== undefined) env.HOST = env.SANDBOX_HOST;
+  if (env.SANDBOX_PORT !== undefined) env.PORT = env.SANDBOX_PORT;
+}
+
+const program = new Command('promotions-sandbox')
+  .description('A contract-testing sandbox of the promotion-deactivation API: every documented answer on demand.')
+  .showHelpAfterError('(run promotions-sandbox --help for the settings)')
+  .addHelpText(
+    'after',
+    '\nEvery setting is also read from the environment variable shown (SANDBOX_HOST and SANDBOX_PORT also work).\nDocs: http://localhost:4010/docs once started.',
+  );
+for (const option of sandboxOptions()) program.addOption(option);
+
+program.action(async () => {
+  const config = configFromOptions(program);
+  try {
+    await runServer(config);
+  } catch (error) {
+    const message = error instanceof ContractError || error instanceof Error ? error.message : String(error);
+    process.stderr.write(`promotions-sandbox: cannot start: ${message}\n`);
+    process.exit(1);
+  }
+});
+
+applyEnvironmentAliases(process.env);
+await program.parseAsync(process.argv);

@@ -1,0 +1,28 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import type { OpenAPIV3_1 } from 'openapi-types';
+import { stringify as toYaml } from 'yaml';
+
+/**
+ * `/docs` (Swagger UI, "Try it out" aimed at this sandbox through the document's first, relative
+ * server), `/openapi.json` and `/openapi.yaml`. @fastify/swagger runs in static mode: it serves
+ * the authored document and invents nothing.
+ */
+export async function registerDocsPage(app: FastifyInstance, document: OpenAPIV3_1.Document): Promise<void> {
+  await app.register(swagger, { mode: 'static', specification: { document: document as never } });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: {
+      docExpansion: 'list',
+      deepLinking: true,
+      displayOperationId: true,
+      tryItOutEnabled: true,
+      defaultModelsExpandDepth: 0,
+    },
+  });
+  const json = JSON.stringify(document);
+  const yaml = toYaml(document);
+  app.get('/openapi.json', (_request, reply) => reply.type('application/json; charset=utf-8').send(json));
+  app.get('/openapi.yaml', (_request, reply) => reply.type('application/yaml; charset=utf-8').send(yaml));
+}

@@ -1,0 +1,50 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
+import { BadBodyError } from './body-parsers.js';
+import { sendCatalogueError, sendErrors } from './envelope.js';
+import { REQUEST_ID_HEADER } from './request-id.js';
+
+/** Why Fastify refused a request, in words a client can act on. Never the stack or internals. */
+const BAD_REQUEST_REASONS: Readonly<Record<string, string>> = {
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The body does not match its Content-Length.',
+  FST_ERR_BAD_URL: 'The URL is malformed (bad percent-encoding).',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'The body is empty.',
+};
+
+/**
+ * Any error that escapes a handler, or that Fastify raises before one runs, becomes a documented
+ * error in the envelope. 5xx answers are logged with the error for operators; the client gets the
+ * catalogue's message only.
+ */
+export function errorResponder(catalogue: Catalogue) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+    const status = error.statusCode ?? 500;
+    if (status === 413) return sendCatalogueError(reply, catalogue.get(REQUIRED_KEYS.payloadTooLarge));
+    if (status === 415) {
+      const entry = catalogue.get(REQUIRED_KEYS.unsupportedMediaType);
+      return sendCatalogueError(reply, entry, `${entry.message} Got ${JSON.stringify(contentTypeOf(request))}.`);
+    }
+    if (status === 400) {
+      const entry = catalogue.get(REQUIRED_KEYS.invalidInput);
+      return sendCatalogueError(reply, entry, `${entry.message} ${badRequestReason(error)}`);
+    }
+    if (status === 503) return sendCatalogueError(reply, catalogue.get(REQUIRED_KEYS.notReady), 'The sandbox is shutting down.');
+    if (status > 400 && status < 500) return sendErrors(reply, status, [{ code: status, message: error.message }]);
+    request.log.error({ err: error }, 'unexpected error');
+    return sendCatalogueError(reply, catalogue.get(REQUIRED_KEYS.unexpectedError));
+  };
+}
+
+export function registerErrorHandler(app: FastifyInstance, catalogue: Catalogue): void {
+  app.setErrorHandler(errorResponder(catalogue));
+}
+
+function badRequestReason(error: FastifyError): string {
+  if (error instanceof BadBodyError) return error.message;
+  return BAD_REQUEST_REASONS[error.code] ?? 'The request is malformed.';
+}
+
+function contentTypeOf(request: FastifyRequest): string {
+  return String(request.headers['content-type'] ?? '').slice(0, 100);
+}

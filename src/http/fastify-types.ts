@@ -1,0 +1,17 @@
+// What the sandbox adds to Fastify's request and route config, in one place.
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The contract operation a route serves; absent on the sandbox's own non-contract routes. */
+    operationId?: string;
+  }
+  interface FastifyRequest {
+    /** Who is calling: set by authentication, from the credential. */
+    tenant: string | undefined;
+    /** The envelope's first error code when the answer was an error envelope, for logs. */
+    answerCode: number | undefined;
+    /** True once the answer is an envelope the sandbox built (checked by response validation). */
+    envelopeSent: boolean;
+  }
+}
+
+export {};

@@ -1,0 +1,20 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
+import type { BuiltInHandlers } from './api-routes.js';
+import { sendAnswer, sendCatalogueError } from './envelope.js';
+
+/** Whether the sandbox can serve API calls now; a store that is down makes it not ready. */
+export type ReadinessCheck = () => { readonly ready: true } | { readonly ready: false; readonly reason: string };
+
+export function healthHandlers(catalogue: Catalogue, readiness: ReadinessCheck): BuiltInHandlers {
+  const notReady = catalogue.get(REQUIRED_KEYS.notReady);
+  return {
+    getHealth: async (_request: FastifyRequest, reply: FastifyReply) => sendAnswer(reply, 200, { data: { status: 'ok' }, errors: [] }),
+    getReadiness: async (_request: FastifyRequest, reply: FastifyReply) => {
+      const state = readiness();
+      return state.ready
+        ? sendAnswer(reply, 200, { data: { status: 'ready' }, errors: [] })
+        : sendCatalogueError(reply, notReady, `${notReady.message} ${state.reason}`);
+    },
+  };
+}

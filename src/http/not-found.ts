@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import type { Operation } from '../spec/operations.js';
+import { sendErrors } from './envelope.js';
+
+interface PathMethods {
+  readonly pattern: RegExp;
+  readonly allow: string;
+}
+
+/**
+ * No route matched. A path the contract knows with a method it does not declare gets 405 and
+ * `Allow` (derived from the contract, not from the router); any other path gets 404.
+ * Both in the envelope.
+ */
+export function registerNotFound(app: FastifyInstance, operations: readonly Operation[]): void {
+  const paths = methodsByPath(operations);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const known = paths.find(({ pattern }) => pattern.test(path));
+    if (known) {
+      reply.header('allow', known.allow);
+      return sendErrors(reply, 405, [
+        { code: 405, message: `Method ${request.method} is not allowed on this path; allowed: ${known.allow}.` },
+      ]);
+    }
+    return sendErrors(reply, 404, [
+      { code: 404, message: `No route ${request.method} ${path.slice(0, 200)}. The contract is at /openapi.json.` },
+    ]);
+  });
+}
+
+function methodsByPath(operations: readonly Operation[]): PathMethods[] {
+  const methods = new Map<string, Set<string>>();
+  for (const operation of operations) {
+    const set = methods.get(operation.path) ?? new Set<string>();
+    set.add(operation.method);
+    // Fastify answers HEAD for every GET route.
+    if (operation.method === 'GET') set.add('HEAD');
+    methods.set(operation.path, set);
+  }
+  return [...methods].map(([path, set]) => ({ pattern: templatePattern(path), allow: [...set].sort().join(', ') }));
+}
+
+/** `/a/{id}/b` matches `/a/<anything but a slash, possibly empty>/b`, with or without a trailing slash. */
+function templatePattern(template: string): RegExp {
+  const source = template
+    .split(/(\{[^}]+\})/)
+    .map((part) => (part.startsWith('{') ? '[^/]*' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}/?$`);
+}

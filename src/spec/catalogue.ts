@@ -1,0 +1,146 @@
+import type { OpenAPIV3_1 } from 'openapi-types';
+
+/**
+ * The vendor's error catalogue, read from the contract. Each entry is an example under
+ * `components/examples` that carries `x-http-status`: its name is the key, its value is the exact
+ * body the sandbox sends, and its extensions say the HTTP status and the condition behind it.
+ */
+export interface CatalogueEntry {
+  readonly key: string;
+  readonly code: number;
+  readonly httpStatus: number;
+  readonly message: string;
+  readonly description: string;
+  readonly condition: string;
+  /** `vendor` when the vendor's pages print this key, `sandbox` when the sandbox chose it. */
+  readonly keySource: 'vendor' | 'sandbox';
+  /** For codes raised by one malformed parameter rather than the generic 400 (725: promotionId). */
+  readonly invalidParameter?: string;
+}
+
+/** Keys the sandbox itself needs; the contract is checked for them at load. */
+export const REQUIRED_KEYS = {
+  invalidInput: 'GLOBAL.INVALID_INPUT',
+  unexpectedError: 'GLOBAL.UNEXPECTED_ERROR',
+  authenticationFailed: 'GLOBAL.AUTHENTICATION_FAILED',
+  payloadTooLarge: 'SANDBOX.PAYLOAD_TOO_LARGE',
+  unsupportedMediaType: 'SANDBOX.UNSUPPORTED_MEDIA_TYPE',
+  notReady: 'SANDBOX.NOT_READY',
+} as const;
+
+const EXAMPLE_REF_PREFIX = '#/components/examples/';
+
+export class Catalogue {
+  readonly entries: readonly CatalogueEntry[];
+  readonly #byKey: Map<string, CatalogueEntry>;
+
+  constructor(entries: CatalogueEntry[]) {
+    this.entries = Object.freeze(entries);
+    this.#byKey = new Map(entries.map((entry) => [entry.key, entry]));
+  }
+
+  get(key: string): CatalogueEntry {
+    const entry = this.#byKey.get(key);
+    if (!entry) throw new Error(`the error catalogue has no entry ${key}`);
+    return entry;
+  }
+
+  has(key: string): boolean {
+    return this.#byKey.has(key);
+  }
+}
+
+/** Reads the catalogue from the authored document; every problem found is pushed to `problems`. */
+export function readCatalogue(document: OpenAPIV3_1.Document, problems: string[]): Catalogue {
+  const entries: CatalogueEntry[] = [];
+  const codes = new Map<number, string>();
+  for (const [key, raw] of Object.entries(document.components?.examples ?? {})) {
+    const example = raw as Record<string, unknown>;
+    if (!('x-http-status' in example)) continue;
+    const where = `${EXAMPLE_REF_PREFIX}${key}`;
+    const value = example.value as { data?: unknown; errors?: { code?: unknown; message?: unknown }[] } | undefined;
+    const first = value?.errors?.[0];
+    const httpStatus = example['x-http-status'];
+    const condition = example['x-condition'];
+    const keySource = example['x-key-source'];
+    const invalidParameter = example['x-invalid-parameter'];
+    if (value?.errors?.length !== 1 || typeof first?.code !== 'number' || typeof first.message !== 'string') {
+      problems.push(`${where}: value must be an error envelope with exactly one {code, message}`);
+      continue;
+    }
+    if (typeof httpStatus !== 'number' || httpStatus < 400 || httpStatus > 599) {
+      problems.push(`${where}: x-http-status must be an HTTP error status`);
+      continue;
+    }
+    if (typeof condition !== 'string' || condition.trim() === '') problems.push(`${where}: x-condition is missing`);
+    if (keySource !== 'vendor' && keySource !== 'sandbox') problems.push(`${where}: x-key-source must be vendor or sandbox`);
+    if (invalidParameter !== undefined && typeof invalidParameter !== 'string') {
+      problems.push(`${where}: x-invalid-parameter must be a parameter name`);
+    }
+    const clash = codes.get(first.code);
+    if (clash) problems.push(`${where}: code ${first.code} is already ${clash}`);
+    codes.set(first.code, key);
+    entries.push({
+      key,
+      code: first.code,
+      httpStatus,
+      message: first.message,
+      description: typeof example.description === 'string' ? example.description : '',
+      condition: typeof condition === 'string' ? condition : '',
+      keySource: keySource === 'vendor' ? 'vendor' : 'sandbox',
+      ...(typeof invalidParameter === 'string' ? { invalidParameter } : {}),
+    });
+  }
+  const catalogue = new Catalogue(entries);
+  for (const key of Object.values(REQUIRED_KEYS)) {
+    if (!catalogue.has(key)) problems.push(`${EXAMPLE_REF_PREFIX}${key}: the sandbox needs this catalogue entry`);
+  }
+  return catalogue;
+}
+
+/**
+ * The catalogue entries one operation documents, found where its responses reference them.
+ * Checks that each is referenced under its own HTTP status and by its own name.
+ */
+export function entriesReferencedBy(
+  authoredResponses: Record<string, unknown>,
+  document: OpenAPIV3_1.Document,
+  catalogue: Catalogue,
+  where: string,
+  problems: string[],
+): CatalogueEntry[] {
+  const found: CatalogueEntry[] = [];
+  for (const [status, rawResponse] of Object.entries(authoredResponses)) {
+    const response = resolveLocal(rawResponse, document) as OpenAPIV3_1.ResponseObject;
+    for (const media of Object.values(response.content ?? {})) {
+      for (const [name, example] of Object.entries(media.examples ?? {})) {
+        const ref = (example as { $ref?: string }).$ref;
+        if (!ref?.startsWith(EXAMPLE_REF_PREFIX)) continue;
+        const key = decodeURIComponent(ref.slice(EXAMPLE_REF_PREFIX.length));
+        if (!catalogue.has(key)) continue;
+        const entry = catalogue.get(key);
+        if (name !== key) problems.push(`${where} responses/${status}: example ${name} must be named after its key ${key}`);
+        if (String(entry.httpStatus) !== status) {
+          problems.push(`${where} responses/${status}: ${key} has x-http-status ${entry.httpStatus}`);
+        }
+        if (!found.includes(entry)) found.push(entry);
+      }
+    }
+  }
+  return found;
+}
+
+/** Follows a local `$ref` (one hop at a time) to the object it names. */
+export function resolveLocal(node: unknown, document: unknown): unknown {
+  let current = node;
+  for (let hops = 0; hops < 20; hops += 1) {
+    const ref = (current as { $ref?: unknown } | null)?.$ref;
+    if (typeof ref !== 'string' || !ref.startsWith('#/')) return current;
+    current = ref
+      .slice(2)
+      .split('/')
+      .map((part) => decodeURIComponent(part).replaceAll('~1', '/').replaceAll('~0', '~'))
+      .reduce<unknown>((at, part) => (at as Record<string, unknown> | undefined)?.[part], document);
+  }
+  return current;
+}

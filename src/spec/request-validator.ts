@@ -1,0 +1,143 @@
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { OpenAPIV3_1 } from 'openapi-types';
+import { type Catalogue, type CatalogueEntry, REQUIRED_KEYS } from './catalogue.js';
+import type { Operation, Parameter } from './operations.js';
+
+/** A request as the HTTP layer received it, before any interpretation. */
+export interface RawRequest {
+  readonly params: Readonly<Record<string, string | undefined>>;
+  readonly query: Readonly<Record<string, string | string[] | undefined>>;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: unknown;
+}
+
+/** One thing wrong with a request, as data: where, what, and the documented error it maps to. */
+export interface Diagnostic {
+  readonly location: 'path' | 'query' | 'header' | 'body';
+  readonly name: string;
+  readonly problem: string;
+  readonly error: CatalogueEntry;
+}
+
+/** The parameters of a valid request, typed as the contract declares them. */
+export type ValidValues = Readonly<Record<string, unknown>>;
+
+export type RequestValidation =
+  | { readonly valid: true; readonly values: ValidValues; readonly body: unknown }
+  | { readonly valid: false; readonly diagnostics: readonly Diagnostic[] };
+
+export type RequestValidator = (request: RawRequest) => RequestValidation;
+
+interface CompiledParameter {
+  readonly parameter: Parameter;
+  readonly validate: ValidateFunction;
+  readonly error: CatalogueEntry;
+}
+
+const SHOWN_VALUE_LENGTH = 40;
+
+/**
+ * Compiles the checks of one operation's parameters and body, once, at start-up. Values arrive
+ * as strings; they are turned into the declared type only when they are exactly that type's
+ * text (`"12"` is an integer, `"1e1"` and `" 12"` are not), then checked against the schema.
+ */
+export function compileRequestValidator(operation: Operation, catalogue: Catalogue, ajv: Ajv2020): RequestValidator {
+  const errorFor = (name: string): CatalogueEntry =>
+    operation.errors.find((entry) => entry.invalidParameter === name) ?? catalogue.get(REQUIRED_KEYS.invalidInput);
+  const compiled: CompiledParameter[] = operation.parameters.map((parameter) => ({
+    parameter,
+    validate: ajv.compile(parameter.schema),
+    error: errorFor(parameter.name),
+  }));
+  const bodySchema = operation.requestBody?.content?.['application/json']?.schema;
+  const validateBody = bodySchema ? ajv.compile(bodySchema) : undefined;
+  const bodyRequired = operation.requestBody?.required === true;
+  const invalidInput = catalogue.get(REQUIRED_KEYS.invalidInput);
+
+  return (request) => {
+    const diagnostics: Diagnostic[] = [];
+    const values: Record<string, unknown> = {};
+    for (const { parameter, validate, error } of compiled) {
+      const location = parameter.in as Diagnostic['location'];
+      const raw = rawValue(request, parameter);
+      const report = (problem: string): void => {
+        diagnostics.push({ location, name: parameter.name, problem: `${describe(parameter)} ${problem}.`, error });
+      };
+      if (raw === undefined || (raw === '' && parameter.in === 'path')) {
+        if (parameter.required) report('is required');
+        continue;
+      }
+      if (Array.isArray(raw)) {
+        report(`must be given once (got it ${raw.length} times)`);
+        continue;
+      }
+      const value = fromText(raw, parameter.schema);
+      if (!validate(value)) {
+        report(`${explain(validate.errors)} (got ${show(raw)})`);
+        continue;
+      }
+      values[parameter.name] = value;
+    }
+    if (validateBody) {
+      if (request.body === undefined) {
+        if (bodyRequired) diagnostics.push({ location: 'body', name: 'body', problem: 'A JSON body is required.', error: invalidInput });
+      } else if (!validateBody(request.body)) {
+        const at = validateBody.errors?.[0]?.instancePath || '';
+        diagnostics.push({ location: 'body', name: 'body', problem: `Body${at ? ` ${at}` : ''} ${explain(validateBody.errors)}.`, error: invalidInput });
+      }
+    }
+    return diagnostics.length > 0 ? { valid: false, diagnostics } : { valid: true, values, body: request.body };
+  };
+}
+
+function rawValue(request: RawRequest, parameter: Parameter): string | string[] | undefined {
+  switch (parameter.in) {
+    case 'path':
+      return stripBackticks(request.params[parameter.name]);
+    case 'query':
+      return request.query[parameter.name];
+    default:
+      return request.headers[parameter.name.toLowerCase()];
+  }
+}
+
+/**
+ * The vendor's pages print the path as /promotions/`{promotionId}`/deactivate, a Markdown
+ * artefact; one pair of backticks around a path value is ignored so the examples work as pasted.
+ */
+function stripBackticks(value: string | undefined): string | undefined {
+  return value !== undefined && value.length >= 2 && value.startsWith('`') && value.endsWith('`') ? value.slice(1, -1) : value;
+}
+
+const INTEGER_TEXT = /^-?\d+$/;
+const NUMBER_TEXT = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+function fromText(raw: string, schema: OpenAPIV3_1.SchemaObject): unknown {
+  const types = new Set([schema.type ?? []].flat());
+  if (types.has('string')) return raw;
+  if (types.has('integer') && INTEGER_TEXT.test(raw)) return Number(raw);
+  if (types.has('number') && NUMBER_TEXT.test(raw)) return Number(raw);
+  if (types.has('boolean') && (raw === 'true' || raw === 'false')) return raw === 'true';
+  return raw;
+}
+
+function describe(parameter: Parameter): string {
+  const place = { path: 'Path', query: 'Query', header: 'Header', cookie: 'Cookie' }[parameter.in] ?? 'Parameter';
+  return `${place} parameter ${parameter.name}`;
+}
+
+function explain(errors: ErrorObject[] | null | undefined): string {
+  const first = errors?.[0];
+  if (!first) return 'is invalid';
+  if (first.keyword === 'type') return `must be ${article(String(first.params.type))}`;
+  return first.message ?? 'is invalid';
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function show(raw: string): string {
+  const shown = raw.length > SHOWN_VALUE_LENGTH ? `${raw.slice(0, SHOWN_VALUE_LENGTH)}…` : raw;
+  return JSON.stringify(shown);
+}

@@ -1,0 +1,95 @@
+import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
+import type { OpenAPIV3_1 } from 'openapi-types';
+import type { Contract } from './load-contract.js';
+import type { Operation } from './operations.js';
+
+/** An answer as sent: status, headers (lower-case names) and the raw body text. */
+export interface SentResponse {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, unknown>>;
+  readonly body: string;
+}
+
+/** What a response got wrong against the contract; empty when it conforms. */
+export type ResponseProblems = string[];
+
+export type ResponseValidator = (response: SentResponse) => ResponseProblems;
+
+interface CompiledResponse {
+  readonly validateBody: ValidateFunction | undefined;
+  readonly requiredHeaders: readonly string[];
+  /** Error codes documented for this status (from its catalogue examples); empty: any code. */
+  readonly documentedCodes: ReadonlySet<number>;
+}
+
+/**
+ * Compiles, per operation, the check that an answer is one the contract declares: the status is
+ * declared, required headers are present, and the body validates against the declared schema.
+ * Used at run time by `--validate-responses` and by every integration test.
+ */
+export function compileResponseValidator(operation: Operation, ajv: Ajv2020): ResponseValidator {
+  const byStatus = new Map<string, CompiledResponse>();
+  for (const [status, response] of Object.entries(operation.responses)) {
+    const schema = response.content?.['application/json']?.schema;
+    byStatus.set(status, {
+      validateBody: schema ? ajv.compile(schema) : undefined,
+      requiredHeaders: Object.entries(response.headers ?? {})
+        .filter(([, header]) => (header as OpenAPIV3_1.HeaderObject).required === true)
+        .map(([name]) => name.toLowerCase()),
+      documentedCodes: new Set(
+        operation.errors.filter((entry) => String(entry.httpStatus) === status).map((entry) => entry.code),
+      ),
+    });
+  }
+  return (sent) => {
+    const status = String(sent.statusCode);
+    const declared = byStatus.get(status) ?? byStatus.get(`${status[0]}XX`) ?? byStatus.get('default');
+    if (!declared) return [`${operation.operationId}: status ${status} is not declared`];
+    const problems: string[] = [];
+    for (const header of declared.requiredHeaders) {
+      if (sent.headers[header] === undefined) problems.push(`${operation.operationId} ${status}: header ${header} is missing`);
+    }
+    if (declared.validateBody) {
+      problems.push(...checkJsonBody(`${operation.operationId} ${status}`, sent, declared.validateBody));
+      const codes = errorCodesOf(sent.body);
+      for (const code of codes) {
+        if (declared.documentedCodes.size > 0 && !declared.documentedCodes.has(code)) {
+          problems.push(`${operation.operationId} ${status}: error code ${code} is not documented for this status`);
+        }
+      }
+    } else if (sent.body !== '') {
+      problems.push(`${operation.operationId} ${status}: a body is sent but none is declared`);
+    }
+    return problems;
+  };
+}
+
+/** For answers no operation owns (unknown path, wrong method): the error envelope. */
+export function compileEnvelopeValidator(contract: Contract, ajv: Ajv2020): ResponseValidator {
+  const schema = contract.dereferenced.components?.schemas?.ErrorEnvelope;
+  if (!schema) throw new Error('the contract has no components/schemas/ErrorEnvelope');
+  const validate = ajv.compile(schema);
+  return (sent) => checkJsonBody(`unrouted ${sent.statusCode}`, sent, validate);
+}
+
+function checkJsonBody(where: string, sent: SentResponse, validate: ValidateFunction): string[] {
+  const contentType = typeof sent.headers['content-type'] === 'string' ? sent.headers['content-type'] : '';
+  if (!contentType.startsWith('application/json')) return [`${where}: content-type is ${contentType || 'missing'}, not application/json`];
+  let body: unknown;
+  try {
+    body = JSON.parse(sent.body);
+  } catch {
+    return [`${where}: the body is not JSON`];
+  }
+  if (validate(body)) return [];
+  return (validate.errors ?? []).map((error) => `${where}: body${error.instancePath} ${error.message ?? 'is invalid'}`);
+}
+
+function errorCodesOf(body: string): number[] {
+  try {
+    const parsed = JSON.parse(body) as { errors?: { code?: unknown }[] };
+    return (parsed.errors ?? []).map((error) => error.code).filter((code): code is number => typeof code === 'number');
+  } catch {
+    return [];
+  }
+}

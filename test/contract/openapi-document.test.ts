@@ -1,0 +1,60 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONTRACT_PATH } from '../../src/spec/load-contract.js';
+import { servedDocument } from '../../src/spec/served-document.js';
+import { theContract } from '../helpers/sandbox.js';
+
+describe('openapi/promotions.yaml', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(DEFAULT_CONTRACT_PATH);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+  });
+
+  it('serves a document that is still valid OpenAPI 3.1 after the generated sections', async () => {
+    const result = await new Validator().validate(servedDocument(await theContract()));
+    expect(result.valid).toBe(true);
+  });
+
+  it('has stable operationIds for both calls on one path', async () => {
+    const contract = await theContract();
+    const calls = contract.operations.filter((operation) => operation.tags.includes('promotions'));
+    expect(calls.map(({ method, path, operationId }) => `${method} ${path} ${operationId}`).sort()).toEqual([
+      'POST /api_gateway/v1/promotions/{promotionId}/deactivate deactivatePromotionForCustomer',
+      'PUT /api_gateway/v1/promotions/{promotionId}/deactivate deactivatePromotionGlobally',
+    ]);
+  });
+
+  it('maps every catalogue code to HTTP 400 for 400 and the 7xx/8xx application codes', async () => {
+    const { catalogue } = await theContract();
+    for (const entry of catalogue.entries) {
+      const expected = entry.code >= 700 && entry.code < 900 ? 400 : entry.code;
+      expect(entry.httpStatus, entry.key).toBe(expected);
+    }
+  });
+
+  it('declares Retry-After and the rate-limit headers on every 429', async () => {
+    const contract = await theContract();
+    for (const operation of contract.operations.filter((candidate) => candidate.security.length > 0)) {
+      const headers = Object.keys(operation.responses['429']?.headers ?? {});
+      expect(headers, operation.operationId).toEqual(expect.arrayContaining(['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset']));
+      expect(operation.responses['401'], operation.operationId).toBeDefined();
+    }
+  });
+
+  it('offers Basic and the X-CAP-API-OAUTH-TOKEN header as alternatives', async () => {
+    const { dereferenced } = await theContract();
+    expect(dereferenced.security).toEqual([{ basicAuth: [] }, { oauthToken: [] }]);
+    expect(dereferenced.components?.securitySchemes).toMatchObject({
+      basicAuth: { type: 'http', scheme: 'basic' },
+      oauthToken: { type: 'apiKey', in: 'header', name: 'X-CAP-API-OAUTH-TOKEN' },
+    });
+  });
+
+  it('lists the sandbox itself and the vendor host as servers', async () => {
+    const { dereferenced } = await theContract();
+    expect(dereferenced.servers?.map((server) => server.url)).toEqual(['/', 'http://localhost:4010', 'https://{host}']);
+  });
+});

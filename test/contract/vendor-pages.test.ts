@@ -1,0 +1,70 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROMOTION_ID, theContract, useSandbox } from '../helpers/sandbox.js';
+import { VENDOR_PAGES, curlExample, documentedErrors, filledIn, readPage } from '../helpers/vendor-pages.js';
+
+const run = promisify(execFile);
+
+describe('the contract against the vendor pages it is written from', () => {
+  it.each(VENDOR_PAGES)('documents every error code of $file, with its key', async ({ file, operationId }) => {
+    const contract = await theContract();
+    const operation = contract.operations.find((candidate) => candidate.operationId === operationId);
+    const page = documentedErrors(readPage(file));
+    expect(page.length).toBeGreaterThan(4);
+    for (const { code, key } of page) {
+      const entry = operation?.errors.find((candidate) => candidate.code === code);
+      expect(entry, `${operationId} documents code ${code}`).toBeDefined();
+      if (key) expect(entry?.key).toBe(key);
+    }
+  });
+
+  it('documents no vendor code for an operation that its pages do not list', async () => {
+    const contract = await theContract();
+    for (const operation of contract.operations.filter((candidate) => candidate.tags.includes('promotions'))) {
+      const pageCodes = new Set(
+        VENDOR_PAGES.filter((page) => page.operationId === operation.operationId).flatMap((page) =>
+          documentedErrors(readPage(page.file)).map(({ code }) => code),
+        ),
+      );
+      const vendorCodes = operation.errors.filter((entry) => entry.keySource === 'vendor').map((entry) => entry.code);
+      expect(vendorCodes.filter((code) => !pageCodes.has(code)), operation.operationId).toEqual([]);
+    }
+  });
+
+  it('merges the two POST pages: codes 400 404 706 707 713 731 736 737 500', async () => {
+    const contract = await theContract();
+    const post = contract.operations.find((operation) => operation.operationId === 'deactivatePromotionForCustomer');
+    const both = new Set(
+      VENDOR_PAGES.filter((page) => page.operationId === 'deactivatePromotionForCustomer').flatMap((page) =>
+        documentedErrors(readPage(page.file)).map(({ code }) => code),
+      ),
+    );
+    expect([...both].sort()).toEqual([400, 404, 500, 706, 707, 713, 731, 736, 737]);
+    expect(post?.errors.map((entry) => entry.code).filter((code) => both.has(code)).sort()).toEqual([...both].sort());
+  });
+});
+
+describe('the pages\' curl examples, pasted as printed with a host and an id filled in', () => {
+  const sandbox = useSandbox({ logLevel: 'silent' });
+  let origin = '';
+  beforeAll(async () => {
+    origin = await sandbox.app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await sandbox.app.close();
+  });
+
+  it.each(VENDOR_PAGES)('$file answers 200 {"data": true, "errors": []} through real curl', async ({ file }) => {
+    const example = curlExample(readPage(file));
+    expect(example.headers.some((header) => header.startsWith('Authorization: Basic'))).toBe(true);
+    const args = ['--silent', '--show-error', '--location', '--request', example.method, filledIn(example.url, origin, PROMOTION_ID)];
+    for (const header of example.headers) args.push('--header', header);
+    if (example.data !== undefined) args.push('--data', example.data);
+    args.push('--write-out', '\n%{http_code}');
+    const { stdout } = await run('curl', args);
+    const [body, status] = stdout.split('\n');
+    expect(status).toBe('200');
+    expect(JSON.parse(body ?? '')).toEqual({ data: true, errors: [] });
+  });
+});

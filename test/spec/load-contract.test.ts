@@ -1,0 +1,121 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { ContractError, loadContract } from '../../src/spec/load-contract.js';
+
+type Document = Record<string, unknown>;
+
+/** The object at a path inside a parsed document, for editing. */
+function node(document: Document, ...path: string[]): Document {
+  return path.reduce<Document>((at, key) => at[key] as Document, document);
+}
+
+const TINY = fileURLToPath(new URL('../fixtures/tiny-contract.yaml', import.meta.url));
+const folder = mkdtempSync(join(tmpdir(), 'contract-'));
+
+/** Writes a variant of the tiny contract and returns the problems loading it reports. */
+async function problemsOf(change: (document: Document) => void, text?: string): Promise<readonly string[]> {
+  const document = parse(readFileSync(TINY, 'utf8')) as Document;
+  change(document);
+  const file = join(folder, `variant-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, text ?? stringify(document));
+  const error = await loadContract(file).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(ContractError);
+  return (error as ContractError).problems;
+}
+
+describe('a contract the sandbox cannot serve faithfully fails to load, saying why', () => {
+  it('is not YAML', async () => {
+    expect((await problemsOf(() => undefined, 'openapi: [3.1.0\n'))[0]).toMatch(/flow sequence|Unexpected|Missing/i);
+  });
+
+  it('is OpenAPI 3.0', async () => {
+    expect(await problemsOf((document) => void (document.openapi = '3.0.3'))).toEqual(['not an OpenAPI 3.1 document (openapi: 3.1.x)']);
+  });
+
+  it('has a $ref to nowhere', async () => {
+    const problems = await problemsOf((document) => void (node(document, 'paths', '/broken', 'get', 'responses', '200', 'content', 'application/json').schema = { $ref: '#/components/schemas/Nope' }));
+    expect(problems[0]).toContain('Nope');
+  });
+
+  it('has an operation without operationId', async () => {
+    expect(await problemsOf((document) => delete node(document, 'paths', '/gadgets', 'get').operationId)).toEqual([
+      'paths//gadgets/get: operationId is required (routes, scenarios and coverage use it)',
+    ]);
+  });
+
+  it('uses the same operationId twice', async () => {
+    expect(await problemsOf((document) => void (node(document, 'paths', '/gadgets', 'get').operationId = 'getWidget'))).toEqual([
+      'paths//gadgets/get: operationId getWidget is used twice',
+    ]);
+  });
+
+  it('has a cookie parameter or a non-default style', async () => {
+    const problems = await problemsOf((document) => {
+      node(document, 'paths', '/gadgets', 'get').parameters = [
+        { name: 'session', in: 'cookie', schema: { type: 'string' } },
+        { name: 'ids', in: 'query', style: 'pipeDelimited', schema: { type: 'string' } },
+      ];
+    });
+    expect(problems).toEqual([
+      'paths//gadgets/get parameter session: parameters in cookie are not supported',
+      'paths//gadgets/get parameter ids: only the default style is supported',
+    ]);
+  });
+
+  it('takes a body the sandbox cannot parse', async () => {
+    const problems = await problemsOf((document) => {
+      node(document, 'paths', '/gizmos', 'post', 'requestBody').content = { 'application/xml': { schema: { type: 'string' } } };
+    });
+    expect(problems).toEqual(['paths//gizmos/post: request body application/xml is not supported']);
+  });
+
+  it('has a catalogue entry without a condition, or two entries with one code', async () => {
+    const problems = await problemsOf((document) => {
+      delete node(document, 'components', 'examples', 'SANDBOX.NOT_READY')['x-condition'];
+      node(document, 'components', 'examples', 'SANDBOX.NOT_READY', 'value', 'errors', '0').code = 415;
+    });
+    expect(problems).toEqual([
+      '#/components/examples/SANDBOX.NOT_READY: x-condition is missing',
+      '#/components/examples/SANDBOX.NOT_READY: code 415 is already SANDBOX.UNSUPPORTED_MEDIA_TYPE',
+    ]);
+  });
+
+  it('lacks a catalogue entry the sandbox needs', async () => {
+    expect(await problemsOf((document) => delete node(document, 'components', 'examples')['GLOBAL.UNEXPECTED_ERROR'])).toEqual([
+      '#/components/examples/GLOBAL.UNEXPECTED_ERROR: the sandbox needs this catalogue entry',
+    ]);
+  });
+
+  it('lists a catalogue error under another HTTP status, or under another name', async () => {
+    const problems = await problemsOf((document) => {
+      node(document, 'paths', '/gadgets', 'get', 'responses')['404'] = {
+        description: 'x',
+        content: { 'application/json': { examples: { Oops: { $ref: '#/components/examples/GLOBAL.INVALID_INPUT' } } } },
+      };
+    });
+    expect(problems).toEqual([
+      'paths//gadgets/get responses/404: example Oops must be named after its key GLOBAL.INVALID_INPUT',
+      'paths//gadgets/get responses/404: GLOBAL.INVALID_INPUT has x-http-status 400',
+    ]);
+  });
+
+  it('uses a schema keyword that JSON Schema 2020-12 does not have', async () => {
+    const build = async () => {
+      const file = join(folder, 'typo.yaml');
+      const document = parse(readFileSync(TINY, 'utf8')) as Document;
+      node(document, 'components', 'schemas', 'Widget', 'properties').id = { type: 'integer', minimun: 1 };
+      writeFileSync(file, stringify(document));
+      const { buildApp } = await import('../../src/app.js');
+      const { configWith } = await import('../../src/config.js');
+      return buildApp(configWith({ contract: file, logLevel: 'silent' }));
+    };
+    await expect(build()).rejects.toThrow(/getWidget: strict mode: unknown keyword: "minimun"/);
+  });
+});
