@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { SandboxConfig } from './config.js';
 import { registerApiRoutes } from './http/api-routes.js';
 import { registerBodyParsers } from './http/body-parsers.js';
+import { registerClosingConnections } from './http/closing.js';
 import { registerDocsPage } from './http/docs-page.js';
 import { errorResponder, registerErrorHandler } from './http/error-handler.js';
 import './http/fastify-types.js';
@@ -65,6 +66,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
 
   registerRequestId(app);
   registerRequestLog(app);
+  registerClosingConnections(app);
   registerBodyParsers(app, contract.catalogue);
   registerErrorHandler(app, contract.catalogue);
   registerNotFound(app, contract.operations);

@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWith } from '../helpers/components.js';
+import { theContract, useSandbox } from '../helpers/sandbox.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describeWith(`Chromium at ${CHROMIUM}`, existsSync(CHROMIUM), 'apt-get install chromium', '/docs in a real browser', () => {
+  const sandbox = useSandbox({ logLevel: 'silent' });
+  let browser: Browser;
+  let origin = '';
+
+  beforeAll(async () => {
+    origin = await sandbox.app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows both operations and every error of the catalogue with its key', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${origin}/docs`);
+    await page.locator('.opblock').first().waitFor();
+    const text = await page.locator('body').innerText();
+    expect(text).toContain('deactivatePromotionForCustomer');
+    expect(text).toContain('deactivatePromotionGlobally');
+    const { catalogue } = await theContract();
+    for (const entry of catalogue.entries) expect(text, entry.key).toContain(entry.key);
+    await page.close();
+  });
+
+  it('lists each error code of an operation among its response examples', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${origin}/docs#/promotions/deactivatePromotionForCustomer`);
+    const operation = page.locator('#operations-promotions-deactivatePromotionForCustomer');
+    await operation.locator('.responses-wrapper').waitFor();
+    const options = await operation.locator('tr.response[data-code="400"] select.examples-select-element option').allInnerTexts();
+    const { operations } = await theContract();
+    const post = operations.find((candidate) => candidate.operationId === 'deactivatePromotionForCustomer');
+    const keysFor400 = post?.errors.filter((entry) => entry.httpStatus === 400).map((entry) => entry.key) ?? [];
+    expect(keysFor400.length).toBe(7);
+    for (const key of keysFor400) expect(options.join('\n')).toContain(key);
+    await page.close();
+  });
+
+  it('"Try it out" calls this sandbox and shows its answer', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${origin}/docs#/promotions/deactivatePromotionGlobally`);
+    await page.locator('button.authorize').first().click();
+    const basic = page.locator('.auth-container').filter({ hasText: 'basicAuth' });
+    // The docs' worked example: store123 with md5('Pass123') as the password.
+    await basic.locator('#auth-basic-username').fill('store123');
+    await basic.locator('#auth-basic-password').fill('bdc87b9c894da5168059e00ebffb9077');
+    await basic.locator('button.authorize').click();
+    await page.locator('.modal-ux .close-modal').click();
+    const operation = page.locator('#operations-promotions-deactivatePromotionGlobally');
+    // tryItOutEnabled: the form is open already.
+    await operation.locator('button.execute').click();
+    const live = operation.locator('.live-responses-table');
+    const status = live.locator('tr.response .response-col_status');
+    await status.first().waitFor();
+    expect(await status.first().innerText()).toContain('200');
+    expect(await live.innerText()).toContain('"data": true');
+    expect(await live.innerText()).toContain('x-cap-requestid');
+    await page.close();
+  });
+});

@@ -1,0 +1,82 @@
+import { request } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { DOCS_BASIC, DEACTIVATE_PATH } from '../helpers/sandbox.js';
+import { listeningUrl, runCli, startCli } from '../helpers/cli-process.js';
+
+const LOCAL = { HOST: '127.0.0.1', PORT: '0' };
+
+describe('promotions-sandbox on the command line', () => {
+  it('--help lists every setting with its environment variable', async () => {
+    const { code, stdout } = await runCli(['--help']);
+    expect(code).toBe(0);
+    for (const text of ['--host', 'HOST', '--port', 'PORT', '--log-level', 'SANDBOX_LOG_LEVEL', '--validate-responses', 'SANDBOX_VALIDATE_RESPONSES', '--body-limit', '--contract', '--seed']) {
+      expect(stdout).toContain(text);
+    }
+  });
+
+  it.each([
+    ['a port that is not a number', ['--port', 'abc'], {}, /--port.*'abc'.*must be a TCP port/],
+    ['a port from the environment out of range', [], { PORT: '70000' }, /--port.*'70000'.*from env 'PORT'.*must be a TCP port/],
+    ['an unknown log level', ['--log-level', 'loud'], {}, /--log-level.*'loud'.*Allowed choices are fatal, error/],
+    ['a bad boolean in the environment', [], { SANDBOX_VALIDATE_RESPONSES: 'perhaps' }, /must be true or false/],
+    ['an unknown flag', ['--prot', '1'], {}, /unknown option '--prot'/],
+    ['a contract that does not exist', ['--contract', 'nope.yaml'], {}, /^promotions-sandbox: cannot start: nope\.yaml: 1 problem\(s\): ENOENT/],
+  ])('refuses to start with %s, in one clear line', async (_name, args, env, message) => {
+    const { code, stderr } = await runCli(args, { ...LOCAL, ...env });
+    expect(code).not.toBe(0);
+    expect(stderr.split('\n')[0]).toMatch(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('SANDBOX_PORT wins over PORT', async () => {
+    const { code, stderr } = await runCli([], { HOST: '127.0.0.1', PORT: '0', SANDBOX_PORT: 'x' });
+    expect(code).not.toBe(0);
+    expect(stderr).toContain("'x'");
+  });
+
+  it('serves, logs one JSON line per request without credentials, and exits 0 on SIGTERM', async () => {
+    const sandbox = startCli([], LOCAL);
+    const url = await listeningUrl(sandbox.output);
+    const response = await fetch(`${url}${DEACTIVATE_PATH}?customerId=566881933&earnId=null`, {
+      method: 'POST',
+      headers: { authorization: DOCS_BASIC, cookie: 'session=secret-cookie', 'x-cap-api-oauth-token': 'secret-token' },
+    });
+    expect(await response.json()).toEqual({ data: true, errors: [] });
+    sandbox.child.kill('SIGTERM');
+    const { code, stdout } = await sandbox.finished;
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.filter((line) => line.msg === 'request')).toEqual([
+      expect.objectContaining({ method: 'POST', statusCode: 200, operationId: 'deactivatePromotionForCustomer' }),
+    ]);
+    expect(stdout).not.toContain(DOCS_BASIC.slice(6));
+    expect(stdout).not.toContain('secret-cookie');
+    expect(stdout).not.toContain('secret-token');
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('%s lets an answer in flight finish, then exits 0', async (signal) => {
+    const sandbox = startCli([], LOCAL);
+    const url = await listeningUrl(sandbox.output);
+    const { port } = new URL(url);
+    // A request whose body is still arriving when the signal comes.
+    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const call = request(
+        { host: '127.0.0.1', port, method: 'PUT', path: DEACTIVATE_PATH, headers: { authorization: DOCS_BASIC, 'content-type': 'application/json', 'content-length': 2 } },
+        (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        },
+      );
+      call.on('error', reject);
+      call.write('{');
+      setTimeout(() => {
+        sandbox.child.kill(signal);
+        setTimeout(() => call.end('}'), 300);
+      }, 200);
+    });
+    expect(await answer).toEqual({ status: 200, body: '{"data":true,"errors":[]}' });
+    expect((await sandbox.finished).code).toBe(0);
+  });
+});
+
