@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { SandboxConfig } from './config.js';
+import { adminHandlers } from './http/admin-api.js';
 import { registerApiRoutes } from './http/api-routes.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { registerClosingConnections } from './http/closing.js';
@@ -7,14 +8,24 @@ import { registerDocsPage } from './http/docs-page.js';
 import { errorResponder, registerErrorHandler } from './http/error-handler.js';
 import './http/fastify-types.js';
 import { healthHandlers } from './http/health.js';
+import { registerJournal } from './http/journal.js';
 import { registerNotFound } from './http/not-found.js';
 import { generateRequestId, registerRequestId } from './http/request-id.js';
 import { registerRequestLog } from './http/request-log.js';
 import { type ResponseMismatch, registerResponseCheck } from './http/response-check.js';
-import { type DecideOutcome, documentedSuccess } from './outcome.js';
-import { type Contract, loadContract } from './spec/load-contract.js';
+import { SuccessAnswers } from './outcome.js';
+import { OPERATION_RULES } from './rules/operation-rules.js';
+import { decideAnswer } from './sandbox/decide-answer.js';
+import { canonicalTexts, isValidationCode } from './scenarios/check-scenarios.js';
+import { LiveScenarios } from './scenarios/live-scenarios.js';
+import { loadScenarios } from './scenarios/load-scenarios.js';
+import { watchScenarios } from './scenarios/watch-scenarios.js';
+import { REQUIRED_KEYS } from './spec/catalogue.js';
 import { compileContractChecks } from './spec/contract-checks.js';
+import { type Contract, ContractError, loadContract } from './spec/load-contract.js';
 import { servedDocument } from './spec/served-document.js';
+import { MemoryStore } from './world/memory-store.js';
+import type { TenantStore } from './world/tenant-store.js';
 
 export interface AppOptions {
   /** An already loaded contract (tests load one once); else `config.contract` is read. */
@@ -23,6 +34,8 @@ export interface AppOptions {
   readonly onResponseMismatch?: (mismatch: ResponseMismatch) => void;
   /** Where log lines go (default stdout); tests read them to check what is logged. */
   readonly logStream?: NodeJS.WritableStream;
+  /** Where tenants' state lives; in memory unless given. */
+  readonly store?: TenantStore;
 }
 
 /** Credentials never reach a log line, whatever a future change decides to log. */
@@ -36,12 +49,17 @@ const REDACTED_PATHS = [
 ];
 
 /**
- * Builds the sandbox: the contract drives every API route. `src/server.ts` is the only caller
- * that listens; tests use `inject`.
+ * Builds the sandbox: the contract drives every route, the scenarios and the tenant's world
+ * decide every answer. `src/server.ts` is the only caller that listens; tests use `inject`.
  */
 export async function buildApp(config: SandboxConfig, options: AppOptions = {}): Promise<FastifyInstance> {
   const contract = options.contract ?? (await loadContract(config.contract));
   const checks = compileContractChecks(contract);
+  checkRulesAgainstContract(contract);
+  const load = () => loadScenarios(config.scenarios, contract, checks, config.unknownPromotions);
+  const scenarios = new LiveScenarios(await load(), config.unknownPromotions);
+  const store = options.store ?? new MemoryStore(config.journalSize);
+
   const respondToError = errorResponder(contract.catalogue);
   const app = Fastify({
     logger: {
@@ -63,6 +81,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   app.decorateRequest('tenant', undefined);
   app.decorateRequest('answerCode', undefined);
   app.decorateRequest('envelopeSent', false);
+  app.decorateRequest('scenarioName', undefined);
 
   registerRequestId(app);
   registerRequestLog(app);
@@ -76,8 +95,50 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
       options.onResponseMismatch?.(mismatch);
     });
   }
-  await registerDocsPage(app, servedDocument(contract));
-  const decide: DecideOutcome = documentedSuccess(contract, config.seed);
-  registerApiRoutes(app, contract, checks, decide, healthHandlers(contract.catalogue, () => ({ ready: true })));
+  const recordDrop = registerJournal(app, store);
+  let served: { set: unknown; document: ReturnType<typeof servedDocument> } | undefined;
+  await registerDocsPage(app, () => {
+    if (served?.set !== scenarios.set) served = { set: scenarios.set, document: servedDocument(contract, scenarios.set) };
+    return served.document;
+  });
+  const decide = decideAnswer(scenarios, store, contract.catalogue, new SuccessAnswers(contract, config.seed), REQUIRED_KEYS.unknownScenario);
+  registerApiRoutes(
+    app,
+    contract,
+    checks,
+    decide,
+    {
+      ...healthHandlers(contract.catalogue, () => ({ ready: true })),
+      ...adminHandlers(contract, scenarios, store, REQUIRED_KEYS.unknownScenario, config.unknownPromotions),
+    },
+    {
+      labelInvalid: (operationId, texts, code) => {
+        const scenario = scenarios.set.matchMagic(operationId, canonicalTexts(texts));
+        const entry = contract.catalogue.entries.find((candidate) => candidate.code === code);
+        return scenario && scenario.code === code && isValidationCode(entry) ? scenario.name : undefined;
+      },
+      recordDrop,
+    },
+  );
+  if (config.watch) {
+    const stop = watchScenarios(config.scenarios, load, (set) => scenarios.replace(set), app.log);
+    app.addHook('onClose', (_instance, done) => {
+      stop();
+      done();
+    });
+  }
   return app;
+}
+
+/** Every refusal a domain rule can make must be documented for its operation (stripe-mock style). */
+function checkRulesAgainstContract(contract: Contract): void {
+  const problems: string[] = [];
+  for (const [operationId, rule] of Object.entries(OPERATION_RULES)) {
+    const operation = contract.operations.find((candidate) => candidate.operationId === operationId);
+    if (!operation) continue;
+    for (const key of rule.refusals) {
+      if (!operation.errors.some((entry) => entry.key === key)) problems.push(`${operationId}: the rules refuse with ${key}, which it does not document`);
+    }
+  }
+  if (problems.length > 0) throw new ContractError(contract.sourcePath, problems);
 }

@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_SCENARIOS_DIRECTORY } from './scenarios/load-scenarios.js';
 import { DEFAULT_CONTRACT_PATH } from './spec/load-contract.js';
+import type { UnknownPromotions } from './world/model.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -17,6 +19,14 @@ export interface SandboxConfig {
   readonly contract: string;
   /** Seed for generated example data, so generated answers are the same on every run. */
   readonly seed: number;
+  /** The folder of scenario files (and the default world they set up). */
+  readonly scenarios: string;
+  /** Reload the scenarios when a file changes; a broken edit keeps the last good set. */
+  readonly watch: boolean;
+  /** How a well-formed promotion id the world does not know answers. */
+  readonly unknownPromotions: UnknownPromotions;
+  /** How many calls each tenant's request history keeps. */
+  readonly journalSize: number;
 }
 
 export const DEFAULT_CONFIG: SandboxConfig = Object.freeze({
@@ -27,6 +37,10 @@ export const DEFAULT_CONFIG: SandboxConfig = Object.freeze({
   bodyLimit: 1_048_576,
   contract: DEFAULT_CONTRACT_PATH,
   seed: 1,
+  scenarios: DEFAULT_SCENARIOS_DIRECTORY,
+  watch: false,
+  unknownPromotions: 'active',
+  journalSize: 100,
 });
 
 /** A full config from defaults plus what a caller sets (tests, the in-process API). */
@@ -80,16 +94,22 @@ export function sandboxOptions(): Option[] {
       .env('SANDBOX_SEED')
       .argParser(integerIn(0, 2 ** 31 - 1, 'a seed'))
       .default(DEFAULT_CONFIG.seed),
+    new Option('--scenarios <dir>', 'folder of scenario files (*.yaml)')
+      .env('SANDBOX_SCENARIOS')
+      .default(DEFAULT_CONFIG.scenarios, 'the bundled scenarios/'),
+    new Option('--watch [bool]', 'reload scenarios on change; a broken edit keeps the last good set')
+      .env('SANDBOX_WATCH')
+      .argParser(booleanText)
+      .default(DEFAULT_CONFIG.watch),
+    new Option('--unknown-promotions <mode>', 'a well-formed promotion id the world does not know: active, or not-found (404)')
+      .env('SANDBOX_UNKNOWN_PROMOTIONS')
+      .choices(['active', 'not-found'])
+      .default(DEFAULT_CONFIG.unknownPromotions),
+    new Option('--journal-size <n>', 'calls kept in each tenant\'s request history')
+      .env('SANDBOX_JOURNAL_SIZE')
+      .argParser(integerIn(1, 10_000, 'a count'))
+      .default(DEFAULT_CONFIG.journalSize),
   ];
-}
-
-/** `SANDBOX_HOST` / `SANDBOX_PORT` win over the conventional `HOST` / `PORT`. */
-export function applySandboxAliases(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return {
-    ...env,
-    ...(env.SANDBOX_HOST !== undefined ? { HOST: env.SANDBOX_HOST } : {}),
-    ...(env.SANDBOX_PORT !== undefined ? { PORT: env.SANDBOX_PORT } : {}),
-  };
 }
 
 /** Reads the config from what commander parsed. */
@@ -98,19 +118,26 @@ export function configFromOptions(command: Command): SandboxConfig {
     host: string;
     port: number;
     logLevel: LogLevel;
-    validateResponses: boolean | string;
+    validateResponses: boolean;
     bodyLimit: number;
     contract: string;
     seed: number;
+    scenarios: string;
+    watch: boolean;
+    unknownPromotions: UnknownPromotions;
+    journalSize: number;
   }>();
   return configWith({
     host: options.host,
     port: options.port,
     logLevel: options.logLevel,
-    // `--validate-responses` with no value means true.
-    validateResponses: options.validateResponses === true || options.validateResponses === 'true',
+    validateResponses: options.validateResponses,
     bodyLimit: options.bodyLimit,
     contract: options.contract,
     seed: options.seed,
+    scenarios: options.scenarios,
+    watch: options.watch,
+    unknownPromotions: options.unknownPromotions,
+    journalSize: options.journalSize,
   });
 }

@@ -1,33 +1,45 @@
 import type { CatalogueEntry } from './spec/catalogue.js';
 import type { Contract } from './spec/load-contract.js';
 import type { Operation } from './spec/operations.js';
-import type { ValidValues } from './spec/request-validator.js';
+import type { ParameterTexts, ValidValues } from './spec/request-validator.js';
 import { type Answer, successAnswer } from './spec/success-answer.js';
 
 /** A call that passed authentication and contract validation. */
 export interface ValidCall {
   readonly operation: Operation;
   readonly values: ValidValues;
+  readonly texts: ParameterTexts;
   readonly body: unknown;
-  readonly tenant: string | undefined;
+  /** The tenant: the credential, refined by X-Sandbox-Session. */
+  readonly tenant: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
+/** How the answer is given: which scenario made it, and after how long. */
+interface Delivery {
+  readonly scenario?: string;
+  readonly delayMs?: number;
+}
+
 export type Outcome =
-  | ({ readonly kind: 'answer' } & Answer)
-  | { readonly kind: 'error'; readonly error: CatalogueEntry; readonly message?: string };
+  | ({ readonly kind: 'answer' } & Answer & Delivery)
+  | ({ readonly kind: 'error'; readonly error: CatalogueEntry; readonly message?: string } & Delivery)
+  | ({ readonly kind: 'drop' } & Delivery);
 
-/**
- * The seam where the answer to a valid call is decided. Scenarios and the tenant's world plug in
- * here; until they do, every valid call gets the documented success of its operation.
- */
-export type DecideOutcome = (call: ValidCall) => Outcome | Promise<Outcome>;
+/** The seam where the answer to a valid call is decided: scenarios, then the tenant's world. */
+export type DecideOutcome = (call: ValidCall) => Promise<Outcome>;
 
-export function documentedSuccess(contract: Contract, seed: number): DecideOutcome {
-  const answers = new Map(contract.operations.map((operation) => [operation.operationId, successAnswer(operation, seed)]));
-  return ({ operation }) => {
-    const answer = answers.get(operation.operationId);
-    if (!answer) throw new Error(`no answer for ${operation.operationId}`);
-    return { kind: 'answer', ...answer };
-  };
+/** Each operation's documented success, computed once (examples, or seeded generated bodies). */
+export class SuccessAnswers {
+  readonly #answers: ReadonlyMap<string, Answer>;
+
+  constructor(contract: Contract, seed: number) {
+    this.#answers = new Map(contract.operations.map((operation) => [operation.operationId, successAnswer(operation, seed)]));
+  }
+
+  of(operation: Operation): Answer {
+    const answer = this.#answers.get(operation.operationId);
+    if (!answer) throw new Error(`no success answer for ${operation.operationId}`);
+    return answer;
+  }
 }

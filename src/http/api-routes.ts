@@ -1,18 +1,24 @@
-import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
-import type { DecideOutcome } from '../outcome.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { DecideOutcome, Outcome, ValidCall } from '../outcome.js';
 import type { Contract } from '../spec/load-contract.js';
 import type { ContractChecks } from '../spec/contract-checks.js';
 import type { RawRequest } from '../spec/request-validator.js';
 import { authenticator } from './authenticate.js';
+import { setTimeout as delay } from 'node:timers/promises';
 import { sendAnswer, sendCatalogueError, sendErrors } from './envelope.js';
 
-/** Handlers for the sandbox's own operations in the contract (tag `sandbox`), by operationId. */
-export type BuiltInHandlers = Readonly<Record<string, RouteHandlerMethod>>;
+/** Answers one of the sandbox's own operations (tag `sandbox`) once the call is valid. */
+export type BuiltInHandler = (call: ValidCall, reply: FastifyReply) => Promise<FastifyReply>;
+export type BuiltInHandlers = Readonly<Record<string, BuiltInHandler>>;
+export type DropRecorder = (request: FastifyRequest) => Promise<void>;
+
+/** The sandbox's header that splits a credential's tenant (a parameter of the contract). */
+const SESSION_PARAMETER = 'X-Sandbox-Session';
 
 /**
  * One Fastify route per operation of the contract, none written by hand. Each request reads:
- * authenticate (onRequest), validate against the contract, decide the outcome, send it in the
- * envelope. The sandbox's own operations are answered by their built-in handler.
+ * authenticate (onRequest), validate against the contract, find the tenant, decide the outcome
+ * (or run the built-in handler of a sandbox operation), send it in the envelope.
  */
 export function registerApiRoutes(
   app: FastifyInstance,
@@ -20,7 +26,14 @@ export function registerApiRoutes(
   checks: ContractChecks,
   decide: DecideOutcome,
   builtIns: BuiltInHandlers,
+  hooks: {
+    /** Names the scenario whose magic values a refused request carries, when its code matches. */
+    readonly labelInvalid: (operationId: string, texts: Readonly<Record<string, string | undefined>>, code: number | undefined) => string | undefined;
+    /** Journals a call whose connection a scenario drops (no answer, so no onSend). */
+    readonly recordDrop: DropRecorder;
+  },
 ): void {
+  const { labelInvalid, recordDrop } = hooks;
   const schemes = (contract.dereferenced.components?.securitySchemes ?? {}) as Parameters<typeof authenticator>[1];
   for (const operation of contract.operations) {
     const builtIn = builtIns[operation.operationId];
@@ -33,29 +46,49 @@ export function registerApiRoutes(
     app.route({
       method: operation.method,
       url: fastifyPath(operation.path),
-      config: { operationId: operation.operationId },
+      config: { operationId: operation.operationId, journal: !operation.tags.includes('sandbox') },
       ...(onRequest ? { onRequest } : {}),
-      handler:
-        builtIn ??
-        (async (request, reply) => {
-          const validation = validate(request as unknown as RawRequest);
-          if (!validation.valid) {
-            const errors = validation.diagnostics.map(({ error, problem }) => ({ code: error.code, message: `${error.message} ${problem}` }));
-            return sendErrors(reply, validation.diagnostics[0]?.error.httpStatus ?? 400, errors);
-          }
-          const outcome = await decide({
-            operation,
-            values: validation.values,
-            body: validation.body,
-            tenant: request.tenant,
-            headers: request.headers,
-          });
-          return outcome.kind === 'answer'
-            ? sendAnswer(reply, outcome.statusCode, outcome.body)
-            : sendCatalogueError(reply, outcome.error, outcome.message);
-        }),
+      handler: async (request, reply) => {
+        const validation = validate(request as unknown as RawRequest);
+        if (!validation.valid) {
+          const errors = validation.diagnostics.map(({ error, problem }) => ({ code: error.code, message: `${error.message} ${problem}` }));
+          request.scenarioName = labelInvalid(operation.operationId, validation.texts, errors[0]?.code);
+          if (request.scenarioName) reply.header('x-sandbox-scenario', request.scenarioName);
+          return sendErrors(reply, validation.diagnostics[0]?.error.httpStatus ?? 400, errors);
+        }
+        // X-Sandbox-Session splits a credential's tenant; its value is checked by the contract.
+        const session = validation.texts[SESSION_PARAMETER];
+        const credential = request.tenant ?? 'anonymous';
+        request.tenant = session === undefined ? credential : `${credential}~${session}`;
+        const call: ValidCall = {
+          operation,
+          values: validation.values,
+          texts: validation.texts,
+          body: validation.body,
+          tenant: request.tenant,
+          headers: request.headers,
+        };
+        if (builtIn) return builtIn(call, reply);
+        return deliver(await decide(call), reply, recordDrop);
+      },
     });
   }
+}
+
+/** Sends an outcome: after its delay, as an answer, an error in the envelope, or no answer at all. */
+async function deliver(outcome: Outcome, reply: FastifyReply, recordDrop: DropRecorder): Promise<FastifyReply> {
+  reply.request.scenarioName = outcome.scenario;
+  if (outcome.delayMs) await delay(outcome.delayMs);
+  if (outcome.kind === 'drop') {
+    await recordDrop(reply.request);
+    reply.hijack();
+    reply.request.raw.socket.destroy();
+    return reply;
+  }
+  if (outcome.scenario) reply.header('x-sandbox-scenario', outcome.scenario);
+  return outcome.kind === 'answer'
+    ? sendAnswer(reply, outcome.statusCode, outcome.body)
+    : sendCatalogueError(reply, outcome.error, outcome.message);
 }
 
 /** `/promotions/{promotionId}/deactivate` → `/promotions/:promotionId/deactivate`. */

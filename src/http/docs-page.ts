@@ -9,8 +9,15 @@ import { stringify as toYaml } from 'yaml';
  * server), `/openapi.json` and `/openapi.yaml`. @fastify/swagger runs in static mode: it serves
  * the authored document and invents nothing.
  */
-export async function registerDocsPage(app: FastifyInstance, document: OpenAPIV3_1.Document): Promise<void> {
-  await app.register(swagger, { mode: 'static', specification: { document: document as never } });
+export async function registerDocsPage(app: FastifyInstance, currentDocument: () => OpenAPIV3_1.Document): Promise<void> {
+  // The scenarios can be reloaded (--watch): a new document comes with a new set.
+  let cached: { document: OpenAPIV3_1.Document; json: string; yaml: string } | undefined;
+  const served = () => {
+    const document = currentDocument();
+    if (cached?.document !== document) cached = { document, json: JSON.stringify(document), yaml: toYaml(document) };
+    return cached;
+  };
+  await app.register(swagger, { mode: 'static', specification: { document: served().document as never } });
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     uiConfig: {
@@ -20,9 +27,9 @@ export async function registerDocsPage(app: FastifyInstance, document: OpenAPIV3
       tryItOutEnabled: true,
       defaultModelsExpandDepth: 0,
     },
+    transformSpecificationClone: false,
+    transformSpecification: () => served().document as never,
   });
-  const json = JSON.stringify(document);
-  const yaml = toYaml(document);
-  app.get('/openapi.json', (_request, reply) => reply.type('application/json; charset=utf-8').send(json));
-  app.get('/openapi.yaml', (_request, reply) => reply.type('application/yaml; charset=utf-8').send(yaml));
+  app.get('/openapi.json', (_request, reply) => reply.type('application/json; charset=utf-8').send(served().json));
+  app.get('/openapi.yaml', (_request, reply) => reply.type('application/yaml; charset=utf-8').send(served().yaml));
 }

@@ -3,6 +3,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The contract operation a route serves; absent on the sandbox's own non-contract routes. */
     operationId?: string;
+    /** Calls of this route go into the tenant's request history (the vendor's operations). */
+    journal?: boolean;
   }
   interface FastifyRequest {
     /** Who is calling: set by authentication, from the credential. */
@@ -11,6 +13,8 @@ declare module 'fastify' {
     answerCode: number | undefined;
     /** True once the answer is an envelope the sandbox built (checked by response validation). */
     envelopeSent: boolean;
+    /** The scenario that made the answer, when one did. */
+    scenarioName: string | undefined;
   }
 }
 

@@ -1,4 +1,3 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
 import type { BuiltInHandlers } from './api-routes.js';
 import { sendAnswer, sendCatalogueError } from './envelope.js';
@@ -9,8 +8,8 @@ export type ReadinessCheck = () => { readonly ready: true } | { readonly ready: 
 export function healthHandlers(catalogue: Catalogue, readiness: ReadinessCheck): BuiltInHandlers {
   const notReady = catalogue.get(REQUIRED_KEYS.notReady);
   return {
-    getHealth: async (_request: FastifyRequest, reply: FastifyReply) => sendAnswer(reply, 200, { data: { status: 'ok' }, errors: [] }),
-    getReadiness: async (_request: FastifyRequest, reply: FastifyReply) => {
+    getHealth: async (_call, reply) => sendAnswer(reply, 200, { data: { status: 'ok' }, errors: [] }),
+    getReadiness: async (_call, reply) => {
       const state = readiness();
       return state.ready
         ? sendAnswer(reply, 200, { data: { status: 'ready' }, errors: [] })

@@ -26,6 +26,7 @@ export const REQUIRED_KEYS = {
   payloadTooLarge: 'SANDBOX.PAYLOAD_TOO_LARGE',
   unsupportedMediaType: 'SANDBOX.UNSUPPORTED_MEDIA_TYPE',
   notReady: 'SANDBOX.NOT_READY',
+  unknownScenario: 'SANDBOX.UNKNOWN_SCENARIO',
 } as const;
 
 const EXAMPLE_REF_PREFIX = '#/components/examples/';

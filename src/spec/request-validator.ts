@@ -22,9 +22,12 @@ export interface Diagnostic {
 /** The parameters of a valid request, typed as the contract declares them. */
 export type ValidValues = Readonly<Record<string, unknown>>;
 
+/** Each parameter's text as sent (path values without the Markdown backticks); absent: not sent. */
+export type ParameterTexts = Readonly<Record<string, string | undefined>>;
+
 export type RequestValidation =
-  | { readonly valid: true; readonly values: ValidValues; readonly body: unknown }
-  | { readonly valid: false; readonly diagnostics: readonly Diagnostic[] };
+  | { readonly valid: true; readonly values: ValidValues; readonly texts: ParameterTexts; readonly body: unknown }
+  | { readonly valid: false; readonly diagnostics: readonly Diagnostic[]; readonly texts: ParameterTexts };
 
 export type RequestValidator = (request: RawRequest) => RequestValidation;
 
@@ -57,9 +60,11 @@ export function compileRequestValidator(operation: Operation, catalogue: Catalog
   return (request) => {
     const diagnostics: Diagnostic[] = [];
     const values: Record<string, unknown> = {};
+    const texts: Record<string, string | undefined> = {};
     for (const { parameter, validate, error } of compiled) {
       const location = parameter.in as Diagnostic['location'];
       const raw = rawValue(request, parameter);
+      texts[parameter.name] = Array.isArray(raw) ? raw[0] : raw;
       const report = (problem: string): void => {
         diagnostics.push({ location, name: parameter.name, problem: `${describe(parameter)} ${problem}.`, error });
       };
@@ -86,7 +91,7 @@ export function compileRequestValidator(operation: Operation, catalogue: Catalog
         diagnostics.push({ location: 'body', name: 'body', problem: `Body${at ? ` ${at}` : ''} ${explain(validateBody.errors)}.`, error: invalidInput });
       }
     }
-    return diagnostics.length > 0 ? { valid: false, diagnostics } : { valid: true, values, body: request.body };
+    return diagnostics.length > 0 ? { valid: false, diagnostics, texts } : { valid: true, values, texts, body: request.body };
   };
 }
 

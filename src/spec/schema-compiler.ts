@@ -13,7 +13,7 @@ const OPENAPI_SCHEMA_KEYWORDS = ['example', 'discriminator', 'xml', 'externalDoc
  * No coercion and no removal of properties: a request is validated as it was sent.
  */
 export function createSchemaCompiler(document: unknown): Ajv2020 {
-  const ajv = new Ajv2020({ strict: true, allErrors: false, coerceTypes: false, removeAdditional: false });
+  const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: false, coerceTypes: false, removeAdditional: false });
   addFormats(ajv);
   for (const keyword of [...OPENAPI_SCHEMA_KEYWORDS, ...extensionKeywordsIn(document)]) {
     ajv.addKeyword({ keyword });

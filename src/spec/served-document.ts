@@ -1,14 +1,50 @@
 import type { OpenAPIV3_1 } from 'openapi-types';
+import type { ScenarioSet } from '../scenarios/scenario-set.js';
+import { scenarioTable } from '../scenarios/scenario-table.js';
 import type { Contract } from './load-contract.js';
 
 /**
  * The document `/openapi.json` and `/docs` serve: the authored contract, plus sections generated
- * from it so the page shows what the catalogue says without anyone restating it by hand.
+ * from the catalogue and the scenarios in force, so the page shows what they say without anyone
+ * restating it by hand, and "Try it out" offers the scenario names.
  */
-export function servedDocument(contract: Contract): OpenAPIV3_1.Document {
+export function servedDocument(contract: Contract, scenarios?: ScenarioSet): OpenAPIV3_1.Document {
   const document: OpenAPIV3_1.Document = structuredClone(contract.document);
-  document.info.description = `${document.info.description ?? ''}\n${catalogueSection(contract)}`;
+  const sections = [catalogueSection(contract)];
+  if (scenarios) sections.push(scenarioSection(scenarios));
+  document.info.description = `${document.info.description ?? ''}\n${sections.join('\n')}`;
+  if (scenarios) offerScenarioNames(document, contract, scenarios);
   return document;
+}
+
+const SCENARIO_PARAMETER_REF = '#/components/parameters/SandboxScenario';
+
+/** "Try it out" gets a drop-down of the scenarios of each operation in X-Sandbox-Scenario. */
+function offerScenarioNames(document: OpenAPIV3_1.Document, contract: Contract, scenarios: ScenarioSet): void {
+  const shared = contract.dereferenced.components?.parameters?.SandboxScenario as OpenAPIV3_1.ParameterObject | undefined;
+  if (!shared) return;
+  for (const operation of contract.operations) {
+    const served = document.paths?.[operation.path]?.[operation.method.toLowerCase() as 'get'];
+    const names = scenarios.forOperation(operation.operationId).map((scenario) => scenario.name);
+    served?.parameters?.forEach((parameter, index) => {
+      if ((parameter as OpenAPIV3_1.ReferenceObject).$ref !== SCENARIO_PARAMETER_REF || names.length === 0) return;
+      served.parameters![index] = { ...structuredClone(shared), schema: { ...structuredClone(shared.schema), enum: names } };
+    });
+  }
+}
+
+function scenarioSection(scenarios: ScenarioSet): string {
+  return [
+    '## Scenarios and magic values',
+    '',
+    'Get any documented answer on demand: send `X-Sandbox-Scenario: <name>` (or `Prefer: code=<code>`),',
+    'pin a scenario with `PUT /__sandbox/scenario`, or use a magic value below with no header at all.',
+    'Magic values of a world scenario select entities of the default world; the world then answers,',
+    'so the same call after a change answers as the real system would. `POST /__sandbox/reset` restores it.',
+    '',
+    scenarioTable(scenarios),
+    '',
+  ].join('\n');
 }
 
 /** The error catalogue as a Markdown table: code, key, HTTP status, operations, message, condition. */

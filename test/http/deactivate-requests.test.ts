@@ -1,19 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { DEACTIVATE_PATH, PROMOTION_ID, bodyOf, useSandbox } from '../helpers/sandbox.js';
+import { DEACTIVATE_PATH, bodyOf, useSandbox } from '../helpers/sandbox.js';
 
 const SUCCESS = { data: true, errors: [] };
+// PUT deactivates the promotion for everyone, so the global calls use a promotion of their own.
+const GLOBAL_PATH = '/api_gateway/v1/promotions/aaaaaaaaaaaaaaaaaaaaaaaa/deactivate';
 const post = (query: string) => ({ method: 'POST' as const, url: `${DEACTIVATE_PATH}${query}` });
 
 describe('a valid call gets the documented success', () => {
   const sandbox = useSandbox({ logLevel: 'silent' });
 
+  // Each call deactivates something in the tenant's world, so each uses a customer of its own.
   it.each([
     ['POST with customerId', post('?customerId=566881933')],
-    ['POST with earnId=null, the literal the docs send', post('?customerId=566881933&earnId=null')],
-    ['POST with a 24-hex earnId', post('?customerId=566881933&earnId=6911eaf1f57b486147effac0')],
-    ['PUT', { method: 'PUT' as const, url: DEACTIVATE_PATH }],
-    ['PUT with a trailing slash', { method: 'PUT' as const, url: `${DEACTIVATE_PATH}/` }],
-    ['PUT with the id in backticks, as the pages print the path', { method: 'PUT' as const, url: `/api_gateway/v1/promotions/%60${PROMOTION_ID}%60/deactivate` }],
+    ['POST with earnId=null, the literal the docs send', post('?customerId=566881934&earnId=null')],
+    ['POST with a customerId with leading zeros', post('?customerId=000566881935')],
+    [
+      'POST with a 24-hex earnId of a PAYMENT_VOUCHER promotion',
+      { method: 'POST' as const, url: '/api_gateway/v1/promotions/00000000000000000000E200/deactivate?customerId=200000201&earnId=0000000000000000000EA200' },
+    ],
+    ['PUT', { method: 'PUT' as const, url: GLOBAL_PATH }],
+    ['PUT with a trailing slash', { method: 'PUT' as const, url: `${GLOBAL_PATH}/` }],
+    ['PUT with the id in backticks, as the pages print the path', { method: 'PUT' as const, url: GLOBAL_PATH.replace('/aaaa', '/%60aaaa').replace('/deactivate', '%60/deactivate') }],
   ])('%s', async (_name, call) => {
     const response = await sandbox.inject(call);
     expect(response.statusCode).toBe(200);
@@ -23,7 +30,7 @@ describe('a valid call gets the documented success', () => {
 
   it('takes Content-Type: application/json with an empty body, a duplicated Accept and a Cookie', async () => {
     const response = await sandbox.inject({
-      ...post('?customerId=566881933&earnId=null'),
+      ...post('?customerId=566881936&earnId=null'),
       headers: {
         accept: ['application/json', 'application/json'],
         'content-type': 'application/json',
@@ -36,7 +43,7 @@ describe('a valid call gets the documented success', () => {
   });
 
   it('ignores a well-formed JSON body and unknown query parameters', async () => {
-    const response = await sandbox.inject({ ...post('?customerId=1&utm_source=x'), payload: { note: 'ignored' } });
+    const response = await sandbox.inject({ ...post('?customerId=566881937&utm_source=x'), payload: { note: 'ignored' } });
     expect(response.json()).toEqual(SUCCESS);
   });
 

@@ -1,0 +1,106 @@
+import type { FastifyReply } from 'fastify';
+import type { LiveScenarios } from '../scenarios/live-scenarios.js';
+import type { Scenario } from '../scenarios/scenario.js';
+import type { Catalogue } from '../spec/catalogue.js';
+import type { Contract } from '../spec/load-contract.js';
+import type { UnknownPromotions } from '../world/model.js';
+import type { TenantChanges } from '../world/tenant-changes.js';
+import type { Pin, TenantStore } from '../world/tenant-store.js';
+import type { BuiltInHandlers } from './api-routes.js';
+import { sendAnswer, sendCatalogueError } from './envelope.js';
+
+const ok = (reply: FastifyReply, data: unknown): FastifyReply => sendAnswer(reply, 200, { data, errors: [] });
+
+/**
+ * The sandbox's admin API under /__sandbox/, per tenant: the tenant is the caller's credential
+ * (refined by X-Sandbox-Session), so no call here can read or change another tenant's state.
+ */
+export function adminHandlers(
+  contract: Contract,
+  scenarios: LiveScenarios,
+  store: TenantStore,
+  unknownScenarioKey: string,
+  unknownPromotions: UnknownPromotions,
+): BuiltInHandlers {
+  const unknownScenario = contract.catalogue.get(unknownScenarioKey);
+  return {
+    listScenarios: async (_call, reply) => ok(reply, scenarios.set.scenarios.map((scenario) => describeScenario(scenario, contract.catalogue))),
+
+    getPinnedScenario: async (call, reply) => ok(reply, pinView(await store.pin(call.tenant))),
+
+    pinScenario: async (call, reply) => {
+      const { name, operation, count } = call.body as { name: string; operation?: string; count?: number };
+      const scenario = scenarios.set.byName(name);
+      const problem = !scenario
+        ? `Scenario ${JSON.stringify(name)} does not exist. Scenarios: ${scenarios.set.scenarios.map((s) => s.name).join(', ')}.`
+        : operation !== undefined && !scenario.operations.includes(operation)
+          ? `Scenario ${name} is not for ${JSON.stringify(operation)}; it is for ${scenario.operations.join(', ')}.`
+          : undefined;
+      if (problem) return sendCatalogueError(reply, unknownScenario, `${unknownScenario.message} ${problem}`);
+      const pin: Pin = { scenario: name, ...(operation === undefined ? {} : { operationId: operation }), ...(count === undefined ? {} : { remaining: count }) };
+      await store.setPin(call.tenant, pin);
+      return ok(reply, pinView(pin));
+    },
+
+    unpinScenario: async (call, reply) => {
+      await store.setPin(call.tenant, undefined);
+      return ok(reply, true);
+    },
+
+    resetTenant: async (call, reply) => {
+      await store.reset(call.tenant);
+      return ok(reply, true);
+    },
+
+    getTenantState: async (call, reply) => ok(reply, stateView(scenarios, await store.changes(call.tenant), unknownPromotions)),
+
+    listRequests: async (call, reply) => ok(reply, await store.journal(call.tenant)),
+
+    clearRequests: async (call, reply) => {
+      await store.clearJournal(call.tenant);
+      return ok(reply, true);
+    },
+  };
+}
+
+/** A scenario as the admin API and the docs list it. */
+export function describeScenario(scenario: Scenario, catalogue: Catalogue) {
+  const entry = catalogue.entries.find((candidate) => candidate.code === scenario.code);
+  return {
+    name: scenario.name,
+    description: scenario.description,
+    operations: [...scenario.operations],
+    code: scenario.code ?? null,
+    httpStatus: scenario.code === undefined ? null : (entry?.httpStatus ?? scenario.code),
+    magic: { ...scenario.magic },
+    forced: scenario.forced ? { ...scenario.forced, ...(scenario.forced.sequence ? { sequence: [...scenario.forced.sequence] } : {}) } : null,
+  };
+}
+
+function pinView(pin: Pin | undefined) {
+  return pin ? { scenario: pin.scenario, operationId: pin.operationId ?? null, remaining: pin.remaining ?? null } : null;
+}
+
+function stateView(scenarios: LiveScenarios, changes: TenantChanges, unknownPromotions: UnknownPromotions) {
+  const world = scenarios.seed.viewWith(changes);
+  const setup = scenarios.set.world;
+  return {
+    unknownPromotions,
+    promotions: [
+      ...setup.promotions.map((promotion) => world.promotion(promotion.id)),
+      // Promotions the world did not know until this tenant deactivated them.
+      ...[...changes.inactivePromotions].filter((id) => !setup.promotions.some((promotion) => promotion.id === id)).map((id) => world.promotion(id)),
+    ].filter((promotion) => promotion !== undefined),
+    customers: setup.customers,
+    earns: setup.earns.map((earn) => world.earn(earn.id)),
+    absentPromotions: setup.absentPromotions,
+    changes: {
+      inactivePromotions: [...changes.inactivePromotions],
+      inactiveParticipations: [...changes.inactiveParticipations].map((key) => {
+        const [customerId = '', promotionId = ''] = key.split('/');
+        return { customerId, promotionId };
+      }),
+      inactiveEarns: [...changes.inactiveEarns],
+    },
+  };
+}

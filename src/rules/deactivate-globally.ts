@@ -1,0 +1,24 @@
+import type { WorldView } from '../world/model.js';
+import { type Decision, accept, refuse } from './decision.js';
+
+export interface GlobalCall {
+  readonly promotionId: string;
+}
+
+/** Every refusal this rule can make, for the start-up check against the contract. */
+export const GLOBAL_REFUSALS = ['GLOBAL.PROMOTION_NOT_FOUND', 'PROMO.UPDATE_EXPIRY_DATE_NOT_ALLOWED'] as const;
+
+/**
+ * Deactivate a promotion for the whole organisation. The precedence, first match wins
+ * (contract validation, 725 / 400, has already passed; a forced 500 comes from scenarios only):
+ *
+ *   404  the organisation has no such promotion
+ *   811  an expiry-date update job is running on it
+ *   200  the promotion becomes INACTIVE; again on an INACTIVE one is 200 too (idempotent)
+ */
+export function deactivateGlobally(world: WorldView, call: GlobalCall): Decision {
+  const promotion = world.promotion(call.promotionId);
+  if (!promotion) return refuse('GLOBAL.PROMOTION_NOT_FOUND');
+  if (promotion.expiryJobRunning) return refuse('PROMO.UPDATE_EXPIRY_DATE_NOT_ALLOWED');
+  return accept({ kind: 'deactivate-promotion', promotionId: promotion.id });
+}

@@ -1,0 +1,51 @@
+import type { WorldChange, WorldView } from '../world/model.js';
+import { canonicalCustomerId, canonicalHexId } from '../world/model.js';
+import type { ParameterTexts } from '../spec/request-validator.js';
+import type { Decision } from './decision.js';
+import { PER_CUSTOMER_REFUSALS, deactivateForCustomer } from './deactivate-for-customer.js';
+import { GLOBAL_REFUSALS, deactivateGlobally } from './deactivate-globally.js';
+
+
+/** The domain behind one operation of the contract. */
+export interface OperationRule {
+  /** Catalogue keys the rule can refuse with; checked against the contract at start-up. */
+  readonly refusals: readonly string[];
+  decide(world: WorldView, texts: ParameterTexts): Decision;
+  /** The change a success makes, for answers forced to succeed by a scenario. */
+  successChange(texts: ParameterTexts): WorldChange;
+}
+
+const promotionIdOf = (texts: ParameterTexts): string => canonicalHexId(texts.promotionId ?? '');
+/** The literal `null`, as the vendor's examples send it, means no earnId. */
+const earnIdOf = (texts: ParameterTexts): string | undefined =>
+  texts.earnId === undefined || texts.earnId === 'null' ? undefined : canonicalHexId(texts.earnId);
+
+const perCustomer: OperationRule = {
+  refusals: PER_CUSTOMER_REFUSALS,
+  decide: (world, texts) => {
+    const earnId = earnIdOf(texts);
+    return deactivateForCustomer(world, {
+      promotionId: promotionIdOf(texts),
+      customerId: canonicalCustomerId(texts.customerId ?? '0'),
+      ...(earnId === undefined ? {} : { earnId }),
+    });
+  },
+  successChange: (texts) => {
+    const earnId = earnIdOf(texts);
+    return earnId === undefined
+      ? { kind: 'deactivate-participation', customerId: canonicalCustomerId(texts.customerId ?? '0'), promotionId: promotionIdOf(texts) }
+      : { kind: 'deactivate-earn', earnId };
+  },
+};
+
+const global: OperationRule = {
+  refusals: GLOBAL_REFUSALS,
+  decide: (world, texts) => deactivateGlobally(world, { promotionId: promotionIdOf(texts) }),
+  successChange: (texts) => ({ kind: 'deactivate-promotion', promotionId: promotionIdOf(texts) }),
+};
+
+/** The operations whose answers the world decides, by operationId. Others answer their example. */
+export const OPERATION_RULES: Readonly<Record<string, OperationRule>> = {
+  deactivatePromotionForCustomer: perCustomer,
+  deactivatePromotionGlobally: global,
+};

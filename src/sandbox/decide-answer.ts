@@ -1,0 +1,76 @@
+import { OPERATION_RULES, type OperationRule } from '../rules/operation-rules.js';
+import { accept } from '../rules/decision.js';
+import { canonicalTexts } from '../scenarios/check-scenarios.js';
+import type { LiveScenarios } from '../scenarios/live-scenarios.js';
+import type { Scenario } from '../scenarios/scenario.js';
+import type { DecideOutcome, Outcome, SuccessAnswers, ValidCall } from '../outcome.js';
+import type { Catalogue } from '../spec/catalogue.js';
+import type { TenantStore } from '../world/tenant-store.js';
+import { requestedScenario } from './choose-scenario.js';
+
+/**
+ * Decides the answer to a valid call, in the documented order (authentication, rate limit and
+ * contract validation came before):
+ *   1. a scenario asked for on the request (X-Sandbox-Scenario, then Prefer: code=N),
+ *      else one pinned for the tenant;
+ *   2. magic values in the call's parameters;
+ *   3. the tenant's world, through the domain rules; a success changes the world.
+ * A forced scenario answers its code whatever the world holds; forcing a success still makes
+ * the success's change, so the world stays true to the answers given.
+ */
+export function decideAnswer(
+  scenarios: LiveScenarios,
+  store: TenantStore,
+  catalogue: Catalogue,
+  successes: SuccessAnswers,
+  unknownScenarioKey: string,
+): DecideOutcome {
+  const unknownScenario = catalogue.get(unknownScenarioKey);
+
+  return async (call) => {
+    const { operation, tenant } = call;
+    const set = scenarios.set;
+    const rule = OPERATION_RULES[operation.operationId];
+    const texts = canonicalTexts(call.texts);
+
+    const asked = requestedScenario(operation, call.headers, set);
+    if (asked && 'problem' in asked) return { kind: 'error', error: unknownScenario, message: `${unknownScenario.message} ${asked.problem}` };
+    const pinned = asked
+      ? undefined
+      : await store.takePin(tenant, (pin) => {
+          const scenario = set.byName(pin.scenario);
+          return scenario !== undefined && scenario.operations.includes(operation.operationId) && (pin.operationId ?? operation.operationId) === operation.operationId;
+        });
+    const forced = asked?.scenario ?? (pinned ? set.byName(pinned.scenario) : undefined);
+    if (forced) return forcedAnswer(forced, call, texts, rule);
+
+    const magic = set.matchMagic(operation.operationId, texts);
+    if (magic?.forced) return forcedAnswer(magic, call, texts, rule);
+
+    if (!rule) return { kind: 'answer', ...successes.of(operation), ...(magic ? { scenario: magic.name } : {}) };
+    const seed = scenarios.seed;
+    const decision = await store.transact(tenant, (changes) => rule.decide(seed.viewWith(changes), texts));
+    const outcome: Outcome = decision.accepted
+      ? { kind: 'answer', ...successes.of(operation) }
+      : { kind: 'error', error: catalogue.get(decision.refusal) };
+    const code = outcome.kind === 'answer' ? outcome.statusCode : outcome.kind === 'error' ? outcome.error.code : undefined;
+    return magic && magic.code === code ? { ...outcome, scenario: magic.name } : outcome;
+  };
+
+  async function forcedAnswer(scenario: Scenario, call: ValidCall, texts: Record<string, string | undefined>, rule: OperationRule | undefined): Promise<Outcome> {
+    const delivery = { scenario: scenario.name, ...(scenario.forced?.latencyMs ? { delayMs: scenario.forced.latencyMs } : {}) };
+    if (scenario.forced?.dropConnection) return { kind: 'drop', ...delivery };
+    const sequence = scenario.forced?.sequence;
+    const code = sequence
+      ? sequence[Math.min(await store.nextInSequence(call.tenant, scenario.name), sequence.length - 1)]
+      : scenario.code;
+    const success = successes.of(call.operation);
+    if (code === success.statusCode) {
+      if (rule) await store.transact(call.tenant, () => accept(rule.successChange(texts)));
+      return { kind: 'answer', ...success, ...delivery };
+    }
+    const error = call.operation.errors.find((entry) => entry.code === code);
+    if (!error) throw new Error(`scenario ${scenario.name} answers ${String(code)}, which ${call.operation.operationId} does not document`);
+    return { kind: 'error', error, ...delivery };
+  }
+}

@@ -1,0 +1,122 @@
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { LineCounter, type Document as YamlDocument, isNode, parseDocument } from 'yaml';
+import { canonicalCustomerId, canonicalHexId } from '../world/model.js';
+import type { Forced, Scenario, ScenarioProblem, ScenarioWorld } from './scenario.js';
+
+/** A scenario file as written, once it matches the schema. */
+interface ScenarioFileContent {
+  name: string;
+  description: string;
+  operations: string[];
+  code?: number;
+  magic?: Record<string, string | number>;
+  forced?: Forced;
+  world?: {
+    promotions?: Record<string, unknown>[];
+    customers?: Record<string, unknown>[];
+    earns?: Record<string, unknown>[];
+    absentPromotions?: string[];
+  };
+}
+
+/**
+ * Reads one file: YAML, then the JSON Schema. Problems carry the file, the line and column, and
+ * the path inside the document, so an editor or a CI log points at the exact place.
+ */
+export function readScenarioFile(
+  file: string,
+  text: string,
+  validate: ValidateFunction,
+): { scenario: Scenario; document: YamlDocument; lines: LineCounter } | { problems: ScenarioProblem[] } {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    return {
+      problems: document.errors.map((error) => ({
+        file,
+        place: position(lines, error.pos[0]),
+        problem: `not valid YAML: ${error.message.split('\n')[0] ?? ''}`,
+      })),
+    };
+  }
+  const content: unknown = document.toJS({ maxAliasCount: 50 });
+  if (!validate(content)) {
+    return { problems: (validate.errors ?? []).map((error) => schemaProblem(file, document, lines, error)) };
+  }
+  return { scenario: toScenario(file, content as ScenarioFileContent), document, lines };
+}
+
+export function compileScenarioSchema(ajv: Ajv2020, schema: object): ValidateFunction {
+  return ajv.compile(schema);
+}
+
+/** `line:column path` of a place in the document, from a JSON pointer-like path. */
+export function placeOf(document: YamlDocument, lines: LineCounter, path: readonly (string | number)[]): string {
+  for (let depth = path.length; depth >= 0; depth -= 1) {
+    const node: unknown = depth === 0 ? document.contents : document.getIn(path.slice(0, depth), true);
+    if (isNode(node) && node.range) return `${position(lines, node.range[0])} ${pointer(path)}`.trim();
+  }
+  return pointer(path);
+}
+
+function schemaProblem(file: string, document: YamlDocument, lines: LineCounter, error: ErrorObject): ScenarioProblem {
+  const path = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part.replaceAll('~1', '/').replaceAll('~0', '~')));
+  const detail =
+    error.keyword === 'additionalProperties'
+      ? `unknown property "${String(error.params.additionalProperty)}"`
+      : error.keyword === 'enum'
+        ? `must be one of ${(error.params.allowedValues as unknown[]).map(String).join(', ')}`
+        : (error.message ?? 'is invalid');
+  return { file, place: placeOf(document, lines, path), problem: path.length === 0 ? `the document ${detail}` : detail };
+}
+
+function position(lines: LineCounter, offset: number): string {
+  const { line, col } = lines.linePos(offset);
+  return `${line}:${col}`;
+}
+
+function pointer(path: readonly (string | number)[]): string {
+  return path.length === 0 ? '' : `/${path.join('/')}`;
+}
+
+function toScenario(file: string, content: ScenarioFileContent): Scenario {
+  const world = content.world ?? {};
+  const scenarioWorld: ScenarioWorld = {
+    promotions: (world.promotions ?? []).map((promotion) => ({
+      id: canonicalHexId(String(promotion.id)),
+      type: (promotion.type as ScenarioWorld['promotions'][number]['type'] | undefined) ?? 'CUSTOMER',
+      mode: (promotion.mode as ScenarioWorld['promotions'][number]['mode'] | undefined) ?? 'DISCOUNT',
+      status: (promotion.status as ScenarioWorld['promotions'][number]['status'] | undefined) ?? 'ACTIVE',
+      expiryJobRunning: promotion.expiryJobRunning === true,
+      ...(typeof promotion.validFrom === 'string' ? { validFrom: promotion.validFrom } : {}),
+      ...(typeof promotion.validTill === 'string' ? { validTill: promotion.validTill } : {}),
+    })),
+    customers: (world.customers ?? []).map((customer) => ({
+      id: canonicalCustomerId(customer.id as string | number),
+      inactivePromotions: ((customer.inactivePromotions as string[] | undefined) ?? []).map(canonicalHexId),
+      ...(customer.pendingCart ? { pendingCart: customer.pendingCart as { evaluationId: string } } : {}),
+    })),
+    earns: (world.earns ?? []).map((earn) => ({
+      id: canonicalHexId(String(earn.id)),
+      customerId: canonicalCustomerId(earn.customerId as string | number),
+      promotionId: canonicalHexId(String(earn.promotionId)),
+      earnedFromType: earn.earnedFromType as ScenarioWorld['earns'][number]['earnedFromType'],
+      status: (earn.status as ScenarioWorld['earns'][number]['status'] | undefined) ?? 'ACTIVE',
+      earnedFromTypeLocked: earn.earnedFromTypeLocked === true,
+    })),
+    absentPromotions: (world.absentPromotions ?? []).map(canonicalHexId),
+  };
+  return {
+    name: content.name,
+    description: content.description.trim(),
+    operations: content.operations,
+    code: content.code,
+    world: scenarioWorld,
+    magic: Object.fromEntries(Object.entries(content.magic ?? {}).map(([name, value]) => [name, String(value)])),
+    forced: content.forced,
+    file,
+  };
+}

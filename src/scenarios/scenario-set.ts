@@ -1,0 +1,53 @@
+import type { WorldSetup } from '../world/model.js';
+import type { Scenario } from './scenario.js';
+
+/**
+ * The loaded scenarios: lookups by name, by operation and code, and by magic values.
+ * Built once per load; a reload builds a new one.
+ */
+export class ScenarioSet {
+  readonly scenarios: readonly Scenario[];
+  readonly #byName: ReadonlyMap<string, Scenario>;
+  /** Per operation, the scenarios with magic values, most specific (most values) first. */
+  readonly #magicByOperation: ReadonlyMap<string, readonly Scenario[]>;
+
+  constructor(
+    readonly directory: string,
+    scenarios: readonly Scenario[],
+    readonly world: WorldSetup,
+  ) {
+    this.scenarios = [...scenarios].sort((a, b) => a.name.localeCompare(b.name));
+    this.#byName = new Map(this.scenarios.map((scenario) => [scenario.name, scenario]));
+    const magic = new Map<string, Scenario[]>();
+    for (const scenario of this.scenarios) {
+      if (Object.keys(scenario.magic).length === 0) continue;
+      for (const operationId of scenario.operations) magic.set(operationId, [...(magic.get(operationId) ?? []), scenario]);
+    }
+    for (const list of magic.values()) list.sort((a, b) => Object.keys(b.magic).length - Object.keys(a.magic).length);
+    this.#magicByOperation = magic;
+  }
+
+  byName(name: string): Scenario | undefined {
+    return this.#byName.get(name);
+  }
+
+  forOperation(operationId: string): Scenario[] {
+    return this.scenarios.filter((scenario) => scenario.operations.includes(operationId));
+  }
+
+  /**
+   * The scenario `Prefer: code=N` picks: among the operation's scenarios with that code, the
+   * first by name that forces nothing else (no latency, drop or sequence), else the first by name.
+   */
+  preferred(operationId: string, code: number): Scenario | undefined {
+    const candidates = this.forOperation(operationId).filter((scenario) => scenario.code === code);
+    return candidates.find((scenario) => !scenario.forced?.latencyMs && !scenario.forced?.dropConnection && !scenario.forced?.sequence) ?? candidates[0];
+  }
+
+  /** The scenario whose magic values all appear in the call (canonical texts), if any. */
+  matchMagic(operationId: string, texts: Readonly<Record<string, string | undefined>>): Scenario | undefined {
+    return this.#magicByOperation.get(operationId)?.find((scenario) =>
+      Object.entries(scenario.magic).every(([name, value]) => texts[name] === value),
+    );
+  }
+}

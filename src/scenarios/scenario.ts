@@ -1,0 +1,49 @@
+import type { Customer, Earn, Promotion } from '../world/model.js';
+
+/** What a scenario forces, for what no state of the world can cause. */
+export interface Forced {
+  readonly latencyMs?: number;
+  readonly dropConnection?: true;
+  readonly sequence?: readonly number[];
+}
+
+/** One scenario file, read and checked. */
+export interface Scenario {
+  readonly name: string;
+  readonly description: string;
+  readonly operations: readonly string[];
+  /** The code answered (envelope code, or the HTTP status of a success); undefined: the connection drops. */
+  readonly code: number | undefined;
+  readonly world: ScenarioWorld;
+  /** Parameter name → the text that selects this scenario. */
+  readonly magic: Readonly<Record<string, string>>;
+  readonly forced: Forced | undefined;
+  readonly file: string;
+}
+
+/** A scenario's part of the default world, as written (defaults filled in). */
+export interface ScenarioWorld {
+  readonly promotions: readonly Promotion[];
+  readonly customers: readonly Customer[];
+  readonly earns: readonly Earn[];
+  readonly absentPromotions: readonly string[];
+}
+
+/** A problem in a scenario file: where, and what is wrong. */
+export interface ScenarioProblem {
+  readonly file: string;
+  /** `line:column` and the path inside the document, when known. */
+  readonly place: string;
+  readonly problem: string;
+}
+
+export class ScenarioError extends Error {
+  constructor(readonly problems: readonly ScenarioProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'ScenarioError';
+  }
+}
+
+export function formatProblem({ file, place, problem }: ScenarioProblem): string {
+  return `${file}${place ? `:${place}` : ''}: ${problem}`;
+}

@@ -1,0 +1,76 @@
+/** The vendor's domain as the sandbox models it: what a tenant's world holds. */
+
+export const PROMOTION_TYPES = ['POS', 'CODE', 'CUSTOMER', 'EARNING', 'REWARD'] as const;
+export const PROMOTION_MODES = ['DISCOUNT', 'PAYMENT_VOUCHER'] as const;
+export const PROMOTION_STATUSES = ['ACTIVE', 'INACTIVE', 'EXPIRED'] as const;
+export const EARNED_FROM_TYPES = ['ACTIVITY', 'MILESTONE', 'REWARD', 'BULK_ISSUE'] as const;
+export const EARN_STATUSES = ['ACTIVE', 'INACTIVE'] as const;
+
+export interface Promotion {
+  /** 24-hex id, lower case. */
+  readonly id: string;
+  readonly type: (typeof PROMOTION_TYPES)[number];
+  readonly mode: (typeof PROMOTION_MODES)[number];
+  readonly status: (typeof PROMOTION_STATUSES)[number];
+  /** ISO dates, informative; expiry is the EXPIRED status (the sandbox never reads the clock). */
+  readonly validFrom?: string;
+  readonly validTill?: string;
+  /** An expiry-date update job is running on it: status changes are refused (811). */
+  readonly expiryJobRunning: boolean;
+}
+
+export interface Customer {
+  /** The customer id as canonical decimal text (ids are Longs; text keeps all 64 bits). */
+  readonly id: string;
+  /** An evaluated cart whose transaction has not completed; it blocks status changes (737). */
+  readonly pendingCart?: { readonly evaluationId: string };
+  /** Promotions this customer no longer takes part in (a deactivation gets 404). */
+  readonly inactivePromotions: readonly string[];
+}
+
+export interface Earn {
+  readonly id: string;
+  readonly customerId: string;
+  readonly promotionId: string;
+  readonly earnedFromType: (typeof EARNED_FROM_TYPES)[number];
+  readonly status: (typeof EARN_STATUSES)[number];
+  /** Its earnedFromType does not allow a status change (713). */
+  readonly earnedFromTypeLocked: boolean;
+}
+
+/** A world as written in scenario files: every entity it sets up. */
+export interface WorldSetup {
+  readonly promotions: readonly Promotion[];
+  readonly customers: readonly Customer[];
+  readonly earns: readonly Earn[];
+  /** Ids the organisation has no promotion for, even when unknown ids are treated as active. */
+  readonly absentPromotions: readonly string[];
+}
+
+/** What a successful deactivation changes; the only way a world ever changes. */
+export type WorldChange =
+  | { readonly kind: 'deactivate-participation'; readonly customerId: string; readonly promotionId: string }
+  | { readonly kind: 'deactivate-earn'; readonly earnId: string }
+  | { readonly kind: 'deactivate-promotion'; readonly promotionId: string };
+
+/** What the rules may ask of a world. Implemented over seed + a tenant's changes. */
+export interface WorldView {
+  /** The promotion, the implicit one for a well-formed id the world does not know, or undefined. */
+  promotion(id: string): Promotion | undefined;
+  customer(id: string): Customer | undefined;
+  earn(id: string): Earn | undefined;
+  /** Whether the customer still takes part in the promotion. */
+  takesPart(customerId: string, promotionId: string): boolean;
+}
+
+/** How the world answers for a well-formed promotion id it does not know. */
+export type UnknownPromotions = 'active' | 'not-found';
+
+/** Canonical forms, so `0566881933` and `566881933`, or upper and lower hex, are one entity. */
+export function canonicalCustomerId(id: string | number): string {
+  return BigInt(id).toString();
+}
+
+export function canonicalHexId(id: string): string {
+  return id.toLowerCase();
+}
