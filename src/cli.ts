@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { configFromOptions, sandboxOptions } from './config.js';
+import { validateFolder } from './scenarios/validate-folder.js';
 import { runServer } from './server.js';
-import { ContractError } from './spec/load-contract.js';
 
 /** `SANDBOX_HOST` / `SANDBOX_PORT` win over the conventional `HOST` / `PORT`. */
 function applyEnvironmentAliases(env: NodeJS.ProcessEnv): void {
@@ -24,11 +24,26 @@ program.action(async () => {
   try {
     await runServer(config);
   } catch (error) {
-    const message = error instanceof ContractError || error instanceof Error ? error.message : String(error);
-    process.stderr.write(`promotions-sandbox: cannot start: ${message}\n`);
+    process.stderr.write(`promotions-sandbox: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   }
 });
+
+program
+  .command('validate')
+  .description('check a folder of scenario files as the sandbox does at start; exit 1 on any problem')
+  .argument('[dir]', 'the folder (default: --scenarios)')
+  .action(async (directory: string | undefined) => {
+    const config = configFromOptions(program);
+    try {
+      const report = await validateFolder(directory ?? config.scenarios, config.contract, config.unknownPromotions);
+      (report.ok ? process.stdout : process.stderr).write(`${report.lines.join('\n')}\n`);
+      process.exitCode = report.ok ? 0 : 1;
+    } catch (error) {
+      process.stderr.write(`promotions-sandbox validate: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    }
+  });
 
 applyEnvironmentAliases(process.env);
 await program.parseAsync(process.argv);

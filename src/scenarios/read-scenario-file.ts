@@ -60,16 +60,19 @@ export function placeOf(document: YamlDocument, lines: LineCounter, path: readon
 }
 
 function schemaProblem(file: string, document: YamlDocument, lines: LineCounter, error: ErrorObject): ScenarioProblem {
-  const path = error.instancePath
+  const path: (string | number)[] = error.instancePath
     .split('/')
     .slice(1)
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part.replaceAll('~1', '/').replaceAll('~0', '~')));
+  if (error.keyword === 'additionalProperties') {
+    // Point at the unknown property itself, not at the object holding it.
+    const property = String(error.params.additionalProperty);
+    return { file, place: placeOf(document, lines, [...path, property]), problem: `unknown property "${property}"` };
+  }
   const detail =
-    error.keyword === 'additionalProperties'
-      ? `unknown property "${String(error.params.additionalProperty)}"`
-      : error.keyword === 'enum'
-        ? `must be one of ${(error.params.allowedValues as unknown[]).map(String).join(', ')}`
-        : (error.message ?? 'is invalid');
+    error.keyword === 'enum'
+      ? `must be one of ${(error.params.allowedValues as unknown[]).map(String).join(', ')}`
+      : (error.message ?? 'is invalid');
   return { file, place: placeOf(document, lines, path), problem: path.length === 0 ? `the document ${detail}` : detail };
 }
 

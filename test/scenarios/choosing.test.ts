@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { bodyOf, useSandbox } from '../helpers/sandbox.js';
+import { callOf, codeOf, freshIds } from '../helpers/calls.js';
+
+const POST = 'deactivatePromotionForCustomer';
+const PUT = 'deactivatePromotionGlobally';
+
+describe('choosing a scenario', () => {
+  const sandbox = useSandbox({ logLevel: 'silent' });
+  let session = 0;
+  const own = () => ({ 'x-sandbox-session': `choose-${(session += 1)}` });
+
+  it('Prefer: code=N picks the scenario that answers N for the operation', async () => {
+    const response = await sandbox.inject(callOf(POST, freshIds(), { prefer: 'code=737', ...own() }));
+    expect(codeOf(response)).toBe(737);
+    expect(response.headers['x-sandbox-scenario']).toBe('open-cart');
+    const global = await sandbox.inject(callOf(PUT, freshIds(), { prefer: 'code=811', ...own() }));
+    expect(codeOf(global)).toBe(811);
+  });
+
+  it('Prefer: code=200 picks the plain success, not the slow one', async () => {
+    const response = await sandbox.inject(callOf(PUT, freshIds(), { prefer: 'code=200', ...own() }));
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['x-sandbox-scenario']).toBe('deactivated-globally');
+  });
+
+  it.each([
+    ['an unknown scenario name', { 'x-sandbox-scenario': 'no-such-thing' }, POST, /Scenario "no-such-thing" does not exist\. Scenarios for deactivatePromotionForCustomer: .*open-cart/],
+    ['a scenario of the other operation', { 'x-sandbox-scenario': 'expiry-job-running' }, POST, /Scenario "expiry-job-running" is not for deactivatePromotionForCustomer/],
+    ['a code the operation does not document', { prefer: 'code=725' }, POST, /No scenario answers code 725 for deactivatePromotionForCustomer\. Codes with a scenario: 200, 400, 404, 500, 706, 707, 713, 731, 736, 737\./],
+  ])('%s gets 422 naming it and listing what exists', async (_name, headers, operationId, message) => {
+    const response = await sandbox.inject(callOf(operationId, freshIds(), { ...headers, ...own() }));
+    expect(response.statusCode).toBe(422);
+    expect(bodyOf(response).errors[0]?.code).toBe(422);
+    expect(bodyOf(response).errors[0]?.message).toMatch(message);
+  });
+
+  it('contract validation comes first: an invalid call gets 400 whatever was forced', async () => {
+    const response = await sandbox.inject({
+      method: 'POST',
+      url: `/api_gateway/v1/promotions/${freshIds().promotionId}/deactivate?customerId=abc`,
+      headers: { 'x-sandbox-scenario': 'open-cart' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(codeOf(response)).toBe(400);
+  });
+
+  it('the header wins over a pin, and a pin over magic values and the world', async () => {
+    const headers = own();
+    await sandbox.inject({ method: 'PUT', url: '/__sandbox/scenario', headers, payload: { name: 'unexpected-error' } });
+    expect(codeOf(await sandbox.inject(callOf(POST, freshIds(), { ...headers, 'x-sandbox-scenario': 'open-cart' })))).toBe(737);
+    expect(codeOf(await sandbox.inject(callOf(POST, { promotionId: '000000000000000000000706' }, headers)))).toBe(500);
+    expect(codeOf(await sandbox.inject(callOf(PUT, freshIds(), headers)))).toBe(500);
+  });
+
+  it('a pin for one operation, for N calls, then removed', async () => {
+    const headers = own();
+    const pin = await sandbox.inject({ method: 'PUT', url: '/__sandbox/scenario', headers, payload: { name: 'unexpected-error', operation: PUT, count: 2 } });
+    expect(pin.json()).toEqual({ data: { scenario: 'unexpected-error', operationId: PUT, remaining: 2 }, errors: [] });
+    expect(codeOf(await sandbox.inject(callOf(POST, freshIds(), headers)))).toBe(200);
+    expect(codeOf(await sandbox.inject(callOf(PUT, freshIds(), headers)))).toBe(500);
+    expect((await sandbox.inject({ url: '/__sandbox/scenario', headers })).json()).toEqual({ data: { scenario: 'unexpected-error', operationId: PUT, remaining: 1 }, errors: [] });
+    expect(codeOf(await sandbox.inject(callOf(PUT, freshIds(), headers)))).toBe(500);
+    expect(codeOf(await sandbox.inject(callOf(PUT, freshIds(), headers)))).toBe(200);
+    expect((await sandbox.inject({ url: '/__sandbox/scenario', headers })).json()).toEqual({ data: null, errors: [] });
+  });
+
+  it('DELETE /__sandbox/scenario removes a pin', async () => {
+    const headers = own();
+    await sandbox.inject({ method: 'PUT', url: '/__sandbox/scenario', headers, payload: { name: 'open-cart' } });
+    expect(codeOf(await sandbox.inject(callOf(POST, freshIds(), headers)))).toBe(737);
+    expect((await sandbox.inject({ method: 'DELETE', url: '/__sandbox/scenario', headers })).json()).toEqual({ data: true, errors: [] });
+    expect(codeOf(await sandbox.inject(callOf(POST, freshIds(), headers)))).toBe(200);
+  });
+
+  it.each([
+    ['an unknown scenario', { name: 'nope' }, 422, /Scenario "nope" does not exist/],
+    ['an operation the scenario is not for', { name: 'open-cart', operation: PUT }, 422, /Scenario open-cart is not for "deactivatePromotionGlobally"/],
+    ['no name', { count: 1 }, 400, /Body must have required property 'name'/],
+    ['a count of zero', { name: 'open-cart', count: 0 }, 400, /Body \/count must be >= 1/],
+    ['an unknown property', { name: 'open-cart', forever: true }, 400, /must NOT have additional properties/],
+  ])('pinning %s is refused with %s', async (_name, payload, status, message) => {
+    const response = await sandbox.inject({ method: 'PUT', url: '/__sandbox/scenario', headers: own(), payload });
+    expect(response.statusCode).toBe(status);
+    expect(bodyOf(response).errors[0]?.message).toMatch(message);
+  });
+
+  it('a sequence answers 500, 500, then success, and reset starts it again', async () => {
+    const headers = { ...own(), 'x-sandbox-scenario': 'flaky-then-success' };
+    const codes = [];
+    for (let call = 0; call < 4; call += 1) codes.push(codeOf(await sandbox.inject(callOf(PUT, freshIds(), headers))));
+    expect(codes).toEqual([500, 500, 200, 200]);
+    await sandbox.inject({ method: 'POST', url: '/__sandbox/reset', headers });
+    expect(codeOf(await sandbox.inject(callOf(PUT, freshIds(), headers)))).toBe(500);
+  });
+
+  it('latency delays the answer by the scenario\'s time', async () => {
+    const started = performance.now();
+    const response = await sandbox.inject(callOf(PUT, freshIds(), { ...own(), 'x-sandbox-scenario': 'slow-success' }));
+    expect(response.statusCode).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1400);
+  });
+
+  it('lists every scenario with its operations, code, status, description and magic values', async () => {
+    const response = await sandbox.inject({ url: '/__sandbox/scenarios' });
+    const list = response.json<{ data: { name: string; code: number | null; httpStatus: number | null; magic: Record<string, string> }[] }>().data;
+    expect(list.find((scenario) => scenario.name === 'open-cart')).toMatchObject({
+      operations: [POST],
+      code: 737,
+      httpStatus: 400,
+      magic: { customerId: '737000737' },
+    });
+    expect(list.find((scenario) => scenario.name === 'connection-dropped')).toMatchObject({ code: null, httpStatus: null });
+    expect(list.map((scenario) => scenario.name)).toEqual([...list.map((scenario) => scenario.name)].sort());
+  });
+});

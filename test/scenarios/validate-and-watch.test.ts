@@ -1,0 +1,83 @@
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { configWith } from '../../src/config.js';
+import { DEFAULT_SCENARIOS_DIRECTORY } from '../../src/scenarios/load-scenarios.js';
+import { runCli } from '../helpers/cli-process.js';
+import { theContract } from '../helpers/sandbox.js';
+
+const copyOfShipped = (): string => {
+  const folder = mkdtempSync(join(tmpdir(), 'scenarios-'));
+  cpSync(DEFAULT_SCENARIOS_DIRECTORY, folder, { recursive: true });
+  return folder;
+};
+
+const EXTRA = `# yaml-language-server: $schema=./scenario.schema.json
+name: extra-error
+description: A scenario added while the sandbox runs.
+operations: [deactivatePromotionGlobally]
+code: 500
+forced: {}
+`;
+
+async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('promotions-sandbox validate [dir]', () => {
+  it('passes the shipped scenarios', async () => {
+    const { code, stdout } = await runCli(['validate']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^17 scenarios in .*scenarios\/?: all valid\.$/m);
+  });
+
+  it('fails a broken folder with its problems, one per line, with file and place', async () => {
+    const folder = copyOfShipped();
+    writeFileSync(join(folder, 'extra-error.yaml'), EXTRA.replace('code: 500', 'code: 737'));
+    writeFileSync(join(folder, 'typo.yaml'), EXTRA.replace('name: extra-error', 'name: typo').replace('forced: {}', 'forcd: {}'));
+    const { code, stderr } = await runCli(['validate', folder]);
+    expect(code).toBe(1);
+    // Files are read and schema-checked first; the checks across files run once every file reads.
+    expect(stderr.trim().split('\n')).toEqual([`${folder}/typo.yaml:6:8 /forcd: unknown property "forcd"`]);
+  });
+});
+
+describe('--watch', () => {
+  it('reloads on change, and keeps serving the last good set when an edit is broken', async () => {
+    const folder = copyOfShipped();
+    const lines: string[] = [];
+    const app = await buildApp(configWith({ logLevel: 'info', scenarios: folder, watch: true }), {
+      contract: await theContract(),
+      logStream: { write: (line: string) => lines.push(line) } as unknown as NodeJS.WritableStream,
+    });
+    const names = async () =>
+      (await app.inject({ url: '/__sandbox/scenarios', headers: { authorization: 'Basic d2F0Y2g6eA==' } })).json<{ data: { name: string }[] }>().data.map((s) => s.name);
+    expect(await names()).not.toContain('extra-error');
+
+    writeFileSync(join(folder, 'extra-error.yaml'), EXTRA);
+    await eventually(async () => ((await names()).includes('extra-error') ? true : undefined), 'the new scenario');
+    const forced = await app.inject({
+      method: 'PUT',
+      url: '/api_gateway/v1/promotions/0000000000000000000000ab/deactivate',
+      headers: { authorization: 'Basic d2F0Y2g6eA==', 'x-sandbox-scenario': 'extra-error' },
+    });
+    expect(forced.statusCode).toBe(500);
+
+    writeFileSync(join(folder, 'extra-error.yaml'), `${EXTRA}code: [oops\n`);
+    const logged = await eventually(
+      () => Promise.resolve(lines.map((line) => JSON.parse(line) as { msg: string; problems?: string[] }).find((line) => line.msg.startsWith('scenario files are broken'))),
+      'the broken edit to be logged',
+    );
+    expect(logged.problems?.[0]).toMatch(/extra-error\.yaml:\d+:\d+: not valid YAML/);
+    expect(await names()).toContain('extra-error');
+    await app.close();
+  });
+});
