@@ -16,7 +16,8 @@ import { type ResponseMismatch, registerResponseCheck } from './http/response-ch
 import { SuccessAnswers } from './outcome.js';
 import { OPERATION_RULES } from './rules/operation-rules.js';
 import { decideAnswer } from './sandbox/decide-answer.js';
-import { canonicalTexts, isValidationCode } from './scenarios/check-scenarios.js';
+import { isValidationCode } from './scenarios/check-scenarios.js';
+import { canonicalTexts } from './world/model.js';
 import { LiveScenarios } from './scenarios/live-scenarios.js';
 import { loadScenarios } from './scenarios/load-scenarios.js';
 import { watchScenarios } from './scenarios/watch-scenarios.js';

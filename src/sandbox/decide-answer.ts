@@ -1,6 +1,6 @@
 import { OPERATION_RULES, type OperationRule } from '../rules/operation-rules.js';
 import { accept } from '../rules/decision.js';
-import { canonicalTexts } from '../scenarios/check-scenarios.js';
+import { canonicalTexts } from '../world/model.js';
 import type { LiveScenarios } from '../scenarios/live-scenarios.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import type { DecideOutcome, Outcome, SuccessAnswers, ValidCall } from '../outcome.js';

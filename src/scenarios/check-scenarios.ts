@@ -3,7 +3,7 @@ import { type CatalogueEntry, REQUIRED_KEYS } from '../spec/catalogue.js';
 import type { ContractChecks } from '../spec/contract-checks.js';
 import type { Contract } from '../spec/load-contract.js';
 import type { Operation } from '../spec/operations.js';
-import { canonicalCustomerId, canonicalHexId, type UnknownPromotions, type WorldSetup } from '../world/model.js';
+import { canonicalTexts, type UnknownPromotions, type WorldSetup } from '../world/model.js';
 import { SeedWorld } from '../world/seed-world.js';
 import { NO_CHANGES } from '../world/tenant-changes.js';
 import type { ReadFile } from './load-scenarios.js';
@@ -146,15 +146,6 @@ function magicProblem(
   return code === scenario.code
     ? undefined
     : `on ${operation.operationId}, the world answers the magic values with ${code}, not ${scenario.code}: set up the world so that they get ${scenario.code}, or force the answer`;
-}
-
-/** Texts as the rules and the magic index compare them: canonical ids. */
-export function canonicalTexts(texts: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
-  const canonical: Record<string, string | undefined> = { ...texts };
-  if (texts.promotionId !== undefined && /^[0-9a-fA-F]{24}$/.test(texts.promotionId)) canonical.promotionId = canonicalHexId(texts.promotionId);
-  if (texts.earnId !== undefined && /^[0-9a-fA-F]{24}$/.test(texts.earnId)) canonical.earnId = canonicalHexId(texts.earnId);
-  if (texts.customerId !== undefined && /^\d{1,19}$/.test(texts.customerId)) canonical.customerId = canonicalCustomerId(texts.customerId);
-  return canonical;
 }
 
 /** The default world: every file's part, with entities defined twice required to agree. */

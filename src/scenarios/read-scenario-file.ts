@@ -1,7 +1,7 @@
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { LineCounter, type Document as YamlDocument, isNode, parseDocument } from 'yaml';
-import { canonicalCustomerId, canonicalHexId } from '../world/model.js';
-import type { Forced, Scenario, ScenarioProblem, ScenarioWorld } from './scenario.js';
+import { canonicalCustomerId, canonicalHexId, type WorldSetup } from '../world/model.js';
+import type { Forced, Scenario, ScenarioProblem } from './scenario.js';
 
 /** A scenario file as written, once it matches the schema. */
 interface ScenarioFileContent {
@@ -87,12 +87,12 @@ function pointer(path: readonly (string | number)[]): string {
 
 function toScenario(file: string, content: ScenarioFileContent): Scenario {
   const world = content.world ?? {};
-  const scenarioWorld: ScenarioWorld = {
+  const scenarioWorld: WorldSetup = {
     promotions: (world.promotions ?? []).map((promotion) => ({
       id: canonicalHexId(String(promotion.id)),
-      type: (promotion.type as ScenarioWorld['promotions'][number]['type'] | undefined) ?? 'CUSTOMER',
-      mode: (promotion.mode as ScenarioWorld['promotions'][number]['mode'] | undefined) ?? 'DISCOUNT',
-      status: (promotion.status as ScenarioWorld['promotions'][number]['status'] | undefined) ?? 'ACTIVE',
+      type: (promotion.type as WorldSetup['promotions'][number]['type'] | undefined) ?? 'CUSTOMER',
+      mode: (promotion.mode as WorldSetup['promotions'][number]['mode'] | undefined) ?? 'DISCOUNT',
+      status: (promotion.status as WorldSetup['promotions'][number]['status'] | undefined) ?? 'ACTIVE',
       expiryJobRunning: promotion.expiryJobRunning === true,
       ...(typeof promotion.validFrom === 'string' ? { validFrom: promotion.validFrom } : {}),
       ...(typeof promotion.validTill === 'string' ? { validTill: promotion.validTill } : {}),
@@ -106,8 +106,8 @@ function toScenario(file: string, content: ScenarioFileContent): Scenario {
       id: canonicalHexId(String(earn.id)),
       customerId: canonicalCustomerId(earn.customerId as string | number),
       promotionId: canonicalHexId(String(earn.promotionId)),
-      earnedFromType: earn.earnedFromType as ScenarioWorld['earns'][number]['earnedFromType'],
-      status: (earn.status as ScenarioWorld['earns'][number]['status'] | undefined) ?? 'ACTIVE',
+      earnedFromType: earn.earnedFromType as WorldSetup['earns'][number]['earnedFromType'],
+      status: (earn.status as WorldSetup['earns'][number]['status'] | undefined) ?? 'ACTIVE',
       earnedFromTypeLocked: earn.earnedFromTypeLocked === true,
     })),
     absentPromotions: (world.absentPromotions ?? []).map(canonicalHexId),

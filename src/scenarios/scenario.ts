@@ -1,4 +1,4 @@
-import type { Customer, Earn, Promotion } from '../world/model.js';
+import type { WorldSetup } from '../world/model.js';
 
 /** What a scenario forces, for what no state of the world can cause. */
 export interface Forced {
@@ -14,19 +14,12 @@ export interface Scenario {
   readonly operations: readonly string[];
   /** The code answered (envelope code, or the HTTP status of a success); undefined: the connection drops. */
   readonly code: number | undefined;
-  readonly world: ScenarioWorld;
+  /** This scenario's part of the default world (defaults filled in). */
+  readonly world: WorldSetup;
   /** Parameter name → the text that selects this scenario. */
   readonly magic: Readonly<Record<string, string>>;
   readonly forced: Forced | undefined;
   readonly file: string;
-}
-
-/** A scenario's part of the default world, as written (defaults filled in). */
-export interface ScenarioWorld {
-  readonly promotions: readonly Promotion[];
-  readonly customers: readonly Customer[];
-  readonly earns: readonly Earn[];
-  readonly absentPromotions: readonly string[];
 }
 
 /** A problem in a scenario file: where, and what is wrong. */

@@ -74,3 +74,12 @@ export function canonicalCustomerId(id: string | number): string {
 export function canonicalHexId(id: string): string {
   return id.toLowerCase();
 }
+
+/** Texts as the rules and the magic index compare them: canonical ids. */
+export function canonicalTexts(texts: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+  const canonical: Record<string, string | undefined> = { ...texts };
+  if (texts.promotionId !== undefined && /^[0-9a-fA-F]{24}$/.test(texts.promotionId)) canonical.promotionId = canonicalHexId(texts.promotionId);
+  if (texts.earnId !== undefined && /^[0-9a-fA-F]{24}$/.test(texts.earnId)) canonical.earnId = canonicalHexId(texts.earnId);
+  if (texts.customerId !== undefined && /^\d{1,19}$/.test(texts.customerId)) canonical.customerId = canonicalCustomerId(texts.customerId);
+  return canonical;
+}

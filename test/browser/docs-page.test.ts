@@ -31,6 +31,15 @@ describeWith(`Chromium at ${CHROMIUM}`, existsSync(CHROMIUM), 'apt-get install c
     expect(text).toContain('deactivatePromotionGlobally');
     const { catalogue } = await theContract();
     for (const entry of catalogue.entries) expect(text, entry.key).toContain(entry.key);
+    // The scenario and magic-value table, generated from the scenario files.
+    const scenarios = (await sandbox.app.inject({ url: '/__sandbox/scenarios', headers: { authorization: 'Basic ZG9jczp4' } })).json<{
+      data: { name: string; magic: Record<string, string> }[];
+    }>().data;
+    expect(text).toContain('Scenarios and magic values');
+    for (const scenario of scenarios) {
+      expect(text, scenario.name).toContain(scenario.name);
+      for (const value of Object.values(scenario.magic)) expect(text, `${scenario.name} magic`).toContain(value);
+    }
     await page.close();
   });
 

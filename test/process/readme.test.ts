@@ -13,3 +13,16 @@ describe('README', () => {
     }
   });
 });
+
+describe('README scenario table', () => {
+  it('is the one generated from the scenario files (npm run docs:readme)', async () => {
+    const { withScenarioTable } = await import('../../scripts/update-readme.js');
+    const { scenarioTable } = await import('../../src/scenarios/scenario-table.js');
+    const { DEFAULT_SCENARIOS_DIRECTORY, loadScenarios } = await import('../../src/scenarios/load-scenarios.js');
+    const { compileContractChecks } = await import('../../src/spec/contract-checks.js');
+    const { loadContract } = await import('../../src/spec/load-contract.js');
+    const contract = await loadContract();
+    const set = await loadScenarios(DEFAULT_SCENARIOS_DIRECTORY, contract, compileContractChecks(contract), 'active');
+    expect(README).toBe(withScenarioTable(README, scenarioTable(set)));
+  });
+});
