@@ -1,4 +1,7 @@
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
+import { type Account, loadAccounts } from './auth/accounts-file.js';
+import { createIdentifier } from './auth/identify.js';
 import type { SandboxConfig } from './config.js';
 import { adminHandlers } from './http/admin-api.js';
 import { registerApiRoutes } from './http/api-routes.js';
@@ -10,6 +13,8 @@ import './http/fastify-types.js';
 import { healthHandlers } from './http/health.js';
 import { registerJournal } from './http/journal.js';
 import { registerNotFound } from './http/not-found.js';
+import { oauthTokenHandlers } from './http/oauth-token.js';
+import { operatorHandlers } from './http/operator-api.js';
 import { generateRequestId, registerRequestId } from './http/request-id.js';
 import { registerRequestLog } from './http/request-log.js';
 import { type ResponseMismatch, registerResponseCheck } from './http/response-check.js';
@@ -26,6 +31,7 @@ import { compileContractChecks } from './spec/contract-checks.js';
 import { type Contract, ContractError, loadContract } from './spec/load-contract.js';
 import { servedDocument } from './spec/served-document.js';
 import { MemoryStore } from './world/memory-store.js';
+import { RedisStore } from './world/redis-store.js';
 import type { TenantStore } from './world/tenant-store.js';
 
 export interface AppOptions {
@@ -35,9 +41,11 @@ export interface AppOptions {
   readonly onResponseMismatch?: (mismatch: ResponseMismatch) => void;
   /** Where log lines go (default stdout); tests read them to check what is logged. */
   readonly logStream?: NodeJS.WritableStream;
-  /** Where tenants' state lives; in memory unless given. */
+  /** Where tenants' state lives; else Redis with `config.redis`, else memory. */
   readonly store?: TenantStore;
 }
+
+const RATE_WINDOW_MS = 60_000;
 
 /** Credentials never reach a log line, whatever a future change decides to log. */
 const REDACTED_PATHS = [
@@ -59,9 +67,17 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   checkRulesAgainstContract(contract);
   const load = () => loadScenarios(config.scenarios, contract, checks, config.unknownPromotions);
   const scenarios = new LiveScenarios(await load(), config.unknownPromotions);
-  const store = options.store ?? new MemoryStore(config.journalSize);
+  const accounts: readonly Account[] = config.auth === 'accounts' && config.accounts ? await loadAccounts(config.accounts) : [];
+  const storeOptions = { journalSize: config.journalSize, idleMs: config.tenantIdleMinutes * 60_000, maxTenants: config.maxTenants };
+  const store = options.store ?? (config.redis ? await RedisStore.connect({ url: config.redis, ...storeOptions }) : new MemoryStore(storeOptions));
+  const identifier = createIdentifier(config.auth, accounts, store);
+  const requestsPerMinute = config.rateLimit ?? contractRateLimit(contract);
+  const notReady = () => {
+    const state = store.readiness();
+    return state.ready ? undefined : state.reason;
+  };
 
-  const respondToError = errorResponder(contract.catalogue);
+  const respondToError = errorResponder(contract.catalogue, notReady);
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -83,12 +99,15 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   app.decorateRequest('answerCode', undefined);
   app.decorateRequest('envelopeSent', false);
   app.decorateRequest('scenarioName', undefined);
+  app.decorateRequest('apiKey', undefined);
+  app.decorateRequest('keyRateLimit', undefined);
+  app.addHook('onClose', async () => store.close());
 
   registerRequestId(app);
   registerRequestLog(app);
   registerClosingConnections(app);
   registerBodyParsers(app, contract.catalogue);
-  registerErrorHandler(app, contract.catalogue);
+  registerErrorHandler(app, respondToError);
   registerNotFound(app, contract.operations);
   if (config.validateResponses || options.onResponseMismatch) {
     registerResponseCheck(app, checks, (mismatch) => {
@@ -97,6 +116,18 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     });
   }
   const recordDrop = registerJournal(app, store);
+  // Per API key (the credential, not the session), over the vendor's calls only; in Redis when
+  // replicas share one, so that N processes hold one budget.
+  const maxFor = (request: FastifyRequest) => request.keyRateLimit ?? requestsPerMinute;
+  await app.register(rateLimit, {
+    global: true,
+    allowList: (request) => request.routeOptions.config.rateLimited !== true,
+    keyGenerator: (request) => request.apiKey ?? request.ip,
+    max: (request) => maxFor(request),
+    timeWindow: RATE_WINDOW_MS,
+    ...(store instanceof RedisStore ? { redis: store.client, nameSpace: 'ps:rate:' } : {}),
+    errorResponseBuilder: () => Object.assign(new Error('rate limit exceeded'), { statusCode: 429 }),
+  });
   let served: { set: unknown; document: ReturnType<typeof servedDocument> } | undefined;
   await registerDocsPage(app, () => {
     if (served?.set !== scenarios.set) served = { set: scenarios.set, document: servedDocument(contract, scenarios.set) };
@@ -109,10 +140,21 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     checks,
     decide,
     {
-      ...healthHandlers(contract.catalogue, () => ({ ready: true })),
+      ...healthHandlers(contract.catalogue, () => store.readiness()),
       ...adminHandlers(contract, scenarios, store, REQUIRED_KEYS.unknownScenario, config.unknownPromotions),
+      ...oauthTokenHandlers(identifier, store, contract.catalogue, config.tokenTtlSeconds),
+      ...operatorHandlers(store),
     },
     {
+      identifier,
+      adminToken: config.adminToken,
+      // A forced 429 looks like the limiter's own: the budget, nothing left, a minute to wait.
+      rateLimitHeaders: (request) => ({
+        'x-ratelimit-limit': String(maxFor(request)),
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': String(RATE_WINDOW_MS / 1000),
+        'retry-after': String(RATE_WINDOW_MS / 1000),
+      }),
       labelInvalid: (operationId, texts, code) => {
         const scenario = scenarios.set.matchMagic(operationId, canonicalTexts(texts));
         const entry = contract.catalogue.entries.find((candidate) => candidate.code === code);
@@ -129,6 +171,12 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     });
   }
   return app;
+}
+
+/** The contract's documented budget (`x-rate-limit.requestsPerMinute`), else the docs' 1,000. */
+function contractRateLimit(contract: Contract): number {
+  const declared = (contract.document as { 'x-rate-limit'?: { requestsPerMinute?: unknown } })['x-rate-limit']?.requestsPerMinute;
+  return typeof declared === 'number' && declared > 0 ? declared : 1000;
 }
 
 /** Every refusal a domain rule can make must be documented for its operation (stripe-mock style). */

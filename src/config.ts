@@ -27,7 +27,26 @@ export interface SandboxConfig {
   readonly unknownPromotions: UnknownPromotions;
   /** How many calls each tenant's request history keeps. */
   readonly journalSize: number;
+  /** `open`: any credential is its own tenant; `accounts`: only those of the accounts file; `off`: none needed. */
+  readonly auth: AuthMode;
+  /** The accounts file, for `--auth accounts`. */
+  readonly accounts: string | undefined;
+  /** Enables the operator-only calls (list tenants, reset one or all); without it they do not exist. */
+  readonly adminToken: string | undefined;
+  /** Requests per minute per API key; undefined: the contract's x-rate-limit (1,000). */
+  readonly rateLimit: number | undefined;
+  /** Redis URL: worlds, pins, journals, tokens and rate counters move there, for replicas. */
+  readonly redis: string | undefined;
+  /** A tenant unused this long is forgotten (its world goes back to the seed). */
+  readonly tenantIdleMinutes: number;
+  /** At most this many tenants are kept; the least recently used goes first. */
+  readonly maxTenants: number;
+  /** Lifetime of the access tokens of POST /v3/oauth/token/generate. */
+  readonly tokenTtlSeconds: number;
 }
+
+export const AUTH_MODES = ['open', 'accounts', 'off'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
 
 export const DEFAULT_CONFIG: SandboxConfig = Object.freeze({
   host: '0.0.0.0',
@@ -41,6 +60,14 @@ export const DEFAULT_CONFIG: SandboxConfig = Object.freeze({
   watch: false,
   unknownPromotions: 'active',
   journalSize: 100,
+  auth: 'open',
+  accounts: undefined,
+  adminToken: undefined,
+  rateLimit: undefined,
+  redis: undefined,
+  tenantIdleMinutes: 60,
+  maxTenants: 10_000,
+  tokenTtlSeconds: 300,
 });
 
 /** A full config from defaults plus what a caller sets (tests, the in-process API). */
@@ -109,6 +136,33 @@ export function sandboxOptions(): Option[] {
       .env('SANDBOX_JOURNAL_SIZE')
       .argParser(integerIn(1, 10_000, 'a count'))
       .default(DEFAULT_CONFIG.journalSize),
+    new Option('--auth <mode>', 'open: any credential is its own tenant; accounts: only --accounts; off: none needed (local play only)')
+      .env('SANDBOX_AUTH')
+      .choices(AUTH_MODES)
+      .default(DEFAULT_CONFIG.auth),
+    new Option('--accounts <file>', 'YAML accounts file for --auth accounts').env('SANDBOX_ACCOUNTS'),
+    new Option('--admin-token <token>', 'enables the operator calls (X-Sandbox-Operator-Token)')
+      .env('SANDBOX_ADMIN_TOKEN')
+      .argParser((text: string) => {
+        if (text.length < 16) throw new InvalidArgumentError('must be at least 16 characters (it guards every tenant).');
+        return text;
+      }),
+    new Option('--rate-limit <n>', 'requests per minute per API key (default: the contract\'s 1000)')
+      .env('SANDBOX_RATE_LIMIT')
+      .argParser(integerIn(1, 10_000_000, 'a request count')),
+    new Option('--redis <url>', 'Redis URL, for several replicas behind one URL').env('SANDBOX_REDIS_URL'),
+    new Option('--tenant-idle-minutes <n>', 'forget a tenant unused this long')
+      .env('SANDBOX_TENANT_IDLE_MINUTES')
+      .argParser(integerIn(1, 525_600, 'a number of minutes'))
+      .default(DEFAULT_CONFIG.tenantIdleMinutes),
+    new Option('--max-tenants <n>', 'keep at most this many tenants (least recently used go first)')
+      .env('SANDBOX_MAX_TENANTS')
+      .argParser(integerIn(1, 10_000_000, 'a count'))
+      .default(DEFAULT_CONFIG.maxTenants),
+    new Option('--token-ttl <seconds>', 'lifetime of OAuth access tokens')
+      .env('SANDBOX_TOKEN_TTL')
+      .argParser(integerIn(1, 86_400, 'a number of seconds'))
+      .default(DEFAULT_CONFIG.tokenTtlSeconds),
   ];
 }
 
@@ -126,7 +180,17 @@ export function configFromOptions(command: Command): SandboxConfig {
     watch: boolean;
     unknownPromotions: UnknownPromotions;
     journalSize: number;
+    auth: AuthMode;
+    accounts?: string;
+    adminToken?: string;
+    rateLimit?: number;
+    redis?: string;
+    tenantIdleMinutes: number;
+    maxTenants: number;
+    tokenTtl: number;
   }>();
+  if (options.auth === 'accounts' && !options.accounts) command.error('error: --auth accounts needs --accounts <file> (SANDBOX_ACCOUNTS)');
+  if (options.auth !== 'accounts' && options.accounts) command.error('error: --accounts is only read with --auth accounts');
   return configWith({
     host: options.host,
     port: options.port,
@@ -139,5 +203,13 @@ export function configFromOptions(command: Command): SandboxConfig {
     watch: options.watch,
     unknownPromotions: options.unknownPromotions,
     journalSize: options.journalSize,
+    auth: options.auth,
+    accounts: options.accounts,
+    adminToken: options.adminToken,
+    rateLimit: options.rateLimit,
+    redis: options.redis,
+    tenantIdleMinutes: options.tenantIdleMinutes,
+    maxTenants: options.maxTenants,
+    tokenTtlSeconds: options.tokenTtl,
   });
 }

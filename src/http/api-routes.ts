@@ -3,6 +3,7 @@ import type { DecideOutcome, Outcome, ValidCall } from '../outcome.js';
 import type { Contract } from '../spec/load-contract.js';
 import type { ContractChecks } from '../spec/contract-checks.js';
 import type { RawRequest } from '../spec/request-validator.js';
+import type { Identifier } from '../auth/identify.js';
 import { authenticator } from './authenticate.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { sendAnswer, sendCatalogueError, sendErrors } from './envelope.js';
@@ -27,26 +28,37 @@ export function registerApiRoutes(
   decide: DecideOutcome,
   builtIns: BuiltInHandlers,
   hooks: {
+    readonly identifier: Identifier;
+    /** Without it the operator operations are not served at all. */
+    readonly adminToken: string | undefined;
+    /** Headers of a 429 a scenario forces, as the rate limiter would send them. */
+    readonly rateLimitHeaders: (request: FastifyRequest) => Record<string, string>;
     /** Names the scenario whose magic values a refused request carries, when its code matches. */
     readonly labelInvalid: (operationId: string, texts: Readonly<Record<string, string | undefined>>, code: number | undefined) => string | undefined;
     /** Journals a call whose connection a scenario drops (no answer, so no onSend). */
     readonly recordDrop: DropRecorder;
   },
 ): void {
-  const { labelInvalid, recordDrop } = hooks;
+  const { labelInvalid, recordDrop, identifier, adminToken, rateLimitHeaders } = hooks;
   const schemes = (contract.dereferenced.components?.securitySchemes ?? {}) as Parameters<typeof authenticator>[1];
   for (const operation of contract.operations) {
+    if (operation.tags.includes('operator') && adminToken === undefined) continue;
     const builtIn = builtIns[operation.operationId];
     if (!builtIn && operation.tags.includes('sandbox')) {
       throw new Error(`${operation.operationId} is a sandbox operation with no built-in handler`);
     }
     const validate = checks.requests.get(operation.operationId);
     if (!validate) throw new Error(`${operation.operationId} has no compiled request check`);
-    const onRequest = authenticator(operation, schemes, contract.catalogue);
+    const onRequest = authenticator(operation, schemes, contract.catalogue, identifier, adminToken);
     app.route({
       method: operation.method,
       url: fastifyPath(operation.path),
-      config: { operationId: operation.operationId, journal: !operation.tags.includes('sandbox') },
+      config: {
+        operationId: operation.operationId,
+        // The vendor's per-customer and global calls: journaled and rate limited per API key.
+        journal: operation.tags.includes('promotions'),
+        rateLimited: operation.tags.includes('promotions'),
+      },
       ...(onRequest ? { onRequest } : {}),
       handler: async (request, reply) => {
         const validation = validate(request as unknown as RawRequest);
@@ -58,7 +70,7 @@ export function registerApiRoutes(
         }
         // X-Sandbox-Session splits a credential's tenant; its value is checked by the contract.
         const session = validation.texts[SESSION_PARAMETER];
-        const credential = request.tenant ?? 'anonymous';
+        const credential = request.tenant ?? 'public';
         request.tenant = session === undefined ? credential : `${credential}~${session}`;
         const call: ValidCall = {
           operation,
@@ -69,7 +81,9 @@ export function registerApiRoutes(
           headers: request.headers,
         };
         if (builtIn) return builtIn(call, reply);
-        return deliver(await decide(call), reply, recordDrop);
+        const outcome = await decide(call);
+        if (outcome.kind === 'error' && outcome.error.httpStatus === 429) reply.headers(rateLimitHeaders(request));
+        return deliver(outcome, reply, recordDrop);
       },
     });
   }

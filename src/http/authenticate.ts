@@ -1,67 +1,56 @@
-import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { OpenAPIV3_1 } from 'openapi-types';
+import type { Identifier } from '../auth/identify.js';
+import { sameSecret } from '../auth/credentials.js';
 import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
 import type { Operation } from '../spec/operations.js';
 import { sendCatalogueError } from './envelope.js';
 
 type SecuritySchemes = Readonly<Record<string, OpenAPIV3_1.SecuritySchemeObject>>;
 
-/** Reads one credential of one scheme from a request; undefined when it is absent. */
-type CredentialReader = (request: FastifyRequest) => string | undefined;
+export const OPERATOR_SCHEME = 'operatorToken';
 
 /**
- * The seam where credentials are checked. For now a request is authenticated when it carries a
- * credential of a scheme its operation accepts (the contract's `security`); the tenant is derived
- * from that credential, so two callers never share one. Account checking plugs in here.
+ * The onRequest check of an operation's `security` in the contract: partner credentials (Basic,
+ * or the OAuth token header) through the identifier of the auth mode, or the operator token.
+ * It sets the tenant and the API key; anything else is 401 in the envelope, with the catalogue's
+ * message only, so nothing about the credential comes back.
  */
 export function authenticator(
   operation: Operation,
   schemes: SecuritySchemes,
   catalogue: Catalogue,
+  identifier: Identifier,
+  adminToken: string | undefined,
 ): onRequestHookHandler | undefined {
   if (operation.security.length === 0) return undefined;
-  const alternatives = operation.security.map((requirement) =>
-    Object.keys(requirement).map((name) => {
-      const scheme = schemes[name];
-      if (!scheme) throw new Error(`${operation.operationId}: unknown security scheme ${name}`);
-      return { name, read: credentialReader(scheme) };
-    }),
-  );
   const failed = catalogue.get(REQUIRED_KEYS.authenticationFailed);
-  return (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    for (const requirement of alternatives) {
-      const credentials = requirement.map(({ name, read }) => [name, read(request)] as const);
-      if (credentials.every(([, value]) => value !== undefined)) {
-        request.tenant = tenantOf(credentials.map(([name, value]) => `${name}:${value ?? ''}`).join('\n'));
-        done();
-        return;
-      }
-    }
-    sendCatalogueError(reply, failed);
+  const names = operation.security.flatMap((requirement) => Object.keys(requirement));
+  if (names.includes(OPERATOR_SCHEME)) {
+    const header = schemeHeader(schemes, OPERATOR_SCHEME);
+    return async (request: FastifyRequest, reply: FastifyReply) => {
+      const given = request.headers[header];
+      if (adminToken === undefined || typeof given !== 'string' || !sameSecret(given, adminToken)) return sendCatalogueError(reply, failed);
+      request.tenant = 'operator';
+    };
+  }
+  const tokenHeader = names.map((name) => schemes[name]).find((scheme) => scheme?.type === 'apiKey' && scheme.in === 'header');
+  const oauthHeader = tokenHeader?.type === 'apiKey' ? tokenHeader.name.toLowerCase() : undefined;
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const token = oauthHeader ? request.headers[oauthHeader] : undefined;
+    const identity = await identifier.identify({
+      authorization: typeof request.headers.authorization === 'string' ? request.headers.authorization : undefined,
+      oauthToken: typeof token === 'string' ? token : undefined,
+    });
+    if (!identity) return sendCatalogueError(reply, failed);
+    request.tenant = identity.tenant;
+    request.apiKey = identity.apiKey;
+    request.keyRateLimit = identity.rateLimit;
   };
 }
 
-function credentialReader(scheme: OpenAPIV3_1.SecuritySchemeObject): CredentialReader {
-  if (scheme.type === 'http') {
-    const prefix = new RegExp(`^${scheme.scheme}\\s+(\\S+)\\s*$`, 'i');
-    return (request) => prefix.exec(String(request.headers.authorization ?? ''))?.[1];
-  }
-  if (scheme.type === 'apiKey' && scheme.in === 'header') {
-    const header = scheme.name.toLowerCase();
-    return (request) => nonEmpty(request.headers[header]);
-  }
-  if (scheme.type === 'apiKey' && scheme.in === 'query') {
-    return (request) => nonEmpty((request.query as Record<string, unknown>)[scheme.name]);
-  }
-  throw new Error(`security scheme type ${scheme.type} is not supported`);
-}
-
-function nonEmpty(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
-/** A tenant id that names the credential without holding it: credentials never reach logs. */
-function tenantOf(credential: string): string {
-  return createHash('sha256').update(credential).digest('base64url').slice(0, 22);
+function schemeHeader(schemes: SecuritySchemes, name: string): string {
+  const scheme = schemes[name];
+  if (scheme?.type !== 'apiKey' || scheme.in !== 'header') throw new Error(`security scheme ${name} must be an apiKey in a header`);
+  return scheme.name.toLowerCase();
 }

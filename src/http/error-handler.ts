@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
 import { BadBodyError } from './body-parsers.js';
+import { StoreUnavailableError } from '../world/tenant-store.js';
 import { sendCatalogueError, sendErrors } from './envelope.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 
@@ -16,7 +17,7 @@ const BAD_REQUEST_REASONS: Readonly<Record<string, string>> = {
  * error in the envelope. 5xx answers are logged with the error for operators; the client gets the
  * catalogue's message only.
  */
-export function errorResponder(catalogue: Catalogue) {
+export function errorResponder(catalogue: Catalogue, notReady?: () => string | undefined) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     reply.header(REQUEST_ID_HEADER, request.id);
     const status = error.statusCode ?? 500;
@@ -29,15 +30,20 @@ export function errorResponder(catalogue: Catalogue) {
       const entry = catalogue.get(REQUIRED_KEYS.invalidInput);
       return sendCatalogueError(reply, entry, `${entry.message} ${badRequestReason(error)}`);
     }
-    if (status === 503) return sendCatalogueError(reply, catalogue.get(REQUIRED_KEYS.notReady), 'The sandbox is shutting down.');
+    if (status === 429) return sendCatalogueError(reply, catalogue.get(REQUIRED_KEYS.rateLimitExceeded));
+    if (status === 503 || notReady?.()) {
+      const entry = catalogue.get(REQUIRED_KEYS.notReady);
+      const reason = error instanceof StoreUnavailableError ? error.message : notReady?.() ?? 'The sandbox is shutting down.';
+      return sendCatalogueError(reply, entry, `${entry.message} ${reason}`);
+    }
     if (status > 400 && status < 500) return sendErrors(reply, status, [{ code: status, message: error.message }]);
     request.log.error({ err: error }, 'unexpected error');
     return sendCatalogueError(reply, catalogue.get(REQUIRED_KEYS.unexpectedError));
   };
 }
 
-export function registerErrorHandler(app: FastifyInstance, catalogue: Catalogue): void {
-  app.setErrorHandler(errorResponder(catalogue));
+export function registerErrorHandler(app: FastifyInstance, respond: ReturnType<typeof errorResponder>): void {
+  app.setErrorHandler(respond);
 }
 
 function badRequestReason(error: FastifyError): string {

@@ -5,10 +5,16 @@ declare module 'fastify' {
     operationId?: string;
     /** Calls of this route go into the tenant's request history (the vendor's operations). */
     journal?: boolean;
+    /** Calls of this route count against the caller's rate budget. */
+    rateLimited?: boolean;
   }
   interface FastifyRequest {
-    /** Who is calling: set by authentication, from the credential. */
+    /** Who is calling: set by authentication, from the credential (refined by X-Sandbox-Session). */
     tenant: string | undefined;
+    /** The API key the rate budget is counted against. */
+    apiKey: string | undefined;
+    /** This key's requests per minute, when its account sets one. */
+    keyRateLimit: number | undefined;
     /** The envelope's first error code when the answer was an error envelope, for logs. */
     answerCode: number | undefined;
     /** True once the answer is an envelope the sandbox built (checked by response validation). */

@@ -27,6 +27,7 @@ export const REQUIRED_KEYS = {
   unsupportedMediaType: 'SANDBOX.UNSUPPORTED_MEDIA_TYPE',
   notReady: 'SANDBOX.NOT_READY',
   unknownScenario: 'SANDBOX.UNKNOWN_SCENARIO',
+  rateLimitExceeded: 'GLOBAL.RATE_LIMIT_EXCEEDED',
 } as const;
 
 const EXAMPLE_REF_PREFIX = '#/components/examples/';

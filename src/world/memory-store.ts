@@ -1,6 +1,7 @@
+import type { Identity } from '../auth/identify.js';
 import type { Decision } from '../rules/decision.js';
-import { NO_CHANGES, type TenantChanges, withChange } from './tenant-changes.js';
-import type { JournalEntry, Pin, TenantStore } from './tenant-store.js';
+import { NO_CHANGES, type TenantChanges, changeCount, withChange } from './tenant-changes.js';
+import type { JournalEntry, Pin, TenantStore, TenantSummary } from './tenant-store.js';
 
 interface TenantState {
   changes: TenantChanges;
@@ -8,23 +9,59 @@ interface TenantState {
   sequences: Map<string, number>;
   /** Oldest first; bounded. */
   journal: JournalEntry[];
+  lastUsed: number;
+}
+
+export interface MemoryStoreOptions {
+  readonly journalSize: number;
+  /** A tenant unused this long is forgotten. */
+  readonly idleMs: number;
+  readonly maxTenants: number;
+  /** The clock; tests pass a fake one. */
+  readonly now?: () => number;
 }
 
 /**
  * The in-process store. Each method does its work synchronously and returns a settled promise,
  * so on Node's single thread every read-decide-write is atomic for its tenant.
+ * Tenants live in a Map kept in order of use, so the least recently used is the first entry:
+ * idle tenants are swept, and past `maxTenants` the least recently used goes, keeping memory flat.
  */
 export class MemoryStore implements TenantStore {
   readonly #tenants = new Map<string, TenantState>();
+  readonly #tokens = new Map<string, { identity: Identity; expiresAt: number }>();
+  readonly #now: () => number;
+  readonly #sweeper: NodeJS.Timeout;
 
-  constructor(private readonly journalSize: number) {}
+  constructor(private readonly options: MemoryStoreOptions) {
+    this.#now = options.now ?? Date.now;
+    this.#sweeper = setInterval(() => this.sweep(), Math.min(options.idleMs, 60_000)).unref();
+  }
+
+  /** Forgets idle tenants and expired tokens; runs by itself every minute (or idle period). */
+  sweep(): void {
+    const now = this.#now();
+    for (const [tenant, state] of this.#tenants) {
+      // In order of use: the first tenant still in use ends the sweep.
+      if (now - state.lastUsed < this.options.idleMs) break;
+      this.#tenants.delete(tenant);
+    }
+    for (const [token, entry] of this.#tokens) if (entry.expiresAt <= now) this.#tokens.delete(token);
+  }
 
   #state(tenant: string): TenantState {
     let state = this.#tenants.get(tenant);
-    if (!state) {
-      state = { changes: NO_CHANGES, pin: undefined, sequences: new Map(), journal: [] };
-      this.#tenants.set(tenant, state);
+    if (state) {
+      this.#tenants.delete(tenant);
+    } else {
+      state = { changes: NO_CHANGES, pin: undefined, sequences: new Map(), journal: [], lastUsed: 0 };
+      if (this.#tenants.size >= this.options.maxTenants) {
+        const leastRecent = this.#tenants.keys().next().value;
+        if (leastRecent !== undefined) this.#tenants.delete(leastRecent);
+      }
     }
+    state.lastUsed = this.#now();
+    this.#tenants.set(tenant, state);
     return state;
   }
 
@@ -36,21 +73,19 @@ export class MemoryStore implements TenantStore {
   }
 
   changes(tenant: string): Promise<TenantChanges> {
-    return Promise.resolve(this.#tenants.get(tenant)?.changes ?? NO_CHANGES);
+    return Promise.resolve(this.#state(tenant).changes);
   }
 
   reset(tenant: string): Promise<void> {
-    const state = this.#tenants.get(tenant);
-    if (state) {
-      state.changes = NO_CHANGES;
-      state.pin = undefined;
-      state.sequences.clear();
-    }
+    const state = this.#state(tenant);
+    state.changes = NO_CHANGES;
+    state.pin = undefined;
+    state.sequences.clear();
     return Promise.resolve();
   }
 
   pin(tenant: string): Promise<Pin | undefined> {
-    return Promise.resolve(this.#tenants.get(tenant)?.pin);
+    return Promise.resolve(this.#state(tenant).pin);
   }
 
   setPin(tenant: string, pin: Pin | undefined): Promise<void> {
@@ -59,9 +94,9 @@ export class MemoryStore implements TenantStore {
   }
 
   takePin(tenant: string, applies: (pin: Pin) => boolean): Promise<Pin | undefined> {
-    const state = this.#tenants.get(tenant);
-    const pin = state?.pin;
-    if (!state || !pin || !applies(pin)) return Promise.resolve(undefined);
+    const state = this.#state(tenant);
+    const pin = state.pin;
+    if (!pin || !applies(pin)) return Promise.resolve(undefined);
     if (pin.remaining !== undefined) state.pin = pin.remaining > 1 ? { ...pin, remaining: pin.remaining - 1 } : undefined;
     return Promise.resolve(pin);
   }
@@ -76,17 +111,61 @@ export class MemoryStore implements TenantStore {
   record(tenant: string, entry: JournalEntry): Promise<void> {
     const journal = this.#state(tenant).journal;
     journal.push(entry);
-    if (journal.length > this.journalSize) journal.splice(0, journal.length - this.journalSize);
+    if (journal.length > this.options.journalSize) journal.splice(0, journal.length - this.options.journalSize);
     return Promise.resolve();
   }
 
   journal(tenant: string): Promise<readonly JournalEntry[]> {
-    return Promise.resolve([...(this.#tenants.get(tenant)?.journal ?? [])].reverse());
+    return Promise.resolve([...this.#state(tenant).journal].reverse());
   }
 
   clearJournal(tenant: string): Promise<void> {
-    const state = this.#tenants.get(tenant);
-    if (state) state.journal = [];
+    this.#state(tenant).journal = [];
+    return Promise.resolve();
+  }
+
+  saveToken(token: string, identity: Identity, ttlSeconds: number): Promise<void> {
+    this.#tokens.set(token, { identity, expiresAt: this.#now() + ttlSeconds * 1000 });
+    return Promise.resolve();
+  }
+
+  tokenIdentity(token: string): Promise<Identity | undefined> {
+    const entry = this.#tokens.get(token);
+    if (entry && entry.expiresAt <= this.#now()) this.#tokens.delete(token);
+    return Promise.resolve(entry && entry.expiresAt > this.#now() ? entry.identity : undefined);
+  }
+
+  tenants(): Promise<readonly TenantSummary[]> {
+    const now = this.#now();
+    return Promise.resolve(
+      [...this.#tenants]
+        .reverse()
+        .map(([tenant, state]) => ({
+          tenant,
+          changes: changeCount(state.changes),
+          journal: state.journal.length,
+          pinned: state.pin !== undefined,
+          idleSeconds: Math.round((now - state.lastUsed) / 1000),
+        })),
+    );
+  }
+
+  forget(tenant: string): Promise<boolean> {
+    return Promise.resolve(this.#tenants.delete(tenant));
+  }
+
+  forgetAll(): Promise<number> {
+    const count = this.#tenants.size;
+    this.#tenants.clear();
+    return Promise.resolve(count);
+  }
+
+  readiness(): { readonly ready: true } {
+    return { ready: true };
+  }
+
+  close(): Promise<void> {
+    clearInterval(this.#sweeper);
     return Promise.resolve();
   }
 }

@@ -1,3 +1,4 @@
+import type { Identity } from '../auth/identify.js';
 import type { Decision } from '../rules/decision.js';
 import type { TenantChanges } from './tenant-changes.js';
 
@@ -47,4 +48,36 @@ export interface TenantStore {
   /** Newest first. */
   journal(tenant: string): Promise<readonly JournalEntry[]>;
   clearJournal(tenant: string): Promise<void>;
+
+  /** Remembers an OAuth access token for its lifetime. */
+  saveToken(token: string, identity: Identity, ttlSeconds: number): Promise<void>;
+  /** The identity of a live token; undefined when unknown or expired. */
+  tokenIdentity(token: string): Promise<Identity | undefined>;
+
+  /** For operators: every tenant with its size, most recently used first. */
+  tenants(): Promise<readonly TenantSummary[]>;
+  /** For operators: forgets a tenant entirely (world, pin, sequences, journal). */
+  forget(tenant: string): Promise<boolean>;
+  forgetAll(): Promise<number>;
+
+  /** Whether the store can serve now (a Redis store says why not). */
+  readiness(): { readonly ready: true } | { readonly ready: false; readonly reason: string };
+  close(): Promise<void>;
+}
+
+export interface TenantSummary {
+  readonly tenant: string;
+  readonly changes: number;
+  readonly journal: number;
+  readonly pinned: boolean;
+  readonly idleSeconds: number;
+}
+
+/** The store cannot be reached; the answer is 503 and nothing was written. */
+export class StoreUnavailableError extends Error {
+  readonly statusCode = 503;
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'StoreUnavailableError';
+  }
 }

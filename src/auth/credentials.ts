@@ -1,0 +1,34 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/** `Authorization: Basic <token>`: the token, or undefined when the header is not Basic. */
+export function basicToken(header: string | undefined): string | undefined {
+  const match = /^Basic\s+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+/** The `username:secret` a Basic token carries, when it decodes to one. */
+export function decodeBasic(token: string): { username: string; secret: string } | undefined {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(token)) return undefined;
+  const text = Buffer.from(token, 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  return colon <= 0 ? undefined : { username: text.slice(0, colon), secret: text.slice(colon + 1) };
+}
+
+/** The vendor's Basic secret: the md5 of the password, in lower-case hex. */
+export function md5Hex(password: string): string {
+  return createHash('md5').update(password, 'utf8').digest('hex');
+}
+
+/**
+ * Compares two secrets in constant time, whatever their lengths: both are hashed first, so
+ * neither the content nor the length of the expected one leaks through timing.
+ */
+export function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/** A stable id that names a credential without holding it: tenants and rate keys use it. */
+export function credentialId(kind: string, credential: string): string {
+  return createHash('sha256').update(`${kind}\n${credential}`).digest('base64url').slice(0, 22);
+}

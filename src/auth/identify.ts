@@ -1,0 +1,91 @@
+import type { AuthMode } from '../config.js';
+import type { TenantStore } from '../world/tenant-store.js';
+import type { Account } from './accounts-file.js';
+import { basicToken, credentialId, decodeBasic, md5Hex, sameSecret } from './credentials.js';
+
+/** Who is calling: the tenant (world, pins, journal) and the API key (rate budget). */
+export interface Identity {
+  readonly tenant: string;
+  readonly apiKey: string;
+  /** This key's requests per minute, when its account sets one. */
+  readonly rateLimit?: number;
+}
+
+/** The credentials a request carries, as sent. */
+export interface PresentedCredentials {
+  readonly authorization: string | undefined;
+  readonly oauthToken: string | undefined;
+}
+
+export interface Identifier {
+  /** The caller of an API call, or undefined: 401. */
+  identify(credentials: PresentedCredentials): Promise<Identity | undefined>;
+  /** The identity an OAuth key and secret stand for, or undefined: 401. */
+  identifyOAuthClient(key: string, secret: string): Identity | undefined;
+}
+
+const SHARED: Identity = { tenant: 'shared', apiKey: 'shared' };
+
+/**
+ * The three authentication modes:
+ * - `open`: any Basic credential that is present is its own tenant (the docs' redacted ones
+ *   too), any OAuth key gets tokens; tokens must come from the sandbox's own token call.
+ * - `accounts`: Basic must be base64(username:md5(password)) of an account, OAuth key and secret
+ *   those of an account; Basic and OAuth of one account share one tenant.
+ * - `off`: no credentials; everyone shares one tenant (local play only).
+ */
+export function createIdentifier(mode: AuthMode, accounts: readonly Account[], store: TenantStore): Identifier {
+  const fromToken = async (token: string | undefined): Promise<Identity | undefined> =>
+    token === undefined || token.trim() === '' ? undefined : store.tokenIdentity(token.trim());
+
+  if (mode === 'off') {
+    return { identify: () => Promise.resolve(SHARED), identifyOAuthClient: () => SHARED };
+  }
+  if (mode === 'open') {
+    return {
+      identify: async ({ authorization, oauthToken }) => {
+        const basic = basicToken(authorization);
+        if (basic !== undefined) {
+          const id = credentialId('basic', basic);
+          return { tenant: id, apiKey: id };
+        }
+        return fromToken(oauthToken);
+      },
+      identifyOAuthClient: (key) => {
+        const id = credentialId('oauth', key);
+        return { tenant: id, apiKey: id };
+      },
+    };
+  }
+  const identityOf = (account: Account): Identity => {
+    const id = credentialId('account', account.username);
+    return { tenant: id, apiKey: id, ...(account.rateLimit === undefined ? {} : { rateLimit: account.rateLimit }) };
+  };
+  // Every account is compared, so the time taken does not tell which usernames exist.
+  const matching = (test: (account: Account) => boolean): Account | undefined =>
+    accounts.reduce<Account | undefined>((found, account) => (test(account) && !found ? account : found), undefined);
+  const hashes = new Map(accounts.map((account) => [account, md5Hex(account.password)]));
+  return {
+    identify: async ({ authorization, oauthToken }) => {
+      const basic = basicToken(authorization);
+      if (basic === undefined) return fromToken(oauthToken);
+      const decoded = decodeBasic(basic);
+      if (!decoded) return undefined;
+      const account = matching((candidate) => {
+        const userMatches = sameSecret(decoded.username, candidate.username);
+        const secretMatches = sameSecret(decoded.secret.toLowerCase(), hashes.get(candidate) ?? '');
+        return userMatches && secretMatches;
+      });
+      return account ? identityOf(account) : undefined;
+    },
+    identifyOAuthClient: (key, secret) => {
+      const account = matching((candidate) => {
+        if (!candidate.oauth) return false;
+        const keyMatches = sameSecret(key, candidate.oauth.key);
+        const secretMatches = sameSecret(secret, candidate.oauth.secret);
+        return keyMatches && secretMatches;
+      });
+      return account ? identityOf(account) : undefined;
+    },
+  };
+}

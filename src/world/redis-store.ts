@@ -1,0 +1,317 @@
+import { Redis } from 'ioredis';
+import type { Identity } from '../auth/identify.js';
+import type { Decision } from '../rules/decision.js';
+import type { WorldChange } from './model.js';
+import { type TenantChanges, participationKey } from './tenant-changes.js';
+import { type JournalEntry, type Pin, StoreUnavailableError, type TenantStore, type TenantSummary } from './tenant-store.js';
+
+const PREFIX = 'ps:';
+const TENANTS = `${PREFIX}tenants`;
+/** Optimistic transactions retry on conflict; two rounds settle even 200 identical calls. */
+const MAX_ATTEMPTS = 20;
+
+/**
+ * Applies one change if the tenant's version is still the one the decision was made on, and
+ * touches the tenant: compare-and-set in one script, so a world is never half-changed and two
+ * replicas can never both apply a decision made on the same state.
+ * KEYS: version, set; ARGV: expected version, member, idle ms.
+ */
+const APPLY_CHANGE = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if current ~= tonumber(ARGV[1]) then return 0 end
+redis.call('SADD', KEYS[2], ARGV[2])
+redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+return 1`;
+
+/** Replaces the pin only if it is still the one read. KEYS: pin; ARGV: expected JSON, new JSON or '', idle ms. */
+const TAKE_PIN = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
+return 1`;
+
+export interface RedisStoreOptions {
+  readonly url: string;
+  readonly journalSize: number;
+  readonly idleMs: number;
+  readonly maxTenants: number;
+}
+
+/**
+ * Tenants' state in Redis, so that several sandbox processes behind one URL act as one sandbox.
+ * Keys per tenant (all expire after the idle time, so idle tenants are forgotten by Redis):
+ * `ps:{tenant}:v` version, `:promotions` `:participations` `:earns` sets of changes, `:pin`,
+ * `:sequences` hash, `:journal` list; `ps:tenants` orders tenants by last use;
+ * `ps:token:<token>` holds an access token's identity for its lifetime.
+ * Commands fail at once while Redis is away (no offline queue): the caller answers 503 and
+ * nothing is half-written; ioredis reconnects by itself and service resumes.
+ */
+export class RedisStore implements TenantStore {
+  readonly #redis: Redis;
+
+  private constructor(
+    redis: Redis,
+    private readonly options: RedisStoreOptions,
+  ) {
+    this.#redis = redis;
+  }
+
+  /** Connects, or fails with one clear line (the URL's password never appears). */
+  static async connect(options: RedisStoreOptions): Promise<RedisStore> {
+    const redis = new Redis(options.url, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 3_000,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    });
+    // Errors surface through commands and readiness; without a listener ioredis would print them.
+    redis.on('error', () => undefined);
+    try {
+      await redis.connect();
+      await redis.ping();
+    } catch (error) {
+      redis.disconnect();
+      throw new Error(`cannot reach Redis at ${redactedUrl(options.url)} (${(error as Error).message.split('\n')[0] ?? 'error'})`);
+    }
+    return new RedisStore(redis, options);
+  }
+
+  /** The connection, for the rate limiter's own Redis store. */
+  get client(): Redis {
+    return this.#redis;
+  }
+
+  #key(tenant: string, part: string): string {
+    return `${PREFIX}{${tenant}}:${part}`;
+  }
+
+  async #run<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (this.#redis.status !== 'ready') throw new StoreUnavailableError('Redis is unreachable.');
+      throw error;
+    }
+  }
+
+  /** Marks the tenant used now; past maxTenants the least recently used tenant is forgotten. */
+  async #touch(tenant: string): Promise<void> {
+    const now = Date.now();
+    const [, , , count] = (await this.#redis
+      .multi()
+      .zadd(TENANTS, now, tenant)
+      .zremrangebyscore(TENANTS, '-inf', now - this.options.idleMs)
+      .pexpire(TENANTS, this.options.idleMs)
+      .zcard(TENANTS)
+      .exec()) as [unknown, unknown, unknown, [Error | null, number]];
+    const excess = (count?.[1] ?? 0) - this.options.maxTenants;
+    if (excess > 0) {
+      const oldest = (await this.#redis.zpopmin(TENANTS, excess)).filter((_, index) => index % 2 === 0);
+      for (const gone of oldest) await this.#deleteTenant(gone);
+    }
+  }
+
+  async #deleteTenant(tenant: string): Promise<number> {
+    return this.#redis.del(...['v', 'promotions', 'participations', 'earns', 'pin', 'sequences', 'journal'].map((part) => this.#key(tenant, part)));
+  }
+
+  async #read(tenant: string): Promise<{ version: number; changes: TenantChanges }> {
+    const results = (await this.#redis
+      .multi()
+      .get(this.#key(tenant, 'v'))
+      .smembers(this.#key(tenant, 'promotions'))
+      .smembers(this.#key(tenant, 'participations'))
+      .smembers(this.#key(tenant, 'earns'))
+      .exec()) as [Error | null, unknown][];
+    const [version, promotions, participations, earns] = results.map(([, value]) => value) as [string | null, string[], string[], string[]];
+    return {
+      version: Number(version ?? 0),
+      changes: { inactivePromotions: new Set(promotions), inactiveParticipations: new Set(participations), inactiveEarns: new Set(earns) },
+    };
+  }
+
+  #setOf(change: WorldChange): { part: string; member: string } {
+    switch (change.kind) {
+      case 'deactivate-promotion':
+        return { part: 'promotions', member: change.promotionId };
+      case 'deactivate-participation':
+        return { part: 'participations', member: participationKey(change.customerId, change.promotionId) };
+      case 'deactivate-earn':
+        return { part: 'earns', member: change.earnId };
+    }
+  }
+
+  transact(tenant: string, decide: (changes: TenantChanges) => Decision): Promise<Decision> {
+    return this.#run(async () => {
+      await this.#touch(tenant);
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+        const { version, changes } = await this.#read(tenant);
+        const decision = decide(changes);
+        if (!decision.accepted) return decision;
+        const { part, member } = this.#setOf(decision.change);
+        const applied = await this.#redis.eval(APPLY_CHANGE, 2, this.#key(tenant, 'v'), this.#key(tenant, part), version, member, this.options.idleMs);
+        if (applied === 1) return decision;
+      }
+      throw new Error(`tenant ${tenant}: too many concurrent changes`);
+    });
+  }
+
+  changes(tenant: string): Promise<TenantChanges> {
+    return this.#run(async () => {
+      await this.#touch(tenant);
+      return (await this.#read(tenant)).changes;
+    });
+  }
+
+  reset(tenant: string): Promise<void> {
+    return this.#run(async () => {
+      // The version moves on, so a decision made before the reset cannot be applied after it.
+      await this.#redis
+        .multi()
+        .del(...['promotions', 'participations', 'earns', 'pin', 'sequences'].map((part) => this.#key(tenant, part)))
+        .incr(this.#key(tenant, 'v'))
+        .pexpire(this.#key(tenant, 'v'), this.options.idleMs)
+        .exec();
+    });
+  }
+
+  pin(tenant: string): Promise<Pin | undefined> {
+    return this.#run(async () => {
+      const text = await this.#redis.get(this.#key(tenant, 'pin'));
+      return text ? (JSON.parse(text) as Pin) : undefined;
+    });
+  }
+
+  setPin(tenant: string, pin: Pin | undefined): Promise<void> {
+    return this.#run(async () => {
+      await this.#touch(tenant);
+      if (pin) await this.#redis.set(this.#key(tenant, 'pin'), JSON.stringify(pin), 'PX', this.options.idleMs);
+      else await this.#redis.del(this.#key(tenant, 'pin'));
+    });
+  }
+
+  takePin(tenant: string, applies: (pin: Pin) => boolean): Promise<Pin | undefined> {
+    return this.#run(async () => {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+        const text = await this.#redis.get(this.#key(tenant, 'pin'));
+        if (!text) return undefined;
+        const pin = JSON.parse(text) as Pin;
+        if (!applies(pin)) return undefined;
+        if (pin.remaining === undefined) return pin;
+        const next = pin.remaining > 1 ? JSON.stringify({ ...pin, remaining: pin.remaining - 1 }) : '';
+        if ((await this.#redis.eval(TAKE_PIN, 1, this.#key(tenant, 'pin'), text, next, this.options.idleMs)) === 1) return pin;
+      }
+      throw new Error(`tenant ${tenant}: too many concurrent pin changes`);
+    });
+  }
+
+  nextInSequence(tenant: string, scenario: string): Promise<number> {
+    return this.#run(async () => {
+      const key = this.#key(tenant, 'sequences');
+      const [[, position]] = (await this.#redis.multi().hincrby(key, scenario, 1).pexpire(key, this.options.idleMs).exec()) as [[Error | null, number]];
+      return position - 1;
+    });
+  }
+
+  record(tenant: string, entry: JournalEntry): Promise<void> {
+    return this.#run(async () => {
+      const key = this.#key(tenant, 'journal');
+      await this.#redis
+        .multi()
+        .lpush(key, JSON.stringify(entry))
+        .ltrim(key, 0, this.options.journalSize - 1)
+        .pexpire(key, this.options.idleMs)
+        .exec();
+    });
+  }
+
+  journal(tenant: string): Promise<readonly JournalEntry[]> {
+    return this.#run(async () => (await this.#redis.lrange(this.#key(tenant, 'journal'), 0, -1)).map((text) => JSON.parse(text) as JournalEntry));
+  }
+
+  clearJournal(tenant: string): Promise<void> {
+    return this.#run(async () => {
+      await this.#redis.del(this.#key(tenant, 'journal'));
+    });
+  }
+
+  saveToken(token: string, identity: Identity, ttlSeconds: number): Promise<void> {
+    return this.#run(async () => {
+      await this.#redis.set(`${PREFIX}token:${token}`, JSON.stringify(identity), 'EX', ttlSeconds);
+    });
+  }
+
+  tokenIdentity(token: string): Promise<Identity | undefined> {
+    return this.#run(async () => {
+      const text = await this.#redis.get(`${PREFIX}token:${token}`);
+      return text ? (JSON.parse(text) as Identity) : undefined;
+    });
+  }
+
+  tenants(): Promise<readonly TenantSummary[]> {
+    return this.#run(async () => {
+      const now = Date.now();
+      const listed = await this.#redis.zrevrange(TENANTS, 0, -1, 'WITHSCORES');
+      const summaries: TenantSummary[] = [];
+      for (let index = 0; index < listed.length; index += 2) {
+        const tenant = listed[index] ?? '';
+        const results = (await this.#redis
+          .multi()
+          .scard(this.#key(tenant, 'promotions'))
+          .scard(this.#key(tenant, 'participations'))
+          .scard(this.#key(tenant, 'earns'))
+          .llen(this.#key(tenant, 'journal'))
+          .exists(this.#key(tenant, 'pin'))
+          .exec()) as [Error | null, number][];
+        const [promotions, participations, earns, journal, pinned] = results.map(([, value]) => value);
+        summaries.push({
+          tenant,
+          changes: (promotions ?? 0) + (participations ?? 0) + (earns ?? 0),
+          journal: journal ?? 0,
+          pinned: pinned === 1,
+          idleSeconds: Math.round((now - Number(listed[index + 1])) / 1000),
+        });
+      }
+      return summaries;
+    });
+  }
+
+  forget(tenant: string): Promise<boolean> {
+    return this.#run(async () => {
+      const removed = await this.#redis.zrem(TENANTS, tenant);
+      const deleted = await this.#deleteTenant(tenant);
+      return removed + deleted > 0;
+    });
+  }
+
+  forgetAll(): Promise<number> {
+    return this.#run(async () => {
+      const tenants = await this.#redis.zrange(TENANTS, '0', '-1');
+      for (const tenant of tenants) await this.#deleteTenant(tenant);
+      await this.#redis.del(TENANTS);
+      return tenants.length;
+    });
+  }
+
+  readiness(): { readonly ready: true } | { readonly ready: false; readonly reason: string } {
+    return this.#redis.status === 'ready' ? { ready: true } : { ready: false, reason: `Redis is unreachable (${this.#redis.status}).` };
+  }
+
+  async close(): Promise<void> {
+    await this.#redis.quit().catch(() => this.#redis.disconnect());
+  }
+}
+
+/** `redis://user:secret@host:6379/0` → `redis://host:6379/0`: a credential never reaches a log. */
+export function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return '(an unparsable URL)';
+  }
+}
