@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { parse as parseYaml } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 
 /** One partner account of a hosted sandbox. */
 export interface Account {
@@ -46,18 +46,22 @@ const validate = new Ajv2020({ allErrors: false }).compile(SCHEMA);
  * the file holds passwords.
  */
 export async function loadAccounts(file: string): Promise<readonly Account[]> {
-  let content: unknown;
+  let text: string;
   try {
-    content = parseYaml(await readFile(file, 'utf8'), { maxAliasCount: 10 });
+    text = await readFile(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(`accounts file ${file}: ${code ? `cannot read it (${code})` : 'not valid YAML'}`);
+    throw new Error(`accounts file ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
   }
+  // Only the place of a YAML error is told: its message would quote the file's secrets.
+  const document = parseDocument(text, { lineCounter: new LineCounter() });
+  const yamlError = document.errors[0];
+  if (yamlError) throw new Error(`accounts file ${file}: not valid YAML at line ${yamlError.linePos?.[0].line ?? '?'}`);
+  const content: unknown = document.toJS({ maxAliasCount: 10 });
   if (!validate(content)) {
     const first = validate.errors?.[0];
     throw new Error(`accounts file ${file}: ${first?.instancePath || '/'} ${first?.message ?? 'is invalid'}`);
   }
-  const accounts = (content as { accounts: Account[] }).accounts;
+  const { accounts } = content;
   const seen = new Set<string>();
   for (const [index, account] of accounts.entries()) {
     if (seen.has(account.username)) throw new Error(`accounts file ${file}: /accounts/${index}/username is used twice`);

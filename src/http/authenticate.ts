@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import type { Identifier } from '../auth/identify.js';
 import { sameSecret } from '../auth/credentials.js';
@@ -22,7 +22,7 @@ export function authenticator(
   catalogue: Catalogue,
   identifier: Identifier,
   adminToken: string | undefined,
-): onRequestHookHandler | undefined {
+): onRequestAsyncHookHandler | undefined {
   if (operation.security.length === 0) return undefined;
   const failed = catalogue.get(REQUIRED_KEYS.authenticationFailed);
   const names = operation.security.flatMap((requirement) => Object.keys(requirement));

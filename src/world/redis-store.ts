@@ -73,7 +73,7 @@ export class RedisStore implements TenantStore {
       await redis.ping();
     } catch (error) {
       redis.disconnect();
-      throw new Error(`cannot reach Redis at ${redactedUrl(options.url)} (${(error as Error).message.split('\n')[0] ?? 'error'})`);
+      throw new Error(`cannot reach Redis at ${redactedUrl(options.url)} (${(error as Error).message.split('\n')[0] ?? 'error'})`, { cause: error });
     }
     return new RedisStore(redis, options);
   }
