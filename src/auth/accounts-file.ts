@@ -39,7 +39,7 @@ const SCHEMA = {
   },
 } as const;
 
-const validate = new Ajv2020({ allErrors: false }).compile(SCHEMA);
+const validate = new Ajv2020({ allErrors: false }).compile<{ accounts: Account[] }>(SCHEMA as object);
 
 /**
  * Reads the accounts file (`--accounts`). Problems name the file and the place, never a value:
