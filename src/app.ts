@@ -108,7 +108,8 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   registerClosingConnections(app);
   registerBodyParsers(app, contract.catalogue);
   registerErrorHandler(app, respondToError);
-  registerNotFound(app, contract.operations);
+  // Without an operator token the operator calls do not exist: not even a 405 tells of them.
+  registerNotFound(app, contract.operations.filter((operation) => config.adminToken !== undefined || !operation.tags.includes('operator')));
   if (config.validateResponses || options.onResponseMismatch) {
     registerResponseCheck(app, checks, (mismatch) => {
       app.log.error({ mismatch }, 'answer does not match the contract');

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { buildApp } from '../../src/app.js';
+import { type AppOptions, buildApp } from '../../src/app.js';
 import { configWith, type SandboxConfig } from '../../src/config.js';
 import type { ResponseMismatch } from '../../src/http/response-check.js';
 import { type Contract, loadContract } from '../../src/spec/load-contract.js';
@@ -22,7 +22,7 @@ export const DEACTIVATE_PATH = `/api_gateway/v1/promotions/${PROMOTION_ID}/deact
 export interface TestSandbox {
   readonly app: FastifyInstance;
   /** `app.inject`, with the docs' Basic credentials unless the call sets its own headers. */
-  inject(options: InjectOptions): Promise<LightMyRequestResponse>;
+  inject: (options: InjectOptions) => Promise<LightMyRequestResponse>;
   /** Every log line the sandbox wrote, parsed. */
   readonly logs: Record<string, unknown>[];
 }
@@ -31,12 +31,17 @@ export interface TestSandbox {
  * Builds a sandbox for the tests of one `describe`, and fails any test during which the sandbox
  * sent an answer that does not match the contract: every integration test checks every answer.
  */
-export function useSandbox(overrides: Partial<SandboxConfig> = {}, contract?: () => Promise<Contract>): TestSandbox {
+export function useSandbox(
+  overrides: Partial<SandboxConfig> = {},
+  contract?: () => Promise<Contract>,
+  extra: Pick<AppOptions, 'store'> = {},
+): TestSandbox {
   const mismatches: ResponseMismatch[] = [];
   const logs: Record<string, unknown>[] = [];
   let app: FastifyInstance | undefined;
   beforeAll(async () => {
     app = await buildApp(configWith({ logLevel: 'info', ...overrides }), {
+      ...extra,
       contract: await (contract ?? theContract)(),
       onResponseMismatch: (mismatch) => mismatches.push(mismatch),
       logStream: new Writable({

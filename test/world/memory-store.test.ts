@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { accept } from '../../src/rules/decision.js';
+import { MemoryStore } from '../../src/world/memory-store.js';
+
+const change = accept({ kind: 'deactivate-promotion', promotionId: 'a0000000000000000000000a' });
+
+describe('the memory store keeps memory flat on a long-running shared sandbox', () => {
+  it('forgets a tenant idle for longer than the idle time, and keeps one in use', async () => {
+    let now = 0;
+    const store = new MemoryStore({ journalSize: 10, idleMs: 60_000, maxTenants: 100, now: () => now });
+    await store.transact('idle', () => change);
+    await store.transact('busy', () => change);
+    now = 50_000;
+    await store.changes('busy');
+    now = 70_000;
+    store.sweep();
+    expect((await store.tenants()).map((summary) => summary.tenant)).toEqual(['busy']);
+    await store.close();
+  });
+
+  it('keeps at most maxTenants, forgetting the least recently used', async () => {
+    let now = 0;
+    const store = new MemoryStore({ journalSize: 10, idleMs: 60_000, maxTenants: 3, now: () => (now += 1) });
+    for (const tenant of ['a', 'b', 'c']) await store.transact(tenant, () => change);
+    await store.changes('a');
+    await store.transact('d', () => change);
+    expect((await store.tenants()).map((summary) => summary.tenant)).toEqual(['d', 'a', 'c']);
+    await store.close();
+  });
+
+  it('bounds each journal', async () => {
+    const store = new MemoryStore({ journalSize: 2, idleMs: 60_000, maxTenants: 3 });
+    for (const requestId of ['1', '2', '3']) {
+      await store.record('t', { time: '', requestId, method: 'PUT', path: '/', operationId: null, status: 200, code: null, scenario: null, userAgent: null, durationMs: 0 });
+    }
+    expect((await store.journal('t')).map((entry) => entry.requestId)).toEqual(['3', '2']);
+    await store.close();
+  });
+
+  it('forgets expired tokens', async () => {
+    let now = 0;
+    const store = new MemoryStore({ journalSize: 2, idleMs: 60_000, maxTenants: 3, now: () => now });
+    await store.saveToken('t', { tenant: 'x', apiKey: 'x' }, 10);
+    expect(await store.tokenIdentity('t')).toEqual({ tenant: 'x', apiKey: 'x' });
+    now = 10_000;
+    expect(await store.tokenIdentity('t')).toBeUndefined();
+    await store.close();
+  });
+});
