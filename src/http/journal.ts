@@ -12,7 +12,12 @@ const SHOWN_LENGTH = 300;
 export function registerJournal(app: FastifyInstance, store: TenantStore): (request: FastifyRequest) => Promise<void> {
   const record = async (request: FastifyRequest, reply: FastifyReply | undefined): Promise<void> => {
     if (!request.routeOptions.config.journal || request.tenant === undefined) return;
-    await store.record(request.tenant, entryOf(request, reply));
+    try {
+      await store.record(request.tenant, entryOf(request, reply));
+    } catch (error) {
+      // The history is best effort: an answer is never lost because it could not be written down.
+      request.log.warn({ err: error }, 'could not record the call in the journal');
+    }
   };
   app.addHook('onSend', async (request, reply, payload) => {
     await record(request, reply);

@@ -67,13 +67,15 @@ export class RedisStore implements TenantStore {
       retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     });
     // Errors surface through commands and readiness; without a listener ioredis would print them.
-    redis.on('error', () => undefined);
+    let lastError: Error | undefined;
+    redis.on('error', (error: Error) => (lastError = error));
     try {
       await redis.connect();
       await redis.ping();
     } catch (error) {
       redis.disconnect();
-      throw new Error(`cannot reach Redis at ${redactedUrl(options.url)} (${(error as Error).message.split('\n')[0] ?? 'error'})`, { cause: error });
+      const reason = (lastError ?? (error as Error)).message.split('\n')[0] ?? 'error';
+      throw new Error(`cannot reach Redis at ${redactedUrl(options.url)} (${reason})`, { cause: error });
     }
     return new RedisStore(redis, options);
   }

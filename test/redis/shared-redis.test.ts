@@ -1,0 +1,82 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { configWith } from '../../src/config.js';
+import { describeWith } from '../helpers/components.js';
+import { callOf, codeOf, freshIds } from '../helpers/calls.js';
+import { REDIS_URL, flushRedis } from '../helpers/redis.js';
+import { theContract } from '../helpers/sandbox.js';
+
+const TOKEN = 'operator-token-for-redis-tests';
+
+describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get install redis-server, start it, set REDIS_URL', 'two sandboxes on one Redis act as one', () => {
+  let a: FastifyInstance;
+  let b: FastifyInstance;
+  beforeAll(async () => {
+    await flushRedis(REDIS_URL ?? '');
+    const config = configWith({ logLevel: 'silent', redis: REDIS_URL, rateLimit: 20, adminToken: TOKEN });
+    const contract = await theContract();
+    [a, b] = await Promise.all([buildApp(config, { contract }), buildApp(config, { contract })]);
+  });
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+  });
+  // A key of its own per test: the rate budget is per key, whatever the session.
+  const session = (name: string) => ({ authorization: `Basic ${Buffer.from(`${name}:redis`).toString('base64')}` });
+
+  it('a change made through one is seen through the other', async () => {
+    const ids = freshIds();
+    expect(codeOf(await a.inject(callOf('deactivatePromotionForCustomer', ids, session('world'))))).toBe(200);
+    expect(codeOf(await b.inject(callOf('deactivatePromotionForCustomer', ids, session('world'))))).toBe(404);
+    const state = (await b.inject({ url: '/__sandbox/state', headers: session('world') })).json<{ data: { changes: { inactiveParticipations: unknown[] } } }>();
+    expect(state.data.changes.inactiveParticipations).toEqual([{ customerId: ids.customerId, promotionId: ids.promotionId }]);
+  });
+
+  it('pins, sequences, reset and the journal are shared', async () => {
+    const headers = session('shared');
+    await a.inject({ method: 'PUT', url: '/__sandbox/scenario', headers, payload: { name: 'open-cart', count: 2 } });
+    expect(codeOf(await b.inject(callOf('deactivatePromotionForCustomer', freshIds(), headers)))).toBe(737);
+    expect(codeOf(await a.inject(callOf('deactivatePromotionForCustomer', freshIds(), headers)))).toBe(737);
+    expect(codeOf(await b.inject(callOf('deactivatePromotionForCustomer', freshIds(), headers)))).toBe(200);
+    const flaky = { ...headers, 'x-sandbox-scenario': 'flaky-then-success' };
+    const codes = [];
+    for (const app of [a, b, a]) codes.push(codeOf(await app.inject(callOf('deactivatePromotionGlobally', freshIds(), flaky))));
+    expect(codes).toEqual([500, 500, 200]);
+    const ids = freshIds();
+    await a.inject(callOf('deactivatePromotionGlobally', ids, headers));
+    await b.inject({ method: 'POST', url: '/__sandbox/reset', headers });
+    expect(codeOf(await a.inject(callOf('deactivatePromotionForCustomer', ids, headers)))).toBe(200);
+    expect(codeOf(await b.inject(callOf('deactivatePromotionGlobally', freshIds(), flaky)))).toBe(500);
+    const journal = (await b.inject({ url: '/__sandbox/requests', headers })).json<{ data: unknown[] }>().data;
+    expect(journal.length).toBe(9);
+  });
+
+  it('tokens issued by one are accepted by the other', async () => {
+    const token = (await a.inject({ method: 'POST', url: '/v3/oauth/token/generate', payload: { key: 'k', secret: 's' } })).json<{ data: { accessToken: string } }>().data.accessToken;
+    expect((await b.inject(callOf('deactivatePromotionGlobally', freshIds(), { 'x-cap-api-oauth-token': token }))).statusCode).toBe(200);
+  });
+
+  it('the rate budget of a key is one budget across both', async () => {
+    const key = { authorization: 'Basic cmF0ZTpsaW1pdA==' };
+    const statuses = [];
+    for (let call = 0; call < 21; call += 1) statuses.push((await [a, b][call % 2]!.inject(callOf('deactivatePromotionGlobally', freshIds(), key))).statusCode);
+    expect(statuses).toEqual([...Array<number>(20).fill(200), 429]);
+  });
+
+  it('200 parallel identical deactivations, split over both, give exactly one 200', async () => {
+    const call = callOf('deactivatePromotionForCustomer', freshIds(), { authorization: 'Basic cmFjZTpyZWRpcw==' });
+    const config = configWith({ logLevel: 'silent', redis: REDIS_URL, rateLimit: 100_000 });
+    const contract = await theContract();
+    const [c, d] = await Promise.all([buildApp(config, { contract }), buildApp(config, { contract })]);
+    const answers = await Promise.all(Array.from({ length: 200 }, (_, index) => (index % 2 === 0 ? c : d).inject(call)));
+    const statuses = answers.map((response) => response.statusCode);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(1);
+    expect(statuses.filter((status) => status === 404)).toHaveLength(199);
+    await Promise.all([c.close(), d.close()]);
+  });
+
+  it('the operator sees every tenant of every replica', async () => {
+    const listed = (await b.inject({ url: '/__sandbox/tenants', headers: { 'x-sandbox-operator-token': TOKEN } })).json<{ data: { tenant: string }[] }>().data;
+    expect(listed.length).toBeGreaterThanOrEqual(4);
+  });
+});
