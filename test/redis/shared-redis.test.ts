@@ -79,4 +79,16 @@ describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get ins
     const listed = (await b.inject({ url: '/__sandbox/tenants', headers: { 'x-sandbox-operator-token': TOKEN } })).json<{ data: { tenant: string }[] }>().data;
     expect(listed.length).toBeGreaterThanOrEqual(4);
   });
+
+  it('keeps at most --max-tenants, forgetting the least recently used', async () => {
+    await flushRedis(REDIS_URL ?? '');
+    const bounded = await buildApp(configWith({ logLevel: 'silent', redis: REDIS_URL, maxTenants: 2, adminToken: TOKEN }), { contract: await theContract() });
+    for (const name of ['first', 'second', 'third']) await bounded.inject(callOf('deactivatePromotionGlobally', freshIds(), session(name)));
+    const listed = (await bounded.inject({ url: '/__sandbox/tenants', headers: { 'x-sandbox-operator-token': TOKEN } })).json<{ data: { changes: number }[] }>().data;
+    expect(listed).toHaveLength(2);
+    expect(listed.map((tenant) => tenant.changes)).toEqual([1, 1]);
+    const first = (await bounded.inject({ url: '/__sandbox/state', headers: session('first') })).json<{ data: { changes: { inactivePromotions: unknown[] } } }>();
+    expect(first.data.changes.inactivePromotions).toEqual([]);
+    await bounded.close();
+  });
 });
