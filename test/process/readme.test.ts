@@ -7,7 +7,8 @@ const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 describe('README', () => {
   it('has a row in its settings table for every setting, with its environment variable', () => {
     for (const option of sandboxOptions()) {
-      const row = README.split('\n').find((line) => line.startsWith(`| \`${option.long ?? ''} `));
+      const settings = README.slice(README.indexOf('## Settings'));
+      const row = settings.split('\n').find((line) => line.startsWith(`| \`${option.long ?? ''} `));
       expect(row, option.long).toBeDefined();
       expect(row).toContain(`\`${option.envVar ?? ''}\``);
     }

@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { configWith, type SandboxConfig } from './config.js';
+import type { JournalEntry } from './world/tenant-store.js';
+
+export type { SandboxConfig } from './config.js';
+export type { JournalEntry } from './world/tenant-store.js';
+
+/** The credential `startSandbox` helpers act with: `sandbox:sandbox` in Basic. */
+export const DEFAULT_AUTHORIZATION = `Basic ${Buffer.from('sandbox:sandbox').toString('base64')}`;
+
+export interface StartOptions extends Partial<Omit<SandboxConfig, 'host' | 'port'>> {
+  /** The credential the helpers (reset, pin, requests) act with; give your client the same. */
+  readonly authorization?: string;
+  /** An X-Sandbox-Session for the helpers, when your client sends one too. */
+  readonly session?: string;
+}
+
+export interface PinOptions {
+  /** Only calls of this operationId. */
+  readonly operation?: string;
+  /** Only this many calls. */
+  readonly count?: number;
+}
+
+export interface RunningSandbox {
+  /** `http://127.0.0.1:<port>`: point your client here. */
+  readonly url: string;
+  /** The Authorization header the helpers use (the tenant they act on). */
+  readonly authorization: string;
+  /** Back to the seed world (pin and sequences too). */
+  reset(): Promise<void>;
+  /** Pin a scenario by name for later calls. */
+  pin(name: string, options?: PinOptions): Promise<void>;
+  /** Remove the pin. */
+  unpin(): Promise<void>;
+  /** The calls your client made, newest first. */
+  requests(): Promise<readonly JournalEntry[]>;
+  /** Stop the sandbox (answers in flight finish). */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the sandbox inside a Node test run, on a free port of 127.0.0.1, quiet by default:
+ *
+ *   const sandbox = await startSandbox();
+ *   // client → sandbox.url, with Authorization: sandbox.authorization
+ *   await sandbox.pin('open-cart');
+ *   await sandbox.close();
+ */
+export async function startSandbox(options: StartOptions = {}): Promise<RunningSandbox> {
+  const { authorization = DEFAULT_AUTHORIZATION, session, ...settings } = options;
+  const app: FastifyInstance = await buildApp(configWith({ logLevel: 'silent', ...settings, host: '127.0.0.1', port: 0 }));
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const headers = { authorization, ...(session === undefined ? {} : { 'x-sandbox-session': session }) };
+  const admin = async (method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, payload?: object): Promise<unknown> => {
+    const response = await app.inject({ method, url: path, headers, ...(payload ? { payload } : {}) });
+    const body = response.json<{ data: unknown; errors: { code: number; message: string }[] }>();
+    if (response.statusCode !== 200) throw new Error(`${method} ${path}: ${body.errors[0]?.message ?? response.statusCode}`);
+    return body.data;
+  };
+  return {
+    url,
+    authorization,
+    reset: async () => void (await admin('POST', '/__sandbox/reset')),
+    pin: async (name, pin = {}) => void (await admin('PUT', '/__sandbox/scenario', { name, ...pin })),
+    unpin: async () => void (await admin('DELETE', '/__sandbox/scenario')),
+    requests: async () => (await admin('GET', '/__sandbox/requests')) as JournalEntry[],
+    close: () => app.close(),
+  };
+}
