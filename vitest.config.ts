@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The image tests build a Docker image: `npm run test:docker`.
+    exclude: ['test/docker/**'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },

@@ -31,7 +31,6 @@ import { compileContractChecks } from './spec/contract-checks.js';
 import { type Contract, ContractError, loadContract } from './spec/load-contract.js';
 import { servedDocument } from './spec/served-document.js';
 import { MemoryStore } from './world/memory-store.js';
-import { RedisStore } from './world/redis-store.js';
 import type { TenantStore } from './world/tenant-store.js';
 
 export interface AppOptions {
@@ -69,7 +68,9 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   const scenarios = new LiveScenarios(await load(), config.unknownPromotions);
   const accounts: readonly Account[] = config.auth === 'accounts' && config.accounts ? await loadAccounts(config.accounts) : [];
   const storeOptions = { journalSize: config.journalSize, idleMs: config.tenantIdleMinutes * 60_000, maxTenants: config.maxTenants };
-  const store = options.store ?? (config.redis ? await RedisStore.connect({ url: config.redis, ...storeOptions }) : new MemoryStore(storeOptions));
+  // ioredis is loaded only when Redis is asked for.
+  const redisStore = !options.store && config.redis ? await (await import('./world/redis-store.js')).RedisStore.connect({ url: config.redis, ...storeOptions }) : undefined;
+  const store = options.store ?? redisStore ?? new MemoryStore(storeOptions);
   const identifier = createIdentifier(config.auth, accounts, store);
   const requestsPerMinute = config.rateLimit ?? contractRateLimit(contract);
   const notReady = () => {
@@ -126,7 +127,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     keyGenerator: (request) => request.apiKey ?? request.ip,
     max: (request) => maxFor(request),
     timeWindow: RATE_WINDOW_MS,
-    ...(store instanceof RedisStore ? { redis: store.client, nameSpace: 'ps:rate:' } : {}),
+    ...(redisStore ? { redis: redisStore.client, nameSpace: 'ps:rate:' } : {}),
     errorResponseBuilder: () => Object.assign(new Error('rate limit exceeded'), { statusCode: 429 }),
   });
   let served: { set: unknown; document: ReturnType<typeof servedDocument> } | undefined;
@@ -134,7 +135,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     if (served?.set !== scenarios.set) served = { set: scenarios.set, document: servedDocument(contract, scenarios.set) };
     return served.document;
   });
-  const decide = decideAnswer(scenarios, store, contract.catalogue, new SuccessAnswers(contract, config.seed), REQUIRED_KEYS.unknownScenario);
+  const decide = decideAnswer(scenarios, store, contract.catalogue, await SuccessAnswers.of(contract, config.seed), REQUIRED_KEYS.unknownScenario);
   registerApiRoutes(
     app,
     contract,

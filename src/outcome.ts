@@ -31,14 +31,15 @@ export type DecideOutcome = (call: ValidCall) => Promise<Outcome>;
 
 /** Each operation's documented success, computed once (examples, or seeded generated bodies). */
 export class SuccessAnswers {
-  readonly #answers: ReadonlyMap<string, Answer>;
+  private constructor(readonly answers: ReadonlyMap<string, Answer>) {}
 
-  constructor(contract: Contract, seed: number) {
-    this.#answers = new Map(contract.operations.map((operation) => [operation.operationId, successAnswer(operation, seed)]));
+  static async of(contract: Contract, seed: number): Promise<SuccessAnswers> {
+    const answers = await Promise.all(contract.operations.map(async (operation) => [operation.operationId, await successAnswer(operation, seed)] as const));
+    return new SuccessAnswers(new Map(answers));
   }
 
   of(operation: Operation): Answer {
-    const answer = this.#answers.get(operation.operationId);
+    const answer = this.answers.get(operation.operationId);
     if (!answer) throw new Error(`no success answer for ${operation.operationId}`);
     return answer;
   }

@@ -39,7 +39,6 @@ const SCHEMA = {
   },
 } as const;
 
-const validate = new Ajv2020({ allErrors: false }).compile<{ accounts: Account[] }>(SCHEMA as object);
 
 /**
  * Reads the accounts file (`--accounts`). Problems name the file and the place, never a value:
@@ -57,6 +56,7 @@ export async function loadAccounts(file: string): Promise<readonly Account[]> {
   const yamlError = document.errors[0];
   if (yamlError) throw new Error(`accounts file ${file}: not valid YAML at line ${yamlError.linePos?.[0].line ?? '?'}`);
   const content: unknown = document.toJS({ maxAliasCount: 10 });
+  const validate = new Ajv2020({ allErrors: false }).compile<{ accounts: Account[] }>(SCHEMA as object);
   if (!validate(content)) {
     const first = validate.errors?.[0];
     throw new Error(`accounts file ${file}: ${first?.instancePath || '/'} ${first?.message ?? 'is invalid'}`);

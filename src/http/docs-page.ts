@@ -11,10 +11,11 @@ import { stringify as toYaml } from 'yaml';
  */
 export async function registerDocsPage(app: FastifyInstance, currentDocument: () => OpenAPIV3_1.Document): Promise<void> {
   // The scenarios can be reloaded (--watch): a new document comes with a new set.
-  let cached: { document: OpenAPIV3_1.Document; json: string; yaml: string } | undefined;
+  // The YAML form is made on its first request only: stringifying it costs start-up time.
+  let cached: { document: OpenAPIV3_1.Document; json: string; yaml?: string } | undefined;
   const served = () => {
     const document = currentDocument();
-    if (cached?.document !== document) cached = { document, json: JSON.stringify(document), yaml: toYaml(document) };
+    if (cached?.document !== document) cached = { document, json: JSON.stringify(document) };
     return cached;
   };
   await app.register(swagger, { mode: 'static', specification: { document: served().document as never } });
@@ -31,5 +32,9 @@ export async function registerDocsPage(app: FastifyInstance, currentDocument: ()
     transformSpecification: () => served().document as never,
   });
   app.get('/openapi.json', (_request, reply) => reply.type('application/json; charset=utf-8').send(served().json));
-  app.get('/openapi.yaml', (_request, reply) => reply.type('application/yaml; charset=utf-8').send(served().yaml));
+  app.get('/openapi.yaml', (_request, reply) => {
+    const current = served();
+    current.yaml ??= toYaml(current.document);
+    return reply.type('application/yaml; charset=utf-8').send(current.yaml);
+  });
 }

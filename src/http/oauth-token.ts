@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { SignJWT } from 'jose';
 import type { Identifier } from '../auth/identify.js';
 import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
 import type { TenantStore } from '../world/tenant-store.js';
@@ -20,6 +19,8 @@ export function oauthTokenHandlers(identifier: Identifier, store: TenantStore, c
       const { key, secret } = call.body as { key: string; secret: string };
       const identity = identifier.identifyOAuthClient(key, secret);
       if (!identity) return sendCatalogueError(reply, failed);
+      // Loaded on the first token call only: most runs never make one.
+      const { SignJWT } = await import('jose');
       const accessToken = await new SignJWT({ scope: 'api_gateway' })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setIssuedAt()

@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import type { LineCounter, Document as YamlDocument } from 'yaml';
 import type { ContractChecks } from '../spec/contract-checks.js';
 import type { Contract } from '../spec/load-contract.js';
-import { createSchemaCompiler } from '../spec/schema-compiler.js';
 import type { UnknownPromotions } from '../world/model.js';
 import { checkScenarios } from './check-scenarios.js';
 import { readScenarioFile } from './read-scenario-file.js';
@@ -32,8 +31,8 @@ export async function loadScenarios(
   checks: ContractChecks,
   unknownPromotions: UnknownPromotions,
 ): Promise<ScenarioSet> {
-  const schema = JSON.parse(await readFile(join(DEFAULT_SCENARIOS_DIRECTORY, SCHEMA_FILE), 'utf8')) as object;
-  const validate = createSchemaCompiler(schema).compile(schema);
+  const schema = JSON.parse(await readFile(join(DEFAULT_SCENARIOS_DIRECTORY, SCHEMA_FILE), 'utf8')) as { $id: string };
+  const validate = checks.ajv.getSchema(schema.$id) ?? checks.ajv.compile(schema);
   let names: string[];
   try {
     names = (await readdir(directory)).filter((name) => ['.yaml', '.yml'].includes(extname(name))).sort();

@@ -1,3 +1,4 @@
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Contract } from './load-contract.js';
 import { ContractError } from './load-contract.js';
 import { compileRequestValidator, type RequestValidator } from './request-validator.js';
@@ -10,6 +11,8 @@ export interface ContractChecks {
   readonly responses: ReadonlyMap<string, ResponseValidator>;
   /** For answers no operation owns (unknown path, wrong method): the error envelope. */
   readonly unrouted: ResponseValidator;
+  /** The schema compiler, shared: creating one costs start-up time. */
+  readonly ajv: Ajv2020;
 }
 
 /**
@@ -36,5 +39,5 @@ export function compileContractChecks(contract: Contract): ContractChecks {
     problems.push((error as Error).message);
   }
   if (problems.length > 0 || !unrouted) throw new ContractError(contract.sourcePath, problems);
-  return { requests, responses, unrouted };
+  return { requests, responses, unrouted, ajv };
 }

@@ -1,4 +1,3 @@
-import { generateSync } from 'json-schema-faker';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import type { Operation } from './operations.js';
 
@@ -13,13 +12,13 @@ export interface Answer {
  * gives, else a body generated from the schema by json-schema-faker with a fixed seed, so an
  * operation added to the document is served without code changes and answers the same every time.
  */
-export function successAnswer(operation: Operation, seed: number): Answer {
+export async function successAnswer(operation: Operation, seed: number): Promise<Answer> {
   const status = Object.keys(operation.responses)
     .filter((code) => /^2\d\d$/.test(code))
     .sort()[0];
   if (status === undefined) throw new Error(`${operation.operationId} declares no 2xx response`);
   const media = operation.responses[status]?.content?.['application/json'];
-  return { statusCode: Number(status), body: media ? exampleOf(media) ?? generated(media.schema, seed) : undefined };
+  return { statusCode: Number(status), body: media ? (exampleOf(media) ?? (await generated(media.schema, seed))) : undefined };
 }
 
 function exampleOf(media: OpenAPIV3_1.MediaTypeObject): unknown {
@@ -28,8 +27,10 @@ function exampleOf(media: OpenAPIV3_1.MediaTypeObject): unknown {
   return first && 'value' in first ? first.value : undefined;
 }
 
-function generated(schema: OpenAPIV3_1.SchemaObject | undefined, seed: number): unknown {
+async function generated(schema: OpenAPIV3_1.SchemaObject | undefined, seed: number): Promise<unknown> {
   if (!schema) return undefined;
+  // Loaded only for an operation without an example (none in the shipped contract): a faster start.
+  const { generateSync } = await import('json-schema-faker');
   // json-schema-faker gets its own copy: the contract is frozen.
   return generateSync(structuredClone(schema) as never, { seed, alwaysFakeOptionals: true });
 }

@@ -1,0 +1,93 @@
+import { chmodSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWith } from '../helpers/components.js';
+import { docker, haveDockerEngine, run, waitForHealthz } from '../helpers/docker.js';
+import { freePort } from '../helpers/redis.js';
+import { VENDOR_PAGES, curlExample, filledIn, readPage } from '../helpers/vendor-pages.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const IMAGE = `promotions-sandbox:test-${process.pid}`;
+const KEY = { authorization: 'Basic ZG9ja2VyOnRlc3Q=' };
+
+describeWith('a Docker engine', haveDockerEngine(), 'apt-get install docker.io; ../shared/tools/docker-base-image.sh 22', 'the Docker image', () => {
+  const containers: string[] = [];
+  const start = async (args: string[] = [], env: Record<string, string> = {}) => {
+    const port = await freePort();
+    const envArgs = Object.entries(env).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
+    const since = performance.now();
+    const id = await docker('run', '-d', '--health-interval', '1s', '-p', `127.0.0.1:${port}:4010`, ...envArgs, ...args, IMAGE);
+    containers.push(id);
+    const origin = `http://127.0.0.1:${port}`;
+    await waitForHealthz(origin, since);
+    return { id, origin };
+  };
+
+  beforeAll(async () => {
+    await docker('build', '-q', '-t', IMAGE, ROOT);
+  });
+  afterAll(async () => {
+    if (containers.length > 0) await docker('rm', '-f', ...containers).catch(() => '');
+    await docker('rmi', '-f', IMAGE).catch(() => '');
+  });
+
+  it('answers the docs\' curl examples, pasted as printed, with 200 {"data": true, "errors": []}', async () => {
+    const { origin } = await start();
+    for (const { file } of VENDOR_PAGES) {
+      const example = curlExample(readPage(file));
+      const args = ['--silent', '--location', '--request', example.method, filledIn(example.url, origin, '68fb1e6831d91c625a8d9ef4')];
+      for (const header of example.headers) args.push('--header', header);
+      if (example.data !== undefined) args.push('--data', example.data);
+      args.push('--write-out', '\n%{http_code}');
+      const { stdout } = await run('curl', args);
+      const [body, status] = stdout.split('\n');
+      expect(status, file).toBe('200');
+      expect(JSON.parse(body ?? '')).toEqual({ data: true, errors: [] });
+    }
+  });
+
+  it('forces a documented error by header, runs as the unprivileged node user, and reports healthy', async () => {
+    const { id, origin } = await start();
+    const response = await fetch(`${origin}/api_gateway/v1/promotions/68fb1e6831d91c625a8d9ef4/deactivate?customerId=1`, {
+      method: 'POST',
+      headers: { ...KEY, 'x-sandbox-scenario': 'open-cart' },
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { errors: { code: number }[] }).errors[0]?.code).toBe(737);
+    expect(response.headers.get('x-sandbox-scenario')).toBe('open-cart');
+    expect(await docker('exec', id, 'id', '-u')).toBe('1000');
+    await expect.poll(() => docker('inspect', '-f', '{{.State.Health.Status}}', id), { timeout: 15_000, interval: 500 }).toBe('healthy');
+  });
+
+  it('serves a mounted scenario folder given by SANDBOX_SCENARIOS', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'mounted-'));
+    cpSync(join(ROOT, 'scenarios'), folder, { recursive: true });
+    writeFileSync(
+      join(folder, 'vip-open-cart.yaml'),
+      "# yaml-language-server: $schema=./scenario.schema.json\nname: vip-open-cart\ndescription: Our VIP customer has a cart waiting.\noperations: [deactivatePromotionForCustomer]\ncode: 737\nworld:\n  customers:\n    - id: 555000111\n      pendingCart: { evaluationId: e1 }\nmagic:\n  customerId: 555000111\n",
+    );
+    chmodSync(folder, 0o755);
+    const { origin } = await start(['-v', `${folder}:/scenarios:ro`], { SANDBOX_SCENARIOS: '/scenarios' });
+    const names = ((await (await fetch(`${origin}/__sandbox/scenarios`, { headers: KEY })).json()) as { data: { name: string }[] }).data.map((s) => s.name);
+    expect(names).toContain('vip-open-cart');
+    const magic = await fetch(`${origin}/api_gateway/v1/promotions/68fb1e6831d91c625a8d9ef4/deactivate?customerId=555000111`, { method: 'POST', headers: KEY });
+    expect(((await magic.json()) as { errors: { code: number }[] }).errors[0]?.code).toBe(737);
+  });
+
+  it('takes flags appended to docker run', async () => {
+    const help = await docker('run', '--rm', IMAGE, '--help');
+    expect(help).toContain('Usage: promotions-sandbox');
+    const { stdout } = await run('docker', ['run', '--rm', IMAGE, 'validate']);
+    expect(stdout).toMatch(/scenarios in \/app\/scenarios\/?: all valid/);
+  });
+
+  it('stops cleanly on docker stop: exit code 0 within two seconds', async () => {
+    const { id } = await start();
+    const since = performance.now();
+    await docker('stop', '-t', '10', id);
+    expect(performance.now() - since).toBeLessThan(2_000);
+    expect(await docker('inspect', '-f', '{{.State.ExitCode}}', id)).toBe('0');
+  });
+});
