@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { coverageReport, documentedAnswers } from '../coverage/documented-answers.js';
 import type { LiveScenarios } from '../scenarios/live-scenarios.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import type { Catalogue } from '../spec/catalogue.js';
@@ -23,6 +24,7 @@ export function adminHandlers(
   unknownPromotions: UnknownPromotions,
 ): BuiltInHandlers {
   const unknownScenario = contract.catalogue.get(unknownScenarioKey);
+  const answers = documentedAnswers(contract);
   return {
     listScenarios: async (_call, reply) => ok(reply, scenarios.set.scenarios.map((scenario) => describeScenario(scenario, contract.catalogue))),
 
@@ -58,6 +60,13 @@ export function adminHandlers(
 
     clearRequests: async (call, reply) => {
       await store.clearJournal(call.tenant);
+      return ok(reply, true);
+    },
+
+    getCoverage: async (call, reply) => ok(reply, coverageReport(answers, await store.coverage(call.tenant))),
+
+    clearCoverage: async (call, reply) => {
+      await store.clearCoverage(call.tenant);
       return ok(reply, true);
     },
   };

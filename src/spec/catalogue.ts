@@ -16,6 +16,8 @@ export interface CatalogueEntry {
   readonly keySource: 'vendor' | 'sandbox';
   /** For codes raised by one malformed parameter rather than the generic 400 (725: promotionId). */
   readonly invalidParameter?: string;
+  /** Only the sandbox answers it (413, 415, 422, 503): not one of the vendor's documented answers. */
+  readonly sandboxOnly: boolean;
 }
 
 /** Keys the sandbox itself needs; the contract is checked for them at load. */
@@ -90,6 +92,7 @@ export function readCatalogue(document: OpenAPIV3_1.Document, problems: string[]
       description: typeof example.description === 'string' ? example.description : '',
       condition: typeof condition === 'string' ? condition : '',
       keySource: keySource === 'vendor' ? 'vendor' : 'sandbox',
+      sandboxOnly: example['x-sandbox-only'] === true,
       ...(typeof invalidParameter === 'string' ? { invalidParameter } : {}),
     });
   }

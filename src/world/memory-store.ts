@@ -1,7 +1,7 @@
 import type { Identity } from '../auth/identify.js';
 import type { Decision } from '../rules/decision.js';
 import { NO_CHANGES, type TenantChanges, changeCount, withChange } from './tenant-changes.js';
-import type { JournalEntry, Pin, TenantStore, TenantSummary } from './tenant-store.js';
+import { type JournalEntry, type Pin, type TenantStore, type TenantSummary, answerKey } from './tenant-store.js';
 
 interface TenantState {
   changes: TenantChanges;
@@ -9,6 +9,7 @@ interface TenantState {
   sequences: Map<string, number>;
   /** Oldest first; bounded. */
   journal: JournalEntry[];
+  coverage: Map<string, number>;
   lastUsed: number;
 }
 
@@ -54,7 +55,7 @@ export class MemoryStore implements TenantStore {
     if (state) {
       this.#tenants.delete(tenant);
     } else {
-      state = { changes: NO_CHANGES, pin: undefined, sequences: new Map(), journal: [], lastUsed: 0 };
+      state = { changes: NO_CHANGES, pin: undefined, sequences: new Map(), journal: [], coverage: new Map(), lastUsed: 0 };
       if (this.#tenants.size >= this.options.maxTenants) {
         const leastRecent = this.#tenants.keys().next().value;
         if (leastRecent !== undefined) this.#tenants.delete(leastRecent);
@@ -109,9 +110,20 @@ export class MemoryStore implements TenantStore {
   }
 
   record(tenant: string, entry: JournalEntry): Promise<void> {
-    const journal = this.#state(tenant).journal;
-    journal.push(entry);
-    if (journal.length > this.options.journalSize) journal.splice(0, journal.length - this.options.journalSize);
+    const state = this.#state(tenant);
+    state.journal.push(entry);
+    if (state.journal.length > this.options.journalSize) state.journal.splice(0, state.journal.length - this.options.journalSize);
+    const key = answerKey(entry);
+    if (key) state.coverage.set(key, (state.coverage.get(key) ?? 0) + 1);
+    return Promise.resolve();
+  }
+
+  coverage(tenant: string): Promise<ReadonlyMap<string, number>> {
+    return Promise.resolve(new Map(this.#state(tenant).coverage));
+  }
+
+  clearCoverage(tenant: string): Promise<void> {
+    this.#state(tenant).coverage.clear();
     return Promise.resolve();
   }
 

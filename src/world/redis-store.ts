@@ -3,7 +3,7 @@ import type { Identity } from '../auth/identify.js';
 import type { Decision } from '../rules/decision.js';
 import type { WorldChange } from './model.js';
 import { type TenantChanges, participationKey } from './tenant-changes.js';
-import { type JournalEntry, type Pin, StoreUnavailableError, type TenantStore, type TenantSummary } from './tenant-store.js';
+import { type JournalEntry, type Pin, StoreUnavailableError, type TenantStore, type TenantSummary, answerKey } from './tenant-store.js';
 
 const PREFIX = 'ps:';
 const TENANTS = `${PREFIX}tenants`;
@@ -116,7 +116,7 @@ export class RedisStore implements TenantStore {
   }
 
   async #deleteTenant(tenant: string): Promise<number> {
-    return this.#redis.del(...['v', 'promotions', 'participations', 'earns', 'pin', 'sequences', 'journal'].map((part) => this.#key(tenant, part)));
+    return this.#redis.del(...['v', 'promotions', 'participations', 'earns', 'pin', 'sequences', 'journal', 'coverage'].map((part) => this.#key(tenant, part)));
   }
 
   async #read(tenant: string): Promise<{ version: number; changes: TenantChanges }> {
@@ -220,12 +220,24 @@ export class RedisStore implements TenantStore {
   record(tenant: string, entry: JournalEntry): Promise<void> {
     return this.#run(async () => {
       const key = this.#key(tenant, 'journal');
-      await this.#redis
-        .multi()
-        .lpush(key, JSON.stringify(entry))
-        .ltrim(key, 0, this.options.journalSize - 1)
-        .pexpire(key, this.options.idleMs)
-        .exec();
+      const coverage = this.#key(tenant, 'coverage');
+      const answer = answerKey(entry);
+      const transaction = this.#redis.multi().lpush(key, JSON.stringify(entry)).ltrim(key, 0, this.options.journalSize - 1).pexpire(key, this.options.idleMs);
+      if (answer) transaction.hincrby(coverage, answer, 1).pexpire(coverage, this.options.idleMs);
+      await transaction.exec();
+    });
+  }
+
+  coverage(tenant: string): Promise<ReadonlyMap<string, number>> {
+    return this.#run(async () => {
+      const counts = await this.#redis.hgetall(this.#key(tenant, 'coverage'));
+      return new Map(Object.entries(counts).map(([key, count]) => [key, Number(count)]));
+    });
+  }
+
+  clearCoverage(tenant: string): Promise<void> {
+    return this.#run(async () => {
+      await this.#redis.del(this.#key(tenant, 'coverage'));
     });
   }
 

@@ -44,7 +44,11 @@ export interface TenantStore {
   /** The position in a scenario's sequence for this call (0, 1, 2, …), advancing it. */
   nextInSequence(tenant: string, scenario: string): Promise<number>;
 
+  /** Journals a call and counts its answer for coverage (a dropped connection counts nothing). */
   record(tenant: string, entry: JournalEntry): Promise<void>;
+  /** How often this tenant got each answer: `operationId code` → count. A reset keeps it. */
+  coverage(tenant: string): Promise<ReadonlyMap<string, number>>;
+  clearCoverage(tenant: string): Promise<void>;
   /** Newest first. */
   journal(tenant: string): Promise<readonly JournalEntry[]>;
   clearJournal(tenant: string): Promise<void>;
@@ -71,6 +75,12 @@ export interface TenantSummary {
   readonly journal: number;
   readonly pinned: boolean;
   readonly idleSeconds: number;
+}
+
+/** The coverage key of an answered call: its operation and code (the HTTP status of a success). */
+export function answerKey(entry: Pick<JournalEntry, 'operationId' | 'code' | 'status'>): string | undefined {
+  if (entry.operationId === null || entry.status === 0) return undefined;
+  return `${entry.operationId} ${entry.code ?? entry.status}`;
 }
 
 /** The store cannot be reached; the answer is 503 and nothing was written. */

@@ -27,7 +27,7 @@ describe('choosing a scenario', () => {
   it.each([
     ['an unknown scenario name', { 'x-sandbox-scenario': 'no-such-thing' }, POST, /Scenario "no-such-thing" does not exist\. Scenarios for deactivatePromotionForCustomer: .*open-cart/],
     ['a scenario of the other operation', { 'x-sandbox-scenario': 'expiry-job-running' }, POST, /Scenario "expiry-job-running" is not for deactivatePromotionForCustomer/],
-    ['a code the operation does not document', { prefer: 'code=725' }, POST, /No scenario answers code 725 for deactivatePromotionForCustomer\. Codes with a scenario: 200, 400, 404, 429, 500, 706, 707, 713, 731, 736, 737\./],
+    ['a code the operation does not document', { prefer: 'code=725' }, POST, /No scenario answers code 725 for deactivatePromotionForCustomer\. Codes with a scenario: 200, 400, 401, 404, 429, 500, 706, 707, 713, 731, 736, 737\./],
   ])('%s gets 422 naming it and listing what exists', async (_name, headers, operationId, message) => {
     const response = await sandbox.inject(callOf(operationId, freshIds(), { ...headers, ...own() }));
     expect(response.statusCode).toBe(422);

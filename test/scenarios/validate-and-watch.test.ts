@@ -36,7 +36,7 @@ describe('promotions-sandbox validate [dir]', () => {
   it('passes the shipped scenarios', async () => {
     const { code, stdout } = await runCli(['validate']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^18 scenarios in .*scenarios\/?: all valid\.$/m);
+    expect(stdout).toMatch(/^19 scenarios in .*scenarios\/?: all valid\.$/m);
   });
 
   it('fails a broken folder with its problems, one per line, with file and place', async () => {
