@@ -1,5 +1,10 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { checkCoverage } from './coverage/coverage-check.js';
+import { loadContract } from './spec/load-contract.js';
+import type { ClientCredentials } from './verify/credentials.js';
+import { jsonReport, junitReport, textReport, verify } from './verify/verify.js';
 import { configFromOptions, sandboxOptions } from './config.js';
 import { validateFolder } from './scenarios/validate-folder.js';
 import { runServer } from './server.js';
@@ -43,6 +48,67 @@ program
       process.stderr.write(`promotions-sandbox validate: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 1;
     }
+  });
+
+/** The options of a client of a sandbox or the real API; credentials never printed. */
+function clientOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--base-url <url>', 'the server, e.g. http://localhost:4010').env('SANDBOX_BASE_URL').makeOptionMandatory())
+    .addOption(new Option('--basic <user:password>', 'Basic credentials; the tool sends base64(user:md5(password))').env('SANDBOX_BASIC'))
+    .addOption(new Option('--oauth-key <key>', 'OAuth client key (a token is fetched first)').env('SANDBOX_OAUTH_KEY'))
+    .addOption(new Option('--oauth-secret <secret>', 'OAuth client secret').env('SANDBOX_OAUTH_SECRET'))
+    .addOption(new Option('--junit <file>', 'also write a JUnit XML report'));
+}
+
+function credentialsOf(options: { basic?: string; oauthKey?: string; oauthSecret?: string }): ClientCredentials {
+  return {
+    ...(options.basic === undefined ? {} : { basic: options.basic }),
+    ...(options.oauthKey === undefined ? {} : { oauthKey: options.oauthKey }),
+    ...(options.oauthSecret === undefined ? {} : { oauthSecret: options.oauthSecret }),
+  };
+}
+
+const percent = (text: string): number => {
+  if (!/^\d{1,3}$/.test(text) || Number(text) > 100) throw new InvalidArgumentError('must be a percentage from 0 to 100.');
+  return Number(text);
+};
+
+clientOptions(
+  program
+    .command('verify')
+    .description('check that a server keeps the contract: every documented answer of a sandbox, or the calls that change nothing on a real API'),
+)
+  .addOption(new Option('--json', 'print the report as JSON'))
+  .addOption(new Option('--allow-writes', 'on a real API, also ask for successes (they change its world)'))
+  .addOption(new Option('--promotion-id <id>', 'with --allow-writes: the promotion for the per-customer success'))
+  .addOption(new Option('--customer-id <id>', 'with --allow-writes: the customer for the per-customer success'))
+  .addOption(new Option('--global-promotion-id <id>', 'with --allow-writes: a promotion to deactivate for the whole organisation'))
+  .action(async (options: { baseUrl: string; basic?: string; oauthKey?: string; oauthSecret?: string; junit?: string; json?: boolean; allowWrites?: boolean; promotionId?: string; customerId?: string; globalPromotionId?: string }) => {
+    const config = configFromOptions(program);
+    const report = await verify(await loadContract(config.contract), {
+      baseUrl: options.baseUrl,
+      credentials: credentialsOf(options),
+      ...(options.allowWrites
+        ? { writes: { ...(options.promotionId ? { promotionId: options.promotionId } : {}), ...(options.customerId ? { customerId: options.customerId } : {}), ...(options.globalPromotionId ? { globalPromotionId: options.globalPromotionId } : {}) } }
+        : {}),
+    });
+    process.stdout.write(options.json ? jsonReport(report) : textReport(report));
+    if (options.junit) await writeFile(options.junit, junitReport(report));
+    process.exitCode = report.failed === 0 && !report.error ? 0 : 1;
+  });
+
+clientOptions(program.command('coverage').description("print a tenant's coverage of documented answers; fail below what the team requires"))
+  .addOption(new Option('--session <id>', 'the X-Sandbox-Session of the tenant').env('SANDBOX_SESSION'))
+  .addOption(new Option('--min <percent>', 'fail below this percentage of documented answers received').argParser(percent))
+  .addOption(new Option('--require-all', 'fail unless every documented answer was received').conflicts('min'))
+  .action(async (options: { baseUrl: string; basic?: string; oauthKey?: string; oauthSecret?: string; junit?: string; session?: string; min?: number; requireAll?: boolean }) => {
+    const outcome = await checkCoverage(options.baseUrl, credentialsOf(options), options.session, {
+      ...(options.min === undefined ? {} : { minPercent: options.min }),
+      requireAll: options.requireAll === true,
+    });
+    (outcome.ok ? process.stdout : process.stderr).write(`${outcome.lines.join('\n')}\n`);
+    if (options.junit) await writeFile(options.junit, outcome.junit);
+    process.exitCode = outcome.ok ? 0 : 1;
   });
 
 applyEnvironmentAliases(process.env);

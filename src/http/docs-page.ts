@@ -3,6 +3,17 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { stringify as toYaml } from 'yaml';
+import { COVERAGE_PANEL_SCRIPT } from './docs-coverage-panel.js';
+
+/**
+ * A Swagger UI plugin, written into the page as source: it hands the UI's system (its
+ * authorizations) to the coverage panel, and keeps the plugin Swagger UI has by default.
+ */
+function exposeSwaggerSystem(system: unknown): object {
+  const page = globalThis as unknown as { sandboxSwagger: unknown; SwaggerUIBundle: { plugins: { DownloadUrl: (system: unknown) => object } } };
+  page.sandboxSwagger = system;
+  return page.SwaggerUIBundle.plugins.DownloadUrl(system);
+}
 
 /**
  * `/docs` (Swagger UI, "Try it out" aimed at this sandbox through the document's first, relative
@@ -27,7 +38,9 @@ export async function registerDocsPage(app: FastifyInstance, currentDocument: ()
       displayOperationId: true,
       tryItOutEnabled: true,
       defaultModelsExpandDepth: 0,
+      plugins: [exposeSwaggerSystem],
     },
+    theme: { title: 'promotions-sandbox', js: [{ filename: 'coverage-panel.js', content: COVERAGE_PANEL_SCRIPT }] },
     transformSpecificationClone: false,
     transformSpecification: () => served().document as never,
   });

@@ -76,6 +76,10 @@ describeWith(`Chromium at ${CHROMIUM}`, existsSync(CHROMIUM), 'apt-get install c
     expect(await status.first().innerText()).toContain('200');
     expect(await live.innerText()).toContain('"data": true');
     expect(await live.innerText()).toContain('x-cap-requestid');
+    // The coverage panel shows what these credentials' client has received: that call.
+    const coverage = page.locator('#sandbox-coverage');
+    await expect.poll(() => coverage.innerText(), { timeout: 10_000 }).toContain('your client has received 1 of 20');
+    expect(await coverage.innerText()).toMatch(/✓\s+deactivatePromotionGlobally\s+200\s+success\s+1 received/);
     await page.close();
   });
 });
