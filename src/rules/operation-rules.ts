@@ -1,6 +1,8 @@
 import type { WorldChange, WorldView } from '../world/model.js';
 import { canonicalCustomerId, canonicalHexId } from '../world/model.js';
 import type { ParameterTexts } from '../spec/request-validator.js';
+import { participationKey } from '../world/tenant-changes.js';
+import type { ChangeReads } from '../world/tenant-store.js';
 import type { Decision } from './decision.js';
 import { PER_CUSTOMER_REFUSALS, deactivateForCustomer } from './deactivate-for-customer.js';
 import { GLOBAL_REFUSALS, deactivateGlobally } from './deactivate-globally.js';
@@ -11,6 +13,8 @@ export interface OperationRule {
   /** Catalogue keys the rule can refuse with; checked against the contract at start-up. */
   readonly refusals: readonly string[];
   decide(world: WorldView, texts: ParameterTexts): Decision;
+  /** The tenant's changes the decision can look at, so a store need read no others. */
+  reads(texts: ParameterTexts): ChangeReads;
   /** The change a success makes, for answers forced to succeed by a scenario. */
   successChange(texts: ParameterTexts): WorldChange;
 }
@@ -30,6 +34,15 @@ const perCustomer: OperationRule = {
       ...(earnId === undefined ? {} : { earnId }),
     });
   },
+  reads: (texts) => {
+    const promotionId = promotionIdOf(texts);
+    const earnId = earnIdOf(texts);
+    return {
+      promotions: [promotionId],
+      participations: [participationKey(canonicalCustomerId(texts.customerId ?? '0'), promotionId)],
+      earns: earnId === undefined ? [] : [earnId],
+    };
+  },
   successChange: (texts) => {
     const earnId = earnIdOf(texts);
     return earnId === undefined
@@ -41,6 +54,7 @@ const perCustomer: OperationRule = {
 const global: OperationRule = {
   refusals: GLOBAL_REFUSALS,
   decide: (world, texts) => deactivateGlobally(world, { promotionId: promotionIdOf(texts) }),
+  reads: (texts) => ({ promotions: [promotionIdOf(texts)], participations: [], earns: [] }),
   successChange: (texts) => ({ kind: 'deactivate-promotion', promotionId: promotionIdOf(texts) }),
 };
 

@@ -49,7 +49,7 @@ export function decideAnswer(
 
     if (!rule) return { kind: 'answer', ...successes.of(operation), ...(magic ? { scenario: magic.name } : {}) };
     const seed = scenarios.seed;
-    const decision = await store.transact(tenant, (changes) => rule.decide(seed.viewWith(changes), texts));
+    const decision = await store.transact(tenant, (changes) => rule.decide(seed.viewWith(changes), texts), rule.reads(texts));
     const outcome: Outcome = decision.accepted
       ? { kind: 'answer', ...successes.of(operation) }
       : { kind: 'error', error: catalogue.get(decision.refusal) };

@@ -1,10 +1,11 @@
 import type { Identity } from '../auth/identify.js';
 import type { Decision } from '../rules/decision.js';
-import { NO_CHANGES, type TenantChanges, changeCount, withChange } from './tenant-changes.js';
+import { NO_CHANGES, type TenantChanges, applyChange, changeCount, emptyChanges } from './tenant-changes.js';
 import { type JournalEntry, type Pin, type TenantStore, type TenantSummary, answerKey } from './tenant-store.js';
 
 interface TenantState {
-  changes: TenantChanges;
+  /** NO_CHANGES (shared) until the tenant's first change, then its own sets, changed in place. */
+  changes: TenantChanges | ReturnType<typeof emptyChanges>;
   pin: Pin | undefined;
   sequences: Map<string, number>;
   /** Oldest first; bounded. */
@@ -69,7 +70,10 @@ export class MemoryStore implements TenantStore {
   transact(tenant: string, decide: (changes: TenantChanges) => Decision): Promise<Decision> {
     const state = this.#state(tenant);
     const decision = decide(state.changes);
-    if (decision.accepted) state.changes = withChange(state.changes, decision.change);
+    if (decision.accepted) {
+      if (state.changes === NO_CHANGES) state.changes = emptyChanges();
+      applyChange(state.changes as ReturnType<typeof emptyChanges>, decision.change);
+    }
     return Promise.resolve(decision);
   }
 

@@ -3,7 +3,7 @@ import type { Identity } from '../auth/identify.js';
 import type { Decision } from '../rules/decision.js';
 import type { WorldChange } from './model.js';
 import { type TenantChanges, participationKey } from './tenant-changes.js';
-import { type JournalEntry, type Pin, StoreUnavailableError, type TenantStore, type TenantSummary, answerKey } from './tenant-store.js';
+import { type ChangeReads, type JournalEntry, type Pin, StoreUnavailableError, type TenantStore, type TenantSummary, answerKey } from './tenant-store.js';
 
 const PREFIX = 'ps:';
 const TENANTS = `${PREFIX}tenants`;
@@ -11,18 +11,19 @@ const TENANTS = `${PREFIX}tenants`;
 const MAX_ATTEMPTS = 20;
 
 /**
- * Applies one change if the tenant's version is still the one the decision was made on, and
- * touches the tenant: compare-and-set in one script, so a world is never half-changed and two
- * replicas can never both apply a decision made on the same state.
- * KEYS: version, set; ARGV: expected version, member, idle ms.
+ * Applies one change if every change the decision saw absent is still absent, in one script: so
+ * a world is never half-changed, and two replicas can never both apply decisions that exclude
+ * each other (200 identical deactivations: one success). Changes are only ever added (a reset
+ * removes them all, after which the same decision would be made again), so this is enough.
+ * KEYS: promotions, participations, earns, the set to add to; ARGV: member, idle ms, then pairs
+ * (index of a KEY, member) the decision saw absent.
  */
 const APPLY_CHANGE = `
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-if current ~= tonumber(ARGV[1]) then return 0 end
-redis.call('SADD', KEYS[2], ARGV[2])
-redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-redis.call('PEXPIRE', KEYS[2], ARGV[3])
+for i = 3, #ARGV, 2 do
+  if redis.call('SISMEMBER', KEYS[tonumber(ARGV[i])], ARGV[i + 1]) == 1 then return 0 end
+end
+redis.call('SADD', KEYS[4], ARGV[1])
+redis.call('PEXPIRE', KEYS[4], ARGV[2])
 return 1`;
 
 /** Replaces the pin only if it is still the one read. KEYS: pin; ARGV: expected JSON, new JSON or '', idle ms. */
@@ -41,7 +42,7 @@ export interface RedisStoreOptions {
 /**
  * Tenants' state in Redis, so that several sandbox processes behind one URL act as one sandbox.
  * Keys per tenant (all expire after the idle time, so idle tenants are forgotten by Redis):
- * `ps:{tenant}:v` version, `:promotions` `:participations` `:earns` sets of changes, `:pin`,
+ * `ps:{tenant}:promotions` `:participations` `:earns` sets of changes, `:pin`,
  * `:sequences` hash, `:journal` list; `ps:tenants` orders tenants by last use;
  * `ps:token:<token>` holds an access token's identity for its lifetime.
  * Commands fail at once while Redis is away (no offline queue): the caller answers 503 and
@@ -116,22 +117,33 @@ export class RedisStore implements TenantStore {
   }
 
   async #deleteTenant(tenant: string): Promise<number> {
-    return this.#redis.del(...['v', 'promotions', 'participations', 'earns', 'pin', 'sequences', 'journal', 'coverage'].map((part) => this.#key(tenant, part)));
+    return this.#redis.del(...['promotions', 'participations', 'earns', 'pin', 'sequences', 'journal', 'coverage'].map((part) => this.#key(tenant, part)));
   }
 
-  async #read(tenant: string): Promise<{ version: number; changes: TenantChanges }> {
-    const results = (await this.#redis
-      .multi()
-      .get(this.#key(tenant, 'v'))
-      .smembers(this.#key(tenant, 'promotions'))
-      .smembers(this.#key(tenant, 'participations'))
-      .smembers(this.#key(tenant, 'earns'))
-      .exec()) as [Error | null, unknown][];
-    const [version, promotions, participations, earns] = results.map(([, value]) => value) as [string | null, string[], string[], string[]];
-    return {
-      version: Number(version ?? 0),
-      changes: { inactivePromotions: new Set(promotions), inactiveParticipations: new Set(participations), inactiveEarns: new Set(earns) },
-    };
+  /** The tenant's version and changes, all of them or only the members named, in one snapshot. */
+  async #read(tenant: string, reads?: ChangeReads): Promise<TenantChanges> {
+    const parts = [
+      ['promotions', reads?.promotions],
+      ['participations', reads?.participations],
+      ['earns', reads?.earns],
+    ] as const;
+    const transaction = this.#redis.multi();
+    for (const [part, members] of parts) {
+      if (!members) transaction.smembers(this.#key(tenant, part));
+      else if (members.length > 0) transaction.smismember(this.#key(tenant, part), ...members);
+    }
+    const results = ((await transaction.exec()) ?? []).map(([, value]) => value);
+    const [promotions, participations, earns] = parts.map(([, members]) => {
+      if (!members) return new Set(results.shift() as string[]);
+      if (members.length === 0) return new Set<string>();
+      const present = results.shift() as number[];
+      return new Set(members.filter((_, index) => present[index] === 1));
+    }) as [Set<string>, Set<string>, Set<string>];
+    return { inactivePromotions: promotions, inactiveParticipations: participations, inactiveEarns: earns };
+  }
+
+  #setOfChanges(changes: TenantChanges, set: 'promotions' | 'participations' | 'earns'): ReadonlySet<string> {
+    return { promotions: changes.inactivePromotions, participations: changes.inactiveParticipations, earns: changes.inactiveEarns }[set];
   }
 
   #setOf(change: WorldChange): { part: string; member: string } {
@@ -145,15 +157,20 @@ export class RedisStore implements TenantStore {
     }
   }
 
-  transact(tenant: string, decide: (changes: TenantChanges) => Decision): Promise<Decision> {
+  transact(tenant: string, decide: (changes: TenantChanges) => Decision, reads?: ChangeReads): Promise<Decision> {
     return this.#run(async () => {
       await this.#touch(tenant);
+      const sets = ['promotions', 'participations', 'earns'] as const;
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-        const { version, changes } = await this.#read(tenant);
+        const changes = await this.#read(tenant, reads);
         const decision = decide(changes);
         if (!decision.accepted) return decision;
         const { part, member } = this.#setOf(decision.change);
-        const applied = await this.#redis.eval(APPLY_CHANGE, 2, this.#key(tenant, 'v'), this.#key(tenant, part), version, member, this.options.idleMs);
+        const seenAbsent = sets.flatMap((set, index) =>
+          (reads?.[set] ?? []).filter((candidate) => !this.#setOfChanges(changes, set).has(candidate)).flatMap((candidate) => [String(index + 1), candidate]),
+        );
+        const keys = [...sets.map((set) => this.#key(tenant, set)), this.#key(tenant, part)];
+        const applied = await this.#redis.eval(APPLY_CHANGE, 4, ...keys, member, this.options.idleMs, ...seenAbsent);
         if (applied === 1) return decision;
       }
       throw new Error(`tenant ${tenant}: too many concurrent changes`);
@@ -163,19 +180,13 @@ export class RedisStore implements TenantStore {
   changes(tenant: string): Promise<TenantChanges> {
     return this.#run(async () => {
       await this.#touch(tenant);
-      return (await this.#read(tenant)).changes;
+      return this.#read(tenant);
     });
   }
 
   reset(tenant: string): Promise<void> {
     return this.#run(async () => {
-      // The version moves on, so a decision made before the reset cannot be applied after it.
-      await this.#redis
-        .multi()
-        .del(...['promotions', 'participations', 'earns', 'pin', 'sequences'].map((part) => this.#key(tenant, part)))
-        .incr(this.#key(tenant, 'v'))
-        .pexpire(this.#key(tenant, 'v'), this.options.idleMs)
-        .exec();
+      await this.#redis.del(...['promotions', 'participations', 'earns', 'pin', 'sequences'].map((part) => this.#key(tenant, part)));
     });
   }
 

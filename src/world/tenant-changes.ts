@@ -20,7 +20,26 @@ export function participationKey(customerId: string, promotionId: string): strin
   return `${customerId}/${promotionId}`;
 }
 
-/** The changes with one more applied; the input is never modified. */
+/** A tenant's own, empty changes, to be changed in place by its store. */
+export function emptyChanges(): { inactivePromotions: Set<string>; inactiveParticipations: Set<string>; inactiveEarns: Set<string> } {
+  return { inactivePromotions: new Set(), inactiveParticipations: new Set(), inactiveEarns: new Set() };
+}
+
+/** Applies a change in place; cheap whatever the number of changes already made. */
+export function applyChange(changes: ReturnType<typeof emptyChanges>, change: WorldChange): void {
+  switch (change.kind) {
+    case 'deactivate-promotion':
+      changes.inactivePromotions.add(change.promotionId);
+      return;
+    case 'deactivate-participation':
+      changes.inactiveParticipations.add(participationKey(change.customerId, change.promotionId));
+      return;
+    case 'deactivate-earn':
+      changes.inactiveEarns.add(change.earnId);
+  }
+}
+
+/** The changes with one more applied; the input is never modified (for pure code and tests). */
 export function withChange(changes: TenantChanges, change: WorldChange): TenantChanges {
   switch (change.kind) {
     case 'deactivate-promotion':

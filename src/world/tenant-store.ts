@@ -30,8 +30,12 @@ export interface JournalEntry {
  * take the memory store's place. Each method is atomic for its tenant.
  */
 export interface TenantStore {
-  /** Decides on the tenant's current changes and applies the decision's change, atomically. */
-  transact(tenant: string, decide: (changes: TenantChanges) => Decision): Promise<Decision>;
+  /**
+   * Decides on the tenant's current changes and applies the decision's change, atomically.
+   * `reads` names the changes the decision can look at; a store may read only those (Redis
+   * does, so a call costs the same however many changes the tenant made).
+   */
+  transact(tenant: string, decide: (changes: TenantChanges) => Decision, reads?: ChangeReads): Promise<Decision>;
   changes(tenant: string): Promise<TenantChanges>;
   /** Back to the seed world: changes, pin and sequence positions go; the journal stays. */
   reset(tenant: string): Promise<void>;
@@ -67,6 +71,13 @@ export interface TenantStore {
   /** Whether the store can serve now (a Redis store says why not). */
   readiness(): { readonly ready: true } | { readonly ready: false; readonly reason: string };
   close(): Promise<void>;
+}
+
+/** The members of the change sets a decision looks at. */
+export interface ChangeReads {
+  readonly promotions: readonly string[];
+  readonly participations: readonly string[];
+  readonly earns: readonly string[];
 }
 
 export interface TenantSummary {

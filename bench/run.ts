@@ -1,0 +1,207 @@
+// npm run bench: the sandbox under load beside a bare Fastify server, in the same run.
+// Figures: requests/s, p50/p99 latency, the ratio to bare Fastify, the sandbox's peak RSS; cold
+// start to the first /healthz (median of several) for both; RSS after a million requests over
+// 10,000 tenants; bytes per idle tenant. Writes bench/results/latest.json and prints a table.
+// Set REDIS_URL to add the Redis store. Shorter runs for a quick look: BENCH_SECONDS=3.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import autocannon, { type Result } from 'autocannon';
+import { freePort } from '../test/helpers/redis.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP_SECONDS = Math.max(2, Math.round(SECONDS / 3));
+const CONNECTIONS = 50;
+const TENANTS = 10_000;
+const MILLION = Number(process.env.BENCH_MILLION ?? 1_000_000);
+const PROMOTION = '68fb1e6831d91c625a8d9ef4';
+const PATH = `/api_gateway/v1/promotions/${PROMOTION}/deactivate`;
+
+interface Server {
+  readonly url: string;
+  readonly child: ChildProcess;
+}
+
+async function waitForHealthz(url: string, since: number): Promise<number> {
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return performance.now() - since;
+    } catch {
+      // not up yet
+    }
+    if (performance.now() - since > 20_000) throw new Error(`${url} did not start`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+async function start(kind: 'sandbox' | 'bare', extra: string[] = []): Promise<Server & { startMs: number }> {
+  const port = await freePort();
+  const since = performance.now();
+  const command =
+    kind === 'sandbox'
+      ? [`${ROOT}dist/cli.js`, '--host', '127.0.0.1', '--port', String(port), '--rate-limit', '10000000', '--max-tenants', String(TENANTS * 2), ...extra]
+      : [`${ROOT}bench/bare-server.mjs`];
+  const child = spawn(process.execPath, command, { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  return { url, child, startMs: await waitForHealthz(url, since) };
+}
+
+async function stop(server: Server): Promise<void> {
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.kill('SIGTERM');
+  await exited;
+}
+
+/** Peak resident memory of a process so far (Linux), in MB. */
+function peakRssMb(server: Server): number {
+  const status = readFileSync(`/proc/${server.child.pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+function rssMb(server: Server): number {
+  const status = readFileSync(`/proc/${server.child.pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+type Shape = Pick<autocannon.Options, 'method' | 'headers'> & { path: string; setupRequest?: (request: autocannon.Request) => autocannon.Request };
+
+const basic = (index: number) => `Basic ${Buffer.from(`tenant-${index}:bench`).toString('base64')}`;
+let counter = 0;
+
+const SHAPES: Record<string, Shape> = {
+  'happy path (POST, a new customer each request)': {
+    method: 'POST',
+    path: PATH,
+    headers: { authorization: basic(0) },
+    setupRequest: (request) => ({ ...request, path: `${PATH}?customerId=${(counter += 1)}` }),
+  },
+  'forced error by header (POST, 737)': {
+    method: 'POST',
+    path: `${PATH}?customerId=1`,
+    headers: { authorization: basic(0), 'x-sandbox-scenario': 'open-cart' },
+  },
+  'global call (PUT)': { method: 'PUT', path: PATH, headers: { authorization: basic(0) } },
+  '10,000 tenants round-robin (POST)': {
+    method: 'POST',
+    path: PATH,
+    setupRequest: (request) => {
+      counter += 1;
+      return { ...request, path: `${PATH}?customerId=${counter}`, headers: { ...request.headers, authorization: basic(counter % TENANTS) } };
+    },
+  },
+};
+
+async function load(url: string, shape: Shape, seconds: number, amount?: number): Promise<Result> {
+  return autocannon({
+    url: `${url}${shape.path}`,
+    connections: CONNECTIONS,
+    ...(amount ? { amount } : { duration: seconds }),
+    method: shape.method ?? 'GET',
+    headers: shape.headers ?? {},
+    ...(shape.setupRequest ? { requests: [{ setupRequest: shape.setupRequest }] } : {}),
+  });
+}
+
+interface Row {
+  readonly name: string;
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly ratioToBare: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly peakRssMb: number;
+}
+
+async function measure(name: string, target: Server, shape: Shape, bare: number): Promise<Row> {
+  await load(target.url, shape, WARMUP_SECONDS);
+  const result = await load(target.url, shape, SECONDS);
+  return {
+    name,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    ratioToBare: +(result.requests.average / bare).toFixed(2),
+    non2xx: result.non2xx,
+    errors: result.errors,
+    peakRssMb: Math.round(peakRssMb(target)),
+  };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+async function coldStarts(kind: 'sandbox' | 'bare', times = 7): Promise<number> {
+  const starts: number[] = [];
+  for (let index = 0; index < times; index += 1) {
+    const server = await start(kind);
+    starts.push(server.startMs);
+    await stop(server);
+  }
+  return Math.round(median(starts));
+}
+
+/** Bytes per idle tenant: heap in a process of its own, before and after 10,000 tenants made one call each. */
+function bytesPerIdleTenant(): Promise<number> {
+  const script = `
+    const { buildApp } = await import(${JSON.stringify(`${ROOT}dist/app.js`)});
+    const { configWith } = await import(${JSON.stringify(`${ROOT}dist/config.js`)});
+    const app = await buildApp(configWith({ logLevel: 'silent', rateLimit: 10000000, maxTenants: 100000 }));
+    const call = (i) => app.inject({ method: 'POST', url: '${PATH}?customerId=' + i, headers: { authorization: 'Basic ' + Buffer.from('idle-' + i + ':x').toString('base64') } });
+    for (let i = 0; i < 200; i++) await call(i);
+    global.gc(); global.gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 200; i < ${TENANTS + 200}; i++) await call(i);
+    global.gc(); global.gc();
+    process.stdout.write(String((process.memoryUsage().heapUsed - before) / ${TENANTS}));
+    await app.close();`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.on('exit', (code) => (code === 0 ? resolve(Math.round(Number(out))) : reject(new Error(`idle-tenant measurement exited ${code}`))));
+  });
+}
+
+const rows: Row[] = [];
+const bare = await start('bare');
+const sandbox = await start('sandbox');
+const bareHappy = await measure('bare Fastify (POST)', bare, SHAPES['happy path (POST, a new customer each request)']!, 1);
+const bareRps = bareHappy.requestsPerSecond;
+rows.push({ ...bareHappy, ratioToBare: 1, peakRssMb: Math.round(peakRssMb(bare)) });
+for (const [name, shape] of Object.entries(SHAPES)) rows.push(await measure(name, sandbox, shape, bareRps));
+await stop(sandbox);
+
+if (process.env.REDIS_URL) {
+  const redis = await start('sandbox', ['--redis', process.env.REDIS_URL]);
+  rows.push(await measure('happy path, Redis store', redis, SHAPES['happy path (POST, a new customer each request)']!, bareRps));
+  await stop(redis);
+}
+
+// A million requests over 10,000 tenants, then the RSS of the process.
+const million = await start('sandbox');
+await load(million.url, SHAPES['10,000 tenants round-robin (POST)']!, 0, MILLION);
+const memory = { requests: MILLION, tenants: TENANTS, rssAfterMb: Math.round(rssMb(million)), peakRssMb: Math.round(peakRssMb(million)) };
+await stop(million);
+await stop(bare);
+
+const cold = { sandboxMs: await coldStarts('sandbox'), bareMs: await coldStarts('bare') };
+const idleTenantBytes = await bytesPerIdleTenant();
+
+const result = {
+  measuredAt: new Date().toISOString(),
+  node: process.version,
+  connections: CONNECTIONS,
+  seconds: SECONDS,
+  rows,
+  coldStart: { ...cold, ratio: +(cold.sandboxMs / cold.bareMs).toFixed(2) },
+  memory: { ...memory, idleTenantBytes },
+  budgets: { happyPathRatio: 0.6, redisRatio: 0.3, p99Ms: 10, coldStartRatio: 1.5, rssAfterMillionMb: 150, idleTenantBytes: 2048 },
+};
+writeFileSync(fileURLToPath(new URL('results/latest.json', import.meta.url)), `${JSON.stringify(result, null, 2)}\n`);
+
+console.log('| load (50 connections) | req/s | p50 ms | p99 ms | × bare | non-2xx | peak RSS MB |');
+console.log('|---|---|---|---|---|---|---|');
+for (const row of rows) console.log(`| ${row.name} | ${row.requestsPerSecond} | ${row.p50Ms} | ${row.p99Ms} | ${row.ratioToBare} | ${row.non2xx} | ${row.peakRssMb} |`);
+console.log(`\ncold start to first /healthz (median of 7): sandbox ${cold.sandboxMs} ms, bare Fastify ${cold.bareMs} ms (× ${result.coldStart.ratio})`);
+console.log(`after ${MILLION} requests over ${TENANTS} tenants: RSS ${memory.rssAfterMb} MB (peak ${memory.peakRssMb} MB); an idle tenant: ${idleTenantBytes} bytes`);
