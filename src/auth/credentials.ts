@@ -28,7 +28,20 @@ export function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-/** A stable id that names a credential without holding it: tenants and rate keys use it. */
+const KNOWN_IDS_LIMIT = 10_000;
+const knownIds = new Map<string, string>();
+
+/**
+ * A stable id that names a credential without holding it: tenants and rate keys use it.
+ * Remembered for the credentials seen lately, since a hash on every request costs.
+ */
 export function credentialId(kind: string, credential: string): string {
-  return createHash('sha256').update(`${kind}\n${credential}`).digest('base64url').slice(0, 22);
+  const text = `${kind}\n${credential}`;
+  let id = knownIds.get(text);
+  if (id === undefined) {
+    id = createHash('sha256').update(text).digest('base64url').slice(0, 22);
+    if (knownIds.size >= KNOWN_IDS_LIMIT) knownIds.clear();
+    knownIds.set(text, id);
+  }
+  return id;
 }

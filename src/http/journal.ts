@@ -6,22 +6,21 @@ const SHOWN_LENGTH = 300;
 /**
  * Each call of a vendor operation goes into its tenant's request history, like the "Recent
  * Requests" table of the vendor's pages, with what coverage needs (operation, status, code).
- * Recorded before the answer leaves, so a client that asks right after sees its call.
+ * The record is started before the answer leaves (the memory store records at once; Redis gets
+ * the command ahead of anything the client asks next), without waiting for it: the history is
+ * best effort, and an answer is never delayed or lost because it could not be written down.
  * Headers other than the user agent are never recorded: no credential reaches the journal.
  */
 export function registerJournal(app: FastifyInstance, store: TenantStore): (request: FastifyRequest) => Promise<void> {
-  const record = async (request: FastifyRequest, reply: FastifyReply | undefined): Promise<void> => {
-    if (!request.routeOptions.config.journal || request.tenant === undefined) return;
-    try {
-      await store.record(request.tenant, entryOf(request, reply));
-    } catch (error) {
-      // The history is best effort: an answer is never lost because it could not be written down.
+  const record = (request: FastifyRequest, reply: FastifyReply | undefined): Promise<void> => {
+    if (!request.routeOptions.config.journal || request.tenant === undefined) return Promise.resolve();
+    return store.record(request.tenant, entryOf(request, reply)).catch((error: unknown) => {
       request.log.warn({ err: error }, 'could not record the call in the journal');
-    }
+    });
   };
-  app.addHook('onSend', async (request, reply, payload) => {
-    await record(request, reply);
-    return payload;
+  app.addHook('onSend', (request, reply, payload, done) => {
+    void record(request, reply);
+    done(null, payload);
   });
   return (request) => record(request, undefined);
 }

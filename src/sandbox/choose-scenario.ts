@@ -19,19 +19,20 @@ export function requestedScenario(
   scenarios: ScenarioSet,
 ): RequestedScenario {
   const named = single(headers[SCENARIO_HEADER]);
-  const available = scenarios.forOperation(operation.operationId);
+  const available = () => scenarios.forOperation(operation.operationId);
   if (named !== undefined) {
     const scenario = scenarios.byName(named);
     if (scenario?.operations.includes(operation.operationId)) return { scenario };
     const why = scenario ? `is not for ${operation.operationId}` : 'does not exist';
-    return { problem: `Scenario ${JSON.stringify(named.slice(0, 64))} ${why}. Scenarios for ${operation.operationId}: ${available.map((s) => s.name).join(', ')}.` };
+    return { problem: `Scenario ${JSON.stringify(named.slice(0, 64))} ${why}. Scenarios for ${operation.operationId}: ${available().map((s) => s.name).join(', ')}.` };
   }
   const prefer = single(headers[PREFER_HEADER]);
-  const code = prefer === undefined ? undefined : /(?:^|[;,\s])code=(\d{3})(?:$|[;,\s])/.exec(prefer)?.[1];
+  if (prefer === undefined) return undefined;
+  const code = /(?:^|[;,\s])code=(\d{3})(?:$|[;,\s])/.exec(prefer)?.[1];
   if (code !== undefined) {
     const scenario = scenarios.preferred(operation.operationId, Number(code));
     if (scenario) return { scenario };
-    const codes = [...new Set(available.map((s) => s.code).filter((c) => c !== undefined))].sort((a, b) => a - b);
+    const codes = [...new Set(available().map((s) => s.code).filter((c) => c !== undefined))].sort((a, b) => a - b);
     return { problem: `No scenario answers code ${code} for ${operation.operationId}. Codes with a scenario: ${codes.join(', ')}.` };
   }
   return undefined;

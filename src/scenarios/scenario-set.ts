@@ -8,8 +8,8 @@ import type { Scenario } from './scenario.js';
 export class ScenarioSet {
   readonly scenarios: readonly Scenario[];
   readonly #byName: ReadonlyMap<string, Scenario>;
-  /** Per operation, the scenarios with magic values, most specific (most values) first. */
-  readonly #magicByOperation: ReadonlyMap<string, readonly Scenario[]>;
+  /** Per operation, the scenarios with magic values and those values, most specific first. */
+  readonly #magicByOperation: ReadonlyMap<string, readonly { scenario: Scenario; values: [string, string][] }[]>;
 
   constructor(
     readonly directory: string,
@@ -18,12 +18,13 @@ export class ScenarioSet {
   ) {
     this.scenarios = [...scenarios].sort((a, b) => a.name.localeCompare(b.name));
     this.#byName = new Map(this.scenarios.map((scenario) => [scenario.name, scenario]));
-    const magic = new Map<string, Scenario[]>();
+    const magic = new Map<string, { scenario: Scenario; values: [string, string][] }[]>();
     for (const scenario of this.scenarios) {
-      if (Object.keys(scenario.magic).length === 0) continue;
-      for (const operationId of scenario.operations) magic.set(operationId, [...(magic.get(operationId) ?? []), scenario]);
+      const values = Object.entries(scenario.magic);
+      if (values.length === 0) continue;
+      for (const operationId of scenario.operations) magic.set(operationId, [...(magic.get(operationId) ?? []), { scenario, values }]);
     }
-    for (const list of magic.values()) list.sort((a, b) => Object.keys(b.magic).length - Object.keys(a.magic).length);
+    for (const list of magic.values()) list.sort((a, b) => b.values.length - a.values.length);
     this.#magicByOperation = magic;
   }
 
@@ -46,8 +47,6 @@ export class ScenarioSet {
 
   /** The scenario whose magic values all appear in the call (canonical texts), if any. */
   matchMagic(operationId: string, texts: Readonly<Record<string, string | undefined>>): Scenario | undefined {
-    return this.#magicByOperation.get(operationId)?.find((scenario) =>
-      Object.entries(scenario.magic).every(([name, value]) => texts[name] === value),
-    );
+    return this.#magicByOperation.get(operationId)?.find(({ values }) => values.every(([name, value]) => texts[name] === value))?.scenario;
   }
 }
