@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,5 +90,25 @@ describeWith('a Docker engine', haveDockerEngine(), 'apt-get install docker.io; 
     await docker('stop', '-t', '10', id);
     expect(performance.now() - since).toBeLessThan(2_000);
     expect(await docker('inspect', '-f', '{{.State.ExitCode}}', id)).toBe('0');
+  });
+});
+
+function haveDockerCompose(): boolean {
+  try {
+    execFileSync('docker-compose', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describeWith('docker-compose', haveDockerCompose(), 'apt-get install docker-compose', 'docker-compose.yml', () => {
+  it('is a valid compose file: two sandbox replicas on Redis behind one proxy', async () => {
+    const { stdout } = await run('docker-compose', ['-f', join(ROOT, 'docker-compose.yml'), 'config'], {
+      env: { ...process.env, SANDBOX_ADMIN_TOKEN: 'operator-token-0123456789' },
+    });
+    expect(stdout).toMatch(/replicas: 2/);
+    expect(stdout).toContain('SANDBOX_REDIS_URL: redis://redis:6379');
+    expect(stdout).toMatch(/published: 4010|4010:80/);
   });
 });
