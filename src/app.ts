@@ -6,6 +6,7 @@ import type { SandboxConfig } from './config.js';
 import { adminHandlers } from './http/admin-api.js';
 import { registerApiRoutes } from './http/api-routes.js';
 import { registerBodyParsers } from './http/body-parsers.js';
+import { clientErrorResponder } from './http/client-errors.js';
 import { registerClosingConnections } from './http/closing.js';
 import { registerDocsPage } from './http/docs-page.js';
 import { errorResponder, registerErrorHandler } from './http/error-handler.js';
@@ -91,10 +92,12 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     requestIdHeader: false,
     bodyLimit: config.bodyLimit,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
-    // Errors raised before routing (a malformed URL) get the same envelope as any other.
+    // Errors raised before routing (a malformed URL) get the same envelope as any other,
+    // and so does what Node's parser refuses before Fastify (headers too large).
     frameworkErrors: (error, request, reply) => {
       respondToError(error, request, reply);
     },
+    clientErrorHandler: clientErrorResponder(contract.catalogue),
   });
   app.decorateRequest('tenant', undefined);
   app.decorateRequest('answerCode', undefined);

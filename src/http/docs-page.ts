@@ -1,4 +1,5 @@
 import swagger from '@fastify/swagger';
+import helmet from 'helmet';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import type { OpenAPIV3_1 } from 'openapi-types';
@@ -30,6 +31,25 @@ export async function registerDocsPage(app: FastifyInstance, currentDocument: ()
     return cached;
   };
   await app.register(swagger, { mode: 'static', specification: { document: served().document as never } });
+  // Security headers (CSP, nosniff, frame and referrer policies) on the docs pages only: the
+  // API's answers stay as the vendor's, and pay nothing for them.
+  const secureHeaders = helmet({
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Swagger UI sets style attributes; "Try it out" may call the vendor's host too.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'", 'https:'],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.url === '/docs' || request.url.startsWith('/docs/')) secureHeaders(request.raw, reply.raw, (error) => done(error instanceof Error ? error : undefined));
+    else done();
+  });
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     uiConfig: {

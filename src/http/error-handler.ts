@@ -36,7 +36,9 @@ export function errorResponder(catalogue: Catalogue, notReady?: () => string | u
       const reason = error instanceof StoreUnavailableError ? error.message : notReady?.() ?? 'The sandbox is shutting down.';
       return sendCatalogueError(reply, entry, `${entry.message} ${reason}`);
     }
-    if (status > 400 && status < 500) return sendErrors(reply, status, [{ code: status, message: error.message }]);
+    if (status === 414) return sendErrors(reply, 414, [{ code: 414, message: 'The URL is longer than the sandbox accepts (a path parameter has at most 500 characters).' }]);
+    // Other refusals by Fastify: its message is about the request, never the sandbox's internals.
+    if (status > 400 && status < 500) return sendErrors(reply, status, [{ code: status, message: error.message.slice(0, 200) }]);
     request.log.error({ err: error }, 'unexpected error');
     return sendCatalogueError(reply, catalogue.get(REQUIRED_KEYS.unexpectedError));
   };

@@ -193,6 +193,16 @@ describe('routing and credentials', () => {
     expect((await sandbox.app.inject({ url: '/readyz' })).json()).toEqual({ data: { status: 'ready' }, errors: [] });
   });
 
+  it('sends security headers with the docs pages, and not with the API\'s answers', async () => {
+    const docs = await sandbox.app.inject({ url: '/docs' });
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(docs.headers['x-content-type-options']).toBe('nosniff');
+    expect(docs.headers['x-frame-options']).toBe('SAMEORIGIN');
+    const api = await sandbox.inject({ method: 'PUT', url: GLOBAL_PATH });
+    expect(api.headers['content-security-policy']).toBeUndefined();
+  });
+
   it('serves the contract as JSON and YAML, with the catalogue table generated into it', async () => {
     const json = await sandbox.app.inject({ url: '/openapi.json' });
     expect(json.statusCode).toBe(200);

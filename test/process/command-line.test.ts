@@ -78,5 +78,19 @@ describe('promotions-sandbox on the command line', () => {
     expect(await answer).toEqual({ status: 200, body: '{"data":true,"errors":[]}' });
     expect((await sandbox.finished).code).toBe(0);
   });
-});
 
+  it('SIGTERM while slow answers are in flight: they finish, then exit 0', async () => {
+    const sandbox = startCli([], LOCAL);
+    const url = await listeningUrl(sandbox.output);
+    const slow = Array.from({ length: 3 }, (_, index) =>
+      fetch(`${url}/api_gateway/v1/promotions/0000000000000000000000${index}a/deactivate`, {
+        method: 'PUT',
+        headers: { authorization: DOCS_BASIC, 'x-sandbox-scenario': 'slow-success' },
+      }).then(async (response) => ({ status: response.status, body: await response.text() })),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    sandbox.child.kill('SIGTERM');
+    for (const answer of await Promise.all(slow)) expect(answer).toEqual({ status: 200, body: '{"data":true,"errors":[]}' });
+    expect((await sandbox.finished).code).toBe(0);
+  });
+});
