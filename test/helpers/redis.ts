@@ -32,8 +32,9 @@ export async function freePort(): Promise<number> {
 }
 
 /** A redis-server of the test's own, on a port of its own, without persistence. */
-export async function startRedisServer(port: number): Promise<ChildProcess> {
-  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+export async function startRedisServer(port: number, persistence?: { dir: string }): Promise<ChildProcess> {
+  const durability = persistence ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', persistence.dir] : ['--appendonly', 'no'];
+  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...durability], { stdio: 'ignore' });
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null });

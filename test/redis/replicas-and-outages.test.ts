@@ -1,4 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { configWith } from '../../src/config.js';
@@ -69,6 +72,44 @@ describeWith('redis-server', haveRedisServerBinary(), 'apt-get install redis-ser
     server = await startRedisServer(port);
     await expect.poll(async () => (await app.inject({ url: '/readyz' })).statusCode, { timeout: 15_000 }).toBe(200);
     expect(codeOf(await app.inject(callOf('deactivatePromotionGlobally', freshIds(), KEY)))).toBe(200);
+    await app.close();
+  });
+
+  it('Redis restarted under load: no acknowledged change is lost, and the world is whole', async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'redis-'));
+    server = await startRedisServer(port, { dir });
+    const app = await buildApp(configWith({ logLevel: 'silent', redis: `redis://127.0.0.1:${port}`, rateLimit: 1_000_000 }), { contract: await theContract() });
+    const promotionId = freshIds().promotionId;
+    const customers = Array.from({ length: 400 }, (_, index) => String(5_000_000 + index));
+    const acknowledged: string[] = [];
+    const statuses = new Map<number, number>();
+    let next = 0;
+    const worker = async () => {
+      while (next < customers.length) {
+        const customerId = customers[next++] ?? '';
+        const answer = await app.inject(callOf('deactivatePromotionForCustomer', { promotionId, customerId }, KEY));
+        statuses.set(answer.statusCode, (statuses.get(answer.statusCode) ?? 0) + 1);
+        if (answer.statusCode === 200) acknowledged.push(customerId);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    };
+    const load = Promise.all(Array.from({ length: 8 }, worker));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await stopRedisServer(server);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    server = await startRedisServer(port, { dir });
+    await load;
+    expect(statuses.get(503) ?? 0).toBeGreaterThan(0);
+    expect(acknowledged.length).toBeGreaterThan(0);
+    expect([...statuses.keys()].every((status) => status === 200 || status === 503)).toBe(true);
+    await expect.poll(async () => (await app.inject({ url: '/readyz' })).statusCode, { timeout: 15_000 }).toBe(200);
+    const state = (await app.inject({ url: '/__sandbox/state', headers: KEY })).json<{ data: { changes: { inactiveParticipations: { customerId: string }[] } } }>();
+    const remembered = new Set(state.data.changes.inactiveParticipations.map((entry) => entry.customerId));
+    expect(acknowledged.filter((customerId) => !remembered.has(customerId))).toEqual([]);
+    for (const customerId of acknowledged.slice(0, 20)) {
+      expect(codeOf(await app.inject(callOf('deactivatePromotionForCustomer', { promotionId, customerId }, KEY)))).toBe(404);
+    }
     await app.close();
   });
 
