@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { useSandbox } from '../helpers/sandbox.js';
+import { callOf, freshIds } from '../helpers/calls.js';
+
+interface Coverage {
+  covered: number;
+  total: number;
+  answers: { operationId: string; code: number; httpStatus: number; key: string | null; count: number }[];
+}
+
+describe('coverage of documented answers, per tenant', () => {
+  const sandbox = useSandbox({ logLevel: 'silent' });
+  const as = (name: string) => ({ authorization: `Basic ${Buffer.from(`${name}:c`).toString('base64')}` });
+  const coverage = async (headers: Record<string, string>) =>
+    (await sandbox.app.inject({ url: '/__sandbox/coverage', headers })).json<{ data: Coverage }>().data;
+
+  it('lists every documented (operation, code) pair of both calls, successes included, none counted yet', async () => {
+    const report = await coverage(as('fresh'));
+    const pairs = report.answers.map(({ operationId, code }) => `${operationId} ${code}`).sort();
+    expect(pairs).toEqual(
+      [
+        ...[200, 400, 401, 404, 429, 500, 706, 707, 713, 731, 736, 737].map((code) => `deactivatePromotionForCustomer ${code}`),
+        ...[200, 400, 401, 404, 429, 500, 725, 811].map((code) => `deactivatePromotionGlobally ${code}`),
+      ].sort(),
+    );
+    expect(report).toMatchObject({ covered: 0, total: 20 });
+    expect(report.answers.find((answer) => answer.code === 737)).toMatchObject({ httpStatus: 400, key: 'PROMO.UNSUPPORTED_PREFERENCE_CHANGE_PENDING_CART' });
+  });
+
+  it('counts what the tenant\'s client received; reset keeps it, DELETE clears it; other tenants see their own', async () => {
+    const headers = as('counted');
+    await sandbox.app.inject(callOf('deactivatePromotionForCustomer', freshIds(), headers));
+    await sandbox.app.inject(callOf('deactivatePromotionForCustomer', freshIds(), headers));
+    await sandbox.app.inject(callOf('deactivatePromotionForCustomer', freshIds(), { ...headers, 'x-sandbox-scenario': 'open-cart' }));
+    await sandbox.app.inject(callOf('deactivatePromotionGlobally', freshIds(), { ...headers, 'x-sandbox-scenario': 'authentication-failed' }));
+    await sandbox.app.inject({ method: 'PUT', url: '/api_gateway/v1/promotions/bad/deactivate', headers });
+    await sandbox.app.inject({ method: 'POST', url: '/__sandbox/reset', headers });
+    const report = await coverage(headers);
+    const count = (operationId: string, code: number) => report.answers.find((answer) => answer.operationId === operationId && answer.code === code)?.count;
+    expect(count('deactivatePromotionForCustomer', 200)).toBe(2);
+    expect(count('deactivatePromotionForCustomer', 737)).toBe(1);
+    expect(count('deactivatePromotionGlobally', 401)).toBe(1);
+    expect(count('deactivatePromotionGlobally', 725)).toBe(1);
+    expect(report.covered).toBe(4);
+    expect((await coverage(as('someone-else'))).covered).toBe(0);
+    await sandbox.app.inject({ method: 'DELETE', url: '/__sandbox/coverage', headers });
+    expect((await coverage(headers)).covered).toBe(0);
+  });
+});
