@@ -7,10 +7,11 @@ interface TenantState {
   /** NO_CHANGES (shared) until the tenant's first change, then its own sets, changed in place. */
   changes: TenantChanges | ReturnType<typeof emptyChanges>;
   pin: Pin | undefined;
-  sequences: Map<string, number>;
+  /** Made on first use: most tenants never run a sequence. */
+  sequences: Map<string, number> | undefined;
   /** Oldest first; bounded. Kept as JSON text: a third of the memory of the objects. */
   journal: string[];
-  coverage: Map<string, number>;
+  coverage: Map<string, number> | undefined;
   lastUsed: number;
 }
 
@@ -56,7 +57,7 @@ export class MemoryStore implements TenantStore {
     if (state) {
       this.#tenants.delete(tenant);
     } else {
-      state = { changes: NO_CHANGES, pin: undefined, sequences: new Map(), journal: [], coverage: new Map(), lastUsed: 0 };
+      state = { changes: NO_CHANGES, pin: undefined, sequences: undefined, journal: [], coverage: undefined, lastUsed: 0 };
       if (this.#tenants.size >= this.options.maxTenants) {
         const leastRecent = this.#tenants.keys().next().value;
         if (leastRecent !== undefined) this.#tenants.delete(leastRecent);
@@ -85,7 +86,7 @@ export class MemoryStore implements TenantStore {
     const state = this.#state(tenant);
     state.changes = NO_CHANGES;
     state.pin = undefined;
-    state.sequences.clear();
+    state.sequences = undefined;
     return Promise.resolve();
   }
 
@@ -107,7 +108,8 @@ export class MemoryStore implements TenantStore {
   }
 
   nextInSequence(tenant: string, scenario: string): Promise<number> {
-    const sequences = this.#state(tenant).sequences;
+    const state = this.#state(tenant);
+    const sequences = (state.sequences ??= new Map<string, number>());
     const position = sequences.get(scenario) ?? 0;
     sequences.set(scenario, position + 1);
     return Promise.resolve(position);
@@ -118,16 +120,19 @@ export class MemoryStore implements TenantStore {
     state.journal.push(JSON.stringify(entry));
     if (state.journal.length > this.options.journalSize) state.journal.splice(0, state.journal.length - this.options.journalSize);
     const key = answerKey(entry);
-    if (key) state.coverage.set(key, (state.coverage.get(key) ?? 0) + 1);
+    if (key) {
+      const coverage = (state.coverage ??= new Map<string, number>());
+      coverage.set(key, (coverage.get(key) ?? 0) + 1);
+    }
     return Promise.resolve();
   }
 
   coverage(tenant: string): Promise<ReadonlyMap<string, number>> {
-    return Promise.resolve(new Map(this.#state(tenant).coverage));
+    return Promise.resolve(new Map(this.#state(tenant).coverage ?? []));
   }
 
   clearCoverage(tenant: string): Promise<void> {
-    this.#state(tenant).coverage.clear();
+    this.#state(tenant).coverage = undefined;
     return Promise.resolve();
   }
 
