@@ -32,8 +32,10 @@ const KNOWN_IDS_LIMIT = 10_000;
 const knownIds = new Map<string, string>();
 
 /**
- * A stable id that names a credential without holding it: tenants and rate keys use it.
- * Remembered for the credentials seen lately, since a hash on every request costs.
+ * A stable id that names a credential without holding it: tenants, rate keys, the journal and
+ * the operator's list use it, never the credential. The ids of the credentials seen lately are
+ * remembered in this process (keyed by the credential, in memory only, never logged), since a
+ * hash on every request costs.
  */
 export function credentialId(kind: string, credential: string): string {
   const text = `${kind}\n${credential}`;

@@ -13,8 +13,8 @@ export type BuiltInHandler = (call: ValidCall, reply: FastifyReply) => Promise<F
 export type BuiltInHandlers = Readonly<Record<string, BuiltInHandler>>;
 export type DropRecorder = (request: FastifyRequest) => Promise<void>;
 
-/** The sandbox's header that splits a credential's tenant (a parameter of the contract). */
-const SESSION_PARAMETER = 'X-Sandbox-Session';
+/** The sandbox's header that splits a credential's tenant: a parameter of the contract. */
+const SESSION_PARAMETER = 'SandboxSession';
 
 /**
  * One Fastify route per operation of the contract, none written by hand. Each request reads:
@@ -40,6 +40,8 @@ export function registerApiRoutes(
   },
 ): void {
   const { labelInvalid, recordDrop, identifier, adminToken, rateLimitHeaders } = hooks;
+  const sessionSchema = (contract.dereferenced.components?.parameters?.[SESSION_PARAMETER] as { schema?: { pattern?: string } } | undefined)?.schema;
+  const sessionPattern = sessionSchema?.pattern ? new RegExp(sessionSchema.pattern) : undefined;
   const schemes = (contract.dereferenced.components?.securitySchemes ?? {}) as Parameters<typeof authenticator>[1];
   for (const operation of contract.operations) {
     if (operation.tags.includes('operator') && adminToken === undefined) continue;
@@ -49,7 +51,7 @@ export function registerApiRoutes(
     }
     const validate = checks.requests.get(operation.operationId);
     if (!validate) throw new Error(`${operation.operationId} has no compiled request check`);
-    const onRequest = authenticator(operation, schemes, contract.catalogue, identifier, adminToken);
+    const onRequest = authenticator(operation, schemes, contract.catalogue, identifier, adminToken, sessionPattern);
     app.route({
       method: operation.method,
       url: fastifyPath(operation.path),
@@ -57,7 +59,8 @@ export function registerApiRoutes(
         operationId: operation.operationId,
         // The vendor's per-customer and global calls: journaled and rate limited per API key.
         journal: operation.tags.includes('promotions'),
-        rateLimited: operation.tags.includes('promotions'),
+        // The token call too: it needs no credential, so its budget is the caller's address.
+        rateLimited: operation.tags.includes('promotions') || operation.tags.includes('oauth'),
       },
       ...(onRequest ? { onRequest } : {}),
       handler: async (request, reply) => {
@@ -68,10 +71,8 @@ export function registerApiRoutes(
           if (request.scenarioName) reply.header('x-sandbox-scenario', request.scenarioName);
           return sendErrors(reply, validation.diagnostics[0]?.error.httpStatus ?? 400, errors);
         }
-        // X-Sandbox-Session splits a credential's tenant; its value is checked by the contract.
-        const session = validation.texts[SESSION_PARAMETER];
-        const credential = request.tenant ?? 'public';
-        request.tenant = session === undefined ? credential : `${credential}~${session}`;
+        // The tenant (the credential, refined by X-Sandbox-Session) was set by authentication.
+        request.tenant ??= 'public';
         const call: ValidCall = {
           operation,
           values: validation.values,

@@ -9,6 +9,7 @@ import { sendCatalogueError } from './envelope.js';
 type SecuritySchemes = Readonly<Record<string, OpenAPIV3_1.SecuritySchemeObject>>;
 
 export const OPERATOR_SCHEME = 'operatorToken';
+export const SESSION_HEADER = 'x-sandbox-session';
 
 /**
  * The onRequest check of an operation's `security` in the contract: partner credentials (Basic,
@@ -22,6 +23,8 @@ export function authenticator(
   catalogue: Catalogue,
   identifier: Identifier,
   adminToken: string | undefined,
+  /** The contract's pattern of X-Sandbox-Session; a value that matches it refines the tenant. */
+  sessionPattern: RegExp | undefined,
 ): onRequestAsyncHookHandler | undefined {
   if (operation.security.length === 0) return undefined;
   const failed = catalogue.get(REQUIRED_KEYS.authenticationFailed);
@@ -43,7 +46,11 @@ export function authenticator(
       oauthToken: typeof token === 'string' ? token : undefined,
     });
     if (!identity) return sendCatalogueError(reply, failed);
-    request.tenant = identity.tenant;
+    // The session is known before anything else happens to the call, so that every answer,
+    // refusals included, counts for the tenant the client asked for. An invalid session id is
+    // refused by contract validation later; meanwhile the credential's tenant stands.
+    const session = request.headers[SESSION_HEADER];
+    request.tenant = typeof session === 'string' && sessionPattern?.test(session) ? `${identity.tenant}~${session}` : identity.tenant;
     request.apiKey = identity.apiKey;
     request.keyRateLimit = identity.rateLimit;
   };

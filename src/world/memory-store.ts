@@ -15,6 +15,9 @@ interface TenantState {
   lastUsed: number;
 }
 
+/** Live access tokens kept at most; a client that needs more tokens than this keeps few of them. */
+const MAX_TOKENS = 100_000;
+
 export interface MemoryStoreOptions {
   readonly journalSize: number;
   /** A tenant unused this long is forgotten. */
@@ -146,6 +149,11 @@ export class MemoryStore implements TenantStore {
   }
 
   saveToken(token: string, identity: Identity, ttlSeconds: number): Promise<void> {
+    // Bounded like tenants: past the limit the oldest token goes (the Map keeps insertion order).
+    if (this.#tokens.size >= MAX_TOKENS) {
+      const oldest = this.#tokens.keys().next().value;
+      if (oldest !== undefined) this.#tokens.delete(oldest);
+    }
     this.#tokens.set(token, { identity, expiresAt: this.#now() + ttlSeconds * 1000 });
     return Promise.resolve();
   }

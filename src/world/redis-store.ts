@@ -6,6 +6,8 @@ import { type TenantChanges, participationKey } from './tenant-changes.js';
 import { type ChangeReads, type JournalEntry, type Pin, StoreUnavailableError, type TenantStore, type TenantSummary, answerKey } from './tenant-store.js';
 
 const PREFIX = 'ps:';
+/** Every key a tenant has, after `ps:{tenant}:`. */
+const TENANT_PARTS = ['promotions', 'participations', 'earns', 'pin', 'sequences', 'journal', 'coverage'] as const;
 const TENANTS = `${PREFIX}tenants`;
 /** Optimistic transactions retry on conflict; two rounds settle even 200 identical calls. */
 const MAX_ATTEMPTS = 20;
@@ -41,7 +43,8 @@ export interface RedisStoreOptions {
 
 /**
  * Tenants' state in Redis, so that several sandbox processes behind one URL act as one sandbox.
- * Keys per tenant (all expire after the idle time, so idle tenants are forgotten by Redis):
+ * Keys per tenant (each call of the tenant restarts the idle time of all of them, so only an
+ * idle tenant is forgotten by Redis):
  * `ps:{tenant}:promotions` `:participations` `:earns` sets of changes, `:pin`,
  * `:sequences` hash, `:journal` list; `ps:tenants` orders tenants by last use;
  * `ps:token:<token>` holds an access token's identity for its lifetime.
@@ -99,16 +102,16 @@ export class RedisStore implements TenantStore {
     }
   }
 
-  /** Marks the tenant used now; past maxTenants the least recently used tenant is forgotten. */
+  /**
+   * Marks the tenant used now, on every call of it, as the memory store does: it enters the
+   * tenant index and all its keys start their idle time again, so a tenant in use keeps all of
+   * its state. Past maxTenants the least recently used tenant is forgotten.
+   */
   async #touch(tenant: string): Promise<void> {
     const now = Date.now();
-    const [, , , count] = (await this.#redis
-      .multi()
-      .zadd(TENANTS, now, tenant)
-      .zremrangebyscore(TENANTS, '-inf', now - this.options.idleMs)
-      .pexpire(TENANTS, this.options.idleMs)
-      .zcard(TENANTS)
-      .exec()) as [unknown, unknown, unknown, [Error | null, number]];
+    const transaction = this.#redis.multi().zadd(TENANTS, now, tenant).zremrangebyscore(TENANTS, '-inf', now - this.options.idleMs).pexpire(TENANTS, this.options.idleMs).zcard(TENANTS);
+    for (const part of TENANT_PARTS) transaction.pexpire(this.#key(tenant, part), this.options.idleMs);
+    const [, , , count] = (await transaction.exec()) as [unknown, unknown, unknown, [Error | null, number]];
     const excess = (count?.[1] ?? 0) - this.options.maxTenants;
     if (excess > 0) {
       const oldest = (await this.#redis.zpopmin(TENANTS, excess)).filter((_, index) => index % 2 === 0);
@@ -117,7 +120,7 @@ export class RedisStore implements TenantStore {
   }
 
   async #deleteTenant(tenant: string): Promise<number> {
-    return this.#redis.del(...['promotions', 'participations', 'earns', 'pin', 'sequences', 'journal', 'coverage'].map((part) => this.#key(tenant, part)));
+    return this.#redis.del(...TENANT_PARTS.map((part) => this.#key(tenant, part)));
   }
 
   /** The tenant's version and changes, all of them or only the members named, in one snapshot. */
@@ -186,12 +189,14 @@ export class RedisStore implements TenantStore {
 
   reset(tenant: string): Promise<void> {
     return this.#run(async () => {
+      await this.#touch(tenant);
       await this.#redis.del(...['promotions', 'participations', 'earns', 'pin', 'sequences'].map((part) => this.#key(tenant, part)));
     });
   }
 
   pin(tenant: string): Promise<Pin | undefined> {
     return this.#run(async () => {
+      await this.#touch(tenant);
       const text = await this.#redis.get(this.#key(tenant, 'pin'));
       return text ? (JSON.parse(text) as Pin) : undefined;
     });
@@ -207,6 +212,7 @@ export class RedisStore implements TenantStore {
 
   takePin(tenant: string, applies: (pin: Pin) => boolean): Promise<Pin | undefined> {
     return this.#run(async () => {
+      await this.#touch(tenant);
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
         const text = await this.#redis.get(this.#key(tenant, 'pin'));
         if (!text) return undefined;
@@ -222,6 +228,7 @@ export class RedisStore implements TenantStore {
 
   nextInSequence(tenant: string, scenario: string): Promise<number> {
     return this.#run(async () => {
+      await this.#touch(tenant);
       const key = this.#key(tenant, 'sequences');
       const [[, position]] = (await this.#redis.multi().hincrby(key, scenario, 1).pexpire(key, this.options.idleMs).exec()) as [[Error | null, number]];
       return position - 1;
@@ -230,6 +237,7 @@ export class RedisStore implements TenantStore {
 
   record(tenant: string, entry: JournalEntry): Promise<void> {
     return this.#run(async () => {
+      await this.#touch(tenant);
       const key = this.#key(tenant, 'journal');
       const coverage = this.#key(tenant, 'coverage');
       const answer = answerKey(entry);
@@ -241,6 +249,7 @@ export class RedisStore implements TenantStore {
 
   coverage(tenant: string): Promise<ReadonlyMap<string, number>> {
     return this.#run(async () => {
+      await this.#touch(tenant);
       const counts = await this.#redis.hgetall(this.#key(tenant, 'coverage'));
       return new Map(Object.entries(counts).map(([key, count]) => [key, Number(count)]));
     });
@@ -248,16 +257,21 @@ export class RedisStore implements TenantStore {
 
   clearCoverage(tenant: string): Promise<void> {
     return this.#run(async () => {
+      await this.#touch(tenant);
       await this.#redis.del(this.#key(tenant, 'coverage'));
     });
   }
 
   journal(tenant: string): Promise<readonly JournalEntry[]> {
-    return this.#run(async () => (await this.#redis.lrange(this.#key(tenant, 'journal'), 0, -1)).map((text) => JSON.parse(text) as JournalEntry));
+    return this.#run(async () => {
+      await this.#touch(tenant);
+      return (await this.#redis.lrange(this.#key(tenant, 'journal'), 0, -1)).map((text) => JSON.parse(text) as JournalEntry);
+    });
   }
 
   clearJournal(tenant: string): Promise<void> {
     return this.#run(async () => {
+      await this.#touch(tenant);
       await this.#redis.del(this.#key(tenant, 'journal'));
     });
   }

@@ -46,4 +46,12 @@ describe('coverage of documented answers, per tenant', () => {
     await sandbox.app.inject({ method: 'DELETE', url: '/__sandbox/coverage', headers });
     expect((await coverage(headers)).covered).toBe(0);
   });
+
+  it('counts refusals for the session that sent them', async () => {
+    const headers = { ...as('sessions'), 'x-sandbox-session': 'job-7' };
+    await sandbox.app.inject({ method: 'PUT', url: '/api_gateway/v1/promotions/bad/deactivate', headers });
+    await sandbox.app.inject({ method: 'POST', url: '/api_gateway/v1/promotions/68fb1e6831d91c625a8d9ef4/deactivate?customerId=x', headers });
+    expect((await coverage(headers)).covered).toBe(2);
+    expect((await coverage(as('sessions'))).covered).toBe(0);
+  });
 });

@@ -36,6 +36,14 @@ describe('the rate limit, per API key', () => {
     expect(statuses).toEqual([200, 200, 200, 429]);
   });
 
+  it('the token call, which needs no credential, is limited per caller too', async () => {
+    const statuses = [];
+    for (let call = 0; call < 4; call += 1) {
+      statuses.push((await sandbox.app.inject({ method: 'POST', url: '/v3/oauth/token/generate', payload: { key: 'k', secret: 's' } })).statusCode);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+
   it('authentication comes first: no credential is 401, not 429', async () => {
     expect((await sandbox.app.inject(callOf(PUT, freshIds()))).statusCode).toBe(401);
   });

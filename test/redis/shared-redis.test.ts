@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { configWith } from '../../src/config.js';
@@ -78,6 +79,27 @@ describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get ins
   it('the operator sees every tenant of every replica', async () => {
     const listed = (await b.inject({ url: '/__sandbox/tenants', headers: { 'x-sandbox-operator-token': TOKEN } })).json<{ data: { tenant: string }[] }>().data;
     expect(listed.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('a call of a tenant restarts the idle time of all its state, and enters the tenant index', async () => {
+    await flushRedis(REDIS_URL ?? '');
+    const app = await buildApp(configWith({ logLevel: 'silent', redis: REDIS_URL, tenantIdleMinutes: 1, adminToken: TOKEN }), { contract: await theContract() });
+    const headers = session('idle-time');
+    await app.inject({ method: 'PUT', url: '/__sandbox/scenario', headers, payload: { name: 'open-cart' } });
+    await app.inject(callOf('deactivatePromotionGlobally', freshIds(), { ...headers, 'x-sandbox-scenario': 'deactivated-globally' }));
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // A call that only reads (a forced answer) keeps the pin and the changes alive all the same.
+    await app.inject(callOf('deactivatePromotionForCustomer', freshIds(), { ...headers, 'x-sandbox-scenario': 'unexpected-error' }));
+    const probe = new Redis(REDIS_URL ?? '');
+    const keys = await probe.keys('ps:{*}:*');
+    const ttls = await Promise.all(keys.map((key) => probe.pttl(key)));
+    await probe.quit();
+    expect(keys.some((key) => key.endsWith(':pin'))).toBe(true);
+    expect(keys.some((key) => key.endsWith(':promotions'))).toBe(true);
+    for (const ttl of ttls) expect(ttl).toBeGreaterThan(59_000);
+    const listed = (await app.inject({ url: '/__sandbox/tenants', headers: { 'x-sandbox-operator-token': TOKEN } })).json<{ data: unknown[] }>().data;
+    expect(listed).toHaveLength(1);
+    await app.close();
   });
 
   it('keeps at most --max-tenants, forgetting the least recently used', async () => {
