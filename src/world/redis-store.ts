@@ -6,6 +6,7 @@ import { type TenantChanges, participationKey } from './tenant-changes.js';
 import { type ChangeReads, type JournalEntry, type Pin, StoreUnavailableError, type TenantStore, type TenantSummary, answerKey } from './tenant-store.js';
 
 const PREFIX = 'ps:';
+const TOUCH_EVERY_MS = 1_000;
 /** Every key a tenant has, after `ps:{tenant}:`. */
 const TENANT_PARTS = ['promotions', 'participations', 'earns', 'pin', 'sequences', 'journal', 'coverage'] as const;
 const TENANTS = `${PREFIX}tenants`;
@@ -53,6 +54,8 @@ export interface RedisStoreOptions {
  */
 export class RedisStore implements TenantStore {
   readonly #redis: Redis;
+  /** When this process last touched each tenant (see #touchSoon). */
+  readonly #touchedAt = new Map<string, number>();
 
   private constructor(
     redis: Redis,
@@ -119,6 +122,20 @@ export class RedisStore implements TenantStore {
     }
   }
 
+  /**
+   * Touches without waiting for the answer: ioredis sends commands in order on one connection,
+   * so the touch reaches Redis before the call's own commands, and costs no round trip. A failure
+   * shows in the call's own command (Redis away), so it is not reported twice.
+   */
+  #touchSoon(tenant: string): void {
+    // Idle times are minutes: touching a tenant more than once a second per process is waste.
+    const now = Date.now();
+    if (now - (this.#touchedAt.get(tenant) ?? 0) < TOUCH_EVERY_MS) return;
+    if (this.#touchedAt.size >= 10_000) this.#touchedAt.clear();
+    this.#touchedAt.set(tenant, now);
+    this.#touch(tenant).catch(() => undefined);
+  }
+
   async #deleteTenant(tenant: string): Promise<number> {
     return this.#redis.del(...TENANT_PARTS.map((part) => this.#key(tenant, part)));
   }
@@ -162,7 +179,7 @@ export class RedisStore implements TenantStore {
 
   transact(tenant: string, decide: (changes: TenantChanges) => Decision, reads?: ChangeReads): Promise<Decision> {
     return this.#run(async () => {
-      await this.#touch(tenant);
+      this.#touchSoon(tenant);
       const sets = ['promotions', 'participations', 'earns'] as const;
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
         const changes = await this.#read(tenant, reads);
@@ -182,21 +199,21 @@ export class RedisStore implements TenantStore {
 
   changes(tenant: string): Promise<TenantChanges> {
     return this.#run(async () => {
-      await this.#touch(tenant);
+      this.#touchSoon(tenant);
       return this.#read(tenant);
     });
   }
 
   reset(tenant: string): Promise<void> {
     return this.#run(async () => {
-      await this.#touch(tenant);
+      this.#touchSoon(tenant);
       await this.#redis.del(...['promotions', 'participations', 'earns', 'pin', 'sequences'].map((part) => this.#key(tenant, part)));
     });
   }
 
   pin(tenant: string): Promise<Pin | undefined> {
     return this.#run(async () => {
-      await this.#touch(tenant);
+      this.#touchSoon(tenant);
       const text = await this.#redis.get(this.#key(tenant, 'pin'));
       return text ? (JSON.parse(text) as Pin) : undefined;
     });
@@ -204,7 +221,7 @@ export class RedisStore implements TenantStore {
 
   setPin(tenant: string, pin: Pin | undefined): Promise<void> {
     return this.#run(async () => {
-      await this.#touch(tenant);
+      this.#touchSoon(tenant);
       if (pin) await this.#redis.set(this.#key(tenant, 'pin'), JSON.stringify(pin), 'PX', this.options.idleMs);
       else await this.#redis.del(this.#key(tenant, 'pin'));
     });
@@ -212,7 +229,7 @@ export class RedisStore implements TenantStore {
 
   takePin(tenant: string, applies: (pin: Pin) => boolean): Promise<Pin | undefined> {
     return this.#run(async () => {
-      await this.#touch(tenant);
+      this.#touchSoon(tenant);
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
         const text = await this.#redis.get(this.#key(tenant, 'pin'));
         if (!text) return undefined;
@@ -228,7 +245,7 @@ export class RedisStore implements TenantStore {
 
   nextInSequence(tenant: string, scenario: string): Promise<number> {
     return this.#run(async () => {
-      await this.#touch(tenant);
+      this.#touchSoon(tenant);
       const key = this.#key(tenant, 'sequences');
       const [[, position]] = (await this.#redis.multi().hincrby(key, scenario, 1).pexpire(key, this.options.idleMs).exec()) as [[Error | null, number]];
       return position - 1;
@@ -237,7 +254,7 @@ export class RedisStore implements TenantStore {
 
   record(tenant: string, entry: JournalEntry): Promise<void> {
     return this.#run(async () => {
-      await this.#touch(tenant);
+      this.#touchSoon(tenant);
       const key = this.#key(tenant, 'journal');
       const coverage = this.#key(tenant, 'coverage');
       const answer = answerKey(entry);
@@ -249,7 +266,7 @@ export class RedisStore implements TenantStore {
 
   coverage(tenant: string): Promise<ReadonlyMap<string, number>> {
     return this.#run(async () => {
-      await this.#touch(tenant);
+      this.#touchSoon(tenant);
       const counts = await this.#redis.hgetall(this.#key(tenant, 'coverage'));
       return new Map(Object.entries(counts).map(([key, count]) => [key, Number(count)]));
     });
@@ -257,21 +274,21 @@ export class RedisStore implements TenantStore {
 
   clearCoverage(tenant: string): Promise<void> {
     return this.#run(async () => {
-      await this.#touch(tenant);
+      this.#touchSoon(tenant);
       await this.#redis.del(this.#key(tenant, 'coverage'));
     });
   }
 
   journal(tenant: string): Promise<readonly JournalEntry[]> {
     return this.#run(async () => {
-      await this.#touch(tenant);
+      this.#touchSoon(tenant);
       return (await this.#redis.lrange(this.#key(tenant, 'journal'), 0, -1)).map((text) => JSON.parse(text) as JournalEntry);
     });
   }
 
   clearJournal(tenant: string): Promise<void> {
     return this.#run(async () => {
-      await this.#touch(tenant);
+      this.#touchSoon(tenant);
       await this.#redis.del(this.#key(tenant, 'journal'));
     });
   }
