@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
 import { BadBodyError } from './body-parsers.js';
-import { StoreUnavailableError } from '../world/tenant-store.js';
+import { StoreUnavailableError, isStoreConnectionError } from '../world/tenant-store.js';
 import { sendCatalogueError, sendErrors } from './envelope.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 
@@ -31,9 +31,10 @@ export function errorResponder(catalogue: Catalogue, notReady?: () => string | u
       return sendCatalogueError(reply, entry, `${entry.message} ${badRequestReason(error)}`);
     }
     if (status === 429) return sendCatalogueError(reply, catalogue.get(REQUIRED_KEYS.rateLimitExceeded));
-    if (status === 503 || notReady?.()) {
+    // A store lost mid-call (also from the rate limiter's own Redis commands): 503, not 500.
+    if (status === 503 || isStoreConnectionError(error) || notReady?.()) {
       const entry = catalogue.get(REQUIRED_KEYS.notReady);
-      const reason = error instanceof StoreUnavailableError ? error.message : notReady?.() ?? 'The sandbox is shutting down.';
+      const reason = error instanceof StoreUnavailableError ? error.message : isStoreConnectionError(error) ? 'Redis is unreachable.' : (notReady?.() ?? 'The sandbox is shutting down.');
       return sendCatalogueError(reply, entry, `${entry.message} ${reason}`);
     }
     if (status === 414) return sendErrors(reply, 414, [{ code: 414, message: 'The URL is longer than the sandbox accepts (a path parameter has at most 500 characters).' }]);

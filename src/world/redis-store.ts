@@ -3,7 +3,7 @@ import type { Identity } from '../auth/identify.js';
 import type { Decision } from '../rules/decision.js';
 import type { WorldChange } from './model.js';
 import { type TenantChanges, participationKey } from './tenant-changes.js';
-import { type ChangeReads, type JournalEntry, type Pin, StoreUnavailableError, type TenantStore, type TenantSummary, answerKey } from './tenant-store.js';
+import { type ChangeReads, type JournalEntry, type Pin, StoreUnavailableError, type TenantStore, type TenantSummary, answerKey, isStoreConnectionError } from './tenant-store.js';
 
 const PREFIX = 'ps:';
 const TOUCH_EVERY_MS = 1_000;
@@ -100,7 +100,7 @@ export class RedisStore implements TenantStore {
     try {
       return await work();
     } catch (error) {
-      if (this.#redis.status !== 'ready') throw new StoreUnavailableError('Redis is unreachable.');
+      if (this.#redis.status !== 'ready' || isStoreConnectionError(error)) throw new StoreUnavailableError('Redis is unreachable.');
       throw error;
     }
   }

@@ -94,6 +94,20 @@ export function answerKey(entry: Pick<JournalEntry, 'operationId' | 'code' | 'st
   return `${entry.operationId} ${entry.code ?? entry.status}`;
 }
 
+/**
+ * Whether an error is a lost or refused connection to a store (ioredis's messages and codes), as
+ * opposed to a fault of the sandbox: such a call gets 503, even when the connection is already
+ * back by the time the error arrives.
+ */
+export function isStoreConnectionError(error: unknown): boolean {
+  const { name, message, code } = error as { name?: string; message?: string; code?: string };
+  return (
+    name === 'MaxRetriesPerRequestError' ||
+    ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code ?? '') ||
+    /Connection is closed|Stream isn't writeable|Connection lost|max retries per request/i.test(message ?? '')
+  );
+}
+
 /** The store cannot be reached; the answer is 503 and nothing was written. */
 export class StoreUnavailableError extends Error {
   readonly statusCode = 503;
