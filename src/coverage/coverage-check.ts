@@ -1,7 +1,7 @@
 import { type ClientCredentials, authenticationHeaders } from '../verify/credentials.js';
 import { type JunitCase, junitXml } from '../verify/junit.js';
 import { networkReason } from '../verify/network-reason.js';
-import type { CoverageReport } from './documented-answers.js';
+import { type CoverageReport, answerLabel } from './documented-answers.js';
 
 export interface CoverageRequirement {
   /** At least this percentage of the documented answers received. */
@@ -42,12 +42,12 @@ export async function checkCoverage(
   const required = requirement.requireAll === true;
   const ok = (!required || report.covered === report.total) && percent >= (requirement.minPercent ?? 0);
   const lines = report.answers.map(
-    (answer) => `${answer.count > 0 ? '✓' : '✗'} ${answer.operationId} ${answer.code}${answer.key ? ` ${answer.key}` : ''}: received ${answer.count} time${answer.count === 1 ? '' : 's'}`,
+    (answer) => `${answer.count > 0 ? '✓' : '✗'} ${answerLabel(answer)}: received ${answer.count} time${answer.count === 1 ? '' : 's'}`,
   );
   const goal = required ? 'all required' : requirement.minPercent !== undefined ? `${requirement.minPercent}% required` : 'no minimum';
   lines.push(`${report.covered} of ${report.total} documented answers received (${percent.toFixed(0)}%; ${goal}): ${ok ? 'OK' : 'NOT ENOUGH'}`);
   const cases: JunitCase[] = report.answers.map((answer) => ({
-    name: `${answer.operationId} ${answer.code}${answer.key ? ` ${answer.key}` : ''}`,
+    name: answerLabel(answer),
     className: `coverage.${answer.operationId}`,
     seconds: 0,
     ...(answer.count === 0 ? (required ? { failure: 'never received by the client under test' } : { skipped: 'never received' }) : {}),

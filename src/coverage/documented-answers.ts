@@ -1,4 +1,5 @@
 import type { Contract } from '../spec/load-contract.js';
+import { coverageKey } from '../world/tenant-store.js';
 
 /** One answer the contract documents for one of the vendor's operations. */
 export interface DocumentedAnswer {
@@ -35,6 +36,11 @@ export function documentedAnswers(contract: Contract): DocumentedAnswer[] {
 
 /** How many times each documented answer was received, from counts keyed `operationId code`. */
 export function coverageReport(answers: readonly DocumentedAnswer[], counts: ReadonlyMap<string, number>): CoverageReport {
-  const counted = answers.map((answer) => ({ ...answer, count: counts.get(`${answer.operationId} ${answer.code}`) ?? 0 }));
+  const counted = answers.map((answer) => ({ ...answer, count: counts.get(coverageKey(answer.operationId, answer.code)) ?? 0 }));
   return { covered: counted.filter((answer) => answer.count > 0).length, total: counted.length, answers: counted };
+}
+
+/** How a documented answer is named in reports: `operationId code KEY`. */
+export function answerLabel({ operationId, code, key }: DocumentedAnswer): string {
+  return `${operationId} ${code}${key ? ` ${key}` : ''}`;
 }

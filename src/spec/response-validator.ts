@@ -50,9 +50,9 @@ export function compileResponseValidator(operation: Operation, ajv: Ajv2020): Re
       if (sent.headers[header] === undefined) problems.push(`${operation.operationId} ${status}: header ${header} is missing`);
     }
     if (declared.validateBody) {
-      problems.push(...checkJsonBody(`${operation.operationId} ${status}`, sent, declared.validateBody));
-      const codes = errorCodesOf(sent.body);
-      for (const code of codes) {
+      const checked = checkJsonBody(`${operation.operationId} ${status}`, sent, declared.validateBody);
+      problems.push(...checked.problems);
+      for (const code of errorCodesOf(checked.body)) {
         if (declared.documentedCodes.size > 0 && !declared.documentedCodes.has(code)) {
           problems.push(`${operation.operationId} ${status}: error code ${code} is not documented for this status`);
         }
@@ -69,27 +69,26 @@ export function compileEnvelopeValidator(contract: Contract, ajv: Ajv2020): Resp
   const schema = contract.dereferenced.components?.schemas?.ErrorEnvelope;
   if (!schema) throw new Error('the contract has no components/schemas/ErrorEnvelope');
   const validate = ajv.compile(schema);
-  return (sent) => checkJsonBody(`unrouted ${sent.statusCode}`, sent, validate);
+  return (sent) => checkJsonBody(`unrouted ${sent.statusCode}`, sent, validate).problems;
 }
 
-function checkJsonBody(where: string, sent: SentResponse, validate: ValidateFunction): string[] {
+/** The problems of a JSON body against its schema, and the body parsed (undefined if it is not JSON). */
+function checkJsonBody(where: string, sent: SentResponse, validate: ValidateFunction): { problems: string[]; body: unknown } {
   const contentType = typeof sent.headers['content-type'] === 'string' ? sent.headers['content-type'] : '';
-  if (!contentType.startsWith('application/json')) return [`${where}: content-type is ${contentType || 'missing'}, not application/json`];
+  if (!contentType.startsWith('application/json')) return { problems: [`${where}: content-type is ${contentType || 'missing'}, not application/json`], body: undefined };
   let body: unknown;
   try {
     body = JSON.parse(sent.body);
   } catch {
-    return [`${where}: the body is not JSON`];
+    return { problems: [`${where}: the body is not JSON`], body: undefined };
   }
-  if (validate(body)) return [];
-  return (validate.errors ?? []).map((error) => `${where}: body${error.instancePath} ${error.message ?? 'is invalid'}`);
+  if (validate(body)) return { problems: [], body };
+  return { problems: (validate.errors ?? []).map((error) => `${where}: body${error.instancePath} ${error.message ?? 'is invalid'}`), body };
 }
 
-function errorCodesOf(body: string): number[] {
-  try {
-    const parsed = JSON.parse(body) as { errors?: { code?: unknown }[] };
-    return (parsed.errors ?? []).map((error) => error.code).filter((code): code is number => typeof code === 'number');
-  } catch {
-    return [];
-  }
+function errorCodesOf(body: unknown): number[] {
+  const errors = (body as { errors?: unknown } | undefined)?.errors;
+  return Array.isArray(errors)
+    ? errors.map((error) => (error as { code?: unknown } | null)?.code).filter((code): code is number => typeof code === 'number')
+    : [];
 }

@@ -1,3 +1,4 @@
+import { answerLabel } from '../coverage/documented-answers.js';
 import type { Contract } from '../spec/load-contract.js';
 import { compileContractChecks } from '../spec/contract-checks.js';
 import { type ClientCredentials, authenticationHeaders } from './credentials.js';
@@ -58,10 +59,7 @@ async function isSandbox(baseUrl: string, authentication: Record<string, string>
   return Array.isArray(body?.data);
 }
 
-const label = (result: CheckResult): string => {
-  const { operationId, code, key } = result.check.answer;
-  return `${operationId} ${code}${key ? ` ${key}` : ''}`;
-};
+const label = (result: CheckResult): string => answerLabel(result.check.answer);
 
 /** The report for people: one line a check, problems under it, a summary last. */
 export function textReport(report: VerifyReport): string {

@@ -39,21 +39,17 @@ export function applyChange(changes: ReturnType<typeof emptyChanges>, change: Wo
   }
 }
 
-/** The changes with one more applied; the input is never modified (for pure code and tests). */
-export function withChange(changes: TenantChanges, change: WorldChange): TenantChanges {
-  switch (change.kind) {
-    case 'deactivate-promotion':
-      return { ...changes, inactivePromotions: new Set(changes.inactivePromotions).add(change.promotionId) };
-    case 'deactivate-participation':
-      return {
-        ...changes,
-        inactiveParticipations: new Set(changes.inactiveParticipations).add(participationKey(change.customerId, change.promotionId)),
-      };
-    case 'deactivate-earn':
-      return { ...changes, inactiveEarns: new Set(changes.inactiveEarns).add(change.earnId) };
-  }
-}
-
 export function changeCount(changes: TenantChanges): number {
   return changes.inactivePromotions.size + changes.inactiveParticipations.size + changes.inactiveEarns.size;
+}
+
+/** The changes with one more applied; the input is never modified (for pure code and tests). */
+export function withChange(changes: TenantChanges, change: WorldChange): TenantChanges {
+  const copy = {
+    inactivePromotions: new Set(changes.inactivePromotions),
+    inactiveParticipations: new Set(changes.inactiveParticipations),
+    inactiveEarns: new Set(changes.inactiveEarns),
+  };
+  applyChange(copy, change);
+  return copy;
 }

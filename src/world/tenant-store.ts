@@ -88,10 +88,15 @@ export interface TenantSummary {
   readonly idleSeconds: number;
 }
 
-/** The coverage key of an answered call: its operation and code (the HTTP status of a success). */
+/** How coverage counts are keyed: an operation and a code (the HTTP status of a success). */
+export function coverageKey(operationId: string, code: number): string {
+  return `${operationId} ${code}`;
+}
+
+/** The coverage key of an answered call; none for a dropped connection. */
 export function answerKey(entry: Pick<JournalEntry, 'operationId' | 'code' | 'status'>): string | undefined {
   if (entry.operationId === null || entry.status === 0) return undefined;
-  return `${entry.operationId} ${entry.code ?? entry.status}`;
+  return coverageKey(entry.operationId, entry.code ?? entry.status);
 }
 
 /**
