@@ -12,7 +12,7 @@ import { registerDocsPage } from './http/docs-page.js';
 import { errorResponder, registerErrorHandler } from './http/error-handler.js';
 import './http/fastify-types.js';
 import { healthHandlers } from './http/health.js';
-import { registerJournal } from './http/journal.js';
+import { lazyChildLogger } from './http/lazy-request-logger.js';
 import { registerNotFound } from './http/not-found.js';
 import { oauthTokenHandlers } from './http/oauth-token.js';
 import { operatorHandlers } from './http/operator-api.js';
@@ -68,7 +68,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   const load = () => loadScenarios(config.scenarios, contract, checks, config.unknownPromotions);
   const scenarios = new LiveScenarios(await load(), config.unknownPromotions);
   const accounts: readonly Account[] = config.auth === 'accounts' && config.accounts ? await loadAccounts(config.accounts) : [];
-  const storeOptions = { journalSize: config.journalSize, idleMs: config.tenantIdleMinutes * 60_000, maxTenants: config.maxTenants };
+  const storeOptions = { journalSize: config.journalSize, journalTotal: config.journalTotal, idleMs: config.tenantIdleMinutes * 60_000, maxTenants: config.maxTenants };
   // ioredis is loaded only when Redis is asked for.
   const redisStore = !options.store && config.redis ? await (await import('./world/redis-store.js')).RedisStore.connect({ url: config.redis, ...storeOptions }) : undefined;
   const store = options.store ?? redisStore ?? new MemoryStore(storeOptions);
@@ -88,6 +88,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     },
     // One line per request comes from request-log.ts instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLogger,
     genReqId: generateRequestId,
     requestIdHeader: false,
     bodyLimit: config.bodyLimit,
@@ -108,7 +109,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   app.addHook('onClose', async () => store.close());
 
   registerRequestId(app);
-  registerRequestLog(app);
+  registerRequestLog(app, config.logLevel);
   registerClosingConnections(app);
   registerBodyParsers(app, contract.catalogue);
   registerErrorHandler(app, respondToError);
@@ -120,13 +121,18 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
       options.onResponseMismatch?.(mismatch);
     });
   }
-  const recordDrop = registerJournal(app, store);
   // Per API key (the credential, not the session), over the vendor's calls only; in Redis when
   // replicas share one, so that N processes hold one budget.
   const maxFor = (request: FastifyRequest) => request.keyRateLimit ?? requestsPerMinute;
+  // Routes that are not rate limited get no limiter hook at all (`rateLimit: false`), rather
+  // than a per-request check that lets them through.
+  app.addHook('onRoute', (route) => {
+    if (route.config?.rateLimited !== true) route.config = { ...route.config, rateLimit: false };
+  });
   await app.register(rateLimit, {
     global: true,
-    allowList: (request) => request.routeOptions.config.rateLimited !== true,
+    // One counter per key kept: as many as there can be tenants, so none escapes its budget.
+    cache: Math.max(5_000, config.maxTenants),
     keyGenerator: (request) => request.apiKey ?? request.ip,
     max: (request) => maxFor(request),
     timeWindow: RATE_WINDOW_MS,
@@ -165,7 +171,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
         const entry = contract.catalogue.entries.find((candidate) => candidate.code === code);
         return scenario && scenario.code === code && isValidationCode(entry) ? scenario.name : undefined;
       },
-      recordDrop,
+      store,
     },
   );
   if (config.watch) {

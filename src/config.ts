@@ -27,6 +27,12 @@ export interface SandboxConfig {
   readonly unknownPromotions: UnknownPromotions;
   /** How many calls each tenant's request history keeps. */
   readonly journalSize: number;
+  /**
+   * How many calls all request histories keep together (memory store): past it, the oldest calls
+   * of the tenants that called least recently go first, so memory stays flat however many
+   * tenants call.
+   */
+  readonly journalTotal: number;
   /** `open`: any credential is its own tenant; `accounts`: only those of the accounts file; `off`: none needed. */
   readonly auth: AuthMode;
   /** The accounts file, for `--auth accounts`. */
@@ -60,6 +66,7 @@ export const DEFAULT_CONFIG: SandboxConfig = Object.freeze({
   watch: false,
   unknownPromotions: 'active',
   journalSize: 100,
+  journalTotal: 50_000,
   auth: 'open',
   accounts: undefined,
   adminToken: undefined,
@@ -136,6 +143,10 @@ export function sandboxOptions(): Option[] {
       .env('SANDBOX_JOURNAL_SIZE')
       .argParser(integerIn(1, 10_000, 'a count'))
       .default(DEFAULT_CONFIG.journalSize),
+    new Option('--journal-total <n>', 'calls kept in all request histories together (memory store; least recently active tenants lose theirs first)')
+      .env('SANDBOX_JOURNAL_TOTAL')
+      .argParser(integerIn(1, 10_000_000, 'a count'))
+      .default(DEFAULT_CONFIG.journalTotal),
     new Option('--auth <mode>', 'open: any credential is its own tenant; accounts: only --accounts; off: none needed (local play only)')
       .env('SANDBOX_AUTH')
       .choices(AUTH_MODES)
@@ -180,6 +191,7 @@ export function configFromOptions(command: Command): SandboxConfig {
     watch: boolean;
     unknownPromotions: UnknownPromotions;
     journalSize: number;
+    journalTotal: number;
     auth: AuthMode;
     accounts?: string;
     adminToken?: string;
@@ -203,6 +215,7 @@ export function configFromOptions(command: Command): SandboxConfig {
     watch: options.watch,
     unknownPromotions: options.unknownPromotions,
     journalSize: options.journalSize,
+    journalTotal: options.journalTotal,
     auth: options.auth,
     accounts: options.accounts,
     adminToken: options.adminToken,

@@ -7,6 +7,8 @@ import type { Identifier } from '../auth/identify.js';
 import { authenticator } from './authenticate.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { sendAnswer, sendCatalogueError, sendErrors } from './envelope.js';
+import { operationJournal } from './journal.js';
+import type { TenantStore } from '../world/tenant-store.js';
 
 /** Answers one of the sandbox's own operations (tag `sandbox`) once the call is valid. */
 export type BuiltInHandler = (call: ValidCall, reply: FastifyReply) => Promise<FastifyReply>;
@@ -35,11 +37,11 @@ export function registerApiRoutes(
     readonly rateLimitHeaders: (request: FastifyRequest) => Record<string, string>;
     /** Names the scenario whose magic values a refused request carries, when its code matches. */
     readonly labelInvalid: (operationId: string, texts: Readonly<Record<string, string | undefined>>, code: number | undefined) => string | undefined;
-    /** Journals a call whose connection a scenario drops (no answer, so no onSend). */
-    readonly recordDrop: DropRecorder;
+    /** The request history of the vendor's operations. */
+    readonly store: TenantStore;
   },
 ): void {
-  const { labelInvalid, recordDrop, identifier, adminToken, rateLimitHeaders } = hooks;
+  const { labelInvalid, store, identifier, adminToken, rateLimitHeaders } = hooks;
   const sessionSchema = (contract.dereferenced.components?.parameters?.[SESSION_PARAMETER] as { schema?: { pattern?: string } } | undefined)?.schema;
   const sessionPattern = sessionSchema?.pattern ? new RegExp(sessionSchema.pattern) : undefined;
   const schemes = (contract.dereferenced.components?.securitySchemes ?? {}) as Parameters<typeof authenticator>[1];
@@ -52,17 +54,19 @@ export function registerApiRoutes(
     const validate = checks.requests.get(operation.operationId);
     if (!validate) throw new Error(`${operation.operationId} has no compiled request check`);
     const onRequest = authenticator(operation, schemes, contract.catalogue, identifier, adminToken, sessionPattern);
+    // The vendor's per-customer and global calls are journaled and rate limited per API key.
+    const journal = operation.tags.includes('promotions') ? operationJournal(store, operation.operationId) : undefined;
+    const recordDrop: DropRecorder = journal?.recordDrop ?? (() => Promise.resolve());
     app.route({
       method: operation.method,
       url: fastifyPath(operation.path),
       config: {
         operationId: operation.operationId,
-        // The vendor's per-customer and global calls: journaled and rate limited per API key.
-        journal: operation.tags.includes('promotions'),
         // The token call too: it needs no credential, so its budget is the caller's address.
         rateLimited: operation.tags.includes('promotions') || operation.tags.includes('oauth'),
       },
       ...(onRequest ? { onRequest } : {}),
+      ...(journal ? { onSend: journal.onSend } : {}),
       handler: async (request, reply) => {
         const validation = validate(request as unknown as RawRequest);
         if (!validation.valid) {

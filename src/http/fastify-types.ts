@@ -3,9 +3,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The contract operation a route serves; absent on the sandbox's own non-contract routes. */
     operationId?: string;
-    /** Calls of this route go into the tenant's request history (the vendor's operations). */
-    journal?: boolean;
-    /** Calls of this route count against the caller's rate budget. */
+    /** Calls of this route count against the caller's rate budget; other routes have no limiter. */
     rateLimited?: boolean;
   }
   interface FastifyRequest {

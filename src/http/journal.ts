@@ -1,7 +1,14 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
 import type { JournalEntry, TenantStore } from '../world/tenant-store.js';
 
 const SHOWN_LENGTH = 300;
+
+/** Records the calls of one operation: its route's onSend hook, and the record of a dropped call. */
+export interface OperationJournal {
+  readonly onSend: onSendHookHandler;
+  /** Journals a call whose connection a scenario drops (no answer, so no onSend). */
+  readonly recordDrop: (request: FastifyRequest) => Promise<void>;
+}
 
 /**
  * Each call of a vendor operation goes into its tenant's request history, like the "Recent
@@ -10,29 +17,32 @@ const SHOWN_LENGTH = 300;
  * the command ahead of anything the client asks next), without waiting for it: the history is
  * best effort, and an answer is never delayed or lost because it could not be written down.
  * Headers other than the user agent are never recorded: no credential reaches the journal.
+ * The hook is the route's own, so other routes pay nothing for it.
  */
-export function registerJournal(app: FastifyInstance, store: TenantStore): (request: FastifyRequest) => Promise<void> {
+export function operationJournal(store: TenantStore, operationId: string): OperationJournal {
   const record = (request: FastifyRequest, reply: FastifyReply | undefined): Promise<void> => {
-    if (!request.routeOptions.config.journal || request.tenant === undefined) return Promise.resolve();
-    return store.record(request.tenant, entryOf(request, reply)).catch((error: unknown) => {
+    if (request.tenant === undefined) return Promise.resolve();
+    return store.record(request.tenant, entryOf(operationId, request, reply)).catch((error: unknown) => {
       request.log.warn({ err: error }, 'could not record the call in the journal');
     });
   };
-  app.addHook('onSend', (request, reply, payload, done) => {
-    void record(request, reply);
-    done(null, payload);
-  });
-  return (request) => record(request, undefined);
+  return {
+    onSend: (request, reply, payload, done) => {
+      void record(request, reply);
+      done(null, payload);
+    },
+    recordDrop: (request) => record(request, undefined),
+  };
 }
 
-function entryOf(request: FastifyRequest, reply: FastifyReply | undefined): JournalEntry {
+function entryOf(operationId: string, request: FastifyRequest, reply: FastifyReply | undefined): JournalEntry {
   const userAgent = request.headers['user-agent'];
   return {
     time: new Date().toISOString(),
     requestId: request.id,
     method: request.method,
-    path: request.url.slice(0, SHOWN_LENGTH),
-    operationId: request.routeOptions.config.operationId ?? null,
+    path: request.url.length > SHOWN_LENGTH ? request.url.slice(0, SHOWN_LENGTH) : request.url,
+    operationId,
     status: reply ? reply.statusCode : 0,
     code: reply ? (request.answerCode ?? null) : null,
     scenario: request.scenarioName ?? null,

@@ -1,5 +1,4 @@
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import type { OpenAPIV3_1 } from 'openapi-types';
 import { type Catalogue, type CatalogueEntry, REQUIRED_KEYS } from './catalogue.js';
 import type { Operation, Parameter } from './operations.js';
 
@@ -33,6 +32,8 @@ export type RequestValidator = (request: RawRequest) => RequestValidation;
 
 interface CompiledParameter {
   readonly parameter: Parameter;
+  /** The schema's types, read once: a value's text is turned into one of them. */
+  readonly types: ReadonlySet<string>;
   readonly validate: ValidateFunction;
   readonly error: CatalogueEntry;
 }
@@ -49,6 +50,7 @@ export function compileRequestValidator(operation: Operation, catalogue: Catalog
     operation.errors.find((entry) => entry.invalidParameter === name) ?? catalogue.get(REQUIRED_KEYS.invalidInput);
   const compiled: CompiledParameter[] = operation.parameters.map((parameter) => ({
     parameter,
+    types: new Set([parameter.schema.type ?? []].flat()),
     validate: ajv.compile(parameter.schema),
     error: errorFor(parameter.name),
   }));
@@ -61,7 +63,7 @@ export function compileRequestValidator(operation: Operation, catalogue: Catalog
     const diagnostics: Diagnostic[] = [];
     const values: Record<string, unknown> = {};
     const texts: Record<string, string | undefined> = {};
-    for (const { parameter, validate, error } of compiled) {
+    for (const { parameter, types, validate, error } of compiled) {
       const location = parameter.in as Diagnostic['location'];
       const raw = rawValue(request, parameter);
       texts[parameter.name] = Array.isArray(raw) ? raw[0] : raw;
@@ -76,7 +78,7 @@ export function compileRequestValidator(operation: Operation, catalogue: Catalog
         report(`must be given once (got it ${raw.length} times)`);
         continue;
       }
-      const value = fromText(raw, parameter.schema);
+      const value = fromText(raw, types);
       if (!validate(value)) {
         report(`${explain(validate.errors)} (got ${show(raw)})`);
         continue;
@@ -117,8 +119,7 @@ function stripBackticks(value: string | undefined): string | undefined {
 const INTEGER_TEXT = /^-?\d+$/;
 const NUMBER_TEXT = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-function fromText(raw: string, schema: OpenAPIV3_1.SchemaObject): unknown {
-  const types = new Set([schema.type ?? []].flat());
+function fromText(raw: string, types: ReadonlySet<string>): unknown {
   if (types.has('string')) return raw;
   if (types.has('integer') && INTEGER_TEXT.test(raw)) return Number(raw);
   if (types.has('number') && NUMBER_TEXT.test(raw)) return Number(raw);

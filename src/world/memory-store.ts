@@ -1,6 +1,7 @@
 import type { Identity } from '../auth/identify.js';
 import type { Decision } from '../rules/decision.js';
 import { NO_CHANGES, type TenantChanges, applyChange, changeCount, emptyChanges } from './tenant-changes.js';
+import { Ring } from './ring.js';
 import { type JournalEntry, type Pin, type TenantStore, type TenantSummary, answerKey } from './tenant-store.js';
 
 interface TenantState {
@@ -9,8 +10,8 @@ interface TenantState {
   pin: Pin | undefined;
   /** Made on first use: most tenants never run a sequence. */
   sequences: Map<string, number> | undefined;
-  /** Oldest first; bounded. Kept as JSON text: a third of the memory of the objects. */
-  journal: string[];
+  /** Made on first record; bounded per tenant, and by the store's total across tenants. */
+  journal: Ring<JournalEntry> | undefined;
   coverage: Map<string, number> | undefined;
   lastUsed: number;
 }
@@ -20,6 +21,8 @@ const MAX_TOKENS = 100_000;
 
 export interface MemoryStoreOptions {
   readonly journalSize: number;
+  /** Journal entries kept across all tenants; default: unbounded beyond journalSize per tenant. */
+  readonly journalTotal?: number;
   /** A tenant unused this long is forgotten. */
   readonly idleMs: number;
   readonly maxTenants: number;
@@ -32,12 +35,19 @@ export interface MemoryStoreOptions {
  * so on Node's single thread every read-decide-write is atomic for its tenant.
  * Tenants live in a Map kept in order of use, so the least recently used is the first entry:
  * idle tenants are swept, and past `maxTenants` the least recently used goes, keeping memory flat.
+ * Journals are bounded per tenant and together: past `journalTotal`, the oldest entries of the
+ * tenant that recorded least recently go first.
  */
 export class MemoryStore implements TenantStore {
   readonly #tenants = new Map<string, TenantState>();
   readonly #tokens = new Map<string, { identity: Identity; expiresAt: number }>();
   readonly #now: () => number;
   readonly #sweeper: NodeJS.Timeout;
+  /** Tenants with journal entries, in order of their latest record (least recent first). */
+  readonly #journaled = new Map<TenantState, true>();
+  #journalEntries = 0;
+  /** The tenant used last: a call touches its tenant several times, one reorder is enough. */
+  #newest: TenantState | undefined;
 
   constructor(private readonly options: MemoryStoreOptions) {
     this.#now = options.now ?? Date.now;
@@ -50,25 +60,43 @@ export class MemoryStore implements TenantStore {
     for (const [tenant, state] of this.#tenants) {
       // In order of use: the first tenant still in use ends the sweep.
       if (now - state.lastUsed < this.options.idleMs) break;
-      this.#tenants.delete(tenant);
+      this.#drop(tenant, state);
     }
     for (const [token, entry] of this.#tokens) if (entry.expiresAt <= now) this.#tokens.delete(token);
   }
 
   #state(tenant: string): TenantState {
     let state = this.#tenants.get(tenant);
+    if (state && state === this.#newest) {
+      state.lastUsed = this.#now();
+      return state;
+    }
     if (state) {
       this.#tenants.delete(tenant);
     } else {
-      state = { changes: NO_CHANGES, pin: undefined, sequences: undefined, journal: [], coverage: undefined, lastUsed: 0 };
+      state = { changes: NO_CHANGES, pin: undefined, sequences: undefined, journal: undefined, coverage: undefined, lastUsed: 0 };
       if (this.#tenants.size >= this.options.maxTenants) {
-        const leastRecent = this.#tenants.keys().next().value;
-        if (leastRecent !== undefined) this.#tenants.delete(leastRecent);
+        const [leastRecent, itsState] = this.#tenants.entries().next().value ?? [];
+        if (leastRecent !== undefined && itsState) this.#drop(leastRecent, itsState);
       }
     }
     state.lastUsed = this.#now();
     this.#tenants.set(tenant, state);
+    this.#newest = state;
     return state;
+  }
+
+  /** Forgets a tenant and gives back its share of the journal total. */
+  #drop(tenant: string, state: TenantState): void {
+    this.#tenants.delete(tenant);
+    this.#forgetJournal(state);
+    if (this.#newest === state) this.#newest = undefined;
+  }
+
+  #forgetJournal(state: TenantState): void {
+    this.#journalEntries -= state.journal?.size ?? 0;
+    state.journal = undefined;
+    this.#journaled.delete(state);
   }
 
   transact(tenant: string, decide: (changes: TenantChanges) => Decision): Promise<Decision> {
@@ -120,14 +148,29 @@ export class MemoryStore implements TenantStore {
 
   record(tenant: string, entry: JournalEntry): Promise<void> {
     const state = this.#state(tenant);
-    state.journal.push(JSON.stringify(entry));
-    if (state.journal.length > this.options.journalSize) state.journal.splice(0, state.journal.length - this.options.journalSize);
+    const journal = (state.journal ??= new Ring(this.options.journalSize));
+    if (!journal.push(entry)) this.#journalEntries += 1;
+    this.#journaled.delete(state);
+    this.#journaled.set(state, true);
+    this.#keepJournalTotal();
     const key = answerKey(entry);
     if (key) {
       const coverage = (state.coverage ??= new Map<string, number>());
       coverage.set(key, (coverage.get(key) ?? 0) + 1);
     }
     return Promise.resolve();
+  }
+
+  /** Past the total, the oldest entries of the least recently recording tenants go. */
+  #keepJournalTotal(): void {
+    const total = this.options.journalTotal ?? Number.POSITIVE_INFINITY;
+    while (this.#journalEntries > total) {
+      const oldest = this.#journaled.keys().next().value;
+      if (!oldest?.journal) break;
+      oldest.journal.dropOldest();
+      this.#journalEntries -= 1;
+      if (oldest.journal.size === 0) this.#forgetJournal(oldest);
+    }
   }
 
   coverage(tenant: string): Promise<ReadonlyMap<string, number>> {
@@ -140,11 +183,11 @@ export class MemoryStore implements TenantStore {
   }
 
   journal(tenant: string): Promise<readonly JournalEntry[]> {
-    return Promise.resolve(this.#state(tenant).journal.map((text) => JSON.parse(text) as JournalEntry).reverse());
+    return Promise.resolve(this.#state(tenant).journal?.newestFirst() ?? []);
   }
 
   clearJournal(tenant: string): Promise<void> {
-    this.#state(tenant).journal = [];
+    this.#forgetJournal(this.#state(tenant));
     return Promise.resolve();
   }
 
@@ -172,7 +215,7 @@ export class MemoryStore implements TenantStore {
         .map(([tenant, state]) => ({
           tenant,
           changes: changeCount(state.changes),
-          journal: state.journal.length,
+          journal: state.journal?.size ?? 0,
           pinned: state.pin !== undefined,
           idleSeconds: Math.round((now - state.lastUsed) / 1000),
         })),
@@ -180,12 +223,17 @@ export class MemoryStore implements TenantStore {
   }
 
   forget(tenant: string): Promise<boolean> {
-    return Promise.resolve(this.#tenants.delete(tenant));
+    const state = this.#tenants.get(tenant);
+    if (state) this.#drop(tenant, state);
+    return Promise.resolve(state !== undefined);
   }
 
   forgetAll(): Promise<number> {
     const count = this.#tenants.size;
     this.#tenants.clear();
+    this.#journaled.clear();
+    this.#journalEntries = 0;
+    this.#newest = undefined;
     return Promise.resolve(count);
   }
 

@@ -34,8 +34,8 @@ describe('promotions-sandbox on the command line', () => {
     expect(stderr).toContain("'x'");
   });
 
-  it('serves, logs one JSON line per request without credentials, and exits 0 on SIGTERM', async () => {
-    const sandbox = startCli([], LOCAL);
+  it('serves, logs one JSON line per request at debug without credentials, and exits 0 on SIGTERM', async () => {
+    const sandbox = startCli(['--log-level', 'debug'], LOCAL);
     const url = await listeningUrl(sandbox.output);
     const response = await fetch(`${url}${DEACTIVATE_PATH}?customerId=566881933&earnId=null`, {
       method: 'POST',
@@ -47,7 +47,7 @@ describe('promotions-sandbox on the command line', () => {
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.filter((line) => line.msg === 'request')).toEqual([
-      expect.objectContaining({ method: 'POST', statusCode: 200, operationId: 'deactivatePromotionForCustomer' }),
+      expect.objectContaining({ method: 'POST', statusCode: 200, operationId: 'deactivatePromotionForCustomer', reqId: response.headers.get('x-cap-requestid') }),
     ]);
     expect(stdout).not.toContain(DOCS_BASIC.slice(6));
     expect(stdout).not.toContain('secret-cookie');

@@ -37,6 +37,28 @@ describe('the memory store keeps memory flat on a long-running shared sandbox', 
     await store.close();
   });
 
+  it('bounds all journals together: the tenants that recorded least recently lose their oldest calls first', async () => {
+    const store = new MemoryStore({ journalSize: 3, journalTotal: 4, idleMs: 60_000, maxTenants: 10 });
+    const call = (requestId: string) => ({ time: '', requestId, method: 'POST', path: '/', operationId: 'op', status: 200, code: null, scenario: null, userAgent: null, durationMs: 0 });
+    await store.record('a', call('a1'));
+    await store.record('a', call('a2'));
+    await store.record('b', call('b1'));
+    await store.record('b', call('b2'));
+    await store.record('b', call('b3'));
+    expect((await store.journal('a')).map((entry) => entry.requestId)).toEqual(['a2']);
+    await store.record('c', call('c1'));
+    expect((await store.journal('a')).map((entry) => entry.requestId)).toEqual([]);
+    expect((await store.journal('b')).map((entry) => entry.requestId)).toEqual(['b3', 'b2', 'b1']);
+    // A tenant forgotten gives its share back: b's calls stay while d records.
+    await store.forget('c');
+    await store.record('d', call('d1'));
+    expect((await store.journal('b')).map((entry) => entry.requestId)).toEqual(['b3', 'b2', 'b1']);
+    expect((await store.tenants()).reduce((sum, tenant) => sum + tenant.journal, 0)).toBe(4);
+    // Coverage is not part of the journal: it stays when the calls go.
+    expect((await store.coverage('a')).get('op 200')).toBe(2);
+    await store.close();
+  });
+
   it('forgets expired tokens', async () => {
     let now = 0;
     const store = new MemoryStore({ journalSize: 2, idleMs: 60_000, maxTenants: 3, now: () => now });
