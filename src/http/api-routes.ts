@@ -106,7 +106,7 @@ async function deliver(outcome: Outcome, reply: FastifyReply, recordDrop: DropRe
   }
   if (outcome.scenario) reply.header('x-sandbox-scenario', outcome.scenario);
   return outcome.kind === 'answer'
-    ? sendAnswer(reply, outcome.statusCode, outcome.body)
+    ? sendAnswer(reply, outcome.statusCode, outcome.body, outcome.text)
     : sendCatalogueError(reply, outcome.error, outcome.message);
 }
 

@@ -15,14 +15,28 @@ export function sendErrors(reply: FastifyReply, httpStatus: number, errors: read
   return reply.code(httpStatus).type(JSON_CONTENT_TYPE).send({ data: null, errors });
 }
 
+/** Each catalogue error's envelope as it is sent most often, with the catalogue's own message. */
+const catalogueTexts = new WeakMap<CatalogueEntry, string>();
+
 /** Sends one catalogue error; `message` replaces the catalogue's when there is more to say. */
 export function sendCatalogueError(reply: FastifyReply, entry: CatalogueEntry, message = entry.message): FastifyReply {
-  return sendErrors(reply, entry.httpStatus, [{ code: entry.code, message }]);
+  if (message !== entry.message) return sendErrors(reply, entry.httpStatus, [{ code: entry.code, message }]);
+  let text = catalogueTexts.get(entry);
+  if (text === undefined) {
+    text = JSON.stringify({ data: null, errors: [{ code: entry.code, message }] });
+    catalogueTexts.set(entry, text);
+  }
+  reply.request.answerCode = entry.code;
+  reply.request.envelopeSent = true;
+  return reply.code(entry.httpStatus).type(JSON_CONTENT_TYPE).send(text);
 }
 
-/** Sends a successful envelope or any other JSON answer the contract declares. */
-export function sendAnswer(reply: FastifyReply, httpStatus: number, body: unknown): FastifyReply {
+/**
+ * Sends a successful envelope or any other JSON answer the contract declares; `text`, when
+ * given, is the body already serialized (the same answers are sent again and again).
+ */
+export function sendAnswer(reply: FastifyReply, httpStatus: number, body: unknown, text?: string): FastifyReply {
   reply.request.envelopeSent = true;
   reply.code(httpStatus);
-  return body === undefined ? reply.send() : reply.type(JSON_CONTENT_TYPE).send(body);
+  return body === undefined ? reply.send() : reply.type(JSON_CONTENT_TYPE).send(text ?? body);
 }

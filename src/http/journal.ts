@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
-import type { JournalEntry, TenantStore } from '../world/tenant-store.js';
+import type { RecordedCall, TenantStore } from '../world/tenant-store.js';
 
 const SHOWN_LENGTH = 300;
 
@@ -35,10 +35,10 @@ export function operationJournal(store: TenantStore, operationId: string): Opera
   };
 }
 
-function entryOf(operationId: string, request: FastifyRequest, reply: FastifyReply | undefined): JournalEntry {
+function entryOf(operationId: string, request: FastifyRequest, reply: FastifyReply | undefined): RecordedCall {
   const userAgent = request.headers['user-agent'];
   return {
-    time: new Date().toISOString(),
+    at: Date.now(),
     requestId: request.id,
     method: request.method,
     path: request.url.length > SHOWN_LENGTH ? request.url.slice(0, SHOWN_LENGTH) : request.url,

@@ -5,6 +5,8 @@ import type { Operation } from './operations.js';
 export interface Answer {
   readonly statusCode: number;
   readonly body: unknown;
+  /** The body serialized, once. */
+  readonly text?: string;
 }
 
 /**
@@ -18,7 +20,8 @@ export async function successAnswer(operation: Operation, seed: number): Promise
     .sort()[0];
   if (status === undefined) throw new Error(`${operation.operationId} declares no 2xx response`);
   const media = operation.responses[status]?.content?.['application/json'];
-  return { statusCode: Number(status), body: media ? (exampleOf(media) ?? (await generated(media.schema, seed))) : undefined };
+  const body = media ? (exampleOf(media) ?? (await generated(media.schema, seed))) : undefined;
+  return { statusCode: Number(status), body, ...(body === undefined ? {} : { text: JSON.stringify(body) }) };
 }
 
 function exampleOf(media: OpenAPIV3_1.MediaTypeObject): unknown {

@@ -2,7 +2,7 @@ import type { Identity } from '../auth/identify.js';
 import type { Decision } from '../rules/decision.js';
 import { NO_CHANGES, type TenantChanges, applyChange, changeCount, emptyChanges } from './tenant-changes.js';
 import { Ring } from './ring.js';
-import { type JournalEntry, type Pin, type TenantStore, type TenantSummary, answerKey } from './tenant-store.js';
+import { type JournalEntry, type Pin, type RecordedCall, type TenantStore, type TenantSummary, answerKey, journalEntryOf } from './tenant-store.js';
 
 interface TenantState {
   /** NO_CHANGES (shared) until the tenant's first change, then its own sets, changed in place. */
@@ -11,7 +11,7 @@ interface TenantState {
   /** Made on first use: most tenants never run a sequence. */
   sequences: Map<string, number> | undefined;
   /** Made on first record; bounded per tenant, and by the store's total across tenants. */
-  journal: Ring<JournalEntry> | undefined;
+  journal: Ring<RecordedCall> | undefined;
   coverage: Map<string, number> | undefined;
   lastUsed: number;
 }
@@ -146,14 +146,14 @@ export class MemoryStore implements TenantStore {
     return Promise.resolve(position);
   }
 
-  record(tenant: string, entry: JournalEntry): Promise<void> {
+  record(tenant: string, call: RecordedCall): Promise<void> {
     const state = this.#state(tenant);
     const journal = (state.journal ??= new Ring(this.options.journalSize));
-    if (!journal.push(entry)) this.#journalEntries += 1;
+    if (!journal.push(call)) this.#journalEntries += 1;
     this.#journaled.delete(state);
     this.#journaled.set(state, true);
     this.#keepJournalTotal();
-    const key = answerKey(entry);
+    const key = answerKey(call);
     if (key) {
       const coverage = (state.coverage ??= new Map<string, number>());
       coverage.set(key, (coverage.get(key) ?? 0) + 1);
@@ -183,7 +183,7 @@ export class MemoryStore implements TenantStore {
   }
 
   journal(tenant: string): Promise<readonly JournalEntry[]> {
-    return Promise.resolve(this.#state(tenant).journal?.newestFirst() ?? []);
+    return Promise.resolve(this.#state(tenant).journal?.newestFirst().map(journalEntryOf) ?? []);
   }
 
   clearJournal(tenant: string): Promise<void> {

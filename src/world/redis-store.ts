@@ -3,7 +3,7 @@ import type { Identity } from '../auth/identify.js';
 import type { Decision } from '../rules/decision.js';
 import type { WorldChange } from './model.js';
 import { type TenantChanges, participationKey } from './tenant-changes.js';
-import { type ChangeReads, type JournalEntry, type Pin, StoreUnavailableError, type TenantStore, type TenantSummary, answerKey, isStoreConnectionError } from './tenant-store.js';
+import { type ChangeReads, type JournalEntry, type Pin, type RecordedCall, StoreUnavailableError, type TenantStore, type TenantSummary, answerKey, isStoreConnectionError, journalEntryOf } from './tenant-store.js';
 
 const PREFIX = 'ps:';
 const TOUCH_EVERY_MS = 1_000;
@@ -252,13 +252,13 @@ export class RedisStore implements TenantStore {
     });
   }
 
-  record(tenant: string, entry: JournalEntry): Promise<void> {
+  record(tenant: string, call: RecordedCall): Promise<void> {
     return this.#run(async () => {
       this.#touchSoon(tenant);
       const key = this.#key(tenant, 'journal');
       const coverage = this.#key(tenant, 'coverage');
-      const answer = answerKey(entry);
-      const transaction = this.#redis.multi().lpush(key, JSON.stringify(entry)).ltrim(key, 0, this.options.journalSize - 1).pexpire(key, this.options.idleMs);
+      const answer = answerKey(call);
+      const transaction = this.#redis.multi().lpush(key, JSON.stringify(journalEntryOf(call))).ltrim(key, 0, this.options.journalSize - 1).pexpire(key, this.options.idleMs);
       if (answer) transaction.hincrby(coverage, answer, 1).pexpire(coverage, this.options.idleMs);
       await transaction.exec();
     });

@@ -25,6 +25,14 @@ export interface JournalEntry {
   readonly durationMs: number;
 }
 
+/** A call as the HTTP layer records it: the time as a number, made into text only when read. */
+export type RecordedCall = Omit<JournalEntry, 'time'> & { readonly at: number };
+
+/** The journal's view of a recorded call. */
+export function journalEntryOf({ at, ...call }: RecordedCall): JournalEntry {
+  return { time: new Date(at).toISOString(), ...call };
+}
+
 /**
  * Everything mutable of a tenant, behind one small async interface so that a Redis store can
  * take the memory store's place. Each method is atomic for its tenant.
@@ -49,7 +57,7 @@ export interface TenantStore {
   nextInSequence(tenant: string, scenario: string): Promise<number>;
 
   /** Journals a call and counts its answer for coverage (a dropped connection counts nothing). */
-  record(tenant: string, entry: JournalEntry): Promise<void>;
+  record(tenant: string, call: RecordedCall): Promise<void>;
   /** How often this tenant got each answer: `operationId code` → count. A reset keeps it. */
   coverage(tenant: string): Promise<ReadonlyMap<string, number>>;
   clearCoverage(tenant: string): Promise<void>;

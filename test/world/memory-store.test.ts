@@ -31,7 +31,7 @@ describe('the memory store keeps memory flat on a long-running shared sandbox', 
   it('bounds each journal', async () => {
     const store = new MemoryStore({ journalSize: 2, idleMs: 60_000, maxTenants: 3 });
     for (const requestId of ['1', '2', '3']) {
-      await store.record('t', { time: '', requestId, method: 'PUT', path: '/', operationId: null, status: 200, code: null, scenario: null, userAgent: null, durationMs: 0 });
+      await store.record('t', { at: 0, requestId, method: 'PUT', path: '/', operationId: null, status: 200, code: null, scenario: null, userAgent: null, durationMs: 0 });
     }
     expect((await store.journal('t')).map((entry) => entry.requestId)).toEqual(['3', '2']);
     await store.close();
@@ -39,7 +39,7 @@ describe('the memory store keeps memory flat on a long-running shared sandbox', 
 
   it('bounds all journals together: the tenants that recorded least recently lose their oldest calls first', async () => {
     const store = new MemoryStore({ journalSize: 3, journalTotal: 4, idleMs: 60_000, maxTenants: 10 });
-    const call = (requestId: string) => ({ time: '', requestId, method: 'POST', path: '/', operationId: 'op', status: 200, code: null, scenario: null, userAgent: null, durationMs: 0 });
+    const call = (requestId: string) => ({ at: 0, requestId, method: 'POST', path: '/', operationId: 'op', status: 200, code: null, scenario: null, userAgent: null, durationMs: 0 });
     await store.record('a', call('a1'));
     await store.record('a', call('a2'));
     await store.record('b', call('b1'));
