@@ -66,7 +66,7 @@ export const DEFAULT_CONFIG: SandboxConfig = Object.freeze({
   watch: false,
   unknownPromotions: 'active',
   journalSize: 100,
-  journalTotal: 50_000,
+  journalTotal: 20_000,
   auth: 'open',
   accounts: undefined,
   adminToken: undefined,

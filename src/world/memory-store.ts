@@ -1,12 +1,12 @@
 import type { Identity } from '../auth/identify.js';
 import type { Decision } from '../rules/decision.js';
-import { NO_CHANGES, type TenantChanges, applyChange, changeCount, emptyChanges } from './tenant-changes.js';
+import { NO_CHANGES, type OwnChanges, type TenantChanges, applyChange, changeCount, emptyChanges } from './tenant-changes.js';
 import { Ring } from './ring.js';
 import { type JournalEntry, type Pin, type RecordedCall, type TenantStore, type TenantSummary, answerKey, journalEntryOf } from './tenant-store.js';
 
 interface TenantState {
   /** NO_CHANGES (shared) until the tenant's first change, then its own sets, changed in place. */
-  changes: TenantChanges | ReturnType<typeof emptyChanges>;
+  changes: TenantChanges | OwnChanges;
   pin: Pin | undefined;
   /** Made on first use: most tenants never run a sequence. */
   sequences: Map<string, number> | undefined;
@@ -104,7 +104,7 @@ export class MemoryStore implements TenantStore {
     const decision = decide(state.changes);
     if (decision.accepted) {
       if (state.changes === NO_CHANGES) state.changes = emptyChanges();
-      applyChange(state.changes as ReturnType<typeof emptyChanges>, decision.change);
+      applyChange(state.changes as OwnChanges, decision.change);
     }
     return Promise.resolve(decision);
   }

@@ -10,33 +10,46 @@ export interface TenantChanges {
   readonly inactiveEarns: ReadonlySet<string>;
 }
 
-export const NO_CHANGES: TenantChanges = Object.freeze({
-  inactivePromotions: new Set<string>(),
-  inactiveParticipations: new Set<string>(),
-  inactiveEarns: new Set<string>(),
-});
+/** The empty set every tenant shares until it changes something of that kind. */
+const NONE: ReadonlySet<string> = new Set<string>();
+
+export const NO_CHANGES: TenantChanges = Object.freeze({ inactivePromotions: NONE, inactiveParticipations: NONE, inactiveEarns: NONE });
+
+/** A tenant's own changes, changed in place by its store; each set is made on its first member. */
+export interface OwnChanges {
+  inactivePromotions: ReadonlySet<string>;
+  inactiveParticipations: ReadonlySet<string>;
+  inactiveEarns: ReadonlySet<string>;
+}
 
 export function participationKey(customerId: string, promotionId: string): string {
   return `${customerId}/${promotionId}`;
 }
 
-/** A tenant's own, empty changes, to be changed in place by its store. */
-export function emptyChanges(): { inactivePromotions: Set<string>; inactiveParticipations: Set<string>; inactiveEarns: Set<string> } {
-  return { inactivePromotions: new Set(), inactiveParticipations: new Set(), inactiveEarns: new Set() };
+/** A tenant's own, empty changes (most tenants change one kind of thing only: sets cost). */
+export function emptyChanges(): OwnChanges {
+  return { inactivePromotions: NONE, inactiveParticipations: NONE, inactiveEarns: NONE };
 }
 
 /** Applies a change in place; cheap whatever the number of changes already made. */
-export function applyChange(changes: ReturnType<typeof emptyChanges>, change: WorldChange): void {
+export function applyChange(changes: OwnChanges, change: WorldChange): void {
   switch (change.kind) {
     case 'deactivate-promotion':
-      changes.inactivePromotions.add(change.promotionId);
+      changes.inactivePromotions = withMember(changes.inactivePromotions, change.promotionId);
       return;
     case 'deactivate-participation':
-      changes.inactiveParticipations.add(participationKey(change.customerId, change.promotionId));
+      changes.inactiveParticipations = withMember(changes.inactiveParticipations, participationKey(change.customerId, change.promotionId));
       return;
     case 'deactivate-earn':
-      changes.inactiveEarns.add(change.earnId);
+      changes.inactiveEarns = withMember(changes.inactiveEarns, change.earnId);
   }
+}
+
+/** Adds to a tenant's own set, or makes that set when it is still the shared empty one. */
+function withMember(set: ReadonlySet<string>, member: string): ReadonlySet<string> {
+  if (set === NONE) return new Set([member]);
+  (set as Set<string>).add(member);
+  return set;
 }
 
 export function changeCount(changes: TenantChanges): number {
@@ -45,7 +58,7 @@ export function changeCount(changes: TenantChanges): number {
 
 /** The changes with one more applied; the input is never modified (for pure code and tests). */
 export function withChange(changes: TenantChanges, change: WorldChange): TenantChanges {
-  const copy = {
+  const copy: OwnChanges = {
     inactivePromotions: new Set(changes.inactivePromotions),
     inactiveParticipations: new Set(changes.inactiveParticipations),
     inactiveEarns: new Set(changes.inactiveEarns),
