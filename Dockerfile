@@ -9,7 +9,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The build also stores what a start derives from the contract and the scenarios (checked).
 COPY openapi/promotions.yaml ./openapi/promotions.yaml
+COPY scenarios ./scenarios
 RUN npm run build
 
 # 2. Production dependencies only.

@@ -22,12 +22,11 @@ import { type ResponseMismatch, registerResponseCheck } from './http/response-ch
 import { SuccessAnswers } from './outcome.js';
 import { OPERATION_RULES } from './rules/operation-rules.js';
 import { decideAnswer } from './sandbox/decide-answer.js';
-import { isValidationCode } from './scenarios/check-scenarios.js';
 import { canonicalTexts } from './world/model.js';
 import { LiveScenarios } from './scenarios/live-scenarios.js';
 import { loadScenarios } from './scenarios/load-scenarios.js';
 import { watchScenarios } from './scenarios/watch-scenarios.js';
-import { REQUIRED_KEYS } from './spec/catalogue.js';
+import { isValidationCode, REQUIRED_KEYS } from './spec/catalogue.js';
 import { compileContractChecks } from './spec/contract-checks.js';
 import { type Contract, ContractError, loadContract } from './spec/load-contract.js';
 import { servedDocument } from './spec/served-document.js';

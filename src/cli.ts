@@ -1,13 +1,11 @@
 #!/usr/bin/env node
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { checkCoverage } from './coverage/coverage-check.js';
-import { loadContract } from './spec/load-contract.js';
 import type { ClientCredentials } from './verify/credentials.js';
-import { jsonReport, junitReport, textReport, verify } from './verify/verify.js';
 import { configFromOptions, sandboxOptions } from './config.js';
-import { validateFolder } from './scenarios/validate-folder.js';
 import { runServer } from './server.js';
+
+// The subcommands (validate, verify, coverage) load their modules when run: a start needs none.
 
 /** `SANDBOX_HOST` / `SANDBOX_PORT` win over the conventional `HOST` / `PORT`. */
 function applyEnvironmentAliases(env: NodeJS.ProcessEnv): void {
@@ -41,6 +39,7 @@ program
   .action(async (directory: string | undefined) => {
     const config = configFromOptions(program);
     try {
+      const { validateFolder } = await import('./scenarios/validate-folder.js');
       const report = await validateFolder(directory ?? config.scenarios, config.contract, config.unknownPromotions);
       (report.ok ? process.stdout : process.stderr).write(`${report.lines.join('\n')}\n`);
       process.exitCode = report.ok ? 0 : 1;
@@ -85,6 +84,7 @@ clientOptions(
   .addOption(new Option('--global-promotion-id <id>', 'with --allow-writes: a promotion to deactivate for the whole organisation'))
   .action(async (options: { baseUrl: string; basic?: string; oauthKey?: string; oauthSecret?: string; junit?: string; json?: boolean; allowWrites?: boolean; promotionId?: string; customerId?: string; globalPromotionId?: string }) => {
     const config = configFromOptions(program);
+    const [{ loadContract }, { jsonReport, junitReport, textReport, verify }] = await Promise.all([import('./spec/load-contract.js'), import('./verify/verify.js')]);
     const report = await verify(await loadContract(config.contract), {
       baseUrl: options.baseUrl,
       credentials: credentialsOf(options),
@@ -102,6 +102,7 @@ clientOptions(program.command('coverage').description("print a tenant's coverage
   .addOption(new Option('--min <percent>', 'fail below this percentage of documented answers received').argParser(percent))
   .addOption(new Option('--require-all', 'fail unless every documented answer was received').conflicts('min'))
   .action(async (options: { baseUrl: string; basic?: string; oauthKey?: string; oauthSecret?: string; junit?: string; session?: string; min?: number; requireAll?: boolean }) => {
+    const { checkCoverage } = await import('./coverage/coverage-check.js');
     const outcome = await checkCoverage(options.baseUrl, credentialsOf(options), options.session, {
       ...(options.min === undefined ? {} : { minPercent: options.min }),
       requireAll: options.requireAll === true,

@@ -3,6 +3,7 @@ import type { Contract } from './spec/load-contract.js';
 import type { Operation } from './spec/operations.js';
 import type { ParameterTexts, ValidValues } from './spec/request-validator.js';
 import { type Answer, successAnswer } from './spec/success-answer.js';
+import { SUCCESS_CACHE, storedSuccesses } from './spec/success-cache.js';
 
 /** A call that passed authentication and contract validation. */
 export interface ValidCall {
@@ -33,7 +34,14 @@ export type DecideOutcome = (call: ValidCall) => Promise<Outcome>;
 export class SuccessAnswers {
   private constructor(readonly answers: ReadonlyMap<string, Answer>) {}
 
-  static async of(contract: Contract, seed: number): Promise<SuccessAnswers> {
+  /** The shipped contract's, with the default seed, come from the cache made at build (success-cache.ts). */
+  static async of(contract: Contract, seed: number, cacheFile = SUCCESS_CACHE): Promise<SuccessAnswers> {
+    const stored = storedSuccesses(contract.sourceHash, seed, cacheFile);
+    if (stored && contract.operations.every((operation) => stored.has(operation.operationId))) return new SuccessAnswers(stored);
+    return SuccessAnswers.generate(contract, seed);
+  }
+
+  static async generate(contract: Contract, seed: number): Promise<SuccessAnswers> {
     const answers = await Promise.all(contract.operations.map(async (operation) => [operation.operationId, await successAnswer(operation, seed)] as const));
     return new SuccessAnswers(new Map(answers));
   }

@@ -1,6 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import { LineCounter, parseDocument } from 'yaml';
 
 /** One partner account of a hosted sandbox. */
 export interface Account {
@@ -51,6 +49,8 @@ export async function loadAccounts(file: string): Promise<readonly Account[]> {
   } catch (error) {
     throw new Error(`accounts file ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
   }
+  // The YAML library and Ajv load here: only a start with --accounts needs them.
+  const [{ LineCounter, parseDocument }, { Ajv2020 }] = await Promise.all([import('yaml'), import('ajv/dist/2020.js')]);
   // Only the place of a YAML error is told: its message would quote the file's secrets.
   const document = parseDocument(text, { lineCounter: new LineCounter() });
   const yamlError = document.errors[0];

@@ -3,7 +3,6 @@ import helmet from 'helmet';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import type { OpenAPIV3_1 } from 'openapi-types';
-import { stringify as toYaml } from 'yaml';
 import { COVERAGE_PANEL_SCRIPT } from './docs-coverage-panel.js';
 
 /**
@@ -65,9 +64,10 @@ export async function registerDocsPage(app: FastifyInstance, currentDocument: ()
     transformSpecification: () => served().document as never,
   });
   app.get('/openapi.json', (_request, reply) => reply.type('application/json; charset=utf-8').send(served().json));
-  app.get('/openapi.yaml', (_request, reply) => {
+  app.get('/openapi.yaml', async (_request, reply) => {
     const current = served();
-    current.yaml ??= toYaml(current.document);
+    // The YAML library loads on the first request for it, not at start.
+    current.yaml ??= (await import('yaml')).stringify(current.document);
     return reply.type('application/yaml; charset=utf-8').send(current.yaml);
   });
 }

@@ -1,5 +1,5 @@
 import { OPERATION_RULES } from '../rules/operation-rules.js';
-import { type CatalogueEntry, REQUIRED_KEYS } from '../spec/catalogue.js';
+import { isValidationCode } from '../spec/catalogue.js';
 import type { ContractChecks } from '../spec/contract-checks.js';
 import type { Contract } from '../spec/load-contract.js';
 import type { Operation } from '../spec/operations.js';
@@ -94,11 +94,6 @@ function documentedCodes(operation: Operation): number[] {
 
 function documented(operation: Operation, code: number): boolean {
   return documentedCodes(operation).includes(code);
-}
-
-/** Whether a code is given by contract validation rather than by the world. */
-export function isValidationCode(entry: CatalogueEntry | undefined): boolean {
-  return entry !== undefined && (entry.key === REQUIRED_KEYS.invalidInput || entry.invalidParameter !== undefined);
 }
 
 /** Two magic value sets overlap when one is contained in the other: a call could match both. */

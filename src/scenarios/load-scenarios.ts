@@ -1,13 +1,12 @@
 import { readFile, readdir } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LineCounter, Document as YamlDocument } from 'yaml';
 import type { ContractChecks } from '../spec/contract-checks.js';
 import type { Contract } from '../spec/load-contract.js';
 import type { UnknownPromotions } from '../world/model.js';
-import { checkScenarios } from './check-scenarios.js';
-import { readScenarioFile } from './read-scenario-file.js';
 import { type Scenario, ScenarioError, type ScenarioProblem } from './scenario.js';
+import { type FolderContents, SCENARIO_CACHE, scenariosKey, storedScenarioSet } from './scenario-cache.js';
 import { ScenarioSet } from './scenario-set.js';
 
 /** The scenarios shipped with the sandbox. */
@@ -24,15 +23,26 @@ export interface ReadFile {
  * Loads and checks every `*.yaml` scenario of a folder: YAML, the JSON Schema, then everything
  * across files (operations and codes in the contract, magic values, the world). Any problem
  * fails the whole load with every problem found, so a broken set is never half-served.
+ * The shipped folder, unchanged, is taken as checked at build (scenario-cache.ts).
  */
 export async function loadScenarios(
   directory: string,
   contract: Contract,
   checks: ContractChecks,
   unknownPromotions: UnknownPromotions,
+  cacheFile = SCENARIO_CACHE,
 ): Promise<ScenarioSet> {
-  const schema = JSON.parse(await readFile(join(DEFAULT_SCENARIOS_DIRECTORY, SCHEMA_FILE), 'utf8')) as { $id: string };
-  const validate = checks.ajv.getSchema(schema.$id) ?? checks.ajv.compile(schema);
+  const contents = await readScenarioFolder(directory);
+  if (resolve(directory) === resolve(DEFAULT_SCENARIOS_DIRECTORY)) {
+    const stored = storedScenarioSet(scenariosKey(contract, contents), unknownPromotions, directory, cacheFile);
+    if (stored) return stored;
+  }
+  return checkScenarioFolder(directory, contents, contract, checks, unknownPromotions);
+}
+
+/** The scenario schema (always the shipped one) and the folder's `*.yaml` files, by name. */
+export async function readScenarioFolder(directory: string): Promise<FolderContents> {
+  const schemaText = await readFile(join(DEFAULT_SCENARIOS_DIRECTORY, SCHEMA_FILE), 'utf8');
   let names: string[];
   try {
     names = (await readdir(directory)).filter((name) => ['.yaml', '.yml'].includes(extname(name))).sort();
@@ -40,12 +50,25 @@ export async function loadScenarios(
     throw new ScenarioError([{ file: directory, place: '', problem: `cannot read the folder (${(error as NodeJS.ErrnoException).code ?? 'error'})` }]);
   }
   if (names.length === 0) throw new ScenarioError([{ file: directory, place: '', problem: 'no scenario files (*.yaml)' }]);
+  const files = await Promise.all(names.map(async (name) => ({ name, text: await readFile(join(directory, name), 'utf8') })));
+  return { schemaText, files };
+}
 
+/** The check itself; the YAML library and the checks load here, on first use. */
+export async function checkScenarioFolder(
+  directory: string,
+  contents: FolderContents,
+  contract: Contract,
+  checks: ContractChecks,
+  unknownPromotions: UnknownPromotions,
+): Promise<ScenarioSet> {
+  const [{ readScenarioFile }, { checkScenarios }] = await Promise.all([import('./read-scenario-file.js'), import('./check-scenarios.js')]);
+  const validate = checks.compile(JSON.parse(contents.schemaText) as object);
   const problems: ScenarioProblem[] = [];
   const files: ReadFile[] = [];
-  for (const name of names) {
+  for (const { name, text } of contents.files) {
     const file = join(directory, name);
-    const result = readScenarioFile(file, await readFile(file, 'utf8'), validate);
+    const result = readScenarioFile(file, text, validate);
     if ('problems' in result) {
       problems.push(...result.problems);
       continue;

@@ -32,6 +32,11 @@ export const REQUIRED_KEYS = {
   rateLimitExceeded: 'GLOBAL.RATE_LIMIT_EXCEEDED',
 } as const;
 
+/** Whether a code is given by contract validation rather than by the world. */
+export function isValidationCode(entry: CatalogueEntry | undefined): boolean {
+  return entry !== undefined && (entry.key === REQUIRED_KEYS.invalidInput || entry.invalidParameter !== undefined);
+}
+
 const EXAMPLE_REF_PREFIX = '#/components/examples/';
 
 export class Catalogue {

@@ -1,5 +1,6 @@
-import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { type Catalogue, type CatalogueEntry, REQUIRED_KEYS } from './catalogue.js';
+import type { CompileSchema } from './schema-compiler.js';
 import type { Operation, Parameter } from './operations.js';
 
 /** A request as the HTTP layer received it, before any interpretation. */
@@ -45,17 +46,17 @@ const SHOWN_VALUE_LENGTH = 40;
  * as strings; they are turned into the declared type only when they are exactly that type's
  * text (`"12"` is an integer, `"1e1"` and `" 12"` are not), then checked against the schema.
  */
-export function compileRequestValidator(operation: Operation, catalogue: Catalogue, ajv: Ajv2020): RequestValidator {
+export function compileRequestValidator(operation: Operation, catalogue: Catalogue, compile: CompileSchema): RequestValidator {
   const errorFor = (name: string): CatalogueEntry =>
     operation.errors.find((entry) => entry.invalidParameter === name) ?? catalogue.get(REQUIRED_KEYS.invalidInput);
   const compiled: CompiledParameter[] = operation.parameters.map((parameter) => ({
     parameter,
     types: new Set([parameter.schema.type ?? []].flat()),
-    validate: ajv.compile(parameter.schema),
+    validate: compile(parameter.schema),
     error: errorFor(parameter.name),
   }));
   const bodySchema = operation.requestBody?.content?.['application/json']?.schema;
-  const validateBody = bodySchema ? ajv.compile(bodySchema) : undefined;
+  const validateBody = bodySchema ? compile(bodySchema) : undefined;
   const bodyRequired = operation.requestBody?.required === true;
   const invalidInput = catalogue.get(REQUIRED_KEYS.invalidInput);
 

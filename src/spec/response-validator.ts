@@ -1,6 +1,7 @@
-import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import type { Contract } from './load-contract.js';
+import type { CompileSchema } from './schema-compiler.js';
 import type { Operation } from './operations.js';
 
 /** An answer as sent: status, headers (lower-case names) and the raw body text. */
@@ -27,12 +28,12 @@ interface CompiledResponse {
  * declared, required headers are present, and the body validates against the declared schema.
  * Used at run time by `--validate-responses` and by every integration test.
  */
-export function compileResponseValidator(operation: Operation, ajv: Ajv2020): ResponseValidator {
+export function compileResponseValidator(operation: Operation, compile: CompileSchema): ResponseValidator {
   const byStatus = new Map<string, CompiledResponse>();
   for (const [status, response] of Object.entries(operation.responses)) {
     const schema = response.content?.['application/json']?.schema;
     byStatus.set(status, {
-      validateBody: schema ? ajv.compile(schema) : undefined,
+      validateBody: schema ? compile(schema) : undefined,
       requiredHeaders: Object.entries(response.headers ?? {})
         .filter(([, header]) => (header as OpenAPIV3_1.HeaderObject).required === true)
         .map(([name]) => name.toLowerCase()),
@@ -65,10 +66,10 @@ export function compileResponseValidator(operation: Operation, ajv: Ajv2020): Re
 }
 
 /** For answers no operation owns (unknown path, wrong method): the error envelope. */
-export function compileEnvelopeValidator(contract: Contract, ajv: Ajv2020): ResponseValidator {
+export function compileEnvelopeValidator(contract: Contract, compile: CompileSchema): ResponseValidator {
   const schema = contract.dereferenced.components?.schemas?.ErrorEnvelope;
   if (!schema) throw new Error('the contract has no components/schemas/ErrorEnvelope');
-  const validate = ajv.compile(schema);
+  const validate = compile(schema);
   return (sent) => checkJsonBody(`unrouted ${sent.statusCode}`, sent, validate).problems;
 }
 

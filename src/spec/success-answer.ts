@@ -32,7 +32,8 @@ function exampleOf(media: OpenAPIV3_1.MediaTypeObject): unknown {
 
 async function generated(schema: OpenAPIV3_1.SchemaObject | undefined, seed: number): Promise<unknown> {
   if (!schema) return undefined;
-  // Loaded only for an operation without an example (none in the shipped contract): a faster start.
+  // Loaded only for an operation without an example, and not at all for the shipped contract with
+  // the default seed, whose answers are stored at build (success-cache.ts): a faster start.
   const { generateSync } = await import('json-schema-faker');
   // json-schema-faker gets its own copy: the contract is frozen.
   return generateSync(structuredClone(schema) as never, { seed, alwaysFakeOptionals: true });
