@@ -104,7 +104,7 @@ export class MemoryStore implements TenantStore {
     const decision = decide(state.changes);
     if (decision.accepted) {
       if (state.changes === NO_CHANGES) state.changes = emptyChanges();
-      applyChange(state.changes as OwnChanges, decision.change);
+      applyChange(state.changes, decision.change);
     }
     return Promise.resolve(decision);
   }
