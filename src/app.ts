@@ -133,7 +133,8 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     // One counter per key kept: as many as there can be tenants, so none escapes its budget.
     cache: Math.max(5_000, config.maxTenants),
     keyGenerator: (request) => request.apiKey ?? request.ip,
-    max: (request) => maxFor(request),
+    // A number when no account has a budget of its own: the limiter then skips a call per request.
+    max: accounts.some((account) => account.rateLimit !== undefined) ? (request) => maxFor(request) : requestsPerMinute,
     timeWindow: RATE_WINDOW_MS,
     ...(redisStore ? { redis: redisStore.client, nameSpace: 'ps:rate:' } : {}),
     errorResponseBuilder: () => Object.assign(new Error('rate limit exceeded'), { statusCode: 429 }),

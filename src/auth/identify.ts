@@ -18,8 +18,11 @@ export interface PresentedCredentials {
 }
 
 export interface Identifier {
-  /** The caller of an API call, or undefined: 401. */
-  identify(credentials: PresentedCredentials): Promise<Identity | undefined>;
+  /**
+   * The caller of an API call, or undefined: 401. At once when the credential says it (Basic),
+   * a promise when the store must be asked (an OAuth token).
+   */
+  identify(credentials: PresentedCredentials): Identity | undefined | Promise<Identity | undefined>;
   /** The identity an OAuth key and secret stand for, or undefined: 401. */
   identifyOAuthClient(key: string, secret: string): Identity | undefined;
 }
@@ -39,11 +42,11 @@ export function createIdentifier(mode: AuthMode, accounts: readonly Account[], s
     token === undefined || token.trim() === '' ? undefined : store.tokenIdentity(token.trim());
 
   if (mode === 'off') {
-    return { identify: () => Promise.resolve(SHARED), identifyOAuthClient: () => SHARED };
+    return { identify: () => SHARED, identifyOAuthClient: () => SHARED };
   }
   if (mode === 'open') {
     return {
-      identify: async ({ authorization, oauthToken }) => {
+      identify: ({ authorization, oauthToken }) => {
         const basic = basicToken(authorization);
         if (basic !== undefined) {
           const id = credentialId('basic', basic);
@@ -66,7 +69,7 @@ export function createIdentifier(mode: AuthMode, accounts: readonly Account[], s
     accounts.reduce<Account | undefined>((found, account) => (test(account) && !found ? account : found), undefined);
   const hashes = new Map(accounts.map((account) => [account, md5Hex(account.password)]));
   return {
-    identify: async ({ authorization, oauthToken }) => {
+    identify: ({ authorization, oauthToken }) => {
       const basic = basicToken(authorization);
       if (basic === undefined) return fromToken(oauthToken);
       const decoded = decodeBasic(basic);

@@ -1,6 +1,6 @@
-import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestAsyncHookHandler, onRequestHookHandler } from 'fastify';
 import type { OpenAPIV3_1 } from 'openapi-types';
-import type { Identifier } from '../auth/identify.js';
+import type { Identifier, Identity } from '../auth/identify.js';
 import { sameSecret } from '../auth/credentials.js';
 import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
 import type { Operation } from '../spec/operations.js';
@@ -25,7 +25,7 @@ export function authenticator(
   adminToken: string | undefined,
   /** The contract's pattern of X-Sandbox-Session; a value that matches it refines the tenant. */
   sessionPattern: RegExp | undefined,
-): onRequestAsyncHookHandler | undefined {
+): onRequestAsyncHookHandler | onRequestHookHandler | undefined {
   if (operation.security.length === 0) return undefined;
   const failed = catalogue.get(REQUIRED_KEYS.authenticationFailed);
   const names = operation.security.flatMap((requirement) => Object.keys(requirement));
@@ -39,13 +39,13 @@ export function authenticator(
   }
   const tokenHeader = names.map((name) => schemes[name]).find((scheme) => scheme?.type === 'apiKey' && scheme.in === 'header');
   const oauthHeader = tokenHeader?.type === 'apiKey' ? tokenHeader.name.toLowerCase() : undefined;
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    const token = oauthHeader ? request.headers[oauthHeader] : undefined;
-    const identity = await identifier.identify({
-      authorization: typeof request.headers.authorization === 'string' ? request.headers.authorization : undefined,
-      oauthToken: typeof token === 'string' ? token : undefined,
-    });
-    if (!identity) return sendCatalogueError(reply, failed);
+  // Once the identity is known: the tenant and key, or 401. A callback hook rather than an async
+  // one: a Basic credential is known at once, and most calls carry one.
+  const admit = (request: FastifyRequest, reply: FastifyReply, identity: Identity | undefined, done: HookHandlerDoneFunction): void => {
+    if (!identity) {
+      sendCatalogueError(reply, failed);
+      return;
+    }
     // The session is known before anything else happens to the call, so that every answer,
     // refusals included, counts for the tenant the client asked for. An invalid session id is
     // refused by contract validation later; meanwhile the credential's tenant stands.
@@ -53,6 +53,16 @@ export function authenticator(
     request.tenant = typeof session === 'string' && sessionPattern?.test(session) ? `${identity.tenant}~${session}` : identity.tenant;
     request.apiKey = identity.apiKey;
     request.keyRateLimit = identity.rateLimit;
+    done();
+  };
+  return (request, reply, done) => {
+    const token = oauthHeader ? request.headers[oauthHeader] : undefined;
+    const identity = identifier.identify({
+      authorization: typeof request.headers.authorization === 'string' ? request.headers.authorization : undefined,
+      oauthToken: typeof token === 'string' ? token : undefined,
+    });
+    if (identity instanceof Promise) identity.then((found) => admit(request, reply, found, done), done);
+    else admit(request, reply, identity, done);
   };
 }
 

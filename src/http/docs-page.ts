@@ -45,12 +45,12 @@ export async function registerDocsPage(app: FastifyInstance, currentDocument: ()
       },
     },
   });
-  app.addHook('onRequest', (request, reply, done) => {
-    if (request.url === '/docs' || request.url.startsWith('/docs/')) secureHeaders(request.raw, reply.raw, (error) => done(error instanceof Error ? error : undefined));
-    else done();
-  });
   await app.register(swaggerUi, {
     routePrefix: '/docs',
+    // The docs routes' own hook, so that the API's calls do not even pass a check for them.
+    uiHooks: {
+      onRequest: (request, reply, done) => secureHeaders(request.raw, reply.raw, (error) => done(error instanceof Error ? error : undefined)),
+    },
     uiConfig: {
       docExpansion: 'list',
       deepLinking: true,
