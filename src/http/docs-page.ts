@@ -45,23 +45,24 @@ export async function registerDocsPage(app: FastifyInstance, currentDocument: ()
       },
     },
   });
-  await app.register(swaggerUi, {
-    routePrefix: '/docs',
-    // The docs routes' own hook, so that the API's calls do not even pass a check for them.
-    uiHooks: {
-      onRequest: (request, reply, done) => secureHeaders(request.raw, reply.raw, (error) => done(error instanceof Error ? error : undefined)),
-    },
-    uiConfig: {
-      docExpansion: 'list',
-      deepLinking: true,
-      displayOperationId: true,
-      tryItOutEnabled: true,
-      defaultModelsExpandDepth: 0,
-      plugins: [exposeSwaggerSystem],
-    },
-    theme: { title: 'promotions-sandbox', js: [{ filename: 'coverage-panel.js', content: COVERAGE_PANEL_SCRIPT }] },
-    transformSpecificationClone: false,
-    transformSpecification: () => served().document as never,
+  // The docs routes (page and assets) in a context of their own, with the security headers' hook:
+  // the API's calls do not even pass a check for them.
+  await app.register(async (docs) => {
+    docs.addHook('onRequest', (request, reply, done) => secureHeaders(request.raw, reply.raw, (error) => done(error instanceof Error ? error : undefined)));
+    await docs.register(swaggerUi, {
+      routePrefix: '/docs',
+      uiConfig: {
+        docExpansion: 'list',
+        deepLinking: true,
+        displayOperationId: true,
+        tryItOutEnabled: true,
+        defaultModelsExpandDepth: 0,
+        plugins: [exposeSwaggerSystem],
+      },
+      theme: { title: 'promotions-sandbox', js: [{ filename: 'coverage-panel.js', content: COVERAGE_PANEL_SCRIPT }] },
+      transformSpecificationClone: false,
+      transformSpecification: () => served().document as never,
+    });
   });
   app.get('/openapi.json', (_request, reply) => reply.type('application/json; charset=utf-8').send(served().json));
   app.get('/openapi.yaml', async (_request, reply) => {

@@ -199,6 +199,9 @@ describe('routing and credentials', () => {
     expect(docs.headers['content-security-policy']).toContain("default-src 'self'");
     expect(docs.headers['x-content-type-options']).toBe('nosniff');
     expect(docs.headers['x-frame-options']).toBe('SAMEORIGIN');
+    const asset = await sandbox.app.inject({ url: '/docs/static/swagger-ui.css' });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['x-content-type-options']).toBe('nosniff');
     const api = await sandbox.inject({ method: 'PUT', url: GLOBAL_PATH });
     expect(api.headers['content-security-policy']).toBeUndefined();
   });
