@@ -137,6 +137,8 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     max: accounts.some((account) => account.rateLimit !== undefined) ? (request) => maxFor(request) : requestsPerMinute,
     timeWindow: RATE_WINDOW_MS,
     ...(redisStore ? { redis: redisStore.client, nameSpace: 'ps:rate:' } : {}),
+    // As the contract declares them: on a 429 only (and each header costs every answer).
+    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     errorResponseBuilder: () => Object.assign(new Error('rate limit exceeded'), { statusCode: 429 }),
   });
   let served: { set: unknown; document: ReturnType<typeof servedDocument> } | undefined;
