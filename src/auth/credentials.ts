@@ -29,7 +29,8 @@ export function sameSecret(given: string, expected: string): boolean {
 }
 
 const KNOWN_IDS_LIMIT = 10_000;
-const knownIds = new Map<string, string>();
+/** Per kind of credential, so that a lookup needs no string built from the credential. */
+const knownIds = new Map<string, Map<string, string>>();
 
 /**
  * A stable id that names a credential without holding it: tenants, rate keys, the journal and
@@ -38,12 +39,13 @@ const knownIds = new Map<string, string>();
  * hash on every request costs.
  */
 export function credentialId(kind: string, credential: string): string {
-  const text = `${kind}\n${credential}`;
-  let id = knownIds.get(text);
+  let ids = knownIds.get(kind);
+  if (ids === undefined) knownIds.set(kind, (ids = new Map<string, string>()));
+  let id = ids.get(credential);
   if (id === undefined) {
-    id = createHash('sha256').update(text).digest('base64url').slice(0, 22);
-    if (knownIds.size >= KNOWN_IDS_LIMIT) knownIds.clear();
-    knownIds.set(text, id);
+    id = createHash('sha256').update(`${kind}\n${credential}`).digest('base64url').slice(0, 22);
+    if (ids.size >= KNOWN_IDS_LIMIT) ids.clear();
+    ids.set(credential, id);
   }
   return id;
 }

@@ -1,0 +1,32 @@
+import { pino } from 'pino';
+import { describe, expect, it, vi } from 'vitest';
+import { lazyChildLogger } from '../../src/http/lazy-request-logger.js';
+
+function logger() {
+  const lines: Record<string, unknown>[] = [];
+  const parent = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+  return { parent, lines, child: vi.spyOn(parent, 'child') };
+}
+
+describe('the request logger made on its first line', () => {
+  it('makes no child logger while nothing is logged at an enabled level', () => {
+    const { parent, lines, child } = logger();
+    const requestLog = lazyChildLogger(parent, { reqId: 'r-1' }, {});
+    requestLog.debug({ detail: 1 }, 'not at info');
+    expect(child).not.toHaveBeenCalled();
+    expect(lines).toEqual([]);
+  });
+
+  it('writes the same lines an eager child would, with the request id, and makes the child once', () => {
+    const { parent, lines, child } = logger();
+    const requestLog = lazyChildLogger(parent, { reqId: 'r-2' }, {});
+    requestLog.warn({ err: 'x' }, 'first');
+    requestLog.error('second %s', 'line');
+    expect(child).toHaveBeenCalledTimes(1);
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 40, reqId: 'r-2', err: 'x', msg: 'first' }),
+      expect.objectContaining({ level: 50, reqId: 'r-2', msg: 'second line' }),
+    ]);
+    expect(requestLog.level).toBe('info');
+  });
+});
