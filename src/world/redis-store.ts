@@ -49,11 +49,40 @@ if ARGV[4] ~= '' then
 end
 return 1`;
 
+/**
+ * Which of the named members each change set holds, in one command.
+ * KEYS: promotions, participations, earns; ARGV: how many members of each, then the members.
+ * Returns 1 or 0 per member, in order.
+ */
+const READ_MEMBERS = `
+local present = {}
+local at = 4
+for set = 1, 3 do
+  for _ = 1, tonumber(ARGV[set]) do
+    present[#present + 1] = redis.call('SISMEMBER', KEYS[set], ARGV[at])
+    at = at + 1
+  end
+end
+return present`;
+
+/**
+ * Marks a tenant used: into the tenant index (idle ones leave it), every key's idle time starts
+ * again; returns how many tenants the index holds. One command rather than thirteen.
+ * KEYS: the index, then the tenant's keys; ARGV: now (ms), idle ms, tenant.
+ */
+const TOUCH_TENANT = `
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
+for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
+return redis.call('ZCARD', KEYS[1])`;
+
 /** The scripts, sent once and then called by their hash (ioredis's defineCommand: EVALSHA). */
 interface RedisWithScripts extends Redis {
   applyChange(...keysAndArgs: (string | number)[]): Promise<number>;
   takePin(pinKey: string, expected: string, next: string, idleMs: number): Promise<number>;
   recordCall(journalKey: string, coverageKey: string, entry: string, journalSize: number, idleMs: number, answer: string): Promise<number>;
+  readMembers(...keysAndArgs: (string | number)[]): Promise<number[]>;
+  touchTenant(...keysAndArgs: (string | number)[]): Promise<number>;
 }
 
 export interface RedisStoreOptions {
@@ -100,6 +129,8 @@ export class RedisStore implements TenantStore {
     redis.defineCommand('applyChange', { numberOfKeys: 4, lua: APPLY_CHANGE });
     redis.defineCommand('takePin', { numberOfKeys: 1, lua: TAKE_PIN });
     redis.defineCommand('recordCall', { numberOfKeys: 2, lua: RECORD_CALL });
+    redis.defineCommand('readMembers', { numberOfKeys: 3, lua: READ_MEMBERS });
+    redis.defineCommand('touchTenant', { numberOfKeys: 1 + TENANT_PARTS.length, lua: TOUCH_TENANT });
     // Errors surface through commands and readiness; without a listener ioredis would print them.
     let lastError: Error | undefined;
     redis.on('error', (error: Error) => (lastError = error));
@@ -138,11 +169,9 @@ export class RedisStore implements TenantStore {
    * its state. Past maxTenants the least recently used tenant is forgotten.
    */
   async #touch(tenant: string): Promise<void> {
-    const now = Date.now();
-    const transaction = this.#redis.multi().zadd(TENANTS, now, tenant).zremrangebyscore(TENANTS, '-inf', now - this.options.idleMs).pexpire(TENANTS, this.options.idleMs).zcard(TENANTS);
-    for (const part of TENANT_PARTS) transaction.pexpire(this.#key(tenant, part), this.options.idleMs);
-    const [, , , count] = (await transaction.exec()) as [unknown, unknown, unknown, [Error | null, number]];
-    const excess = (count?.[1] ?? 0) - this.options.maxTenants;
+    const keys = [TENANTS, ...TENANT_PARTS.map((part) => this.#key(tenant, part))];
+    const count = await this.#redis.touchTenant(...keys, Date.now(), this.options.idleMs, tenant);
+    const excess = count - this.options.maxTenants;
     if (excess > 0) {
       const oldest = (await this.#redis.zpopmin(TENANTS, excess)).filter((_, index) => index % 2 === 0);
       for (const gone of oldest) await this.#deleteTenant(gone);
@@ -168,24 +197,22 @@ export class RedisStore implements TenantStore {
   }
 
   /**
-   * The tenant's changes, all of them or only the members named. Not one snapshot, and it need
-   * not be: changes are only added (or all removed by a reset), and a decision is applied only if
-   * what it saw absent is still absent (APPLY_CHANGE), so a decision made on these reads is that
-   * of some serial order of the calls.
+   * The tenant's changes: only the members a decision names (one script), or all of them (for
+   * the state call). A decision made on these reads is applied only if what it saw absent is
+   * still absent (APPLY_CHANGE); changes are only added (or all removed by a reset), so the
+   * outcome is that of some serial order of the calls.
    */
   async #read(tenant: string, reads?: ChangeReads): Promise<TenantChanges> {
-    const readPart = async (part: string, members: readonly string[] | undefined): Promise<Set<string>> => {
-      if (!members) return new Set(await this.#redis.smembers(this.#key(tenant, part)));
-      if (members.length === 0) return new Set<string>();
-      const present = await this.#redis.smismember(this.#key(tenant, part), ...members);
-      return new Set(members.filter((_, index) => present[index] === 1));
-    };
-    const [promotions, participations, earns] = await Promise.all([
-      readPart('promotions', reads?.promotions),
-      readPart('participations', reads?.participations),
-      readPart('earns', reads?.earns),
-    ]);
-    return { inactivePromotions: promotions, inactiveParticipations: participations, inactiveEarns: earns };
+    const parts = ['promotions', 'participations', 'earns'] as const;
+    if (!reads) {
+      const [promotions, participations, earns] = await Promise.all(parts.map(async (part) => new Set(await this.#redis.smembers(this.#key(tenant, part)))));
+      return { inactivePromotions: promotions ?? new Set(), inactiveParticipations: participations ?? new Set(), inactiveEarns: earns ?? new Set() };
+    }
+    const named = parts.map((part) => reads[part]);
+    const present = await this.#redis.readMembers(...parts.map((part) => this.#key(tenant, part)), ...named.map((members) => members.length), ...named.flat());
+    let at = 0;
+    const [promotions, participations, earns] = named.map((members) => new Set(members.filter(() => present[at++] === 1)));
+    return { inactivePromotions: promotions ?? new Set(), inactiveParticipations: participations ?? new Set(), inactiveEarns: earns ?? new Set() };
   }
 
   #setOfChanges(changes: TenantChanges, set: 'promotions' | 'participations' | 'earns'): ReadonlySet<string> {
