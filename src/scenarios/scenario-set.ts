@@ -16,7 +16,9 @@ export class ScenarioSet {
     scenarios: readonly Scenario[],
     readonly world: WorldSetup,
   ) {
-    this.scenarios = [...scenarios].sort((a, b) => a.name.localeCompare(b.name));
+    // By code unit: for names as the schema allows them (a-z, 0-9, hyphens) the order is
+    // localeCompare's, without making ICU's collator at start (about 7 ms).
+    this.scenarios = [...scenarios].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     this.#byName = new Map(this.scenarios.map((scenario) => [scenario.name, scenario]));
     const magic = new Map<string, { scenario: Scenario; values: [string, string][] }[]>();
     for (const scenario of this.scenarios) {
