@@ -1,5 +1,4 @@
 import swagger from '@fastify/swagger';
-import helmet from 'helmet';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import type { OpenAPIV3_1 } from 'openapi-types';
@@ -31,24 +30,34 @@ export async function registerDocsPage(app: FastifyInstance, currentDocument: ()
   };
   await app.register(swagger, { mode: 'static', specification: { document: served().document as never } });
   // Security headers (CSP, nosniff, frame and referrer policies) on the docs pages only: the
-  // API's answers stay as the vendor's, and pay nothing for them.
-  const secureHeaders = helmet({
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        // Swagger UI sets style attributes; "Try it out" may call the vendor's host too.
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'", 'https:'],
-        frameAncestors: ["'none'"],
-      },
-    },
-  });
+  // API's answers stay as the vendor's, and pay nothing for them. helmet loads on the first
+  // docs request: a start does not need it.
+  let secureHeaders: Promise<ReturnType<typeof import('helmet').default>> | undefined;
+  const loadSecureHeaders = () =>
+    (secureHeaders ??= import('helmet').then(({ default: helmet }) =>
+      helmet({
+        contentSecurityPolicy: {
+          directives: {
+            defaultSrc: ["'self'"],
+            scriptSrc: ["'self'"],
+            // Swagger UI sets style attributes; "Try it out" may call the vendor's host too.
+            styleSrc: ["'self'", "'unsafe-inline'"],
+            imgSrc: ["'self'", 'data:'],
+            connectSrc: ["'self'", 'https:'],
+            frameAncestors: ["'none'"],
+          },
+        },
+      }),
+    ));
   // The docs routes (page and assets) in a context of their own, with the security headers' hook:
   // the API's calls do not even pass a check for them.
   await app.register(async (docs) => {
-    docs.addHook('onRequest', (request, reply, done) => secureHeaders(request.raw, reply.raw, (error) => done(error instanceof Error ? error : undefined)));
+    docs.addHook('onRequest', (request, reply, done) => {
+      loadSecureHeaders().then(
+        (apply) => apply(request.raw, reply.raw, (error) => done(error instanceof Error ? error : undefined)),
+        (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
+      );
+    });
     await docs.register(swaggerUi, {
       routePrefix: '/docs',
       uiConfig: {
