@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: V8's heap settings must be in place before anything else runs.
+import './v8-heap-tuning.js';
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ClientCredentials } from './verify/credentials.js';
