@@ -1,16 +1,17 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/redis.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 describe('the npm package', () => {
-  it('packs into a tarball that installs in an empty folder, runs `npx promotions-sandbox --help`, and imports', async () => {
+  it('packs into a tarball that installs in an empty folder, runs `npx promotions-sandbox --help`, imports, and its command serves', async () => {
     const packed = mkdtempSync(join(tmpdir(), 'pack-'));
     await run('npm', ['pack', '--silent', '--pack-destination', packed], { cwd: ROOT });
     const tarball = readdirSync(packed).find((name) => name.endsWith('.tgz'));
@@ -31,5 +32,29 @@ describe('the npm package', () => {
     const script = "import { startSandbox } from 'promotions-sandbox'; const s = await startSandbox(); const r = await fetch(s.url + '/healthz'); console.log(r.status); await s.close();";
     const { stdout: started } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: consumer });
     expect(started.trim()).toBe('200');
+
+    // The command is a bundle (npm run build): it serves the API, the docs page with its assets
+    // (found in node_modules) and the YAML document, and stops cleanly.
+    const port = await freePort();
+    const bin = join(consumer, 'node_modules', '.bin', 'promotions-sandbox');
+    const server = spawn(bin, ['--host', '127.0.0.1', '--port', String(port), '--log-level', 'silent'], { cwd: consumer, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      for (let tries = 0; !(await fetch(`${url}/healthz`).then((response) => response.ok, () => false)); tries += 1) {
+        expect(tries).toBeLessThan(200);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const docs = await fetch(`${url}/docs/`);
+      expect(docs.status).toBe(200);
+      expect(docs.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect((await fetch(`${url}/docs/static/swagger-ui.css`)).status).toBe(200);
+      expect(await (await fetch(`${url}/openapi.yaml`)).text()).toMatch(/^openapi: 3\.1/m);
+      const deactivate = await fetch(`${url}/api_gateway/v1/promotions/68fb1e6831d91c625a8d9ef4/deactivate?customerId=1`, { method: 'POST', headers: { authorization: 'Basic c2FuZGJveDpzYW5kYm94' } });
+      expect(deactivate.status).toBe(200);
+    } finally {
+      server.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   }, 240_000);
 });
