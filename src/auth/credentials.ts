@@ -28,7 +28,8 @@ export function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-const KNOWN_IDS_LIMIT = 10_000;
+/** Above the default tenant limit (10,000): a round-robin over every tenant must not empty it. */
+const KNOWN_IDS_LIMIT = 50_000;
 /** Per kind of credential, so that a lookup needs no string built from the credential. */
 const knownIds = new Map<string, Map<string, string>>();
 
