@@ -2,7 +2,7 @@
 # Node 22 on Debian bookworm (slim). No syntax directive: the build needs no frontend image.
 ARG NODE_IMAGE=node:22-bookworm-slim
 
-# 1. Compile TypeScript with every dependency.
+# 1. Build with every dependency: TypeScript, the start caches, the bundled command.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
