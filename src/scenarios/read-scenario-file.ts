@@ -1,4 +1,4 @@
-import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { LineCounter, type Document as YamlDocument, isNode, parseDocument } from 'yaml';
 import { canonicalCustomerId, canonicalHexId, type WorldSetup } from '../world/model.js';
 import type { Forced, Scenario, ScenarioProblem } from './scenario.js';
@@ -44,10 +44,6 @@ export function readScenarioFile(
     return { problems: (validate.errors ?? []).map((error) => schemaProblem(file, document, lines, error)) };
   }
   return { scenario: toScenario(file, content as ScenarioFileContent), document, lines };
-}
-
-export function compileScenarioSchema(ajv: Ajv2020, schema: object): ValidateFunction {
-  return ajv.compile(schema);
 }
 
 /** `line:column path` of a place in the document, from a JSON pointer-like path. */
