@@ -73,6 +73,9 @@ describeWith('redis-server', haveRedisServerBinary(), 'apt-get install redis-ser
     await expect.poll(async () => (await app.inject({ url: '/readyz' })).statusCode, { timeout: 15_000 }).toBe(200);
     expect(codeOf(await app.inject(callOf('deactivatePromotionGlobally', freshIds(), KEY)))).toBe(200);
     await app.close();
+    // Stopped here: the next test starts a server of its own in the same variable.
+    await stopRedisServer(server);
+    server = undefined;
   });
 
   it('Redis restarted under load: no acknowledged change is lost, and the world is whole', async () => {
