@@ -48,6 +48,8 @@ export class MemoryStore implements TenantStore {
   #journalEntries = 0;
   /** The tenant used last: a call touches its tenant several times, one reorder is enough. */
   #newest: TenantState | undefined;
+  /** The tenant that recorded last: it is already last in #journaled. */
+  #lastRecorded: TenantState | undefined;
 
   constructor(private readonly options: MemoryStoreOptions) {
     this.#now = options.now ?? Date.now;
@@ -97,6 +99,7 @@ export class MemoryStore implements TenantStore {
     this.#journalEntries -= state.journal?.size ?? 0;
     state.journal = undefined;
     this.#journaled.delete(state);
+    if (this.#lastRecorded === state) this.#lastRecorded = undefined;
   }
 
   transact(tenant: string, decide: (changes: TenantChanges) => Decision): Promise<Decision> {
@@ -150,8 +153,11 @@ export class MemoryStore implements TenantStore {
     const state = this.#state(tenant);
     const journal = (state.journal ??= new Ring(this.options.journalSize));
     if (!journal.push(call)) this.#journalEntries += 1;
-    this.#journaled.delete(state);
-    this.#journaled.set(state, true);
+    if (this.#lastRecorded !== state) {
+      this.#journaled.delete(state);
+      this.#journaled.set(state, true);
+      this.#lastRecorded = state;
+    }
     this.#keepJournalTotal();
     const key = answerKey(call);
     if (key) {
@@ -234,6 +240,7 @@ export class MemoryStore implements TenantStore {
     this.#journaled.clear();
     this.#journalEntries = 0;
     this.#newest = undefined;
+    this.#lastRecorded = undefined;
     return Promise.resolve(count);
   }
 

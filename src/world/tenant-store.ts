@@ -96,9 +96,18 @@ export interface TenantSummary {
   readonly idleSeconds: number;
 }
 
-/** How coverage counts are keyed: an operation and a code (the HTTP status of a success). */
+const coverageKeys = new Map<string, Map<number, string>>();
+
+/**
+ * How coverage counts are keyed: an operation and a code (the HTTP status of a success). Each key
+ * is made once and shared: every tenant's every call looks one up.
+ */
 export function coverageKey(operationId: string, code: number): string {
-  return `${operationId} ${code}`;
+  let byCode = coverageKeys.get(operationId);
+  if (byCode === undefined) coverageKeys.set(operationId, (byCode = new Map<number, string>()));
+  let key = byCode.get(code);
+  if (key === undefined) byCode.set(code, (key = `${operationId} ${code}`));
+  return key;
 }
 
 /** The coverage key of an answered call; none for a dropped connection. */
