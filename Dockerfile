@@ -12,7 +12,8 @@ COPY src ./src
 # The build also stores what a start derives from the contract and the scenarios (checked).
 COPY openapi/promotions.yaml ./openapi/promotions.yaml
 COPY scenarios ./scenarios
-RUN npm run build
+# Source maps stay out of the image: nothing there reads them (about 5 MB).
+RUN npm run build && find dist -name '*.map' -delete
 
 # 2. Production dependencies only.
 FROM ${NODE_IMAGE} AS dependencies
