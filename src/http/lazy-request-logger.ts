@@ -68,7 +68,8 @@ class LazyChildLogger implements FastifyBaseLogger {
   }
 
   #log(level: Level, args: Line): void {
-    if (!this.#child && !this.parent.isLevelEnabled(level)) return;
+    // A route's own log level (in the options) decides in the child; else the parent's does.
+    if (!this.#child && this.options.level === undefined && !this.parent.isLevelEnabled(level)) return;
     const child = this.#made();
     child[level](...args);
   }

@@ -29,4 +29,11 @@ describe('the request logger made on its first line', () => {
     ]);
     expect(requestLog.level).toBe('info');
   });
+
+  it('follows a route\'s own level, as an eager child would', () => {
+    const { parent, lines } = logger();
+    lazyChildLogger(parent, { reqId: 'r-3' }, { level: 'debug' }).debug('shown: the route logs at debug');
+    lazyChildLogger(parent, { reqId: 'r-4' }, { level: 'warn' }).info('hidden: the route logs from warn');
+    expect(lines).toEqual([expect.objectContaining({ level: 20, reqId: 'r-3', msg: 'shown: the route logs at debug' })]);
+  });
 });
