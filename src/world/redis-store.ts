@@ -10,6 +10,12 @@ const TOUCH_EVERY_MS = 1_000;
 /** Every key a tenant has, after `ps:{tenant}:`. */
 const TENANT_PARTS = ['promotions', 'participations', 'earns', 'pin', 'sequences', 'journal', 'coverage'] as const;
 const TENANTS = `${PREFIX}tenants`;
+/** The change sets: the part of their key, and their field in TenantChanges (in APPLY_CHANGE's KEYS order). */
+const CHANGE_SETS = [
+  ['promotions', 'inactivePromotions'],
+  ['participations', 'inactiveParticipations'],
+  ['earns', 'inactiveEarns'],
+] as const;
 /** Optimistic transactions retry on conflict; two rounds settle even 200 identical calls. */
 const MAX_ATTEMPTS = 20;
 
@@ -203,20 +209,18 @@ export class RedisStore implements TenantStore {
    * outcome is that of some serial order of the calls.
    */
   async #read(tenant: string, reads?: ChangeReads): Promise<TenantChanges> {
-    const parts = ['promotions', 'participations', 'earns'] as const;
-    if (!reads) {
-      const [promotions, participations, earns] = await Promise.all(parts.map(async (part) => new Set(await this.#redis.smembers(this.#key(tenant, part)))));
-      return { inactivePromotions: promotions ?? new Set(), inactiveParticipations: participations ?? new Set(), inactiveEarns: earns ?? new Set() };
+    const keys = CHANGE_SETS.map(([part]) => this.#key(tenant, part));
+    let sets: Set<string>[];
+    if (reads) {
+      const named = CHANGE_SETS.map(([part]) => reads[part]);
+      const present = await this.#redis.readMembers(...keys, ...named.map((members) => members.length), ...named.flat());
+      let at = 0;
+      sets = named.map((members) => new Set(members.filter(() => present[at++] === 1)));
+    } else {
+      sets = await Promise.all(keys.map(async (key) => new Set(await this.#redis.smembers(key))));
     }
-    const named = parts.map((part) => reads[part]);
-    const present = await this.#redis.readMembers(...parts.map((part) => this.#key(tenant, part)), ...named.map((members) => members.length), ...named.flat());
-    let at = 0;
-    const [promotions, participations, earns] = named.map((members) => new Set(members.filter(() => present[at++] === 1)));
-    return { inactivePromotions: promotions ?? new Set(), inactiveParticipations: participations ?? new Set(), inactiveEarns: earns ?? new Set() };
-  }
-
-  #setOfChanges(changes: TenantChanges, set: 'promotions' | 'participations' | 'earns'): ReadonlySet<string> {
-    return { promotions: changes.inactivePromotions, participations: changes.inactiveParticipations, earns: changes.inactiveEarns }[set];
+    const [inactivePromotions = new Set<string>(), inactiveParticipations = new Set<string>(), inactiveEarns = new Set<string>()] = sets;
+    return { inactivePromotions, inactiveParticipations, inactiveEarns };
   }
 
   #setOf(change: WorldChange): { part: string; member: string } {
@@ -233,16 +237,15 @@ export class RedisStore implements TenantStore {
   transact(tenant: string, decide: (changes: TenantChanges) => Decision, reads?: ChangeReads): Promise<Decision> {
     return this.#run(async () => {
       this.#touchSoon(tenant);
-      const sets = ['promotions', 'participations', 'earns'] as const;
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
         const changes = await this.#read(tenant, reads);
         const decision = decide(changes);
         if (!decision.accepted) return decision;
         const { part, member } = this.#setOf(decision.change);
-        const seenAbsent = sets.flatMap((set, index) =>
-          (reads?.[set] ?? []).filter((candidate) => !this.#setOfChanges(changes, set).has(candidate)).flatMap((candidate) => [String(index + 1), candidate]),
+        const seenAbsent = CHANGE_SETS.flatMap(([set, field], index) =>
+          (reads?.[set] ?? []).filter((candidate) => !changes[field].has(candidate)).flatMap((candidate) => [String(index + 1), candidate]),
         );
-        const keys = [...sets.map((set) => this.#key(tenant, set)), this.#key(tenant, part)];
+        const keys = [...CHANGE_SETS.map(([set]) => this.#key(tenant, set)), this.#key(tenant, part)];
         const applied = await this.#redis.applyChange(...keys, member, this.options.idleMs, ...seenAbsent);
         if (applied === 1) return decision;
       }
