@@ -1,7 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { contentHash } from '../spec/contract-cache.js';
+import { contentHash, readStored, writeStored } from '../spec/build-store.js';
 import type { Contract } from '../spec/load-contract.js';
 import type { UnknownPromotions, WorldSetup } from '../world/model.js';
 import type { Scenario } from './scenario.js';
@@ -44,18 +43,13 @@ export function storeScenarios(key: string, set: ScenarioSet, validFor: readonly
     scenarios: set.scenarios.map((scenario) => ({ ...scenario, file: basename(scenario.file) })),
     world: set.world,
   };
-  writeFileSync(file, JSON.stringify(stored));
+  writeStored(file, stored);
 }
 
 /** The stored set for `key`, as loaded from `directory`, if it was found valid under this mode. */
 export function storedScenarioSet(key: string, unknownPromotions: UnknownPromotions, directory: string, file = SCENARIO_CACHE): ScenarioSet | undefined {
-  let stored: Partial<StoredScenarios>;
-  try {
-    stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<StoredScenarios>;
-  } catch {
-    return undefined;
-  }
-  if (stored.key !== key || !stored.validFor?.includes(unknownPromotions) || !stored.scenarios || !stored.world) return undefined;
+  const stored = readStored<StoredScenarios>(file);
+  if (!stored || stored.key !== key || !stored.validFor?.includes(unknownPromotions) || !stored.scenarios || !stored.world) return undefined;
   // Field by field: JSON drops the keys whose value is undefined.
   const scenarios = stored.scenarios.map((scenario): Scenario => ({
     name: scenario.name,

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { OpenAPIV3_1 } from 'openapi-types';
+import { readStored, writeStored } from './build-store.js';
 
 /**
  * The build (`npm run build`) stores the shipped contract parsed and with its `$ref`s resolved,
@@ -10,10 +9,6 @@ import type { OpenAPIV3_1 } from 'openapi-types';
  * start-up time. It is used only while the YAML is unchanged; it is never written by hand.
  */
 export const CONTRACT_CACHE = fileURLToPath(new URL('../contract-cache.json', import.meta.url));
-
-export function contentHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 /** The contract as read: the authored document and the same with every `$ref` resolved. */
 export interface ReadDocument {
@@ -27,14 +22,9 @@ interface StoredContract extends ReadDocument {
 
 /** The stored reading of the YAML whose hash is `sourceHash`, if the cache holds that one. */
 export function storedContract(sourceHash: string, cacheFile = CONTRACT_CACHE): ReadDocument | undefined {
-  let stored: Partial<StoredContract>;
-  try {
-    stored = JSON.parse(readFileSync(cacheFile, 'utf8')) as Partial<StoredContract>;
-  } catch {
-    return undefined;
-  }
+  const stored = readStored<StoredContract>(cacheFile);
   // A cache from an older build may lack a part: then it is not used at all.
-  return stored.sourceHash === sourceHash && stored.document && stored.dereferenced ? { document: stored.document, dereferenced: stored.dereferenced } : undefined;
+  return stored?.sourceHash === sourceHash && stored.document && stored.dereferenced ? { document: stored.document, dereferenced: stored.dereferenced } : undefined;
 }
 
 /**
@@ -43,5 +33,5 @@ export function storedContract(sourceHash: string, cacheFile = CONTRACT_CACHE): 
  */
 export function storeContract(sourceHash: string, read: ReadDocument, cacheFile = CONTRACT_CACHE): void {
   const stored: StoredContract = { sourceHash, ...read };
-  writeFileSync(cacheFile, JSON.stringify(stored));
+  writeStored(cacheFile, stored);
 }

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { type Catalogue, readCatalogue } from './catalogue.js';
-import { CONTRACT_CACHE, contentHash, type ReadDocument, storedContract } from './contract-cache.js';
+import { contentHash } from './build-store.js';
+import { CONTRACT_CACHE, type ReadDocument, storedContract } from './contract-cache.js';
 import { type Operation, readOperations } from './operations.js';
 
 /** The contract shipped with the sandbox. */

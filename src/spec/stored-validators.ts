@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { compileFunction } from 'node:vm';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { contentHash, readStored, writeStored } from './build-store.js';
 import type { Contract } from './load-contract.js';
 import { ajvCompiler, type CompileSchema, createSchemaCompiler } from './schema-compiler.js';
 
@@ -23,7 +22,7 @@ interface StoredValidators {
 }
 
 function schemaKey(schema: object): string {
-  return createHash('sha256').update(JSON.stringify(schema)).digest('hex');
+  return contentHash(JSON.stringify(schema));
 }
 
 /** Writes the validators of `schemas` (as compiled for `contract`) to `file`. */
@@ -39,7 +38,7 @@ export function storeValidators(contract: Contract, schemas: Iterable<object>, f
     exported[key] = key;
   }
   const stored: StoredValidators = { contractHash: contract.sourceHash, code: standaloneCode(ajv, exported) };
-  writeFileSync(file, JSON.stringify(stored));
+  writeStored(file, stored);
 }
 
 /**
@@ -54,13 +53,8 @@ export function schemaCompilerFor(contract: Contract, file = STORED_VALIDATORS):
 }
 
 function storedValidators(contractHash: string, file: string): Readonly<Record<string, ValidateFunction | undefined>> | undefined {
-  let stored: Partial<StoredValidators>;
-  try {
-    stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<StoredValidators>;
-  } catch {
-    return undefined;
-  }
-  if (stored.contractHash !== contractHash || typeof stored.code !== 'string') return undefined;
+  const stored = readStored<StoredValidators>(file);
+  if (stored?.contractHash !== contractHash || typeof stored.code !== 'string') return undefined;
   // The code requires Ajv's small runtime helpers and ajv-formats' formats: resolved from this
   // package, wherever the file is.
   const module = { exports: {} as Record<string, ValidateFunction | undefined> };

@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readStored, writeStored } from './build-store.js';
 import type { Answer } from './success-answer.js';
 
 /**
@@ -19,16 +19,11 @@ interface StoredSuccesses {
 
 export function storeSuccesses(contractHash: string, seed: number, answers: ReadonlyMap<string, Answer>, file = SUCCESS_CACHE): void {
   const stored: StoredSuccesses = { contractHash, seed, answers: Object.fromEntries(answers) };
-  writeFileSync(file, JSON.stringify(stored));
+  writeStored(file, stored);
 }
 
 /** The stored answers, if they were made from this contract text with this seed. */
 export function storedSuccesses(contractHash: string, seed: number, file = SUCCESS_CACHE): ReadonlyMap<string, Answer> | undefined {
-  let stored: Partial<StoredSuccesses>;
-  try {
-    stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<StoredSuccesses>;
-  } catch {
-    return undefined;
-  }
-  return stored.contractHash === contractHash && stored.seed === seed && stored.answers ? new Map(Object.entries(stored.answers)) : undefined;
+  const stored = readStored<StoredSuccesses>(file);
+  return stored?.contractHash === contractHash && stored.seed === seed && stored.answers ? new Map(Object.entries(stored.answers)) : undefined;
 }
