@@ -16,11 +16,7 @@ const NONE: ReadonlySet<string> = new Set<string>();
 export const NO_CHANGES: TenantChanges = Object.freeze({ inactivePromotions: NONE, inactiveParticipations: NONE, inactiveEarns: NONE });
 
 /** A tenant's own changes, changed in place by its store; each set is made on its first member. */
-export interface OwnChanges {
-  inactivePromotions: ReadonlySet<string>;
-  inactiveParticipations: ReadonlySet<string>;
-  inactiveEarns: ReadonlySet<string>;
-}
+export type OwnChanges = { -readonly [Kind in keyof TenantChanges]: TenantChanges[Kind] };
 
 export function participationKey(customerId: string, promotionId: string): string {
   return `${customerId}/${promotionId}`;
