@@ -19,6 +19,7 @@ describe('promotions-sandbox on the command line', () => {
     ['a port from the environment out of range', [], { PORT: '70000' }, /--port.*'70000'.*from env 'PORT'.*must be a TCP port/],
     ['an unknown log level', ['--log-level', 'loud'], {}, /--log-level.*'loud'.*Allowed choices are fatal, error/],
     ['a bad boolean in the environment', [], { SANDBOX_VALIDATE_RESPONSES: 'perhaps' }, /must be true or false/],
+    ['a journal total of none, from the environment', [], { SANDBOX_JOURNAL_TOTAL: '0' }, /--journal-total.*'0'.*from env 'SANDBOX_JOURNAL_TOTAL'.*must be a count, an integer from 1/],
     ['an unknown flag', ['--prot', '1'], {}, /unknown option '--prot'/],
     ['a contract that does not exist', ['--contract', 'nope.yaml'], {}, /^promotions-sandbox: cannot start: nope\.yaml: 1 problem\(s\): ENOENT/],
   ])('refuses to start with %s, in one clear line', async (_name, args, env, message) => {
