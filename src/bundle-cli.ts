@@ -5,13 +5,15 @@
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { dynamicImportsOfCommonJs } from './bundle-checks.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 // Chunk names carry a hash: the chunks of an earlier build would stay, and be packed.
 rmSync(`${root}dist/bundle`, { recursive: true, force: true });
 
-await build({
+const { metafile } = await build({
   absWorkingDir: root,
+  metafile: true,
   entryPoints: ['src/cli.ts'],
   // One folder below dist, as dist/spec and dist/scenarios are: the paths the code finds from
   // import.meta.url (the contract, the scenarios, the caches) stay right.
@@ -41,6 +43,14 @@ await build({
   logLevel: 'warning',
 });
 
+// Every dynamic import the bundle contains is checked: see bundle-checks.ts.
+const commonJsImports = dynamicImportsOfCommonJs(metafile);
+if (commonJsImports.length > 0) {
+  process.stderr.write(`bundle-cli: the bundled command would lose named exports:\n${commonJsImports.map((line) => `  ${line}`).join('\n')}\n`);
+  process.exit(1);
+}
+
 // The command: tsc does not emit src/cli.ts (tsconfig.build.json), this is its entry point.
 writeFileSync(`${root}dist/cli.js`, "#!/usr/bin/env node\nimport './bundle/cli.js';\n");
 chmodSync(`${root}dist/cli.js`, 0o755);
+

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { requireCommonJs } from '../require-commonjs.js';
 
 /** One partner account of a hosted sandbox. */
 export interface Account {
@@ -50,7 +51,8 @@ export async function loadAccounts(file: string): Promise<readonly Account[]> {
     throw new Error(`accounts file ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
   }
   // The YAML library and Ajv load here: only a start with --accounts needs them.
-  const [{ LineCounter, parseDocument }, { Ajv2020 }] = await Promise.all([import('yaml'), import('ajv/dist/2020.js')]);
+  const { LineCounter, parseDocument } = await import('yaml');
+  const { Ajv2020 } = requireCommonJs('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
   // Only the place of a YAML error is told: its message would quote the file's secrets.
   const document = parseDocument(text, { lineCounter: new LineCounter() });
   const yamlError = document.errors[0];

@@ -1,13 +1,9 @@
-import { createRequire } from 'node:module';
 import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
 import type addFormatsModule from 'ajv-formats';
+import { requireCommonJs } from '../require-commonjs.js';
 
 /** Turns a JSON Schema into its validation function. */
 export type CompileSchema = (schema: object) => ValidateFunction;
-
-// Ajv is CommonJS and loaded on first need: with the validators stored at build (see
-// stored-validators.ts) a start with the shipped contract needs no Ajv at all.
-const require = createRequire(import.meta.url);
 
 /** Keywords OpenAPI 3.1 adds to JSON Schema 2020-12; for validation they are annotations. */
 const OPENAPI_SCHEMA_KEYWORDS = ['example', 'discriminator', 'xml', 'externalDocs'];
@@ -19,9 +15,11 @@ const OPENAPI_SCHEMA_KEYWORDS = ['example', 'discriminator', 'xml', 'externalDoc
  * `source` keeps each function's code, for the build to store (`ajv/dist/standalone`).
  */
 export function createSchemaCompiler(document: unknown, { source = false } = {}): Ajv2020 {
-  const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  // Ajv is loaded on first need: with the validators stored at build (see stored-validators.ts)
+  // a start with the shipped contract needs no Ajv at all.
+  const { Ajv2020: Ajv } = requireCommonJs('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
   // ajv-formats's default export is its module object, under require as under NodeNext.
-  const addFormats = require('ajv-formats') as typeof addFormatsModule.default;
+  const addFormats = requireCommonJs('ajv-formats') as typeof addFormatsModule.default;
   const ajv = new Ajv({ strict: true, allowUnionTypes: true, allErrors: false, coerceTypes: false, removeAdditional: false, code: { source } });
   addFormats(ajv);
   for (const keyword of [...OPENAPI_SCHEMA_KEYWORDS, ...extensionKeywordsIn(document)]) {

@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { compileFunction } from 'node:vm';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { requireCommonJs } from '../require-commonjs.js';
 import { contentHash, readStored, writeStored } from './build-store.js';
 import type { Contract } from './load-contract.js';
 import { ajvCompiler, type CompileSchema, createSchemaCompiler } from './schema-compiler.js';
@@ -28,7 +28,7 @@ function schemaKey(schema: object): string {
 /** Writes the validators of `schemas` (as compiled for `contract`) to `file`. */
 export function storeValidators(contract: Contract, schemas: Iterable<object>, file = STORED_VALIDATORS): void {
   // Standalone code generation is loaded by the build only.
-  const standaloneCode = (createRequire(import.meta.url)('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js')).default;
+  const standaloneCode = (requireCommonJs('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js')).default;
   const ajv = createSchemaCompiler(contract.dereferenced, { source: true });
   const exported: Record<string, string> = {};
   for (const schema of schemas) {
@@ -59,7 +59,7 @@ function storedValidators(contractHash: string, file: string): Readonly<Record<s
   // package, wherever the file is.
   const module = { exports: {} as Record<string, ValidateFunction | undefined> };
   const run = compileFunction(stored.code, ['require', 'module', 'exports'], { filename: file }) as (require: NodeJS.Require, module: object, exports: object) => void;
-  run(createRequire(import.meta.url), module, module.exports);
+  run(requireCommonJs, module, module.exports);
   // Standalone functions set `errors` like compiled ones; they lack `schema`, which nothing reads.
   return module.exports;
 }
