@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -10,10 +11,13 @@ export interface Finished {
   readonly stderr: string;
 }
 
-/** The `promotions-sandbox` command, run from source (tsx) as a real process. */
-export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; finished: Promise<Finished>; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    cwd: ROOT,
+/** The built command users run, `dist/cli.js` (test/global-setup.ts builds it), for process tests. */
+export const BUILT_CLI = join(ROOT, 'dist', 'cli.js');
+
+/** The `promotions-sandbox` command as `npm run build` makes it, run as a real process. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): { child: ChildProcess; finished: Promise<Finished>; output: () => string } {
+  const child = spawn(process.execPath, [BUILT_CLI, ...args], {
+    cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -27,8 +31,8 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: 
   return { child, finished, output: () => stdout };
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Finished> {
-  return startCli(args, env).finished;
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<Finished> {
+  return startCli(args, env, cwd).finished;
 }
 
 /** Waits for the "listening" log line and returns the URL the sandbox listens on. */

@@ -13,7 +13,9 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 describe('the npm package', () => {
   it('packs into a tarball that installs in an empty folder, runs `npx promotions-sandbox --help`, imports, and its command serves', async () => {
     const packed = mkdtempSync(join(tmpdir(), 'pack-'));
-    await run('npm', ['pack', '--silent', '--pack-destination', packed], { cwd: ROOT });
+    // dist/ is built once for all tests (test/global-setup.ts): a build here would replace it under
+    // the commands other tests run.
+    await run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', packed], { cwd: ROOT });
     const tarball = readdirSync(packed).find((name) => name.endsWith('.tgz'));
     expect(tarball).toBeDefined();
     const { stdout: listing } = await run('tar', ['-tzf', join(packed, tarball ?? '')]);

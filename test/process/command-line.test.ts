@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DOCS_BASIC, DEACTIVATE_PATH } from '../helpers/sandbox.js';
 import { listeningUrl, runCli, startCli } from '../helpers/cli-process.js';
@@ -78,6 +80,25 @@ describe('promotions-sandbox on the command line', () => {
     });
     expect(await answer).toEqual({ status: 200, body: '{"data":true,"errors":[]}' });
     expect((await sandbox.finished).code).toBe(0);
+  });
+
+  it('SIGTERM to the `npm start` process stops the sandbox and frees its port', async () => {
+    // --ignore-scripts: the start script without its prestart build (dist/ is built for all tests).
+    const npm = spawn('npm', ['start', '--silent', '--ignore-scripts'], {
+      cwd: fileURLToPath(new URL('../../', import.meta.url)),
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...LOCAL },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => npm.once('exit', resolve));
+    const url = await listeningUrl(() => output);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    npm.kill('SIGTERM');
+    await exited;
+    // The sandbox itself stopped (a shell between npm and node used to keep it running).
+    await expect.poll(() => fetch(`${url}/healthz`).then(() => 'answering', () => 'stopped'), { timeout: 5_000 }).toBe('stopped');
+    expect(output).toContain('stopping: finishing in-flight answers');
   });
 
   it('SIGTERM while slow answers are in flight: they finish, then exit 0', async () => {
