@@ -27,6 +27,7 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=4010 \
     SANDBOX_SCENARIOS=/app/scenarios \
+    SANDBOX_ADDRESS_FILE=/tmp/promotions-sandbox.address \
     NODE_COMPILE_CACHE=/app/.node-compile-cache
 WORKDIR /app
 COPY --from=dependencies /app/node_modules ./node_modules
@@ -39,7 +40,8 @@ COPY scenarios ./scenarios
 RUN node dist/cli.js validate && chown -R node:node /app/.node-compile-cache
 USER node
 EXPOSE 4010
-# Node itself asks /healthz: the image needs no curl.
+# Node itself asks /healthz (the image needs no curl), on the port the sandbox listens on
+# however it was set: the sandbox writes its URL to SANDBOX_ADDRESS_FILE once listening.
 HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=3 CMD ["node", "dist/healthcheck.js"]
 # Exec form: node is PID 1 and gets SIGTERM from `docker stop`; flags can be appended to `docker run`.
 ENTRYPOINT ["node", "dist/cli.js"]

@@ -10,6 +10,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export interface SandboxConfig {
   readonly host: string;
   readonly port: number;
+  /** Once listening, write the URL the sandbox answers on to this file (the image's health check reads it). */
+  readonly addressFile: string | undefined;
   readonly logLevel: LogLevel;
   /** Check every answer against the contract at run time and log a mismatch loudly. */
   readonly validateResponses: boolean;
@@ -57,6 +59,7 @@ export type AuthMode = (typeof AUTH_MODES)[number];
 export const DEFAULT_CONFIG: SandboxConfig = Object.freeze({
   host: '0.0.0.0',
   port: 4010,
+  addressFile: undefined,
   logLevel: 'info',
   validateResponses: false,
   bodyLimit: 1_048_576,
@@ -109,6 +112,7 @@ export function sandboxOptions(): Option[] {
       .env('PORT')
       .argParser(integerIn(0, 65_535, 'a TCP port'))
       .default(DEFAULT_CONFIG.port),
+    new Option('--address-file <file>', 'once listening, write the URL the sandbox answers on to this file').env('SANDBOX_ADDRESS_FILE'),
     new Option('--log-level <level>', 'log level (JSON lines on stdout)')
       .env('SANDBOX_LOG_LEVEL')
       .choices(LOG_LEVELS)
@@ -182,6 +186,7 @@ export function configFromOptions(command: Command): SandboxConfig {
   const options = command.opts<{
     host: string;
     port: number;
+    addressFile?: string;
     logLevel: LogLevel;
     validateResponses: boolean;
     bodyLimit: number;
@@ -206,6 +211,7 @@ export function configFromOptions(command: Command): SandboxConfig {
   return configWith({
     host: options.host,
     port: options.port,
+    addressFile: options.addressFile,
     logLevel: options.logLevel,
     validateResponses: options.validateResponses,
     bodyLimit: options.bodyLimit,

@@ -9,7 +9,7 @@ export type { JournalEntry } from './world/tenant-store.js';
 /** The credential `startSandbox` helpers act with: `sandbox:sandbox` in Basic. */
 export const DEFAULT_AUTHORIZATION = `Basic ${Buffer.from('sandbox:sandbox').toString('base64')}`;
 
-export interface StartOptions extends Partial<Omit<SandboxConfig, 'host' | 'port'>> {
+export interface StartOptions extends Partial<Omit<SandboxConfig, 'host' | 'port' | 'addressFile'>> {
   /** The credential the helpers (reset, pin, requests) act with; give your client the same. */
   readonly authorization?: string;
   /** An X-Sandbox-Session for the helpers, when your client sends one too. */

@@ -1,5 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { localUrl, removeAddressFile, writeAddressFile } from './address-file.js';
 import { buildApp } from './app.js';
 import type { SandboxConfig } from './config.js';
 
@@ -12,11 +14,20 @@ const GRACE_MS = 10_000;
  */
 export async function runServer(config: SandboxConfig): Promise<FastifyInstance> {
   const app = await buildApp(config);
+  const { addressFile } = config;
   closeWithGrace({ delay: GRACE_MS }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'stopping after an unexpected error');
     else app.log.info({ signal }, 'stopping: finishing in-flight answers');
+    if (addressFile) await removeAddressFile(addressFile).catch(() => undefined);
     await app.close();
   });
   await app.listen({ host: config.host, port: config.port });
+  if (addressFile) {
+    // Not fatal: the sandbox serves all the same, and the image's health check falls back to
+    // the port of the environment (a read-only file system, say).
+    await writeAddressFile(addressFile, localUrl(app.server.address() as AddressInfo)).catch((error: unknown) =>
+      app.log.warn(`cannot write the address file ${addressFile} (${(error as NodeJS.ErrnoException).code ?? 'error'}); serving all the same`),
+    );
+  }
   return app;
 }

@@ -15,11 +15,12 @@ const KEY = { authorization: 'Basic ZG9ja2VyOnRlc3Q=' };
 
 describeWith('a Docker engine', haveDockerEngine(), 'apt-get install docker.io; ../shared/tools/docker-base-image.sh 22', 'the Docker image', () => {
   const containers: string[] = [];
-  const start = async (args: string[] = [], env: Record<string, string> = {}) => {
+  /** `docker run -d`: `args` before the image (mounts), `flags` after it (the sandbox's own). */
+  const start = async (args: string[] = [], env: Record<string, string> = {}, { flags = [] as string[], containerPort = 4010 } = {}) => {
     const port = await freePort();
     const envArgs = Object.entries(env).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
     const since = performance.now();
-    const id = await docker('run', '-d', '--health-interval', '1s', '-p', `127.0.0.1:${port}:4010`, ...envArgs, ...args, IMAGE);
+    const id = await docker('run', '-d', '--health-interval', '1s', '-p', `127.0.0.1:${port}:${containerPort}`, ...envArgs, ...args, IMAGE, ...flags);
     containers.push(id);
     const origin = `http://127.0.0.1:${port}`;
     await waitForHealthz(origin, since);
@@ -59,6 +60,16 @@ describeWith('a Docker engine', haveDockerEngine(), 'apt-get install docker.io; 
     expect(((await response.json()) as { errors: { code: number }[] }).errors[0]?.code).toBe(737);
     expect(response.headers.get('x-sandbox-scenario')).toBe('open-cart');
     expect(await docker('exec', id, 'id', '-u')).toBe('1000');
+    await expect.poll(() => docker('inspect', '-f', '{{.State.Health.Status}}', id), { timeout: 15_000, interval: 500 }).toBe('healthy');
+  });
+
+  it.each([
+    ['PORT', { PORT: '5000' }, []],
+    ['SANDBOX_PORT', { SANDBOX_PORT: '5001' }, []],
+    ['--port appended to docker run', {}, ['--port', '5002']],
+  ] as const)('reports healthy on the port set by %s (the health check asks the port the sandbox listens on)', async (_way, env, flags) => {
+    const containerPort = Number(Object.values(env)[0] ?? flags[1]);
+    const { id } = await start([], env, { flags: [...flags], containerPort });
     await expect.poll(() => docker('inspect', '-f', '{{.State.Health.Status}}', id), { timeout: 15_000, interval: 500 }).toBe('healthy');
   });
 

@@ -1,11 +1,21 @@
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DOCS_BASIC, DEACTIVATE_PATH } from '../helpers/sandbox.js';
 import { listeningUrl, runCli, startCli } from '../helpers/cli-process.js';
 
 const LOCAL = { HOST: '127.0.0.1', PORT: '0' };
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Runs node with `args`; resolves to its exit code. */
+function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<number | null> {
+  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' });
+  return new Promise((resolve) => child.once('exit', resolve));
+}
 
 describe('promotions-sandbox on the command line', () => {
   it('--help lists every setting with its environment variable', async () => {
@@ -82,10 +92,24 @@ describe('promotions-sandbox on the command line', () => {
     expect((await sandbox.finished).code).toBe(0);
   });
 
+  it('--address-file: the URL it listens on, written once listening, read by the health check, removed on SIGTERM', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'address-')), 'sandbox.address');
+    const sandbox = startCli(['--address-file', file], LOCAL);
+    const url = await listeningUrl(sandbox.output);
+    await expect.poll(() => (existsSync(file) ? readFileSync(file, 'utf8') : '')).toBe(`${url}\n`);
+    // The image's HEALTHCHECK, on a port that is not the environment's.
+    const healthcheck = (env: NodeJS.ProcessEnv) => runNode([join(ROOT, 'dist', 'healthcheck.js')], env);
+    expect(await healthcheck({ SANDBOX_ADDRESS_FILE: file, PORT: '1' })).toBe(0);
+    sandbox.child.kill('SIGTERM');
+    expect((await sandbox.finished).code).toBe(0);
+    expect(existsSync(file)).toBe(false);
+    expect(await healthcheck({ SANDBOX_ADDRESS_FILE: file, PORT: new URL(url).port })).toBe(1);
+  });
+
   it('SIGTERM to the `npm start` process stops the sandbox and frees its port', async () => {
     // --ignore-scripts: the start script without its prestart build (dist/ is built for all tests).
     const npm = spawn('npm', ['start', '--silent', '--ignore-scripts'], {
-      cwd: fileURLToPath(new URL('../../', import.meta.url)),
+      cwd: ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...LOCAL },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
