@@ -40,11 +40,16 @@ export async function registerDocsPage(app: FastifyInstance, currentDocument: ()
           directives: {
             defaultSrc: ["'self'"],
             scriptSrc: ["'self'"],
-            // Swagger UI sets style attributes; "Try it out" may call the vendor's host too.
+            // Swagger UI sets style attributes.
             styleSrc: ["'self'", "'unsafe-inline'"],
             imgSrc: ["'self'", 'data:'],
-            connectSrc: ["'self'", 'https:'],
+            // "Try it out" calls this sandbox only (the document's one server).
+            connectSrc: ["'self'"],
             frameAncestors: ["'none'"],
+            // helmet's default would have the browser fetch the page's assets over https: a
+            // sandbox reached by a host name over plain HTTP (a hosted one) showed a blank page.
+            // TLS is the deployment's to add, and its proxy's to enforce.
+            upgradeInsecureRequests: null,
           },
         },
       }),

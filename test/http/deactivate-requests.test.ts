@@ -197,6 +197,9 @@ describe('routing and credentials', () => {
     const docs = await sandbox.app.inject({ url: '/docs' });
     expect(docs.statusCode).toBe(200);
     expect(docs.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(docs.headers['content-security-policy']).toMatch(/connect-src 'self'(;|$)/);
+    // A hosted sandbox over plain HTTP: nothing asks the browser to fetch the assets over https.
+    expect(docs.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
     expect(docs.headers['x-content-type-options']).toBe('nosniff');
     expect(docs.headers['x-frame-options']).toBe('SAMEORIGIN');
     const asset = await sandbox.app.inject({ url: '/docs/static/swagger-ui.css' });
