@@ -159,7 +159,7 @@ export function sandboxOptions(): Option[] {
     new Option('--admin-token <token>', 'enables the operator calls (X-Sandbox-Operator-Token)')
       .env('SANDBOX_ADMIN_TOKEN')
       .argParser((text: string) => {
-        if (text.length < 16) throw new InvalidArgumentError('must be at least 16 characters (it guards every tenant).');
+        if (text.length < 16) throw new InvalidArgumentError('must be at least 16 characters (it guards every tenant; for instance: openssl rand -hex 16).');
         return text;
       }),
     new Option('--rate-limit <n>', 'requests per minute per API key (default: the contract\'s 1000)')

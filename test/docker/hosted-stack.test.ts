@@ -1,0 +1,249 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { callReplica, composeCommand, composeStack } from '../helpers/compose.js';
+import { describeWith } from '../helpers/components.js';
+import { docker, haveDockerEngine, run, waitForHealthz } from '../helpers/docker.js';
+import { freePort } from '../helpers/redis.js';
+
+// The hosted partner sandbox as the README starts it (docker-compose.yml: two replicas on one
+// Redis behind nginx, --auth accounts), driven through nginx's published port like a partner.
+
+interface AccountEntry {
+  username: string;
+  password: string;
+  oauth?: { key: string; secret: string };
+  rateLimit?: number;
+}
+const ACCOUNTS = (parse(readFileSync(new URL('../../deploy/accounts.example.yaml', import.meta.url), 'utf8')) as { accounts: AccountEntry[] }).accounts;
+const withOauth = ACCOUNTS.find((account) => account.oauth);
+const withOwnLimit = ACCOUNTS.find((account) => account.rateLimit !== undefined && account !== withOauth);
+if (!withOauth || !withOwnLimit) throw new Error('deploy/accounts.example.yaml: the stack test needs an account with oauth and another with a rateLimit');
+
+/** What the vendor requires: `Basic base64(username:md5(password))`. */
+const basicOf = ({ username, password }: AccountEntry) => `Basic ${Buffer.from(`${username}:${createHash('md5').update(password).digest('hex')}`).toString('base64')}`;
+const PARTNER_A = { authorization: basicOf(withOauth) };
+const PARTNER_B = { authorization: basicOf(withOwnLimit) };
+
+const freshId = () => randomBytes(12).toString('hex');
+const customerPath = (promotionId: string, customerId: number | string) => `/api_gateway/v1/promotions/${promotionId}/deactivate?customerId=${customerId}`;
+const globalPath = (promotionId: string) => `/api_gateway/v1/promotions/${promotionId}/deactivate`;
+
+/** Waits until every container reports healthy (the image's HEALTHCHECK). */
+async function allHealthy(containers: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (const container of containers) {
+    while ((await docker('inspect', '-f', '{{.State.Health.Status}}', container)) !== 'healthy') {
+      if (performance.now() > deadline) throw new Error(`${container} did not report healthy within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+/** A container's log, both streams (the sandbox writes its refusals on stderr). */
+async function logsOf(container: string): Promise<string> {
+  const { stdout, stderr } = await run('docker', ['logs', container]);
+  return `${stdout}${stderr}`;
+}
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const PROJECT = `promotions-sandbox-test-${process.pid}`;
+const ADMIN_TOKEN = randomBytes(16).toString('hex');
+
+describeWith('a Docker engine with docker compose', haveDockerEngine() && composeCommand() !== undefined, 'apt-get install docker.io docker-compose; ../shared/tools/docker-base-image.sh 22; ../shared/tools/docker-service-images.sh', 'the hosted partner sandbox (docker-compose.yml, through nginx)', () => {
+  let origin = '';
+  let publish = '';
+  const stack = composeStack(PROJECT, {});
+  const up = () => stack.compose(['up', '--build', '--detach'], { SANDBOX_ADMIN_TOKEN: ADMIN_TOKEN, SANDBOX_PUBLISH: publish });
+  /** Calls made with each credential through nginx: the rate-limit test knows what is spent. */
+  const spent = new Map<string, number>();
+  const call = async (method: string, path: string, headers: Record<string, string>) => {
+    if (headers.authorization) spent.set(headers.authorization, (spent.get(headers.authorization) ?? 0) + 1);
+    const response = await fetch(`${origin}${path}`, { method, headers, signal: AbortSignal.timeout(10_000) });
+    return { status: response.status, body: (await response.json()) as { data: unknown; errors: { code: number }[] | null } };
+  };
+
+  beforeAll(async () => {
+    const port = await freePort();
+    publish = `127.0.0.1:${port}`;
+    origin = `http://${publish}`;
+    // The README's command, with a project name and a loopback port of the test's own.
+    await up();
+    await waitForHealthz(origin, performance.now(), 60_000);
+    const replicas = await stack.containers('sandbox');
+    expect(replicas).toHaveLength(2);
+    await allHealthy(replicas);
+  }, 600_000);
+  afterAll(async () => {
+    // Whatever the tests left: no containers, network or volume of this project remain.
+    await stack.compose(['down', '--volumes', '--timeout', '2']).catch(() => undefined);
+  }, 120_000);
+
+  it('lets in an account of deploy/accounts.example.yaml with md5 Basic, and refuses an unknown one with 401', async () => {
+    expect(await call('POST', customerPath(freshId(), 1), PARTNER_A)).toEqual({ status: 200, body: { data: true, errors: [] } });
+    const stranger = basicOf({ username: 'nobody', password: 'guess' });
+    const refused = await call('POST', customerPath(freshId(), 1), { authorization: stranger });
+    expect(refused.status).toBe(401);
+    expect(refused.body.errors?.[0]?.code).toBe(401);
+  });
+
+  it('issues an OAuth token through nginx that every replica accepts', async () => {
+    const response = await fetch(`${origin}/v3/oauth/token/generate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key: withOauth.oauth?.key, secret: withOauth.oauth?.secret }),
+    });
+    expect(response.status).toBe(200);
+    const token = ((await response.json()) as { data: { accessToken: string } }).data.accessToken;
+    for (const replica of await stack.containers('sandbox')) {
+      expect(await callReplica(replica, 'PUT', globalPath(freshId()), { 'x-cap-api-oauth-token': token }), replica).toEqual({ status: 200, body: { data: true, errors: [] } });
+    }
+  });
+
+  it('keeps one world for an account across replicas, and another account does not see it', async () => {
+    const [first, second] = await stack.containers('sandbox');
+    const promotionId = freshId();
+    // Suspended for the organisation through one replica: every customer's call, on the other, is 404.
+    expect((await callReplica(first ?? '', 'PUT', globalPath(promotionId), PARTNER_A)).status).toBe(200);
+    const afterwards = await callReplica(second ?? '', 'POST', customerPath(promotionId, 7), PARTNER_A);
+    expect(afterwards.status).toBe(404);
+    expect(afterwards.body.errors?.[0]?.code).toBe(404);
+    // Through nginx, whichever replica answers, the same.
+    for (let index = 0; index < 4; index += 1) expect((await call('POST', customerPath(promotionId, 8 + index), PARTNER_A)).status).toBe(404);
+    // Partner B's world is its own: the promotion is still active there.
+    expect(await call('POST', customerPath(promotionId, 7), PARTNER_B)).toEqual({ status: 200, body: { data: true, errors: [] } });
+  });
+
+  it('shares a pinned scenario across replicas', async () => {
+    const [first, second] = await stack.containers('sandbox');
+    expect((await callReplica(first ?? '', 'PUT', '/__sandbox/scenario', PARTNER_A, { name: 'open-cart' })).status).toBe(200);
+    try {
+      const pinned = await callReplica(second ?? '', 'POST', customerPath(freshId(), 5), PARTNER_A);
+      expect(pinned.status).toBe(400);
+      expect(pinned.body.errors?.[0]?.code).toBe(737);
+    } finally {
+      await callReplica(second ?? '', 'DELETE', '/__sandbox/scenario', PARTNER_A);
+    }
+    expect((await call('POST', customerPath(freshId(), 5), PARTNER_A)).status).toBe(200);
+  });
+
+  it("shares an account's rate budget across replicas: past its own rateLimit, 429 whichever replica answers", async () => {
+    // What this file's earlier calls spent of the minute's budget.
+    const limit = (withOwnLimit.rateLimit ?? 0) - (spent.get(PARTNER_B.authorization) ?? 0);
+    const statuses: number[] = [];
+    // In waves of ten, through nginx (which spreads them over both replicas).
+    for (let sent = 0; sent < limit; sent += 10) {
+      const wave = await Promise.all(Array.from({ length: Math.min(10, limit - sent) }, () => call('PUT', globalPath(freshId()), PARTNER_B)));
+      statuses.push(...wave.map((answer) => answer.status));
+    }
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+    const over = await call('PUT', globalPath(freshId()), PARTNER_B);
+    expect(over.status).toBe(429);
+    expect(over.body.errors?.[0]?.code).toBe(429);
+    for (const replica of await stack.containers('sandbox')) {
+      expect((await callReplica(replica, 'PUT', globalPath(freshId()), PARTNER_B)).status, replica).toBe(429);
+    }
+  });
+
+  describeWith(`Chromium at ${CHROMIUM}`, existsSync(CHROMIUM), 'apt-get install chromium', '/docs through nginx', () => {
+    let browser: Browser | undefined;
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    it('renders /docs in Chromium reached by a host name that is not loopback, over plain HTTP', async () => {
+      const hostName = 'partners.sandbox.test';
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', `--host-resolver-rules=MAP ${hostName} 127.0.0.1`],
+      });
+      const page = await browser.newPage();
+      await page.goto(`http://${hostName}:${new URL(origin).port}/docs`);
+      await page.locator('.opblock').first().waitFor({ timeout: 15_000 });
+      const text = await page.locator('body').innerText();
+      expect(text).toContain('deactivatePromotionForCustomer');
+      expect(text).toContain('deactivatePromotionGlobally');
+      expect(await page.locator('.servers select option').allInnerTexts()).toHaveLength(1);
+    });
+  });
+
+  it('loses no acknowledged deactivation when a replica is killed under a stream of them, and keeps answering', async () => {
+    const promotionId = freshId();
+    const [victim] = await stack.containers('sandbox');
+    const acknowledged: number[] = [];
+    const failed: string[] = [];
+    let next = 1;
+    let killedAt = Number.POSITIVE_INFINITY;
+    const streamUntil = async (deadline: () => number) => {
+      while (performance.now() < deadline()) {
+        const customerId = next;
+        next += 1;
+        try {
+          const answer = await call('POST', customerPath(promotionId, customerId), PARTNER_A);
+          if (answer.status === 200) acknowledged.push(customerId);
+          else failed.push(`${customerId}: ${answer.status}`);
+        } catch (error) {
+          failed.push(`${customerId}: ${String(error)}`);
+        }
+      }
+    };
+    // Two clients in a row each, for a second; a replica killed; three seconds more.
+    const streams = [streamUntil(() => killedAt + 3_000), streamUntil(() => killedAt + 3_000)];
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await docker('kill', victim ?? '');
+    killedAt = performance.now();
+    await Promise.all(streams);
+    expect(acknowledged.length).toBeGreaterThan(50);
+    // At most the calls in flight at the killed replica when it died: one per client.
+    expect(failed.length, failed.join('\n')).toBeLessThanOrEqual(2);
+    // Every acknowledged deactivation is remembered: the same call again is 404.
+    const state = (await call('GET', '/__sandbox/state', PARTNER_A)).body.data as { changes: { inactiveParticipations: { customerId: string; promotionId: string }[] } };
+    const remembered = new Set(state.changes.inactiveParticipations.filter((change) => change.promotionId === promotionId).map((change) => Number(change.customerId)));
+    expect(acknowledged.filter((customerId) => !remembered.has(customerId))).toEqual([]);
+    expect((await call('POST', customerPath(promotionId, acknowledged[0] ?? 0), PARTNER_A)).status).toBe(404);
+    // The killed replica comes back with `up` (docker kill is a stop its restart policy respects).
+    await up();
+    await allHealthy(await stack.containers('sandbox'));
+  });
+
+  it('keeps every acknowledged change when Redis is killed and started again (append-only file)', async () => {
+    const promotionId = freshId();
+    expect((await call('PUT', globalPath(promotionId), PARTNER_A)).status).toBe(200);
+    const [redis] = await stack.containers('redis');
+    await docker('kill', redis ?? '');
+    // Meanwhile the sandbox says it is not ready, in the envelope, and changes nothing.
+    const during = await call('POST', customerPath(freshId(), 3), PARTNER_A);
+    expect(during.status).toBe(503);
+    await docker('start', redis ?? '');
+    await expect.poll(() => fetch(`${origin}/readyz`).then((response) => response.status, () => 0), { timeout: 30_000, interval: 250 }).toBe(200);
+    await expect.poll(async () => (await call('POST', customerPath(promotionId, 9), PARTNER_A)).status, { timeout: 10_000, interval: 250 }).toBe(404);
+  });
+
+  it('comes down with `down --volumes` without SANDBOX_ADMIN_TOKEN set', async () => {
+    await stack.compose(['down', '--volumes', '--timeout', '2']);
+    expect(await stack.containers('sandbox')).toEqual([]);
+  }, 120_000);
+});
+
+describeWith('a Docker engine with docker compose', haveDockerEngine() && composeCommand() !== undefined, 'apt-get install docker.io docker-compose', 'the hosted partner sandbox without SANDBOX_ADMIN_TOKEN', () => {
+  const stack = composeStack(`${PROJECT}-no-token`, {});
+  afterAll(async () => {
+    await stack.compose(['down', '--volumes', '--timeout', '2']).catch(() => undefined);
+  }, 120_000);
+
+  it('does not start: each replica stops with one line naming SANDBOX_ADMIN_TOKEN', async () => {
+    const publish = `127.0.0.1:${await freePort()}`;
+    await stack.compose(['up', '--build', '--detach'], { SANDBOX_PUBLISH: publish });
+    const [replica] = await stack.containers('sandbox');
+    await expect.poll(() => logsOf(replica ?? '').catch(() => ''), { timeout: 30_000, interval: 500 }).toMatch(/SANDBOX_ADMIN_TOKEN/);
+    const log = await logsOf(replica ?? '');
+    const first = log.split('\n')[0] ?? '';
+    expect(first).toMatch(/^error: option '--admin-token <token>' value '' from env 'SANDBOX_ADMIN_TOKEN' is invalid/);
+    expect(log).not.toMatch(/\n\s+at /);
+    expect(log).not.toContain('Server listening');
+    // It exited (and its restart policy starts it again, to stop again with the same line).
+    await expect.poll(async () => Number(await docker('inspect', '-f', '{{.RestartCount}}', replica ?? '')), { timeout: 30_000, interval: 500 }).toBeGreaterThan(0);
+  }, 600_000);
+});
