@@ -69,6 +69,8 @@ export async function registerDocsPage(app: FastifyInstance, currentDocument: ()
         docExpansion: 'list',
         deepLinking: true,
         displayOperationId: true,
+        // The x- fields of operations and parameters, x-sandbox-decision among them.
+        showExtensions: true,
         tryItOutEnabled: true,
         defaultModelsExpandDepth: 0,
         plugins: [exposeSwaggerSystem],

@@ -5,6 +5,7 @@ import { type Catalogue, readCatalogue } from './catalogue.js';
 import { contentHash } from './build-store.js';
 import { CONTRACT_CACHE, type ReadDocument, storedContract } from './contract-cache.js';
 import { type Operation, readOperations } from './operations.js';
+import { readSandboxDecisions, type SandboxDecision } from './sandbox-decisions.js';
 
 /** The contract shipped with the sandbox. */
 export const DEFAULT_CONTRACT_PATH = fileURLToPath(new URL('../../openapi/promotions.yaml', import.meta.url));
@@ -19,6 +20,8 @@ export interface Contract {
   readonly dereferenced: OpenAPIV3_1.Document;
   readonly operations: readonly Operation[];
   readonly catalogue: Catalogue;
+  /** Where the contract departs from, or adds to, the vendor's pages (`x-sandbox-decision`). */
+  readonly decisions: readonly SandboxDecision[];
 }
 
 export class ContractError extends Error {
@@ -47,8 +50,9 @@ export async function loadContract(sourcePath: string = DEFAULT_CONTRACT_PATH, c
   const problems: string[] = [];
   const catalogue = readCatalogue(document, problems);
   const operations = readOperations(document, dereferenced, catalogue, problems);
+  const decisions = readSandboxDecisions(document, problems);
   if (problems.length > 0) throw new ContractError(sourcePath, problems);
-  return deepFreeze({ sourcePath, sourceHash, document, dereferenced, operations, catalogue });
+  return deepFreeze({ sourcePath, sourceHash, document, dereferenced, operations, catalogue, decisions });
 }
 
 /**

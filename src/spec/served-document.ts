@@ -2,6 +2,7 @@ import type { OpenAPIV3_1 } from 'openapi-types';
 import type { ScenarioSet } from '../scenarios/scenario-set.js';
 import { scenarioTable } from '../scenarios/scenario-table.js';
 import type { Contract } from './load-contract.js';
+import { DECISION_KEY, decisionList } from './sandbox-decisions.js';
 
 /**
  * The document `/openapi.json` and `/docs` serve: the authored contract, plus sections generated
@@ -10,7 +11,7 @@ import type { Contract } from './load-contract.js';
  */
 export function servedDocument(contract: Contract, scenarios?: ScenarioSet): OpenAPIV3_1.Document {
   const document: OpenAPIV3_1.Document = structuredClone(contract.document);
-  const sections = [catalogueSection(contract)];
+  const sections = [catalogueSection(contract), decisionSection(contract)];
   if (scenarios) sections.push(scenarioSection(scenarios));
   document.info.description = `${document.info.description ?? ''}\n${sections.join('\n')}`;
   if (scenarios) offerScenarioNames(document, contract, scenarios);
@@ -43,6 +44,18 @@ function scenarioSection(scenarios: ScenarioSet): string {
     'so the same call after a change answers as the real system would. `POST /__sandbox/reset` restores it.',
     '',
     scenarioTable(scenarios),
+    '',
+  ].join('\n');
+}
+
+/** Every `x-sandbox-decision` of the contract, with the element it concerns. */
+function decisionSection(contract: Contract): string {
+  return [
+    '## Where the sandbox decided',
+    '',
+    `Where this document says more than the vendor's pages, or other than them, the element concerned carries \`${DECISION_KEY}\`: what the pages say, what the sandbox chose, and why. All of them:`,
+    '',
+    decisionList(contract.decisions),
     '',
   ].join('\n');
 }

@@ -35,8 +35,11 @@ describeWith(`Chromium at ${CHROMIUM}`, existsSync(CHROMIUM), 'apt-get install c
     const text = await page.locator('body').innerText();
     expect(text).toContain('deactivatePromotionForCustomer');
     expect(text).toContain('deactivatePromotionGlobally');
-    const { catalogue } = await theContract();
+    const { catalogue, decisions } = await theContract();
     for (const entry of catalogue.entries) expect(text, entry.key).toContain(entry.key);
+    // Every x-sandbox-decision of the contract, listed in the document's description.
+    expect(text).toContain('Where the sandbox decided');
+    for (const { decision } of decisions) expect(text, decision).toContain(decision.replaceAll('`', ''));
     // The scenario and magic-value table, generated from the scenario files.
     const scenarios = (await sandbox.app.inject({ url: '/__sandbox/scenarios', headers: { authorization: 'Basic ZG9jczp4' } })).json<{
       data: { name: string; magic: Record<string, string> }[];

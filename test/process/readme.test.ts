@@ -15,15 +15,18 @@ describe('README', () => {
   });
 });
 
-describe('README scenario table', () => {
-  it('is the one generated from the scenario files (npm run docs:readme)', async () => {
-    const { withScenarioTable } = await import('../../scripts/update-readme.js');
-    const { scenarioTable } = await import('../../src/scenarios/scenario-table.js');
-    const { DEFAULT_SCENARIOS_DIRECTORY, loadScenarios } = await import('../../src/scenarios/load-scenarios.js');
-    const { compileContractChecks } = await import('../../src/spec/contract-checks.js');
+describe('README generated sections', () => {
+  it('are the ones made from the scenario files and the contract\'s x-sandbox-decision marks (npm run docs:readme)', async () => {
+    const { generatedReadme } = await import('../../scripts/update-readme.js');
+    expect(README).toBe(await generatedReadme(README));
+  });
+
+  it('list every decision of the contract, and no decision the contract does not carry', async () => {
     const { loadContract } = await import('../../src/spec/load-contract.js');
-    const contract = await loadContract();
-    const set = await loadScenarios(DEFAULT_SCENARIOS_DIRECTORY, contract, compileContractChecks(contract), 'active');
-    expect(README).toBe(withScenarioTable(README, scenarioTable(set)));
+    const { decisions } = await loadContract();
+    const section = README.slice(README.indexOf('<!-- decisions:start'), README.indexOf('<!-- decisions:end'));
+    const listed = section.split('\n').filter((line) => line.startsWith('- '));
+    expect(listed).toHaveLength(decisions.length);
+    for (const { decision } of decisions) expect(section).toContain(decision);
   });
 });

@@ -87,6 +87,17 @@ describe('a contract the sandbox cannot serve faithfully fails to load, saying w
     ]);
   });
 
+  it('marks a decision with something other than a sentence', async () => {
+    const problems = await problemsOf((document) => {
+      document['x-sandbox-decision'] = ['A sentence is fine here.', 42];
+      node(document, 'components', 'examples', 'SANDBOX.NOT_READY')['x-sandbox-decision'] = ['not', 'a list'];
+    });
+    expect(problems).toEqual([
+      '/components/examples/SANDBOX.NOT_READY/x-sandbox-decision: x-sandbox-decision must be a sentence',
+      '/x-sandbox-decision: x-sandbox-decision must be a sentence (or, on the document, a list of them)',
+    ]);
+  });
+
   it('lacks a catalogue entry the sandbox needs', async () => {
     expect(await problemsOf((document) => delete node(document, 'components', 'examples')['GLOBAL.UNEXPECTED_ERROR'])).toEqual([
       '#/components/examples/GLOBAL.UNEXPECTED_ERROR: the sandbox needs this catalogue entry',
