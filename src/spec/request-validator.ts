@@ -35,6 +35,8 @@ interface CompiledParameter {
   readonly parameter: Parameter;
   /** The schema's types, read once: a value's text is turned into one of them. */
   readonly types: ReadonlySet<string>;
+  /** The range of an integer format (int32, int64), checked on the digits themselves. */
+  readonly range: IntegerRange | undefined;
   readonly validate: ValidateFunction;
   readonly error: CatalogueEntry;
 }
@@ -52,6 +54,7 @@ export function compileRequestValidator(operation: Operation, catalogue: Catalog
   const compiled: CompiledParameter[] = operation.parameters.map((parameter) => ({
     parameter,
     types: new Set([parameter.schema.type ?? []].flat()),
+    range: typeof parameter.schema.format === 'string' ? INTEGER_FORMATS[parameter.schema.format] : undefined,
     validate: compile(parameter.schema),
     error: errorFor(parameter.name),
   }));
@@ -64,7 +67,7 @@ export function compileRequestValidator(operation: Operation, catalogue: Catalog
     const diagnostics: Diagnostic[] = [];
     const values: Record<string, unknown> = {};
     const texts: Record<string, string | undefined> = {};
-    for (const { parameter, types, validate, error } of compiled) {
+    for (const { parameter, types, range, validate, error } of compiled) {
       const location = parameter.in as Diagnostic['location'];
       const raw = rawValue(request, parameter);
       texts[parameter.name] = Array.isArray(raw) ? raw[0] : raw;
@@ -77,6 +80,11 @@ export function compileRequestValidator(operation: Operation, catalogue: Catalog
       }
       if (Array.isArray(raw)) {
         report(`must be given once (got it ${raw.length} times)`);
+        continue;
+      }
+      const outOfRange = range && INTEGER_TEXT.test(raw) ? outside(range, raw) : undefined;
+      if (outOfRange) {
+        report(`${outOfRange} (got ${show(raw)})`);
         continue;
       }
       const value = fromText(raw, types);
@@ -118,6 +126,29 @@ function stripBackticks(value: string | undefined): string | undefined {
 }
 
 const INTEGER_TEXT = /^-?\d+$/;
+
+interface IntegerRange {
+  readonly format: string;
+  readonly min: bigint;
+  readonly max: bigint;
+}
+
+/**
+ * The ranges of OpenAPI's integer formats. A number past 2^53 loses its last digits as a
+ * JavaScript (or JSON) number, so `9223372036854775808` would pass a `maximum` of
+ * 9223372036854775807: the digits are compared as a BigInt, before they become a number.
+ */
+const INTEGER_FORMATS: Readonly<Record<string, IntegerRange | undefined>> = {
+  int32: { format: 'int32', min: -(2n ** 31n), max: 2n ** 31n - 1n },
+  int64: { format: 'int64', min: -(2n ** 63n), max: 2n ** 63n - 1n },
+};
+
+function outside({ format, min, max }: IntegerRange, digits: string): string | undefined {
+  const value = BigInt(digits);
+  if (value > max) return `must be at most ${max}, the largest ${format}`;
+  if (value < min) return `must be at least ${min}, the smallest ${format}`;
+  return undefined;
+}
 const NUMBER_TEXT = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 function fromText(raw: string, types: ReadonlySet<string>): unknown {

@@ -76,6 +76,8 @@ describe('an invalid call gets the documented error naming the parameter', () =>
     ['customerId zero', post('?customerId=0'), 400, 'customerId must be >= 1'],
     ['customerId empty', post('?customerId='), 400, 'customerId must be an integer (got "")'],
     ['customerId twice', post('?customerId=1&customerId=2'), 400, 'customerId must be given once'],
+    ['customerId one past int64', post('?customerId=9223372036854775808'), 400, 'Query parameter customerId must be at most 9223372036854775807, the largest int64 (got "9223372036854775808")'],
+    ['customerId of 36 digits', post('?customerId=123456789012345678901234567890123456'), 400, 'Query parameter customerId must be at most 9223372036854775807'],
     ['earnId not 24-hex', post('?customerId=1&earnId=123'), 400, 'Query parameter earnId must match pattern'],
     ['earnId empty', post('?customerId=1&earnId='), 400, 'Query parameter earnId must match pattern'],
   ])('POST: %s', async (_name, call, code, message) => {
@@ -84,6 +86,14 @@ describe('an invalid call gets the documented error naming the parameter', () =>
     expect(bodyOf(response).data).toBeNull();
     expect(bodyOf(response).errors[0]?.code).toBe(code);
     expect(bodyOf(response).errors[0]?.message).toContain(message);
+  });
+
+  it('POST: the largest int64 customerId is taken, digit for digit', async () => {
+    const largest = '9223372036854775807';
+    expect(bodyOf(await sandbox.inject(post(`?customerId=${largest}`)))).toEqual({ data: true, errors: [] });
+    // The same customer again: deactivated already (its id was not rounded to another's).
+    expect(bodyOf(await sandbox.inject(post(`?customerId=${largest}`))).errors[0]?.code).toBe(404);
+    expect(bodyOf(await sandbox.inject(post('?customerId=9223372036854775806'))).data).toBe(true);
   });
 
   it('POST: a malformed promotion id is code 400', async () => {
