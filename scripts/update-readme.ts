@@ -26,7 +26,7 @@ export function withSection(readme: string, section: GeneratedSection, content: 
 export async function generatedReadme(readme: string): Promise<string> {
   const contract = await loadContract();
   const set = await loadScenarios(DEFAULT_SCENARIOS_DIRECTORY, contract, compileContractChecks(contract), 'active');
-  return withSection(withSection(readme, 'scenarios', scenarioTable(set)), 'decisions', decisionList(contract.decisions));
+  return withSection(withSection(readme, 'scenarios', scenarioTable(set, contract.operations)), 'decisions', decisionList(contract.decisions));
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {

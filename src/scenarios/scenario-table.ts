@@ -1,3 +1,4 @@
+import type { Operation } from '../spec/operations.js';
 import type { ScenarioSet } from './scenario-set.js';
 import type { Scenario } from './scenario.js';
 
@@ -5,10 +6,10 @@ import type { Scenario } from './scenario.js';
  * The scenarios and their magic values as a Markdown table, generated from the files: `/docs`
  * and the README show it, so it cannot drift from what the sandbox does.
  */
-export function scenarioTable(set: ScenarioSet): string {
+export function scenarioTable(set: ScenarioSet, operations: readonly Operation[]): string {
   const rows = set.scenarios.map(
     (scenario) =>
-      `| \`${scenario.name}\` | ${scenario.operations.map((operationId) => `\`${operationId}\``).join(', ')} | ${scenario.code ?? 'no answer'} | ${magicCell(scenario)} | ${forcedCell(scenario)} | ${cell(scenario.description)} |`,
+      `| \`${scenario.name}\` | ${scenario.operations.map((operationId) => `\`${operationId}\``).join(', ')} | ${scenario.code ?? 'no answer'} | ${magicCell(scenario, operations)} | ${forcedCell(scenario)} | ${cell(scenario.description)} |`,
   );
   return [
     '| Scenario (`X-Sandbox-Scenario`) | Operations | Code | Magic values (no header needed) | Forced | What it stands for |',
@@ -17,9 +18,19 @@ export function scenarioTable(set: ScenarioSet): string {
   ].join('\n');
 }
 
-function magicCell(scenario: Scenario): string {
+/**
+ * The magic values, and the operations they work on when not all of the scenario's: a value
+ * works only on an operation that has every parameter it names (as the scenario checks hold).
+ */
+function magicCell(scenario: Scenario, operations: readonly Operation[]): string {
   const entries = Object.entries(scenario.magic);
-  return entries.length === 0 ? '' : entries.map(([name, value]) => `${name}=\`${value}\``).join(' + ');
+  if (entries.length === 0) return '';
+  const values = entries.map(([name, value]) => `${name}=\`${value}\``).join(' + ');
+  const reached = scenario.operations.filter((operationId) => {
+    const operation = operations.find((candidate) => candidate.operationId === operationId);
+    return entries.every(([name]) => operation?.parameters.some((parameter) => parameter.name === name));
+  });
+  return reached.length === scenario.operations.length ? values : `${values} (on ${reached.map((operationId) => `\`${operationId}\``).join(', ')} only)`;
 }
 
 function forcedCell(scenario: Scenario): string {

@@ -12,7 +12,7 @@ import { DECISION_KEY, decisionList } from './sandbox-decisions.js';
 export function servedDocument(contract: Contract, scenarios?: ScenarioSet): OpenAPIV3_1.Document {
   const document: OpenAPIV3_1.Document = structuredClone(contract.document);
   const sections = [catalogueSection(contract), decisionSection(contract)];
-  if (scenarios) sections.push(scenarioSection(scenarios));
+  if (scenarios) sections.push(scenarioSection(scenarios, contract));
   document.info.description = `${document.info.description ?? ''}\n${sections.join('\n')}`;
   if (scenarios) offerScenarioNames(document, contract, scenarios);
   return document;
@@ -34,7 +34,7 @@ function offerScenarioNames(document: OpenAPIV3_1.Document, contract: Contract, 
   }
 }
 
-function scenarioSection(scenarios: ScenarioSet): string {
+function scenarioSection(scenarios: ScenarioSet, contract: Contract): string {
   return [
     '## Scenarios and magic values',
     '',
@@ -43,7 +43,7 @@ function scenarioSection(scenarios: ScenarioSet): string {
     'Magic values of a world scenario select entities of the default world; the world then answers,',
     'so the same call after a change answers as the real system would. `POST /__sandbox/reset` restores it.',
     '',
-    scenarioTable(scenarios),
+    scenarioTable(scenarios, contract.operations),
     '',
   ].join('\n');
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIOS_DIRECTORY, loadScenarios } from '../../src/scenarios/load-scenarios.js';
 import { compileContractChecks } from '../../src/spec/contract-checks.js';
+import { scenarioTable } from '../../src/scenarios/scenario-table.js';
 import { theContract, useSandbox } from '../helpers/sandbox.js';
 import { callOf, codeOf, freshIds } from '../helpers/calls.js';
 
@@ -47,6 +48,24 @@ describe('every shipped scenario, reached three ways, answers its code and keeps
       const covered = new Set(shipped.forOperation(operation.operationId).map((scenario) => scenario.code));
       expect(documented.filter((code) => !covered.has(code)), operation.operationId).toEqual([]);
     }
+  });
+
+  it('the scenario table says which operations a magic value reaches, when not all of the scenario\'s', () => {
+    const table = scenarioTable(shipped, contract.operations).split('\n');
+    for (const scenario of shipped.scenarios.filter((candidate) => Object.keys(candidate.magic).length > 0)) {
+      const row = table.find((line) => line.startsWith(`| \`${scenario.name}\` |`)) ?? '';
+      const reached = scenario.operations.filter((operationId) => {
+        const parameters = contract.operations.find((operation) => operation.operationId === operationId)?.parameters.map((parameter) => parameter.name) ?? [];
+        return Object.keys(scenario.magic).every((name) => parameters.includes(name));
+      });
+      if (reached.length === scenario.operations.length) expect(row, scenario.name).not.toMatch(/ only\) \|/);
+      else expect(row, scenario.name).toContain(`(on ${reached.map((operationId) => `\`${operationId}\``).join(', ')} only)`);
+    }
+  });
+
+  it('invalid-input on the global call, without a header: a malformed JSON body, as its description says', async () => {
+    const response = await sandbox.inject({ ...callOf('deactivatePromotionGlobally', freshIds()), headers: { 'content-type': 'application/json' }, payload: '{' });
+    expect(codeOf(response)).toBe(shipped.byName('invalid-input')?.code);
   });
 
   it('one shipped scenario adds latency to a success', () => {
