@@ -32,6 +32,32 @@ describe('the contract against the vendor pages it is written from', () => {
     }
   });
 
+  it('holds each catalogue entry (key, code, message) to the vendor page it cites, word for word', async () => {
+    const contract = await theContract();
+    const examples = contract.document.components?.examples ?? {};
+    for (const entry of contract.catalogue.entries) {
+      const page = (examples[entry.key] as { 'x-vendor-page'?: string } | undefined)?.['x-vendor-page'];
+      if (entry.keySource === 'vendor' && !entry.sandboxOnly) expect(page, `${entry.key} cites the page its key comes from`).toBeDefined();
+      if (page === undefined) continue;
+      const text = readPage(page);
+      if (!page.endsWith('.txt')) {
+        // A page of the vendor's other docs, summed up in api-facts.md: the message as it says it.
+        expect(text, entry.key).toContain(entry.message);
+        continue;
+      }
+      const row = documentedErrors(text).find(({ code }) => code === entry.code);
+      expect(row, `${page} documents code ${entry.code}`).toBeDefined();
+      if (row?.key) {
+        // A page that prints keys: the key, and its description whole as the message.
+        expect(row.key, page).toBe(entry.key);
+        expect(entry.message, `${entry.key} on ${page}`).toBe(row.description);
+      } else {
+        // The older page prints no keys, and advice after what went wrong: its first sentence.
+        expect(row?.description.split(/(?<=\.) /)[0], `${entry.key} on ${page}`).toBe(entry.message);
+      }
+    }
+  });
+
   it('merges the two POST pages: codes 400 404 706 707 713 731 736 737 500', async () => {
     const contract = await theContract();
     const post = contract.operations.find((operation) => operation.operationId === 'deactivatePromotionForCustomer');

@@ -14,6 +14,8 @@ export interface DocumentedError {
   readonly code: number;
   /** The key when the page prints one (`PROMO.…: description`). */
   readonly key: string | undefined;
+  /** What the page says of the code, after its key. */
+  readonly description: string;
 }
 
 export function readPage(file: string): string {
@@ -23,9 +25,10 @@ export function readPage(file: string): string {
 /** The rows of a page's "Error codes" table. */
 export function documentedErrors(page: string): DocumentedError[] {
   const table = page.split('Error codes')[1] ?? '';
-  return [...table.matchAll(/^\| (\d{3}) \| (?:([A-Z_]+\.[A-Z_]+):)?/gm)].map((match) => ({
+  return [...table.matchAll(/^\| (\d{3}) \| (?:([A-Z_]+\.[A-Z_]+): )?(.*?) \|$/gm)].map((match) => ({
     code: Number(match[1]),
     key: match[2],
+    description: match[3] ?? '',
   }));
 }
 
