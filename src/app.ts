@@ -168,9 +168,10 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
         'x-ratelimit-reset': String(RATE_WINDOW_MS / 1000),
         'retry-after': String(RATE_WINDOW_MS / 1000),
       }),
-      labelInvalid: (operationId, texts, code) => {
-        const scenario = scenarios.set.matchMagic(operationId, canonicalTexts(texts));
-        const entry = contract.catalogue.entries.find((candidate) => candidate.code === code);
+      labelInvalid: (operation, texts, code) => {
+        const scenario = scenarios.set.matchMagic(operation.operationId, canonicalTexts(texts));
+        // A code names one entry per operation (not catalogue-wide), so it is looked up there.
+        const entry = operation.errors.find((candidate) => candidate.code === code);
         return scenario && scenario.code === code && isValidationCode(entry) ? scenario.name : undefined;
       },
       store,
