@@ -16,7 +16,7 @@ export interface CatalogueEntry {
   readonly keySource: 'vendor' | 'sandbox';
   /** For codes raised by one malformed parameter rather than the generic 400 (725: promotionId). */
   readonly invalidParameter?: string;
-  /** Only the sandbox answers it (413, 415, 422, 503): not one of the vendor's documented answers. */
+  /** Only the sandbox answers it (413, 415, 422, 503, its own calls' and the HTTP limits' errors): not one of the vendor's documented answers. */
   readonly sandboxOnly: boolean;
 }
 
@@ -30,6 +30,12 @@ export const REQUIRED_KEYS = {
   notReady: 'SANDBOX.NOT_READY',
   unknownScenario: 'SANDBOX.UNKNOWN_SCENARIO',
   rateLimitExceeded: 'GLOBAL.RATE_LIMIT_EXCEEDED',
+  tenantNotFound: 'SANDBOX.TENANT_NOT_FOUND',
+  routeNotFound: 'SANDBOX.ROUTE_NOT_FOUND',
+  methodNotAllowed: 'SANDBOX.METHOD_NOT_ALLOWED',
+  requestTimeout: 'SANDBOX.REQUEST_TIMEOUT',
+  uriTooLong: 'SANDBOX.URI_TOO_LONG',
+  headersTooLarge: 'SANDBOX.HEADERS_TOO_LARGE',
 } as const;
 
 /** Whether a code is given by contract validation rather than by the world. */

@@ -9,7 +9,7 @@ import { schemaCompilerFor } from './stored-validators.js';
 export interface ContractChecks {
   readonly requests: ReadonlyMap<string, RequestValidator>;
   readonly responses: ReadonlyMap<string, ResponseValidator>;
-  /** For answers no operation owns (unknown path, wrong method): the error envelope. */
+  /** For answers no operation owns (unknown path, wrong method): the error envelope of a catalogue entry. */
   readonly unrouted: ResponseValidator;
   /** The schema compiler, shared (the scenario schema too): creating one costs start-up time. */
   readonly compile: CompileSchema;

@@ -65,12 +65,24 @@ export function compileResponseValidator(operation: Operation, compile: CompileS
   };
 }
 
-/** For answers no operation owns (unknown path, wrong method): the error envelope. */
+/**
+ * For answers no operation owns (unknown path, wrong method, a URL too long): the error envelope,
+ * with a code and HTTP status of a catalogue entry, since every error the sandbox answers is one.
+ */
 export function compileEnvelopeValidator(contract: Contract, compile: CompileSchema): ResponseValidator {
   const schema = contract.dereferenced.components?.schemas?.ErrorEnvelope;
   if (!schema) throw new Error('the contract has no components/schemas/ErrorEnvelope');
   const validate = compile(schema);
-  return (sent) => checkJsonBody(`unrouted ${sent.statusCode}`, sent, validate).problems;
+  const catalogued = new Set(contract.catalogue.entries.map((entry) => `${entry.httpStatus} ${entry.code}`));
+  return (sent) => {
+    const where = `unrouted ${sent.statusCode}`;
+    const checked = checkJsonBody(where, sent, validate);
+    const problems = [...checked.problems];
+    for (const code of errorCodesOf(checked.body)) {
+      if (!catalogued.has(`${sent.statusCode} ${code}`)) problems.push(`${where}: error code ${code} is no catalogue entry's for this status`);
+    }
+    return problems;
+  };
 }
 
 /** The problems of a JSON body against its schema, and the body parsed (undefined if it is not JSON). */
