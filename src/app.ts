@@ -17,7 +17,7 @@ import { registerNotFound } from './http/not-found.js';
 import { oauthTokenHandlers } from './http/oauth-token.js';
 import { operatorHandlers } from './http/operator-api.js';
 import { generateRequestId, registerRequestId } from './http/request-id.js';
-import { MAX_PATH_PARAMETER_LENGTH } from './http/url-limits.js';
+import { MAX_PATH_PARAMETER_LENGTH, registerUrlLimit } from './http/url-limits.js';
 import { registerRequestLog } from './http/request-log.js';
 import { type ResponseMismatch, registerResponseCheck } from './http/response-check.js';
 import { SuccessAnswers } from './outcome.js';
@@ -104,11 +104,13 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   app.decorateRequest('answerCode', undefined);
   app.decorateRequest('envelopeSent', false);
   app.decorateRequest('scenarioName', undefined);
+  app.decorateRequest('refusedBeforeOperation', false);
   app.decorateRequest('apiKey', undefined);
   app.decorateRequest('keyRateLimit', undefined);
   app.addHook('onClose', async () => store.close());
 
   registerRequestId(app);
+  registerUrlLimit(app, contract.catalogue);
   registerRequestLog(app, config.logLevel);
   registerClosingConnections(app);
   registerBodyParsers(app, contract.catalogue);

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { Catalogue, CatalogueEntry } from '../spec/catalogue.js';
 import { REQUIRED_KEYS } from '../spec/catalogue.js';
 import { generateRequestId } from './request-id.js';
+import { MAX_URL_LENGTH, urlTooLongMessage } from './url-limits.js';
 
 /**
  * What Node's HTTP parser refuses before Fastify sees a request (headers too large, a broken
@@ -14,8 +15,12 @@ export function clientErrorResponder(catalogue: Catalogue) {
   const invalidInput = catalogue.get(REQUIRED_KEYS.invalidInput);
   const headersTooLarge = catalogue.get(REQUIRED_KEYS.headersTooLarge);
   const requestTimeout = catalogue.get(REQUIRED_KEYS.requestTimeout);
-  const answerTo = (error: NodeJS.ErrnoException): { entry: CatalogueEntry; message: string } => {
+  const uriTooLong = catalogue.get(REQUIRED_KEYS.uriTooLong);
+  const answerTo = (error: NodeJS.ErrnoException & { rawPacket?: unknown }): { entry: CatalogueEntry; message: string } => {
     if (error.code === 'HPE_HEADER_OVERFLOW') {
+      // Node counts the request line with the headers: a URL past 16 KB overflows it before the
+      // sandbox's own URL check could run, and is still a URL too long, not headers too large.
+      if ((urlLengthOfRequestLine(error.rawPacket) ?? 0) > MAX_URL_LENGTH) return { entry: uriTooLong, message: urlTooLongMessage(uriTooLong) };
       // Node's own limit (16 KB unless --max-http-header-size says otherwise), read, not restated.
       return { entry: headersTooLarge, message: `${headersTooLarge.message} The request line and headers together have at most ${maxHeaderSize} bytes.` };
     }
@@ -33,4 +38,24 @@ export function clientErrorResponder(catalogue: Catalogue) {
     }
     socket.destroy();
   };
+}
+
+const SPACE = 0x20;
+const CR = 0x0d;
+const LF = 0x0a;
+const LONGEST_METHOD = 20;
+const METHOD = /^[A-Z]+$/;
+
+/**
+ * The length of the URL in the request line the bytes Node's parser stopped in begin with: up to
+ * the space before the HTTP version, or to the end of the bytes when the line had not ended yet.
+ * Undefined when they do not begin with a request line (a request that came in small pieces, whose
+ * start was parsed earlier: then the parser cannot say, and the answer stays 431).
+ */
+function urlLengthOfRequestLine(packet: unknown): number | undefined {
+  if (!Buffer.isBuffer(packet)) return undefined;
+  const afterMethod = packet.subarray(0, LONGEST_METHOD + 1).indexOf(SPACE);
+  if (afterMethod < 1 || !METHOD.test(packet.toString('latin1', 0, afterMethod))) return undefined;
+  const ends = [SPACE, CR, LF].map((byte) => packet.indexOf(byte, afterMethod + 1)).filter((index) => index !== -1);
+  return Math.min(packet.length, ...ends) - afterMethod - 1;
 }

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { maxHeaderSize, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientErrorResponder } from '../../src/http/client-errors.js';
-import { MAX_PATH_PARAMETER_LENGTH } from '../../src/http/url-limits.js';
+import { MAX_PATH_PARAMETER_LENGTH, MAX_URL_LENGTH } from '../../src/http/url-limits.js';
 import { REQUIRED_KEYS } from '../../src/spec/catalogue.js';
 import { theContract, unroutedProblems, useSandbox } from '../helpers/sandbox.js';
 
@@ -71,10 +73,30 @@ describe('limits, each answered in the envelope with its catalogue entry', () =>
     expect(await unroutedProblems(response)).toEqual([]);
   });
 
-  it('a huge query string: refused in the envelope', async () => {
+  it(`a URL of ${MAX_URL_LENGTH} characters is taken; one more is 414 SANDBOX.URI_TOO_LONG, before authentication and the operation`, async () => {
+    const entry = (await theContract()).catalogue.get(REQUIRED_KEYS.uriTooLong);
+    const start = `/api_gateway/v1/promotions/68fb1e6831d91c625a8d9ef4/deactivate?customerId=1&pad=`;
+    const longest = `${start}${'x'.repeat(MAX_URL_LENGTH - start.length)}`;
+    expect((await sandbox.inject({ method: 'POST', url: longest })).statusCode).toBe(200);
+    // No credential: the URL is refused before authentication would answer 401.
+    const response = await sandbox.app.inject({ method: 'POST', url: `${longest}x` });
+    expect(response.statusCode).toBe(entry.httpStatus);
+    expect(response.json()).toEqual({ data: null, errors: [{ code: entry.code, message: `${entry.message} A URL has at most ${MAX_URL_LENGTH} characters.` }] });
+    expect(response.headers['x-cap-requestid']).toBeDefined();
+  });
+
+  it(`a query string past Node's ${maxHeaderSize} bytes is still 414 SANDBOX.URI_TOO_LONG, not 431`, async () => {
+    const entry = (await theContract()).catalogue.get(REQUIRED_KEYS.uriTooLong);
     const answer = await raw(port, `/api_gateway/v1/promotions/68fb1e6831d91c625a8d9ef4/deactivate?customerId=${'1'.repeat(70_000)}`, { authorization: 'Basic eDp5' });
-    expect([400, 414, 431]).toContain(answer.status);
-    expect((JSON.parse(answer.body) as { errors: unknown[] }).errors).toHaveLength(1);
+    expect(answer.status).toBe(entry.httpStatus);
+    expect(JSON.parse(answer.body)).toEqual({ data: null, errors: [{ code: entry.code, message: `${entry.message} A URL has at most ${MAX_URL_LENGTH} characters.` }] });
+    expect(await unroutedProblems(asSent(answer))).toEqual([]);
+  });
+
+  it('a URL within its limit with headers past Node\'s limit is 431, the headers being what is too large', async () => {
+    const entry = (await theContract()).catalogue.get(REQUIRED_KEYS.headersTooLarge);
+    const answer = await raw(port, `/healthz?pad=${'x'.repeat(MAX_URL_LENGTH - 20)}`, { 'x-big': 'a'.repeat(maxHeaderSize) });
+    expect(answer.status).toBe(entry.httpStatus);
   });
 
   it('a request that is not HTTP: 400 GLOBAL.INVALID_INPUT, saying so', async () => {
@@ -88,9 +110,13 @@ describe('limits, each answered in the envelope with its catalogue entry', () =>
 });
 
 describe('the limits as the contract states them', () => {
-  it('SANDBOX.URI_TOO_LONG names the limits the sandbox applies', async () => {
+  it('SANDBOX.URI_TOO_LONG and the README name the limits the sandbox applies', async () => {
     const { condition } = (await theContract()).catalogue.get(REQUIRED_KEYS.uriTooLong);
-    expect(condition).toContain(`longer than ${MAX_PATH_PARAMETER_LENGTH.toLocaleString('en')} characters`);
+    const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    for (const limit of [MAX_URL_LENGTH, MAX_PATH_PARAMETER_LENGTH]) {
+      expect(condition).toContain(`longer than ${limit.toLocaleString('en')} characters`);
+      expect(readme).toContain(`over ${limit.toLocaleString('en')} characters`);
+    }
   });
 });
 
