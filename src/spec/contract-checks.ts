@@ -23,10 +23,12 @@ export function compileContractChecks(contract: Contract, compile: CompileSchema
   const problems: string[] = [];
   const requests = new Map<string, RequestValidator>();
   const responses = new Map<string, ResponseValidator>();
+  // The contract's own headers (X-Sandbox-Scenario, the rate-limit ones…) must be declared where sent.
+  const contractHeaders = new Set(Object.keys(contract.dereferenced.components?.headers ?? {}).map((name) => name.toLowerCase()));
   for (const operation of contract.operations) {
     try {
       requests.set(operation.operationId, compileRequestValidator(operation, contract.catalogue, compile));
-      responses.set(operation.operationId, compileResponseValidator(operation, compile));
+      responses.set(operation.operationId, compileResponseValidator(operation, compile, contractHeaders));
     } catch (error) {
       problems.push(`${operation.operationId}: ${(error as Error).message}`);
     }

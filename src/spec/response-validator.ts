@@ -19,16 +19,19 @@ export type ResponseValidator = (response: SentResponse) => ResponseProblems;
 interface CompiledResponse {
   readonly validateBody: ValidateFunction | undefined;
   readonly requiredHeaders: readonly string[];
+  /** Every header this response declares, required or not (lower-case names). */
+  readonly declaredHeaders: ReadonlySet<string>;
   /** Error codes documented for this status (from its catalogue examples); empty: any code. */
   readonly documentedCodes: ReadonlySet<number>;
 }
 
 /**
  * Compiles, per operation, the check that an answer is one the contract declares: the status is
- * declared, required headers are present, and the body validates against the declared schema.
- * Used at run time by `--validate-responses` and by every integration test.
+ * declared, required headers are present, headers of the contract's own (`contractHeaders`, from
+ * components/headers) are sent only where declared, and the body validates against the declared
+ * schema. Used at run time by `--validate-responses` and by every integration test.
  */
-export function compileResponseValidator(operation: Operation, compile: CompileSchema): ResponseValidator {
+export function compileResponseValidator(operation: Operation, compile: CompileSchema, contractHeaders: ReadonlySet<string>): ResponseValidator {
   const byStatus = new Map<string, CompiledResponse>();
   for (const [status, response] of Object.entries(operation.responses)) {
     const schema = response.content?.['application/json']?.schema;
@@ -37,6 +40,7 @@ export function compileResponseValidator(operation: Operation, compile: CompileS
       requiredHeaders: Object.entries(response.headers ?? {})
         .filter(([, header]) => (header as OpenAPIV3_1.HeaderObject).required === true)
         .map(([name]) => name.toLowerCase()),
+      declaredHeaders: new Set(Object.keys(response.headers ?? {}).map((name) => name.toLowerCase())),
       documentedCodes: new Set(
         operation.errors.filter((entry) => String(entry.httpStatus) === status).map((entry) => entry.code),
       ),
@@ -49,6 +53,11 @@ export function compileResponseValidator(operation: Operation, compile: CompileS
     const problems: string[] = [];
     for (const header of declared.requiredHeaders) {
       if (sent.headers[header] === undefined) problems.push(`${operation.operationId} ${status}: header ${header} is missing`);
+    }
+    for (const header of contractHeaders) {
+      if (sent.headers[header] !== undefined && !declared.declaredHeaders.has(header)) {
+        problems.push(`${operation.operationId} ${status}: header ${header} is sent but not declared for this status`);
+      }
     }
     if (declared.validateBody) {
       const checked = checkJsonBody(`${operation.operationId} ${status}`, sent, declared.validateBody);
