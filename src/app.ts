@@ -17,6 +17,7 @@ import { registerNotFound } from './http/not-found.js';
 import { oauthTokenHandlers } from './http/oauth-token.js';
 import { operatorHandlers } from './http/operator-api.js';
 import { generateRequestId, registerRequestId } from './http/request-id.js';
+import { MAX_PATH_PARAMETER_LENGTH, registerUrlLimit } from './http/url-limits.js';
 import { registerRequestLog } from './http/request-log.js';
 import { type ResponseMismatch, registerResponseCheck } from './http/response-check.js';
 import { SuccessAnswers } from './outcome.js';
@@ -91,7 +92,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     genReqId: generateRequestId,
     requestIdHeader: false,
     bodyLimit: config.bodyLimit,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PATH_PARAMETER_LENGTH },
     // Errors raised before routing (a malformed URL) get the same envelope as any other,
     // and so does what Node's parser refuses before Fastify (headers too large).
     frameworkErrors: (error, request, reply) => {
@@ -103,17 +104,23 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   app.decorateRequest('answerCode', undefined);
   app.decorateRequest('envelopeSent', false);
   app.decorateRequest('scenarioName', undefined);
+  app.decorateRequest('refusedBeforeOperation', false);
   app.decorateRequest('apiKey', undefined);
   app.decorateRequest('keyRateLimit', undefined);
   app.addHook('onClose', async () => store.close());
 
   registerRequestId(app);
+  registerUrlLimit(app, contract.catalogue);
   registerRequestLog(app, config.logLevel);
   registerClosingConnections(app);
   registerBodyParsers(app, contract.catalogue);
   registerErrorHandler(app, respondToError);
   // Without an operator token the operator calls do not exist: not even a 405 tells of them.
-  registerNotFound(app, contract.operations.filter((operation) => config.adminToken !== undefined || !operation.tags.includes('operator')));
+  registerNotFound(
+    app,
+    contract.operations.filter((operation) => config.adminToken !== undefined || !operation.tags.includes('operator')),
+    contract.catalogue,
+  );
   if (config.validateResponses || options.onResponseMismatch) {
     registerResponseCheck(app, checks, (mismatch) => {
       app.log.error({ mismatch }, 'answer does not match the contract');
@@ -156,7 +163,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
       ...healthHandlers(contract.catalogue, () => store.readiness()),
       ...adminHandlers(contract, scenarios, store, REQUIRED_KEYS.unknownScenario, config.unknownPromotions),
       ...oauthTokenHandlers(identifier, store, contract.catalogue, config.tokenTtlSeconds),
-      ...operatorHandlers(store),
+      ...operatorHandlers(store, contract.catalogue),
     },
     {
       identifier,
@@ -168,9 +175,10 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
         'x-ratelimit-reset': String(RATE_WINDOW_MS / 1000),
         'retry-after': String(RATE_WINDOW_MS / 1000),
       }),
-      labelInvalid: (operationId, texts, code) => {
-        const scenario = scenarios.set.matchMagic(operationId, canonicalTexts(texts));
-        const entry = contract.catalogue.entries.find((candidate) => candidate.code === code);
+      labelInvalid: (operation, texts, code) => {
+        const scenario = scenarios.set.matchMagic(operation.operationId, canonicalTexts(texts));
+        // A code names one entry per operation (not catalogue-wide), so it is looked up there.
+        const entry = operation.errors.find((candidate) => candidate.code === code);
         return scenario && scenario.code === code && isValidationCode(entry) ? scenario.name : undefined;
       },
       store,

@@ -2,8 +2,8 @@ import type { FastifyReply } from 'fastify';
 import { coverageReport, documentedAnswers } from '../coverage/documented-answers.js';
 import type { LiveScenarios } from '../scenarios/live-scenarios.js';
 import type { Scenario } from '../scenarios/scenario.js';
-import type { Catalogue } from '../spec/catalogue.js';
 import type { Contract } from '../spec/load-contract.js';
+import type { Operation } from '../spec/operations.js';
 import type { UnknownPromotions } from '../world/model.js';
 import type { TenantChanges } from '../world/tenant-changes.js';
 import type { Pin, TenantStore } from '../world/tenant-store.js';
@@ -26,7 +26,7 @@ export function adminHandlers(
   const unknownScenario = contract.catalogue.get(unknownScenarioKey);
   const answers = documentedAnswers(contract);
   return {
-    listScenarios: async (_call, reply) => ok(reply, scenarios.set.scenarios.map((scenario) => describeScenario(scenario, contract.catalogue))),
+    listScenarios: async (_call, reply) => ok(reply, scenarios.set.scenarios.map((scenario) => describeScenario(scenario, contract.operations))),
 
     getPinnedScenario: async (call, reply) => ok(reply, pinView(await store.pin(call.tenant))),
 
@@ -72,9 +72,15 @@ export function adminHandlers(
   };
 }
 
-/** A scenario as the admin API and the docs list it. */
-export function describeScenario(scenario: Scenario, catalogue: Catalogue) {
-  const entry = catalogue.entries.find((candidate) => candidate.code === scenario.code);
+/**
+ * A scenario as the admin API and the docs list it. Its HTTP status is that of the entry its
+ * operations document under its code (a code names one entry per operation, not catalogue-wide).
+ */
+export function describeScenario(scenario: Scenario, operations: readonly Operation[]) {
+  const entry = operations
+    .filter((operation) => scenario.operations.includes(operation.operationId))
+    .flatMap((operation) => operation.errors)
+    .find((candidate) => candidate.code === scenario.code);
   return {
     name: scenario.name,
     description: scenario.description,

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DecideOutcome, Outcome, ValidCall } from '../outcome.js';
 import type { Contract } from '../spec/load-contract.js';
+import type { Operation } from '../spec/operations.js';
 import type { ContractChecks } from '../spec/contract-checks.js';
 import type { RawRequest } from '../spec/request-validator.js';
 import type { Identifier } from '../auth/identify.js';
@@ -36,7 +37,7 @@ export function registerApiRoutes(
     /** Headers of a 429 a scenario forces, as the rate limiter would send them. */
     readonly rateLimitHeaders: (request: FastifyRequest) => Record<string, string>;
     /** Names the scenario whose magic values a refused request carries, when its code matches. */
-    readonly labelInvalid: (operationId: string, texts: Readonly<Record<string, string | undefined>>, code: number | undefined) => string | undefined;
+    readonly labelInvalid: (operation: Operation, texts: Readonly<Record<string, string | undefined>>, code: number | undefined) => string | undefined;
     /** The request history of the vendor's operations. */
     readonly store: TenantStore;
   },
@@ -71,7 +72,7 @@ export function registerApiRoutes(
         const validation = validate(request as unknown as RawRequest);
         if (!validation.valid) {
           const errors = validation.diagnostics.map(({ error, problem }) => ({ code: error.code, message: `${error.message} ${problem}` }));
-          request.scenarioName = labelInvalid(operation.operationId, validation.texts, errors[0]?.code);
+          request.scenarioName = labelInvalid(operation, validation.texts, errors[0]?.code);
           if (request.scenarioName) reply.header('x-sandbox-scenario', request.scenarioName);
           return sendErrors(reply, validation.diagnostics[0]?.error.httpStatus ?? 400, errors);
         }

@@ -4,6 +4,7 @@ import { BadBodyError } from './body-parsers.js';
 import { StoreUnavailableError, isStoreConnectionError } from '../world/tenant-store.js';
 import { sendCatalogueError, sendErrors } from './envelope.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
+import { pathParameterTooLongMessage } from './url-limits.js';
 
 /** Why Fastify refused a request, in words a client can act on. Never the stack or internals. */
 const BAD_REQUEST_REASONS: Readonly<Record<string, string>> = {
@@ -37,7 +38,11 @@ export function errorResponder(catalogue: Catalogue, notReady?: () => string | u
       const reason = error instanceof StoreUnavailableError ? error.message : isStoreConnectionError(error) ? 'Redis is unreachable.' : (notReady?.() ?? 'The sandbox is shutting down.');
       return sendCatalogueError(reply, entry, `${entry.message} ${reason}`);
     }
-    if (status === 414) return sendErrors(reply, 414, [{ code: 414, message: 'The URL is longer than the sandbox accepts (a path parameter has at most 500 characters).' }]);
+    // Only the router raises 414, for a path parameter too long; a URL too long has its own check (url-limits.ts).
+    if (status === 414) {
+      const entry = catalogue.get(REQUIRED_KEYS.uriTooLong);
+      return sendCatalogueError(reply, entry, pathParameterTooLongMessage(entry));
+    }
     // Other refusals by Fastify: its message is about the request, never the sandbox's internals.
     if (status > 400 && status < 500) return sendErrors(reply, status, [{ code: status, message: error.message.slice(0, 200) }]);
     request.log.error({ err: error }, 'unexpected error');

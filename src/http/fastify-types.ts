@@ -19,6 +19,11 @@ declare module 'fastify' {
     envelopeSent: boolean;
     /** The scenario that made the answer, when one did. */
     scenarioName: string | undefined;
+    /**
+     * True when the request as such was refused (its URL too long) before the operation it reached
+     * looked at it: the answer is then checked as an answer no operation owns.
+     */
+    refusedBeforeOperation: boolean;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
 import type { Operation } from '../spec/operations.js';
-import { sendErrors } from './envelope.js';
+import { sendCatalogueError } from './envelope.js';
 
 interface PathMethods {
   readonly pattern: RegExp;
@@ -10,22 +11,20 @@ interface PathMethods {
 /**
  * No route matched. A path the contract knows with a method it does not declare gets 405 and
  * `Allow` (derived from the contract, not from the router); any other path gets 404.
- * Both in the envelope.
+ * Both are catalogue entries, in the envelope, with what was asked added to the message.
  */
-export function registerNotFound(app: FastifyInstance, operations: readonly Operation[]): void {
+export function registerNotFound(app: FastifyInstance, operations: readonly Operation[], catalogue: Catalogue): void {
   const paths = methodsByPath(operations);
+  const methodNotAllowed = catalogue.get(REQUIRED_KEYS.methodNotAllowed);
+  const routeNotFound = catalogue.get(REQUIRED_KEYS.routeNotFound);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     const known = paths.find(({ pattern }) => pattern.test(path));
     if (known) {
       reply.header('allow', known.allow);
-      return sendErrors(reply, 405, [
-        { code: 405, message: `Method ${request.method} is not allowed on this path; allowed: ${known.allow}.` },
-      ]);
+      return sendCatalogueError(reply, methodNotAllowed, `${methodNotAllowed.message} Got ${request.method}; allowed: ${known.allow}.`);
     }
-    return sendErrors(reply, 404, [
-      { code: 404, message: `No route ${request.method} ${path.slice(0, 200)}. The contract is at /openapi.json.` },
-    ]);
+    return sendCatalogueError(reply, routeNotFound, `${routeNotFound.message} Got ${request.method} ${path.slice(0, 200)}; the contract is at /openapi.json.`);
   });
 }
 

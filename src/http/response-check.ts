@@ -10,7 +10,8 @@ export interface ResponseMismatch {
 
 /**
  * Checks every answer against the contract before it leaves: the operation's declared responses
- * for routed calls, the error envelope for unrouted ones. A mismatch is reported, never hidden;
+ * for routed calls, the error envelope of a catalogue entry for unrouted ones and for requests
+ * refused before their operation looked at them. A mismatch is reported, never hidden;
  * the answer itself is sent unchanged (the client sees exactly what the sandbox produced).
  */
 export function registerResponseCheck(
@@ -19,7 +20,7 @@ export function registerResponseCheck(
   report: (mismatch: ResponseMismatch) => void,
 ): void {
   app.addHook('onSend', (request, reply, payload, done) => {
-    const operationId = request.routeOptions.config.operationId;
+    const operationId = request.refusedBeforeOperation ? undefined : request.routeOptions.config.operationId;
     const validator = operationId ? checks.responses.get(operationId) : request.envelopeSent ? checks.unrouted : undefined;
     // HEAD answers carry no body by definition.
     if (validator && request.method !== 'HEAD') {

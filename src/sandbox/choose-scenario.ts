@@ -1,6 +1,7 @@
 import type { Scenario } from '../scenarios/scenario.js';
 import type { ScenarioSet } from '../scenarios/scenario-set.js';
 import type { Operation } from '../spec/operations.js';
+import { readPreference } from './prefer-header.js';
 
 export const SCENARIO_HEADER = 'x-sandbox-scenario';
 export const PREFER_HEADER = 'prefer';
@@ -9,9 +10,10 @@ export const PREFER_HEADER = 'prefer';
 export type RequestedScenario = { readonly scenario: Scenario } | { readonly problem: string } | undefined;
 
 /**
- * The scenario a request asks for: `X-Sandbox-Scenario: <name>` first, else Prism's
- * `Prefer: code=<code>`. An unknown name, or a code the operation does not document, is a
- * problem that names what was asked and lists what exists.
+ * The scenario a request asks for: `X-Sandbox-Scenario: <name>` first, else
+ * `Prefer: code=<the vendor's code>` (prefer-header.ts). An unknown name, a Prefer the sandbox
+ * cannot read, or a code the operation does not document, is a problem that names what was asked
+ * and says what is accepted.
  */
 export function requestedScenario(
   operation: Operation,
@@ -28,14 +30,12 @@ export function requestedScenario(
   }
   const prefer = single(headers[PREFER_HEADER]);
   if (prefer === undefined) return undefined;
-  const code = /(?:^|[;,\s])code=(\d{3})(?:$|[;,\s])/.exec(prefer)?.[1];
-  if (code !== undefined) {
-    const scenario = scenarios.preferred(operation.operationId, Number(code));
-    if (scenario) return { scenario };
-    const codes = [...new Set(available().map((s) => s.code).filter((c) => c !== undefined))].sort((a, b) => a - b);
-    return { problem: `No scenario answers code ${code} for ${operation.operationId}. Codes with a scenario: ${codes.join(', ')}.` };
-  }
-  return undefined;
+  const preference = readPreference(prefer);
+  if ('problem' in preference) return preference;
+  const scenario = scenarios.preferred(operation.operationId, preference.code);
+  if (scenario) return { scenario };
+  const codes = [...new Set(available().map((s) => s.code).filter((c) => c !== undefined))].sort((a, b) => a - b);
+  return { problem: `No scenario answers code ${preference.code} for ${operation.operationId}. Codes with a scenario: ${codes.join(', ')}.` };
 }
 
 function single(value: string | string[] | undefined): string | undefined {

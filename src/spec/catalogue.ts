@@ -16,7 +16,7 @@ export interface CatalogueEntry {
   readonly keySource: 'vendor' | 'sandbox';
   /** For codes raised by one malformed parameter rather than the generic 400 (725: promotionId). */
   readonly invalidParameter?: string;
-  /** Only the sandbox answers it (413, 415, 422, 503): not one of the vendor's documented answers. */
+  /** Only the sandbox answers it (413, 415, 422, 503, its own calls' and the HTTP limits' errors): not one of the vendor's documented answers. */
   readonly sandboxOnly: boolean;
 }
 
@@ -30,6 +30,12 @@ export const REQUIRED_KEYS = {
   notReady: 'SANDBOX.NOT_READY',
   unknownScenario: 'SANDBOX.UNKNOWN_SCENARIO',
   rateLimitExceeded: 'GLOBAL.RATE_LIMIT_EXCEEDED',
+  tenantNotFound: 'SANDBOX.TENANT_NOT_FOUND',
+  routeNotFound: 'SANDBOX.ROUTE_NOT_FOUND',
+  methodNotAllowed: 'SANDBOX.METHOD_NOT_ALLOWED',
+  requestTimeout: 'SANDBOX.REQUEST_TIMEOUT',
+  uriTooLong: 'SANDBOX.URI_TOO_LONG',
+  headersTooLarge: 'SANDBOX.HEADERS_TOO_LARGE',
 } as const;
 
 /** Whether a code is given by contract validation rather than by the world. */
@@ -62,7 +68,6 @@ export class Catalogue {
 /** Reads the catalogue from the authored document; every problem found is pushed to `problems`. */
 export function readCatalogue(document: OpenAPIV3_1.Document, problems: string[]): Catalogue {
   const entries: CatalogueEntry[] = [];
-  const codes = new Map<number, string>();
   for (const [key, raw] of Object.entries(document.components?.examples ?? {})) {
     const example = raw as Record<string, unknown>;
     if (!('x-http-status' in example)) continue;
@@ -86,9 +91,6 @@ export function readCatalogue(document: OpenAPIV3_1.Document, problems: string[]
     if (invalidParameter !== undefined && typeof invalidParameter !== 'string') {
       problems.push(`${where}: x-invalid-parameter must be a parameter name`);
     }
-    const clash = codes.get(first.code);
-    if (clash) problems.push(`${where}: code ${first.code} is already ${clash}`);
-    codes.set(first.code, key);
     entries.push({
       key,
       code: first.code,
@@ -106,6 +108,31 @@ export function readCatalogue(document: OpenAPIV3_1.Document, problems: string[]
     if (!catalogue.has(key)) problems.push(`${EXAMPLE_REF_PREFIX}${key}: the sandbox needs this catalogue entry`);
   }
   return catalogue;
+}
+
+/** What `checkCodesTellEntriesApart` needs of an operation: its name and the entries it references. */
+interface DocumentingOperation {
+  readonly operationId: string;
+  readonly errors: readonly CatalogueEntry[];
+}
+
+/**
+ * A client tells which documented error it got from `errors[0].code` and the call it made, so a
+ * code must name one entry within each operation, not across the whole catalogue: two entries may
+ * share a code when no operation references both (a 404 of the vendor's calls and a 404 of the
+ * sandbox's own, say). Entries no operation references answer requests that reach no operation
+ * (an unknown path, a wrong method, a URL or headers too large), told apart by their HTTP status.
+ * So an entry is looked up by code through the operation, never in the whole catalogue.
+ */
+export function checkCodesTellEntriesApart(operations: readonly DocumentingOperation[], problems: string[]): void {
+  for (const operation of operations) {
+    const byCode = new Map<number, CatalogueEntry>();
+    for (const entry of operation.errors) {
+      const clash = byCode.get(entry.code);
+      if (clash) problems.push(`${EXAMPLE_REF_PREFIX}${entry.key}: code ${entry.code} is already ${clash.key}, both documented by ${operation.operationId}`);
+      else byCode.set(entry.code, entry);
+    }
+  }
 }
 
 /**

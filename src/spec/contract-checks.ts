@@ -9,7 +9,7 @@ import { schemaCompilerFor } from './stored-validators.js';
 export interface ContractChecks {
   readonly requests: ReadonlyMap<string, RequestValidator>;
   readonly responses: ReadonlyMap<string, ResponseValidator>;
-  /** For answers no operation owns (unknown path, wrong method): the error envelope. */
+  /** For answers no operation owns (unknown path, wrong method): the error envelope of a catalogue entry. */
   readonly unrouted: ResponseValidator;
   /** The schema compiler, shared (the scenario schema too): creating one costs start-up time. */
   readonly compile: CompileSchema;
@@ -23,10 +23,12 @@ export function compileContractChecks(contract: Contract, compile: CompileSchema
   const problems: string[] = [];
   const requests = new Map<string, RequestValidator>();
   const responses = new Map<string, ResponseValidator>();
+  // The contract's own headers (X-Sandbox-Scenario, the rate-limit ones…) must be declared where sent.
+  const contractHeaders = new Set(Object.keys(contract.dereferenced.components?.headers ?? {}).map((name) => name.toLowerCase()));
   for (const operation of contract.operations) {
     try {
       requests.set(operation.operationId, compileRequestValidator(operation, contract.catalogue, compile));
-      responses.set(operation.operationId, compileResponseValidator(operation, compile));
+      responses.set(operation.operationId, compileResponseValidator(operation, compile, contractHeaders));
     } catch (error) {
       problems.push(`${operation.operationId}: ${(error as Error).message}`);
     }

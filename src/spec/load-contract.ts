@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { OpenAPIV3_1 } from 'openapi-types';
-import { type Catalogue, readCatalogue } from './catalogue.js';
+import { type Catalogue, checkCodesTellEntriesApart, readCatalogue } from './catalogue.js';
 import { contentHash } from './build-store.js';
 import { CONTRACT_CACHE, type ReadDocument, storedContract } from './contract-cache.js';
 import { type Operation, readOperations } from './operations.js';
@@ -50,6 +50,7 @@ export async function loadContract(sourcePath: string = DEFAULT_CONTRACT_PATH, c
   const problems: string[] = [];
   const catalogue = readCatalogue(document, problems);
   const operations = readOperations(document, dereferenced, catalogue, problems);
+  checkCodesTellEntriesApart(operations, problems);
   const decisions = readSandboxDecisions(document, problems);
   if (problems.length > 0) throw new ContractError(sourcePath, problems);
   return deepFreeze({ sourcePath, sourceHash, document, dereferenced, operations, catalogue, decisions });

@@ -19,16 +19,19 @@ export type ResponseValidator = (response: SentResponse) => ResponseProblems;
 interface CompiledResponse {
   readonly validateBody: ValidateFunction | undefined;
   readonly requiredHeaders: readonly string[];
+  /** Every header this response declares, required or not (lower-case names). */
+  readonly declaredHeaders: ReadonlySet<string>;
   /** Error codes documented for this status (from its catalogue examples); empty: any code. */
   readonly documentedCodes: ReadonlySet<number>;
 }
 
 /**
  * Compiles, per operation, the check that an answer is one the contract declares: the status is
- * declared, required headers are present, and the body validates against the declared schema.
- * Used at run time by `--validate-responses` and by every integration test.
+ * declared, required headers are present, headers of the contract's own (`contractHeaders`, from
+ * components/headers) are sent only where declared, and the body validates against the declared
+ * schema. Used at run time by `--validate-responses` and by every integration test.
  */
-export function compileResponseValidator(operation: Operation, compile: CompileSchema): ResponseValidator {
+export function compileResponseValidator(operation: Operation, compile: CompileSchema, contractHeaders: ReadonlySet<string>): ResponseValidator {
   const byStatus = new Map<string, CompiledResponse>();
   for (const [status, response] of Object.entries(operation.responses)) {
     const schema = response.content?.['application/json']?.schema;
@@ -37,6 +40,7 @@ export function compileResponseValidator(operation: Operation, compile: CompileS
       requiredHeaders: Object.entries(response.headers ?? {})
         .filter(([, header]) => (header as OpenAPIV3_1.HeaderObject).required === true)
         .map(([name]) => name.toLowerCase()),
+      declaredHeaders: new Set(Object.keys(response.headers ?? {}).map((name) => name.toLowerCase())),
       documentedCodes: new Set(
         operation.errors.filter((entry) => String(entry.httpStatus) === status).map((entry) => entry.code),
       ),
@@ -49,6 +53,11 @@ export function compileResponseValidator(operation: Operation, compile: CompileS
     const problems: string[] = [];
     for (const header of declared.requiredHeaders) {
       if (sent.headers[header] === undefined) problems.push(`${operation.operationId} ${status}: header ${header} is missing`);
+    }
+    for (const header of contractHeaders) {
+      if (sent.headers[header] !== undefined && !declared.declaredHeaders.has(header)) {
+        problems.push(`${operation.operationId} ${status}: header ${header} is sent but not declared for this status`);
+      }
     }
     if (declared.validateBody) {
       const checked = checkJsonBody(`${operation.operationId} ${status}`, sent, declared.validateBody);
@@ -65,12 +74,24 @@ export function compileResponseValidator(operation: Operation, compile: CompileS
   };
 }
 
-/** For answers no operation owns (unknown path, wrong method): the error envelope. */
+/**
+ * For answers no operation owns (unknown path, wrong method, a URL too long): the error envelope,
+ * with a code and HTTP status of a catalogue entry, since every error the sandbox answers is one.
+ */
 export function compileEnvelopeValidator(contract: Contract, compile: CompileSchema): ResponseValidator {
   const schema = contract.dereferenced.components?.schemas?.ErrorEnvelope;
   if (!schema) throw new Error('the contract has no components/schemas/ErrorEnvelope');
   const validate = compile(schema);
-  return (sent) => checkJsonBody(`unrouted ${sent.statusCode}`, sent, validate).problems;
+  const catalogued = new Set(contract.catalogue.entries.map((entry) => `${entry.httpStatus} ${entry.code}`));
+  return (sent) => {
+    const where = `unrouted ${sent.statusCode}`;
+    const checked = checkJsonBody(where, sent, validate);
+    const problems = [...checked.problems];
+    for (const code of errorCodesOf(checked.body)) {
+      if (!catalogued.has(`${sent.statusCode} ${code}`)) problems.push(`${where}: error code ${code} is no catalogue entry's for this status`);
+    }
+    return problems;
+  };
 }
 
 /** The problems of a JSON body against its schema, and the body parsed (undefined if it is not JSON). */

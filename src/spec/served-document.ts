@@ -38,7 +38,7 @@ function scenarioSection(scenarios: ScenarioSet, contract: Contract): string {
   return [
     '## Scenarios and magic values',
     '',
-    'Get any documented answer on demand: send `X-Sandbox-Scenario: <name>` (or `Prefer: code=<code>`),',
+    'Get any documented answer on demand: send `X-Sandbox-Scenario: <name>` (or `Prefer: code=<code>`, the vendor\'s code: 737, not 400),',
     'pin a scenario with `PUT /__sandbox/scenario`, or use a magic value below with no header at all.',
     'Magic values of a world scenario select entities of the default world; the world then answers,',
     'so the same call after a change answers as the real system would. `POST /__sandbox/reset` restores it.',

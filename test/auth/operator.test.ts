@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { useSandbox } from '../helpers/sandbox.js';
+import { REQUIRED_KEYS } from '../../src/spec/catalogue.js';
+import { theContract, useSandbox } from '../helpers/sandbox.js';
 import { callOf, freshIds } from '../helpers/calls.js';
 
 const TOKEN = 'operator-token-0123456789';
@@ -30,7 +31,10 @@ describe('operator calls, with --admin-token', () => {
     const bob = listed[0]?.tenant ?? '';
     expect((await sandbox.app.inject({ method: 'DELETE', url: `/__sandbox/tenants/${bob}`, headers: operator })).statusCode).toBe(200);
     expect((await sandbox.app.inject({ url: '/__sandbox/scenario', headers: BOB })).json()).toEqual({ data: null, errors: [] });
-    expect((await sandbox.app.inject({ method: 'DELETE', url: `/__sandbox/tenants/${bob}x`, headers: operator })).statusCode).toBe(404);
+    const unknown = await sandbox.app.inject({ method: 'DELETE', url: `/__sandbox/tenants/${bob}x`, headers: operator });
+    const tenantNotFound = (await theContract()).catalogue.get(REQUIRED_KEYS.tenantNotFound);
+    expect(unknown.statusCode).toBe(tenantNotFound.httpStatus);
+    expect(unknown.json()).toEqual({ data: null, errors: [{ code: tenantNotFound.code, message: `${tenantNotFound.message} Got ${JSON.stringify(`${bob}x`)}.` }] });
     expect((await sandbox.app.inject({ method: 'DELETE', url: '/__sandbox/tenants', headers: operator })).statusCode).toBe(200);
     const after = (await sandbox.app.inject({ url: '/__sandbox/tenants', headers: operator })).json<{ data: unknown[] }>().data;
     expect(after).toEqual([]);
@@ -41,9 +45,11 @@ describe('operator calls, without --admin-token', () => {
   const sandbox = useSandbox({ logLevel: 'silent' });
 
   it('do not exist: 404, not 401 or 405', async () => {
+    const routeNotFound = (await theContract()).catalogue.get(REQUIRED_KEYS.routeNotFound);
     for (const method of ['GET', 'DELETE'] as const) {
       const response = await sandbox.app.inject({ method, url: '/__sandbox/tenants', headers: { 'x-sandbox-operator-token': TOKEN } });
       expect(response.statusCode).toBe(404);
+      expect(response.json()).toEqual({ data: null, errors: [{ code: routeNotFound.code, message: `${routeNotFound.message} Got ${method} /__sandbox/tenants; the contract is at /openapi.json.` }] });
     }
     expect((await sandbox.app.inject({ method: 'DELETE', url: '/__sandbox/tenants/abc', headers: ALICE })).statusCode).toBe(404);
   });

@@ -44,6 +44,17 @@ describe('openapi/promotions.yaml', () => {
     }
   });
 
+  it('declares X-Sandbox-Scenario, not required, on every response of the vendor\'s calls', async () => {
+    const contract = await theContract();
+    for (const operation of contract.operations.filter((candidate) => candidate.tags.includes('promotions'))) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        const header = response.headers?.['X-Sandbox-Scenario'] as { required?: boolean } | undefined;
+        expect(header, `${operation.operationId} ${status}`).toBeDefined();
+        expect(header?.required, `${operation.operationId} ${status}`).not.toBe(true);
+      }
+    }
+  });
+
   it('offers Basic and the X-CAP-API-OAUTH-TOKEN header as alternatives', async () => {
     const { dereferenced } = await theContract();
     expect(dereferenced.security).toEqual([{ basicAuth: [] }, { oauthToken: [] }]);

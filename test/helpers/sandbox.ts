@@ -4,14 +4,28 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { type AppOptions, buildApp } from '../../src/app.js';
 import { configWith, type SandboxConfig } from '../../src/config.js';
 import type { ResponseMismatch } from '../../src/http/response-check.js';
+import { compileContractChecks, type ContractChecks } from '../../src/spec/contract-checks.js';
 import { type Contract, loadContract } from '../../src/spec/load-contract.js';
+import type { SentResponse } from '../../src/spec/response-validator.js';
 
 let shippedContract: Promise<Contract> | undefined;
+let shippedChecks: Promise<ContractChecks> | undefined;
 
 /** The shipped contract, loaded once per test file. */
 export function theContract(): Promise<Contract> {
   shippedContract ??= loadContract();
   return shippedContract;
+}
+
+/**
+ * What an answer no operation owns gets wrong against the shipped contract (the error envelope
+ * of a catalogue entry). For the answers `useSandbox` cannot check itself: those Node's parser
+ * refuses before Fastify (431, 408, not HTTP), and those Fastify sends for its framework errors
+ * (a path parameter too long, a malformed URL) without running the onSend hooks.
+ */
+export async function unroutedProblems(answer: SentResponse): Promise<string[]> {
+  shippedChecks ??= theContract().then((contract) => compileContractChecks(contract));
+  return (await shippedChecks).unrouted(answer);
 }
 
 /** Basic credentials as the vendor's docs show them (redacted: they do not even decode cleanly). */

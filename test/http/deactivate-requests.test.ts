@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEACTIVATE_PATH, bodyOf, useSandbox } from '../helpers/sandbox.js';
+import { REQUIRED_KEYS } from '../../src/spec/catalogue.js';
+import { DEACTIVATE_PATH, bodyOf, theContract, useSandbox } from '../helpers/sandbox.js';
 
 const SUCCESS = { data: true, errors: [] };
 // PUT deactivates the promotion for everyone, so the global calls use a promotion of their own.
@@ -164,17 +165,22 @@ describe('an invalid call gets the documented error naming the parameter', () =>
 describe('routing and credentials', () => {
   const sandbox = useSandbox({ logLevel: 'silent' });
 
-  it('an unknown path is 404 in the envelope', async () => {
-    const response = await sandbox.inject({ method: 'GET', url: '/api_gateway/v1/promotions' });
+  it('an unknown path is 404 in the envelope, the catalogue\'s SANDBOX.ROUTE_NOT_FOUND naming what was asked', async () => {
+    const entry = (await theContract()).catalogue.get(REQUIRED_KEYS.routeNotFound);
+    const response = await sandbox.inject({ method: 'GET', url: '/api_gateway/v1/promotions?customerId=1' });
     expect(response.statusCode).toBe(404);
-    expect(bodyOf(response)).toEqual({ data: null, errors: [{ code: 404, message: expect.stringContaining('No route GET /api_gateway/v1/promotions') as string }] });
+    expect(bodyOf(response)).toEqual({
+      data: null,
+      errors: [{ code: entry.code, message: `${entry.message} Got GET /api_gateway/v1/promotions; the contract is at /openapi.json.` }],
+    });
   });
 
-  it.each(['GET', 'DELETE', 'PATCH', 'OPTIONS'] as const)('%s on the deactivate path is 405 with Allow: POST, PUT', async (method) => {
+  it.each(['GET', 'DELETE', 'PATCH', 'OPTIONS'] as const)('%s on the deactivate path is 405 with Allow: POST, PUT (SANDBOX.METHOD_NOT_ALLOWED)', async (method) => {
+    const entry = (await theContract()).catalogue.get(REQUIRED_KEYS.methodNotAllowed);
     const response = await sandbox.inject({ method, url: DEACTIVATE_PATH });
     expect(response.statusCode).toBe(405);
     expect(response.headers.allow).toBe('POST, PUT');
-    expect(bodyOf(response).errors[0]?.code).toBe(405);
+    expect(bodyOf(response)).toEqual({ data: null, errors: [{ code: entry.code, message: `${entry.message} Got ${method}; allowed: POST, PUT.` }] });
   });
 
   it.each([
@@ -225,6 +231,9 @@ describe('routing and credentials', () => {
     const document = json.json<{ openapi: string; info: { description: string } }>();
     expect(document.openapi).toBe('3.1.0');
     expect(document.info.description).toContain('| 737 | `PROMO.UNSUPPORTED_PREFERENCE_CHANGE_PENDING_CART` | 400 |');
+    // The sandbox's own answers too: those no operation owns under any, the operator's under its call.
+    expect(document.info.description).toContain("| 405 | `SANDBOX.METHOD_NOT_ALLOWED` (sandbox's key) | 405 | any |");
+    expect(document.info.description).toContain("| 404 | `SANDBOX.TENANT_NOT_FOUND` (sandbox's key) | 404 | `forgetTenant` |");
     const yaml = await sandbox.app.inject({ url: '/openapi.yaml' });
     expect(yaml.headers['content-type']).toContain('yaml');
     expect(yaml.body).toContain('operationId: deactivatePromotionGlobally');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bodyOf, useSandbox } from '../helpers/sandbox.js';
+import { REQUIRED_KEYS } from '../../src/spec/catalogue.js';
+import { bodyOf, theContract, useSandbox } from '../helpers/sandbox.js';
 import { callOf, codeOf, freshIds } from '../helpers/calls.js';
 
 const POST = 'deactivatePromotionForCustomer';
@@ -10,10 +11,13 @@ describe('choosing a scenario', () => {
   let session = 0;
   const own = () => ({ 'x-sandbox-session': `choose-${(session += 1)}` });
 
-  it('Prefer: code=N picks the scenario that answers N for the operation', async () => {
+  it('Prefer: code=N picks the scenario that answers N for the operation: the vendor\'s code, not the HTTP status', async () => {
     const response = await sandbox.inject(callOf(POST, freshIds(), { prefer: 'code=737', ...own() }));
+    expect(response.statusCode).toBe(400);
     expect(codeOf(response)).toBe(737);
     expect(response.headers['x-sandbox-scenario']).toBe('open-cart');
+    // code=400 is the vendor's 400 (invalid input), not any answer sent with HTTP 400.
+    expect(codeOf(await sandbox.inject(callOf(POST, freshIds(), { prefer: 'code=400', ...own() })))).toBe(400);
     const global = await sandbox.inject(callOf(PUT, freshIds(), { prefer: 'code=811', ...own() }));
     expect(codeOf(global)).toBe(811);
   });
@@ -33,6 +37,36 @@ describe('choosing a scenario', () => {
     expect(response.statusCode).toBe(422);
     expect(bodyOf(response).errors[0]?.code).toBe(422);
     expect(bodyOf(response).errors[0]?.message).toMatch(message);
+  });
+
+  it.each([
+    ['code=abc', 'It is not code=<three digits>.'],
+    ['code=', 'It is not code=<three digits>.'],
+    ['code=7370', 'It is not code=<three digits>.'],
+    ['code=737, respond-async', 'It is not code=<three digits>.'],
+    ['respond-async', 'It is not code=<three digits>.'],
+    ['example=open-cart', "Prism's example= is not supported."],
+    ['dynamic=true', "Prism's dynamic= is not supported."],
+  ])('Prefer: %s is refused with 422, naming it and what is accepted, and changes nothing', async (prefer, why) => {
+    const entry = (await theContract()).catalogue.get(REQUIRED_KEYS.unknownScenario);
+    const headers = own();
+    const ids = freshIds();
+    const stateBefore = (await sandbox.inject({ url: '/__sandbox/state', headers })).json<unknown>();
+    const refused = await sandbox.inject(callOf(POST, ids, { ...headers, prefer }));
+    expect(refused.statusCode).toBe(entry.httpStatus);
+    expect(bodyOf(refused).errors).toEqual([
+      {
+        code: entry.code,
+        message:
+          `${entry.message} Prefer ${JSON.stringify(prefer)}: ${why} The sandbox takes one preference, code=N, with N the vendor's code as ` +
+          `errors[0].code carries it (code=737 answers HTTP 400 with code 737), or 200 for the success; or name a scenario in X-Sandbox-Scenario.`,
+      },
+    ]);
+    expect((await sandbox.inject({ url: '/__sandbox/state', headers })).json()).toEqual(stateBefore);
+    // The world was not changed: the same call without the header is still the first deactivation.
+    expect(codeOf(await sandbox.inject(callOf(POST, ids, headers)))).toBe(200);
+    expect((await sandbox.inject({ url: '/__sandbox/state', headers })).json()).not.toEqual(stateBefore);
+    expect(codeOf(await sandbox.inject(callOf(POST, ids, headers)))).toBe(404);
   });
 
   it('contract validation comes first: an invalid call gets 400 whatever was forced', async () => {

@@ -13,6 +13,17 @@ function node(document: Document, ...path: string[]): Document {
   return path.reduce<Document>((at, key) => at[key] as Document, document);
 }
 
+/** A 404 catalogue entry with its own message. */
+function notFound(message: string): Document {
+  return { 'x-http-status': 404, 'x-key-source': 'vendor', 'x-condition': 'Not there.', value: { data: null, errors: [{ code: 404, message }] } };
+}
+
+/** A 404 response that references the given catalogue entries. */
+function notFoundResponse(...keys: string[]): Document {
+  const examples = Object.fromEntries(keys.map((key) => [key, { $ref: `#/components/examples/${key}` }]));
+  return { description: 'Not found.', content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' }, examples } } };
+}
+
 const TINY = fileURLToPath(new URL('../fixtures/tiny-contract.yaml', import.meta.url));
 const folder = mkdtempSync(join(tmpdir(), 'contract-'));
 
@@ -76,14 +87,9 @@ describe('a contract the sandbox cannot serve faithfully fails to load, saying w
     expect(problems).toEqual(['paths//gizmos/post: request body application/xml is not supported']);
   });
 
-  it('has a catalogue entry without a condition, or two entries with one code', async () => {
-    const problems = await problemsOf((document) => {
-      delete node(document, 'components', 'examples', 'SANDBOX.NOT_READY')['x-condition'];
-      node(document, 'components', 'examples', 'SANDBOX.NOT_READY', 'value', 'errors', '0').code = 415;
-    });
-    expect(problems).toEqual([
+  it('has a catalogue entry without a condition', async () => {
+    expect(await problemsOf((document) => delete node(document, 'components', 'examples', 'SANDBOX.NOT_READY')['x-condition'])).toEqual([
       '#/components/examples/SANDBOX.NOT_READY: x-condition is missing',
-      '#/components/examples/SANDBOX.NOT_READY: code 415 is already SANDBOX.UNSUPPORTED_MEDIA_TYPE',
     ]);
   });
 
@@ -96,6 +102,32 @@ describe('a contract the sandbox cannot serve faithfully fails to load, saying w
       '/components/examples/SANDBOX.NOT_READY/x-sandbox-decision: x-sandbox-decision must be a sentence',
       '/x-sandbox-decision: x-sandbox-decision must be a sentence (or, on the document, a list of them)',
     ]);
+  });
+
+  it('documents two entries with one code for the same operation', async () => {
+    const problems = await problemsOf((document) => {
+      node(document, 'components', 'examples')['GLOBAL.WIDGET_NOT_FOUND'] = notFound('No such widget.');
+      node(document, 'components', 'examples')['GLOBAL.COLOUR_NOT_FOUND'] = notFound('No such colour.');
+      node(document, 'paths', '/widgets/{widgetId}', 'get', 'responses')['404'] = notFoundResponse('GLOBAL.WIDGET_NOT_FOUND', 'GLOBAL.COLOUR_NOT_FOUND');
+    });
+    expect(problems).toEqual(['#/components/examples/GLOBAL.COLOUR_NOT_FOUND: code 404 is already GLOBAL.WIDGET_NOT_FOUND, both documented by getWidget']);
+  });
+
+  it('loads two entries with one code when no operation documents both', async () => {
+    const document = parse(readFileSync(TINY, 'utf8')) as Document;
+    node(document, 'components', 'examples')['GLOBAL.WIDGET_NOT_FOUND'] = notFound('No such widget.');
+    node(document, 'components', 'examples')['GLOBAL.GADGET_NOT_FOUND'] = notFound('No such gadget.');
+    node(document, 'paths', '/widgets/{widgetId}', 'get', 'responses')['404'] = notFoundResponse('GLOBAL.WIDGET_NOT_FOUND');
+    node(document, 'paths', '/gadgets', 'get', 'responses')['404'] = notFoundResponse('GLOBAL.GADGET_NOT_FOUND');
+    const file = join(folder, 'two-404s.yaml');
+    writeFileSync(file, stringify(document));
+    const contract = await loadContract(file);
+    expect(contract.operations.map((operation) => [operation.operationId, operation.errors.map((entry) => entry.key)])).toEqual(
+      expect.arrayContaining([
+        ['getWidget', ['GLOBAL.WIDGET_NOT_FOUND']],
+        ['listGadgets', ['GLOBAL.GADGET_NOT_FOUND']],
+      ]),
+    );
   });
 
   it('lacks a catalogue entry the sandbox needs', async () => {
