@@ -4,7 +4,7 @@ import { canonicalTexts } from '../world/model.js';
 import type { LiveScenarios } from '../scenarios/live-scenarios.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import type { DecideOutcome, Outcome, SuccessAnswers, ValidCall } from '../outcome.js';
-import type { Catalogue } from '../spec/catalogue.js';
+import { type Catalogue, entryFor } from '../spec/catalogue.js';
 import type { TenantStore } from '../world/tenant-store.js';
 import { requestedScenario } from './choose-scenario.js';
 
@@ -52,7 +52,7 @@ export function decideAnswer(
     const decision = await store.transact(tenant, (changes) => rule.decide(seed.viewWith(changes), texts), rule.reads(texts));
     const outcome: Outcome = decision.accepted
       ? { kind: 'answer', ...successes.of(operation) }
-      : { kind: 'error', error: catalogue.get(decision.refusal) };
+      : { kind: 'error', error: entryFor(operation, catalogue, decision.refusal) };
     const code = outcome.kind === 'answer' ? outcome.statusCode : outcome.kind === 'error' ? outcome.error.code : undefined;
     return magic && magic.code === code ? { ...outcome, scenario: magic.name } : outcome;
   };

@@ -1,5 +1,5 @@
 import { OPERATION_RULES } from '../rules/operation-rules.js';
-import { isValidationCode } from '../spec/catalogue.js';
+import { entryFor, isValidationCode } from '../spec/catalogue.js';
 import type { ContractChecks } from '../spec/contract-checks.js';
 import type { Contract } from '../spec/load-contract.js';
 import type { Operation } from '../spec/operations.js';
@@ -137,7 +137,7 @@ function magicProblem(
   const rule = OPERATION_RULES[operation.operationId];
   if (scenario.forced || !rule || scenario.code === undefined) return undefined;
   const decision = rule.decide(seed, canonicalTexts(texts));
-  const code = decision.accepted ? 200 : contract.catalogue.get(decision.refusal).code;
+  const code = decision.accepted ? 200 : entryFor(operation, contract.catalogue, decision.refusal).code;
   return code === scenario.code
     ? undefined
     : `on ${operation.operationId}, the world answers the magic values with ${code}, not ${scenario.code}: set up the world so that they get ${scenario.code}, or force the answer`;

@@ -4,8 +4,13 @@ import type { OpenAPIV3_1 } from 'openapi-types';
  * The vendor's error catalogue, read from the contract. Each entry is an example under
  * `components/examples` that carries `x-http-status`: its name is the key, its value is the exact
  * body the sandbox sends, and its extensions say the HTTP status and the condition behind it.
+ * One key may have an entry per operation when the pages word it differently for each
+ * (GLOBAL.PROMOTION_NOT_FOUND): the second entry's name adds a suffix, and `x-key` names the key.
  */
 export interface CatalogueEntry {
+  /** The name under components/examples: the key, or the key and a suffix (see `x-key`). */
+  readonly id: string;
+  /** The vendor's key (or the sandbox's), as the docs and the operations' examples name it. */
   readonly key: string;
   readonly code: number;
   readonly httpStatus: number;
@@ -45,33 +50,39 @@ export function isValidationCode(entry: CatalogueEntry | undefined): boolean {
 
 const EXAMPLE_REF_PREFIX = '#/components/examples/';
 
+/** The entries by name (`id`); for a key that has several, its own name is the key's first entry. */
 export class Catalogue {
   readonly entries: readonly CatalogueEntry[];
-  readonly #byKey: Map<string, CatalogueEntry>;
+  readonly #byId: Map<string, CatalogueEntry>;
 
   constructor(entries: CatalogueEntry[]) {
     this.entries = Object.freeze(entries);
-    this.#byKey = new Map(entries.map((entry) => [entry.key, entry]));
+    this.#byId = new Map(entries.map((entry) => [entry.id, entry]));
   }
 
-  get(key: string): CatalogueEntry {
-    const entry = this.#byKey.get(key);
-    if (!entry) throw new Error(`the error catalogue has no entry ${key}`);
+  get(id: string): CatalogueEntry {
+    const entry = this.#byId.get(id);
+    if (!entry) throw new Error(`the error catalogue has no entry ${id}`);
     return entry;
   }
 
-  has(key: string): boolean {
-    return this.#byKey.has(key);
+  has(id: string): boolean {
+    return this.#byId.has(id);
   }
 }
 
 /** Reads the catalogue from the authored document; every problem found is pushed to `problems`. */
 export function readCatalogue(document: OpenAPIV3_1.Document, problems: string[]): Catalogue {
   const entries: CatalogueEntry[] = [];
-  for (const [key, raw] of Object.entries(document.components?.examples ?? {})) {
+  for (const [id, raw] of Object.entries(document.components?.examples ?? {})) {
     const example = raw as Record<string, unknown>;
     if (!('x-http-status' in example)) continue;
-    const where = `${EXAMPLE_REF_PREFIX}${key}`;
+    const where = `${EXAMPLE_REF_PREFIX}${id}`;
+    const ownKey = example['x-key'];
+    if (ownKey !== undefined && (typeof ownKey !== 'string' || !id.startsWith(`${ownKey}.`))) {
+      problems.push(`${where}: x-key must be the key this entry's name starts with (KEY.suffix)`);
+    }
+    const key = typeof ownKey === 'string' ? ownKey : id;
     const value = example.value as { data?: unknown; errors?: { code?: unknown; message?: unknown }[] } | undefined;
     const first = value?.errors?.[0];
     const httpStatus = example['x-http-status'];
@@ -92,6 +103,7 @@ export function readCatalogue(document: OpenAPIV3_1.Document, problems: string[]
       problems.push(`${where}: x-invalid-parameter must be a parameter name`);
     }
     entries.push({
+      id,
       key,
       code: first.code,
       httpStatus,
@@ -153,18 +165,27 @@ export function entriesReferencedBy(
       for (const [name, example] of Object.entries(media.examples ?? {})) {
         const ref = (example as { $ref?: string }).$ref;
         if (!ref?.startsWith(EXAMPLE_REF_PREFIX)) continue;
-        const key = decodeURIComponent(ref.slice(EXAMPLE_REF_PREFIX.length));
-        if (!catalogue.has(key)) continue;
-        const entry = catalogue.get(key);
-        if (name !== key) problems.push(`${where} responses/${status}: example ${name} must be named after its key ${key}`);
+        const id = decodeURIComponent(ref.slice(EXAMPLE_REF_PREFIX.length));
+        if (!catalogue.has(id)) continue;
+        const entry = catalogue.get(id);
+        if (name !== entry.key) problems.push(`${where} responses/${status}: example ${name} must be named after its key ${entry.key}`);
         if (String(entry.httpStatus) !== status) {
-          problems.push(`${where} responses/${status}: ${key} has x-http-status ${entry.httpStatus}`);
+          problems.push(`${where} responses/${status}: ${id} has x-http-status ${entry.httpStatus}`);
         }
         if (!found.includes(entry)) found.push(entry);
       }
     }
   }
   return found;
+}
+
+/**
+ * The entry an operation answers for a key a rule refuses with: the operation's own wording of
+ * it (the PUT page words GLOBAL.PROMOTION_NOT_FOUND otherwise than the POST page), else the
+ * catalogue's entry of that name.
+ */
+export function entryFor(operation: { readonly errors: readonly CatalogueEntry[] }, catalogue: Catalogue, key: string): CatalogueEntry {
+  return operation.errors.find((entry) => entry.key === key) ?? catalogue.get(key);
 }
 
 /** Follows a local `$ref` (one hop at a time) to the object it names. */

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callOf, freshIds } from '../helpers/calls.js';
 import { PROMOTION_ID, theContract, useSandbox } from '../helpers/sandbox.js';
 import { VENDOR_PAGES, curlExample, documentedErrors, filledIn, readPage } from '../helpers/vendor-pages.js';
 
@@ -36,7 +37,7 @@ describe('the contract against the vendor pages it is written from', () => {
     const contract = await theContract();
     const examples = contract.document.components?.examples ?? {};
     for (const entry of contract.catalogue.entries) {
-      const page = (examples[entry.key] as { 'x-vendor-page'?: string } | undefined)?.['x-vendor-page'];
+      const page = (examples[entry.id] as { 'x-vendor-page'?: string } | undefined)?.['x-vendor-page'];
       if (entry.keySource === 'vendor' && !entry.sandboxOnly) expect(page, `${entry.key} cites the page its key comes from`).toBeDefined();
       if (page === undefined) continue;
       const text = readPage(page);
@@ -68,6 +69,17 @@ describe('the contract against the vendor pages it is written from', () => {
     );
     expect([...both].sort()).toEqual([400, 404, 500, 706, 707, 713, 731, 736, 737]);
     expect(post?.errors.map((entry) => entry.code).filter((code) => both.has(code)).sort()).toEqual([...both].sort());
+  });
+});
+
+describe('each call answers a code in the words of its own page', () => {
+  const sandbox = useSandbox({ logLevel: 'silent', unknownPromotions: 'not-found' });
+
+  it.each(VENDOR_PAGES.filter((page) => !page.file.includes('older')))('$operationId: 404 as $file says it', async ({ file, operationId }) => {
+    const row = documentedErrors(readPage(file)).find(({ code }) => code === 404);
+    const response = await sandbox.inject(callOf(operationId, freshIds()));
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({ data: null, errors: [{ code: 404, message: row?.description }] });
   });
 });
 
