@@ -116,6 +116,12 @@ describeWith('a Docker engine with docker compose', haveDockerEngine() && compos
     expect(await call('POST', customerPath(promotionId, 7), PARTNER_B)).toEqual({ status: 200, body: { data: true, errors: [] } });
   });
 
+  it('answers a URL too long in the envelope, from the sandbox and not from nginx', async () => {
+    const long = await call('POST', `${customerPath(freshId(), 1)}&padding=${'x'.repeat(9_000)}`, PARTNER_A);
+    expect(long.status).toBe(414);
+    expect(long.body.errors?.[0]?.code).toBe(414);
+  });
+
   it('shares a pinned scenario across replicas', async () => {
     const [first, second] = await stack.containers('sandbox');
     expect((await callReplica(first ?? '', 'PUT', '/__sandbox/scenario', PARTNER_A, { name: 'open-cart' })).status).toBe(200);
