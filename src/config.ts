@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { AUTH_MODES, type AuthMode } from './auth/auth-modes.js';
 import { DEFAULT_SCENARIOS_DIRECTORY } from './scenarios/load-scenarios.js';
 import { DEFAULT_CONTRACT_PATH } from './spec/load-contract.js';
 import type { UnknownPromotions } from './world/model.js';
@@ -53,8 +54,6 @@ export interface SandboxConfig {
   readonly tokenTtlSeconds: number;
 }
 
-export const AUTH_MODES = ['open', 'accounts', 'off'] as const;
-export type AuthMode = (typeof AUTH_MODES)[number];
 
 export const DEFAULT_CONFIG: SandboxConfig = Object.freeze({
   host: '0.0.0.0',

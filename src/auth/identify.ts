@@ -1,15 +1,9 @@
-import type { AuthMode } from '../config.js';
+import type { AuthMode } from './auth-modes.js';
 import type { TenantStore } from '../world/tenant-store.js';
 import type { Account } from './accounts-file.js';
+import type { Identity } from './identity.js';
 import { basicToken, credentialId, decodeBasic, md5Hex, sameSecret } from './credentials.js';
 
-/** Who is calling: the tenant (world, pins, journal) and the API key (rate budget). */
-export interface Identity {
-  readonly tenant: string;
-  readonly apiKey: string;
-  /** This key's requests per minute, when its account sets one. */
-  readonly rateLimit?: number;
-}
 
 /** The credentials a request carries, as sent. */
 export interface PresentedCredentials {

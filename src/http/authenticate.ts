@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestAsyncHookHandler, onRequestHookHandler } from 'fastify';
 import type { OpenAPIV3_1 } from 'openapi-types';
-import type { Identifier, Identity } from '../auth/identify.js';
+import type { Identifier } from '../auth/identify.js';
+import type { Identity } from '../auth/identity.js';
 import { sameSecret } from '../auth/credentials.js';
 import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
 import type { Operation } from '../spec/operations.js';

@@ -1,8 +1,7 @@
 import type { WorldChange, WorldView } from '../world/model.js';
 import { canonicalCustomerId, canonicalHexId } from '../world/model.js';
 import type { ParameterTexts } from '../spec/request-validator.js';
-import { participationKey } from '../world/tenant-changes.js';
-import type { ChangeReads } from '../world/tenant-store.js';
+import { type ChangeReads, participationKey } from '../world/tenant-changes.js';
 import type { Decision } from './decision.js';
 import { PER_CUSTOMER_REFUSALS, deactivateForCustomer } from './deactivate-for-customer.js';
 import { GLOBAL_REFUSALS, deactivateGlobally } from './deactivate-globally.js';

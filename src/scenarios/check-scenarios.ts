@@ -6,9 +6,8 @@ import type { Operation } from '../spec/operations.js';
 import { canonicalTexts, type UnknownPromotions, type WorldSetup } from '../world/model.js';
 import { SeedWorld } from '../world/seed-world.js';
 import { NO_CHANGES } from '../world/tenant-changes.js';
-import type { ReadFile } from './load-scenarios.js';
 import { placeOf } from './read-scenario-file.js';
-import type { Scenario, ScenarioProblem } from './scenario.js';
+import type { ReadFile, Scenario, ScenarioProblem } from './scenario.js';
 
 /**
  * The checks across files, against the contract and the rules:

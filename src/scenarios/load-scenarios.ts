@@ -1,11 +1,10 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LineCounter, Document as YamlDocument } from 'yaml';
 import type { ContractChecks } from '../spec/contract-checks.js';
 import type { Contract } from '../spec/load-contract.js';
 import type { UnknownPromotions } from '../world/model.js';
-import { type Scenario, ScenarioError, type ScenarioProblem } from './scenario.js';
+import { type ReadFile, ScenarioError, type ScenarioProblem } from './scenario.js';
 import { type FolderContents, SCENARIO_CACHE, scenariosKey, storedScenarioSet } from './scenario-cache.js';
 import { ScenarioSet } from './scenario-set.js';
 
@@ -13,11 +12,6 @@ import { ScenarioSet } from './scenario-set.js';
 export const DEFAULT_SCENARIOS_DIRECTORY = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 const SCHEMA_FILE = 'scenario.schema.json';
 
-export interface ReadFile {
-  readonly scenario: Scenario;
-  readonly document: YamlDocument;
-  readonly lines: LineCounter;
-}
 
 /**
  * Loads and checks every `*.yaml` scenario of a folder: YAML, the JSON Schema, then everything

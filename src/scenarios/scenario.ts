@@ -1,3 +1,4 @@
+import type { LineCounter, Document as YamlDocument } from 'yaml';
 import type { WorldSetup } from '../world/model.js';
 
 /** What a scenario forces, for what no state of the world can cause. */
@@ -39,4 +40,11 @@ export class ScenarioError extends Error {
 
 export function formatProblem({ file, place, problem }: ScenarioProblem): string {
   return `${file}${place ? `:${place}` : ''}: ${problem}`;
+}
+
+/** A scenario file as read: the scenario, and its YAML document and lines, for problems' places. */
+export interface ReadFile {
+  readonly scenario: Scenario;
+  readonly document: YamlDocument;
+  readonly lines: LineCounter;
 }

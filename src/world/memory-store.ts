@@ -1,4 +1,4 @@
-import type { Identity } from '../auth/identify.js';
+import type { Identity } from '../auth/identity.js';
 import type { Decision } from '../rules/decision.js';
 import { NO_CHANGES, type OwnChanges, type TenantChanges, applyChange, changeCount, emptyChanges } from './tenant-changes.js';
 import { Ring } from './ring.js';

@@ -1,9 +1,10 @@
 import { Redis } from 'ioredis';
-import type { Identity } from '../auth/identify.js';
+import type { Identity } from '../auth/identity.js';
 import type { Decision } from '../rules/decision.js';
 import type { WorldChange } from './model.js';
 import { type TenantChanges, participationKey } from './tenant-changes.js';
-import { type ChangeReads, type JournalEntry, type Pin, type RecordedCall, StoreUnavailableError, type TenantStore, type TenantSummary, answerKey, isStoreConnectionError, journalEntryOf } from './tenant-store.js';
+import type { ChangeReads } from './tenant-changes.js';
+import { type JournalEntry, type Pin, type RecordedCall, StoreUnavailableError, type TenantStore, type TenantSummary, answerKey, isStoreConnectionError, journalEntryOf } from './tenant-store.js';
 
 const PREFIX = 'ps:';
 const TOUCH_EVERY_MS = 1_000;

@@ -62,3 +62,10 @@ export function withChange(changes: TenantChanges, change: WorldChange): TenantC
   applyChange(copy, change);
   return copy;
 }
+
+/** The members of the change sets a decision looks at. */
+export interface ChangeReads {
+  readonly promotions: readonly string[];
+  readonly participations: readonly string[];
+  readonly earns: readonly string[];
+}

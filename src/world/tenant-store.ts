@@ -1,6 +1,6 @@
-import type { Identity } from '../auth/identify.js';
+import type { Identity } from '../auth/identity.js';
 import type { Decision } from '../rules/decision.js';
-import type { TenantChanges } from './tenant-changes.js';
+import type { ChangeReads, TenantChanges } from './tenant-changes.js';
 
 /** A scenario pinned for a tenant: for all its operations or one, for N calls or until removed. */
 export interface Pin {
@@ -81,12 +81,6 @@ export interface TenantStore {
   close(): Promise<void>;
 }
 
-/** The members of the change sets a decision looks at. */
-export interface ChangeReads {
-  readonly promotions: readonly string[];
-  readonly participations: readonly string[];
-  readonly earns: readonly string[];
-}
 
 export interface TenantSummary {
   readonly tenant: string;
