@@ -1,5 +1,4 @@
-import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { type Account, loadAccounts } from './auth/accounts-file.js';
 import { createIdentifier } from './auth/identify.js';
 import type { SandboxConfig } from './config.js';
@@ -16,6 +15,7 @@ import { lazyChildLogger } from './http/lazy-request-logger.js';
 import { registerNotFound } from './http/not-found.js';
 import { oauthTokenHandlers } from './http/oauth-token.js';
 import { operatorHandlers } from './http/operator-api.js';
+import { registerRateLimit } from './http/rate-limit.js';
 import { generateRequestId, registerRequestId } from './http/request-id.js';
 import { MAX_PATH_PARAMETER_LENGTH, registerUrlLimit } from './http/url-limits.js';
 import { registerRequestLog } from './http/request-log.js';
@@ -23,11 +23,11 @@ import { type ResponseMismatch, registerResponseCheck } from './http/response-ch
 import { SuccessAnswers } from './outcome.js';
 import { OPERATION_RULES } from './rules/operation-rules.js';
 import { decideAnswer } from './sandbox/decide-answer.js';
-import { canonicalTexts } from './world/model.js';
+import { invalidRequestScenario } from './sandbox/invalid-request-scenario.js';
 import { LiveScenarios } from './scenarios/live-scenarios.js';
 import { loadScenarios } from './scenarios/load-scenarios.js';
 import { watchScenarios } from './scenarios/watch-scenarios.js';
-import { isValidationCode, REQUIRED_KEYS } from './spec/catalogue.js';
+import { REQUIRED_KEYS } from './spec/catalogue.js';
 import { compileContractChecks } from './spec/contract-checks.js';
 import { type Contract, ContractError, loadContract } from './spec/load-contract.js';
 import { servedDocument } from './spec/served-document.js';
@@ -44,8 +44,6 @@ export interface AppOptions {
   /** Where tenants' state lives; else Redis with `config.redis`, else memory. */
   readonly store?: TenantStore;
 }
-
-const RATE_WINDOW_MS = 60_000;
 
 /** Credentials never reach a log line, whatever a future change decides to log. */
 const REDACTED_PATHS = [
@@ -127,26 +125,13 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
       options.onResponseMismatch?.(mismatch);
     });
   }
-  // Per API key (the credential, not the session), over the vendor's calls only; in Redis when
-  // replicas share one, so that N processes hold one budget.
-  const maxFor = (request: FastifyRequest) => request.keyRateLimit ?? requestsPerMinute;
-  // Routes that are not rate limited get no limiter hook at all (`rateLimit: false`), rather
-  // than a per-request check that lets them through.
-  app.addHook('onRoute', (route) => {
-    if (route.config?.rateLimited !== true) route.config = { ...route.config, rateLimit: false };
-  });
-  await app.register(rateLimit, {
-    global: true,
-    // One counter per key kept: as many as there can be tenants, so none escapes its budget.
-    cache: Math.max(5_000, config.maxTenants),
-    keyGenerator: (request) => request.apiKey ?? request.ip,
-    // A number when no account has a budget of its own: the limiter then skips a call per request.
-    max: accounts.some((account) => account.rateLimit !== undefined) ? (request) => maxFor(request) : requestsPerMinute,
-    timeWindow: RATE_WINDOW_MS,
-    ...(redisStore ? { redis: redisStore.client, nameSpace: 'ps:rate:' } : {}),
-    // As the contract declares them: on a 429 only (and each header costs every answer).
-    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
-    errorResponseBuilder: () => Object.assign(new Error('rate limit exceeded'), { statusCode: 429 }),
+  // Per API key (the credential, not the session); in Redis when replicas share one, so that N
+  // processes hold one budget. One counter per key kept: as many as there can be tenants.
+  const limiter = await registerRateLimit(app, contract.catalogue, {
+    requestsPerMinute,
+    perKeyBudgets: accounts.some((account) => account.rateLimit !== undefined),
+    keys: Math.max(5_000, config.maxTenants),
+    ...(redisStore ? { redis: redisStore.client } : {}),
   });
   let served: { set: unknown; document: ReturnType<typeof servedDocument> } | undefined;
   await registerDocsPage(app, () => {
@@ -168,19 +153,8 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     {
       identifier,
       adminToken: config.adminToken,
-      // A forced 429 looks like the limiter's own: the budget, nothing left, a minute to wait.
-      rateLimitHeaders: (request) => ({
-        'x-ratelimit-limit': String(maxFor(request)),
-        'x-ratelimit-remaining': '0',
-        'x-ratelimit-reset': String(RATE_WINDOW_MS / 1000),
-        'retry-after': String(RATE_WINDOW_MS / 1000),
-      }),
-      labelInvalid: (operation, texts, code) => {
-        const scenario = scenarios.set.matchMagic(operation.operationId, canonicalTexts(texts));
-        // A code names one entry per operation (not catalogue-wide), so it is looked up there.
-        const entry = operation.errors.find((candidate) => candidate.code === code);
-        return scenario && scenario.code === code && isValidationCode(entry) ? scenario.name : undefined;
-      },
+      limiter,
+      labelInvalid: invalidRequestScenario(scenarios),
       store,
     },
   );

@@ -5,7 +5,9 @@ import type { Operation } from '../spec/operations.js';
 import type { ContractChecks } from '../spec/contract-checks.js';
 import type { RawRequest } from '../spec/request-validator.js';
 import type { Identifier } from '../auth/identify.js';
+import { admission } from './admission.js';
 import { authenticator } from './authenticate.js';
+import type { RateLimiter } from './rate-limit.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { sendAnswer, sendCatalogueError, sendErrors } from './envelope.js';
 import { operationJournal } from './journal.js';
@@ -20,9 +22,10 @@ export type DropRecorder = (request: FastifyRequest) => Promise<void>;
 const SESSION_PARAMETER = 'SandboxSession';
 
 /**
- * One Fastify route per operation of the contract, none written by hand. Each request reads:
- * authenticate (onRequest), validate against the contract, find the tenant, decide the outcome
- * (or run the built-in handler of a sandbox operation), send it in the envelope.
+ * One Fastify route per operation of the contract, none written by hand. Each request passes
+ * admission (admission.ts: authenticate, then the rate limit), then its handler here validates it
+ * against the contract, decides the outcome (or runs the built-in handler of a sandbox
+ * operation) and sends it in the envelope.
  */
 export function registerApiRoutes(
   app: FastifyInstance,
@@ -34,15 +37,15 @@ export function registerApiRoutes(
     readonly identifier: Identifier;
     /** Without it the operator operations are not served at all. */
     readonly adminToken: string | undefined;
-    /** Headers of a 429 a scenario forces, as the rate limiter would send them. */
-    readonly rateLimitHeaders: (request: FastifyRequest) => Record<string, string>;
+    /** The API key's budget: the vendor's calls and the token call count against it. */
+    readonly limiter: RateLimiter;
     /** Names the scenario whose magic values a refused request carries, when its code matches. */
     readonly labelInvalid: (operation: Operation, texts: Readonly<Record<string, string | undefined>>, code: number | undefined) => string | undefined;
     /** The request history of the vendor's operations. */
     readonly store: TenantStore;
   },
 ): void {
-  const { labelInvalid, store, identifier, adminToken, rateLimitHeaders } = hooks;
+  const { labelInvalid, store, identifier, adminToken, limiter } = hooks;
   const sessionSchema = (contract.dereferenced.components?.parameters?.[SESSION_PARAMETER] as { schema?: { pattern?: string } } | undefined)?.schema;
   const sessionPattern = sessionSchema?.pattern ? new RegExp(sessionSchema.pattern) : undefined;
   const schemes = (contract.dereferenced.components?.securitySchemes ?? {}) as Parameters<typeof authenticator>[1];
@@ -54,18 +57,17 @@ export function registerApiRoutes(
     }
     const validate = checks.requests.get(operation.operationId);
     if (!validate) throw new Error(`${operation.operationId} has no compiled request check`);
-    const onRequest = authenticator(operation, schemes, contract.catalogue, identifier, adminToken, sessionPattern);
-    // The vendor's per-customer and global calls are journaled and rate limited per API key.
+    // The vendor's calls, per API key; the token call too: it needs no credential, so its budget
+    // is the caller's address.
+    const rateLimited = operation.tags.includes('promotions') || operation.tags.includes('oauth');
+    const onRequest = admission(authenticator(operation, schemes, contract.catalogue, identifier, adminToken, sessionPattern), rateLimited ? limiter : undefined);
+    // The vendor's per-customer and global calls are journaled.
     const journal = operation.tags.includes('promotions') ? operationJournal(store, operation.operationId) : undefined;
     const recordDrop: DropRecorder = journal?.recordDrop ?? (() => Promise.resolve());
     app.route({
       method: operation.method,
       url: fastifyPath(operation.path),
-      config: {
-        operationId: operation.operationId,
-        // The token call too: it needs no credential, so its budget is the caller's address.
-        rateLimited: operation.tags.includes('promotions') || operation.tags.includes('oauth'),
-      },
+      config: { operationId: operation.operationId },
       ...(onRequest ? { onRequest } : {}),
       ...(journal ? { onSend: journal.onSend } : {}),
       handler: async (request, reply) => {
@@ -88,7 +90,7 @@ export function registerApiRoutes(
         };
         if (builtIn) return builtIn(call, reply);
         const outcome = await decide(call);
-        if (outcome.kind === 'error' && outcome.error.httpStatus === 429) reply.headers(rateLimitHeaders(request));
+        if (outcome.kind === 'error' && outcome.error.httpStatus === 429) reply.headers(limiter.forcedHeaders(request));
         return deliver(outcome, reply, recordDrop);
       },
     });

@@ -1,10 +1,11 @@
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestAsyncHookHandler, onRequestHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import type { Identifier } from '../auth/identify.js';
 import type { Identity } from '../auth/identity.js';
 import { sameSecret } from '../auth/credentials.js';
 import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
 import type { Operation } from '../spec/operations.js';
+import type { AdmissionStep } from './admission.js';
 import { sendCatalogueError } from './envelope.js';
 
 type SecuritySchemes = Readonly<Record<string, OpenAPIV3_1.SecuritySchemeObject>>;
@@ -13,10 +14,10 @@ export const OPERATOR_SCHEME = 'operatorToken';
 export const SESSION_HEADER = 'x-sandbox-session';
 
 /**
- * The onRequest check of an operation's `security` in the contract: partner credentials (Basic,
- * or the OAuth token header) through the identifier of the auth mode, or the operator token.
- * It sets the tenant and the API key; anything else is 401 in the envelope, with the catalogue's
- * message only, so nothing about the credential comes back.
+ * The first step of admission (admission.ts): the check of an operation's `security` in the
+ * contract: partner credentials (Basic, or the OAuth token header) through the identifier of the
+ * auth mode, or the operator token. It sets the tenant and the API key; anything else is 401 in
+ * the envelope, with the catalogue's message only, so nothing about the credential comes back.
  */
 export function authenticator(
   operation: Operation,
@@ -26,16 +27,20 @@ export function authenticator(
   adminToken: string | undefined,
   /** The contract's pattern of X-Sandbox-Session; a value that matches it refines the tenant. */
   sessionPattern: RegExp | undefined,
-): onRequestAsyncHookHandler | onRequestHookHandler | undefined {
+): AdmissionStep | undefined {
   if (operation.security.length === 0) return undefined;
   const failed = catalogue.get(REQUIRED_KEYS.authenticationFailed);
   const names = operation.security.flatMap((requirement) => Object.keys(requirement));
   if (names.includes(OPERATOR_SCHEME)) {
     const header = schemeHeader(schemes, OPERATOR_SCHEME);
-    return async (request: FastifyRequest, reply: FastifyReply) => {
+    return (request, reply, next) => {
       const given = request.headers[header];
-      if (adminToken === undefined || typeof given !== 'string' || !sameSecret(given, adminToken)) return sendCatalogueError(reply, failed);
+      if (adminToken === undefined || typeof given !== 'string' || !sameSecret(given, adminToken)) {
+        sendCatalogueError(reply, failed);
+        return;
+      }
       request.tenant = 'operator';
+      next();
     };
   }
   const tokenHeader = names.map((name) => schemes[name]).find((scheme) => scheme?.type === 'apiKey' && scheme.in === 'header');

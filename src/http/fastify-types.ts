@@ -3,8 +3,6 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The contract operation a route serves; absent on the sandbox's own non-contract routes. */
     operationId?: string;
-    /** Calls of this route count against the caller's rate budget; other routes have no limiter. */
-    rateLimited?: boolean;
   }
   interface FastifyRequest {
     /** Who is calling: set by authentication, from the credential (refined by X-Sandbox-Session). */

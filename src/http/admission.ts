@@ -1,0 +1,31 @@
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler } from 'fastify';
+import type { RateLimiter } from './rate-limit.js';
+
+/** A step that answers the call itself (and never calls `next`) when it refuses it. */
+export type AdmissionStep = (request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction) => void;
+
+/**
+ * What decides an answer, in the documented order (PRODUCT.md), for every call of an operation:
+ *   1. authenticate: the credential names the tenant and the API key, or 401  (authenticate.ts)
+ *   2. rate limit: the API key's budget for the minute, or 429                (rate-limit.ts)
+ *      (1 and 2 here, before the request is read: a call refused by either costs no parsing,
+ *      and its answer never depends on its body)
+ *   3. Fastify reads the body: too large 413, another content type 415, malformed JSON 400
+ *   4. validate the request against the contract: 400, or 725 for a malformed promotion id
+ *   5. decide: a scenario asked for or pinned, magic values, the tenant's world  (api-routes.ts)
+ * This is steps 1 and 2, as one onRequest hook: the order is this code's, not that of the hooks
+ * plugins happen to add.
+ */
+export function admission(authenticate: AdmissionStep | undefined, limiter: RateLimiter | undefined): onRequestHookHandler | undefined {
+  if (!authenticate && !limiter) return undefined;
+  const limit = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    if (!limiter) return done();
+    limiter.admit(request, reply).then((admitted) => {
+      if (admitted) done();
+    }, done);
+  };
+  if (!authenticate) return limit;
+  return (request, reply, done) => {
+    authenticate(request, reply, (error) => (error ? done(error) : limit(request, reply, done)));
+  };
+}
