@@ -57,7 +57,7 @@ const REDACTED_PATHS = [
 
 /**
  * Builds the sandbox: the contract drives every route, the scenarios and the tenant's world
- * decide every answer. `src/server.ts` is the only caller that listens; tests use `inject`.
+ * decide every answer. Its callers listen: `src/server.ts` (the command) and `startSandbox` (src/index.ts); tests use `inject`.
  */
 export async function buildApp(config: SandboxConfig, options: AppOptions = {}): Promise<FastifyInstance> {
   const contract = options.contract ?? (await loadContract(config.contract));

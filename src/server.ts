@@ -9,7 +9,8 @@ import type { SandboxConfig } from './config.js';
 const GRACE_MS = 10_000;
 
 /**
- * The only place that listens. SIGTERM and SIGINT stop accepting connections, let in-flight
+ * The command's server (src/index.ts's startSandbox listens too, for a test suite, on a free
+ * port of loopback). SIGTERM and SIGINT stop accepting connections, let in-flight
  * answers finish, then exit 0.
  */
 export async function runServer(config: SandboxConfig): Promise<FastifyInstance> {

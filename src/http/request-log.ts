@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 /**
  * One log line per request at `debug` (`--log-level debug`). The request history
  * (`GET /__sandbox/requests`) is the record of every call at any level; a line per call at the
- * default level would cost a third of the sandbox's throughput (`npm run bench`). Fastify's own
+ * default level costs much of the sandbox's throughput (`npm run bench` measures it). Fastify's own
  * request logging (two lines) is off; this line names the operation and the answer's code.
  * Headers are never logged, so credentials cannot leak.
  */

@@ -17,7 +17,7 @@ export class ScenarioSet {
     readonly world: WorldSetup,
   ) {
     // By code unit: for names as the schema allows them (a-z, 0-9, hyphens) the order is
-    // localeCompare's, without making ICU's collator at start (about 7 ms).
+    // localeCompare's, without making ICU's collator at start (a cost of the cold start).
     this.scenarios = [...scenarios].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     this.#byName = new Map(this.scenarios.map((scenario) => [scenario.name, scenario]));
     const magic = new Map<string, { scenario: Scenario; values: [string, string][] }[]>();
