@@ -1,6 +1,6 @@
-// Regenerates the README's generated sections: `npm run docs:readme`. The scenario table comes
-// from the scenario files, the list of decisions from the contract's x-sandbox-decision marks.
-// test/process/readme.test.ts fails when the README and their sources disagree.
+// Regenerates the generated sections of the README and docs/contract.md: `npm run docs:readme`.
+// The scenario table comes from the scenario files, the list of decisions (docs/contract.md) from
+// the contract's x-sandbox-decision marks. test/process/readme.test.ts fails when they disagree.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { scenarioTable } from '../src/scenarios/scenario-table.js';
 import { DEFAULT_SCENARIOS_DIRECTORY, loadScenarios } from '../src/scenarios/load-scenarios.js';
@@ -22,14 +22,22 @@ export function withSection(readme: string, section: GeneratedSection, content: 
   return `${readme.slice(0, from + start.length)}\n${content}\n${readme.slice(to)}`;
 }
 
+export const README = new URL('../README.md', import.meta.url);
+export const CONTRACT_DOC = new URL('../docs/contract.md', import.meta.url);
+
 /** The README as the contract and the shipped scenarios make it. */
 export async function generatedReadme(readme: string): Promise<string> {
   const contract = await loadContract();
   const set = await loadScenarios(DEFAULT_SCENARIOS_DIRECTORY, contract, compileContractChecks(contract), 'active');
-  return withSection(withSection(readme, 'scenarios', scenarioTable(set, contract.operations)), 'decisions', decisionList(contract.decisions));
+  return withSection(readme, 'scenarios', scenarioTable(set, contract.operations));
+}
+
+/** docs/contract.md with the contract's decisions listed. */
+export async function generatedContractDoc(text: string): Promise<string> {
+  return withSection(text, 'decisions', decisionList((await loadContract()).decisions));
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
-  const file = new URL('../README.md', import.meta.url);
-  writeFileSync(file, await generatedReadme(readFileSync(file, 'utf8')));
+  writeFileSync(README, await generatedReadme(readFileSync(README, 'utf8')));
+  writeFileSync(CONTRACT_DOC, await generatedContractDoc(readFileSync(CONTRACT_DOC, 'utf8')));
 }

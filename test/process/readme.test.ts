@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { sandboxOptions } from '../../src/config.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const CONTRACT_DOC = readFileSync(new URL('../../docs/contract.md', import.meta.url), 'utf8');
 
 describe('README', () => {
   it('has a row in its settings table for every setting, with its environment variable', () => {
@@ -15,16 +16,17 @@ describe('README', () => {
   });
 });
 
-describe('README generated sections', () => {
+describe('generated sections of the README and docs/contract.md', () => {
   it('are the ones made from the scenario files and the contract\'s x-sandbox-decision marks (npm run docs:readme)', async () => {
-    const { generatedReadme } = await import('../../scripts/update-readme.js');
+    const { generatedContractDoc, generatedReadme } = await import('../../scripts/update-readme.js');
     expect(README).toBe(await generatedReadme(README));
+    expect(CONTRACT_DOC).toBe(await generatedContractDoc(CONTRACT_DOC));
   });
 
   it('list every decision of the contract, and no decision the contract does not carry', async () => {
     const { loadContract } = await import('../../src/spec/load-contract.js');
     const { decisions } = await loadContract();
-    const section = README.slice(README.indexOf('<!-- decisions:start'), README.indexOf('<!-- decisions:end'));
+    const section = CONTRACT_DOC.slice(CONTRACT_DOC.indexOf('<!-- decisions:start'), CONTRACT_DOC.indexOf('<!-- decisions:end'));
     const listed = section.split('\n').filter((line) => line.startsWith('- '));
     expect(listed).toHaveLength(decisions.length);
     for (const { decision } of decisions) expect(section).toContain(decision);
