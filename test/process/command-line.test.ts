@@ -41,6 +41,22 @@ describe('promotions-sandbox on the command line', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
+  // Word for word: scripts and the README quote these lines, whatever builds the options.
+  it.each([
+    [['--port', 'abc'], {}, "error: option '--port <port>' argument 'abc' is invalid. must be a TCP port, an integer from 0 to 65535."],
+    [[], { SANDBOX_PORT: 'x' }, "error: option '--port <port>' value 'x' from env 'PORT' is invalid. must be a TCP port, an integer from 0 to 65535."],
+    [['--rate-limit', '0'], {}, "error: option '--rate-limit <n>' argument '0' is invalid. must be a request count, an integer from 1 to 10000000."],
+    [['--watch', 'perhaps'], {}, "error: option '--watch [bool]' argument 'perhaps' is invalid. must be true or false."],
+    [['--unknown-promotions', 'maybe'], {}, "error: option '--unknown-promotions <mode>' argument 'maybe' is invalid. Allowed choices are active, not-found."],
+    [['--admin-token', 'short'], {}, "error: option '--admin-token <token>' argument 'short' is invalid. must be at least 16 characters (it guards every tenant; for instance: openssl rand -hex 16)."],
+    [['--auth', 'accounts'], {}, 'error: --auth accounts needs --accounts <file> (SANDBOX_ACCOUNTS)'],
+    [['--accounts', 'accounts.yaml'], {}, 'error: --accounts is only read with --auth accounts'],
+  ])('refuses %j %j with its one line, word for word', async (args, env, line) => {
+    const { code, stderr } = await runCli(args, { ...LOCAL, ...env });
+    expect(code).not.toBe(0);
+    expect(stderr.split('\n')[0]).toBe(line);
+  });
+
   it('SANDBOX_PORT wins over PORT', async () => {
     const { code, stderr } = await runCli([], { HOST: '127.0.0.1', PORT: '0', SANDBOX_PORT: 'x' });
     expect(code).not.toBe(0);
