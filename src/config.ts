@@ -50,8 +50,8 @@ export interface SandboxConfig {
   readonly tenantIdleMinutes: number;
   /** At most this many tenants are kept; the least recently used goes first. */
   readonly maxTenants: number;
-  /** Lifetime of the access tokens of POST /v3/oauth/token/generate. */
-  readonly tokenTtlSeconds: number;
+  /** Lifetime of the access tokens of POST /v3/oauth/token/generate, in seconds (`--token-ttl`). */
+  readonly tokenTtl: number;
 }
 
 
@@ -76,7 +76,7 @@ export const DEFAULT_CONFIG: SandboxConfig = Object.freeze({
   redis: undefined,
   tenantIdleMinutes: 60,
   maxTenants: 10_000,
-  tokenTtlSeconds: 300,
+  tokenTtl: 300,
 });
 
 /** A full config from defaults plus what a caller sets (tests, the in-process API). */
@@ -176,7 +176,7 @@ export function sandboxOptions(): Option[] {
     new Option('--token-ttl <seconds>', 'lifetime of OAuth access tokens')
       .env('SANDBOX_TOKEN_TTL')
       .argParser(integerIn(1, 86_400, 'a number of seconds'))
-      .default(DEFAULT_CONFIG.tokenTtlSeconds),
+      .default(DEFAULT_CONFIG.tokenTtl),
   ];
 }
 
@@ -228,6 +228,6 @@ export function configFromOptions(command: Command): SandboxConfig {
     redis: options.redis,
     tenantIdleMinutes: options.tenantIdleMinutes,
     maxTenants: options.maxTenants,
-    tokenTtlSeconds: options.tokenTtl,
+    tokenTtl: options.tokenTtl,
   });
 }
