@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { sandboxOptions } from '../../src/config.js';
+import { sandboxOptions } from '../../src/settings/command-line.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
