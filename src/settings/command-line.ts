@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { configWith, type SandboxConfig } from '../config.js';
-import { accountsMismatch, flagOf, type Setting, SETTING_NAMES, SETTINGS, type SettingName } from './settings.js';
+import { accountsMismatch, type AnySetting, flagOf, SETTING_NAMES, SETTINGS, type SettingName } from './settings.js';
 
 /**
  * The start-up options, one per setting, each also read from its environment variable (a flag
@@ -11,7 +11,7 @@ export function sandboxOptions(): Option[] {
 }
 
 function optionOf(name: SettingName): Option {
-  const setting: Setting<unknown> = SETTINGS[name];
+  const setting: AnySetting = SETTINGS[name];
   // commander prints a default only when it has a value: one decided elsewhere is said in the line.
   const describedDefault = setting.default === undefined && setting.defaultShown ? ` (default: ${setting.defaultShown.help})` : '';
   const option = new Option(`${flagOf(name)} ${setting.argument}`, `${setting.help}${describedDefault}`).env(setting.env);

@@ -27,6 +27,8 @@ export interface Setting<T> {
 }
 
 type SettingValue = string | number | boolean;
+/** Any row of the table, for code that reads every setting alike. */
+export type AnySetting = Setting<SettingValue | undefined>;
 type SettingRow<T extends SettingValue> = Omit<Setting<T>, 'kind' | 'default'> & { readonly kind: ValueKind<T> };
 const setting = <T extends SettingValue>(row: SettingRow<T> & { readonly default: NoInfer<T> }): Setting<T> => row;
 const settingWithoutDefault = <T extends SettingValue>(row: SettingRow<T>): Setting<T | undefined> => ({ ...row, default: undefined });
