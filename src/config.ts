@@ -1,7 +1,5 @@
 import { SETTING_NAMES, SETTINGS } from './settings/settings.js';
 
-export type { LogLevel } from './settings/settings.js';
-
 /**
  * Everything the sandbox can be told at start, one field per setting of the table in
  * settings/settings.ts (named as its flag, in camelCase). Checked once, then frozen.

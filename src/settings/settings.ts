@@ -2,7 +2,7 @@ import { AUTH_MODES } from '../auth/auth-modes.js';
 import { DEFAULT_SCENARIOS_DIRECTORY } from '../scenarios/load-scenarios.js';
 import { DEFAULT_CONTRACT_PATH } from '../spec/load-contract.js';
 import { UNKNOWN_PROMOTIONS } from '../world/model.js';
-import { integerIn, oneOf, secretOfAtLeast, text, trueOrFalse, type ValueKind } from './value-kinds.js';
+import { anyText, integerIn, oneOf, secretOfAtLeast, trueOrFalse, type ValueKind } from './value-kinds.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -45,7 +45,7 @@ export const SETTINGS = {
     argument: '<address>',
     env: 'HOST',
     overridingEnv: 'SANDBOX_HOST',
-    kind: text('an address'),
+    kind: anyText('an address'),
     default: '0.0.0.0',
     help: 'address to listen on',
   }),
@@ -61,7 +61,7 @@ export const SETTINGS = {
   addressFile: settingWithoutDefault({
     argument: '<file>',
     env: 'SANDBOX_ADDRESS_FILE',
-    kind: text('a file'),
+    kind: anyText('a file'),
     help: 'once listening, write the URL the sandbox answers on to this file',
     readme: 'once listening, write the URL the sandbox answers on (e.g. `http://127.0.0.1:4010`) to this file; the image sets it for its health check',
   }),
@@ -92,7 +92,7 @@ export const SETTINGS = {
   contract: setting({
     argument: '<file>',
     env: 'SANDBOX_CONTRACT',
-    kind: text('a file'),
+    kind: anyText('a file'),
     default: DEFAULT_CONTRACT_PATH,
     defaultShown: { help: 'the bundled openapi/promotions.yaml', readme: 'bundled `openapi/promotions.yaml`' },
     help: 'the OpenAPI 3.1 document to serve',
@@ -108,7 +108,7 @@ export const SETTINGS = {
   scenarios: setting({
     argument: '<dir>',
     env: 'SANDBOX_SCENARIOS',
-    kind: text('a folder'),
+    kind: anyText('a folder'),
     default: DEFAULT_SCENARIOS_DIRECTORY,
     defaultShown: { help: 'the bundled scenarios/', readme: 'bundled `scenarios/`' },
     help: 'folder of scenario files (*.yaml)',
@@ -156,7 +156,7 @@ export const SETTINGS = {
   accounts: settingWithoutDefault({
     argument: '<file>',
     env: 'SANDBOX_ACCOUNTS',
-    kind: text('a file'),
+    kind: anyText('a file'),
     help: 'YAML accounts file for --auth accounts',
     readme: 'the accounts file for `--auth accounts`',
   }),
@@ -178,7 +178,7 @@ export const SETTINGS = {
   redis: settingWithoutDefault({
     argument: '<url>',
     env: 'SANDBOX_REDIS_URL',
-    kind: text('a Redis URL'),
+    kind: anyText('a Redis URL'),
     help: 'Redis URL, for several replicas behind one URL',
     readme: 'keep worlds, pins, journals, tokens and rate counters in Redis, for replicas',
   }),

@@ -1,6 +1,6 @@
 import { configWith, type SandboxConfig } from '../config.js';
 import { accountsMismatch, SETTING_NAMES, SETTINGS, type SettingName } from './settings.js';
-import { text, type ValueKind } from './value-kinds.js';
+import { anyText, type ValueKind } from './value-kinds.js';
 
 /** What `startSandbox` decides itself: it listens on a free port of 127.0.0.1 and returns that URL. */
 const LISTENING_SETTINGS = ['host', 'port', 'addressFile'] as const satisfies readonly SettingName[];
@@ -11,8 +11,8 @@ const START_SETTING_NAMES = SETTING_NAMES.filter((name): name is StartSettingNam
 
 /** The options of `startSandbox` beyond the settings: how its helpers call the sandbox. */
 const HELPER_OPTIONS = {
-  authorization: text('an Authorization header'),
-  session: text('an X-Sandbox-Session'),
+  authorization: anyText('an Authorization header'),
+  session: anyText('an X-Sandbox-Session'),
 } as const satisfies Record<string, ValueKind<string>>;
 
 /** Options that had another name once (0.x, never published), and the setting each is now. */

@@ -70,7 +70,7 @@ export function oneOf<const T extends string>(values: readonly T[]): ValueKind<T
 }
 
 /** Any text: a path, an address, a URL (what it names is checked where it is used). */
-export function text(what: string): ValueKind<string> {
+export function anyText(what: string): ValueKind<string> {
   return {
     rule: `must be ${what}, a string`,
     accepts: (value): value is string => typeof value === 'string',
