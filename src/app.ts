@@ -147,7 +147,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     {
       ...healthHandlers(contract.catalogue, () => store.readiness()),
       ...adminHandlers(contract, scenarios, store, REQUIRED_KEYS.unknownScenario, config.unknownPromotions),
-      ...oauthTokenHandlers(identifier, store, contract.catalogue, config.tokenTtlSeconds),
+      ...oauthTokenHandlers(identifier, store, contract.catalogue, config.tokenTtl),
       ...operatorHandlers(store, contract.catalogue),
     },
     {

@@ -4,23 +4,17 @@ import './v8-heap-tuning.js';
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ClientCredentials } from './verify/credentials.js';
-import { configFromOptions, sandboxOptions } from './config.js';
+import { applyEnvironmentAliases, configFromOptions, overridingEnvironmentNames, sandboxOptions } from './settings/command-line.js';
 import { runServer } from './server.js';
 
 // The subcommands (validate, verify, coverage) load their modules when run: a start needs none.
-
-/** `SANDBOX_HOST` / `SANDBOX_PORT` win over the conventional `HOST` / `PORT`. */
-function applyEnvironmentAliases(env: NodeJS.ProcessEnv): void {
-  if (env.SANDBOX_HOST !== undefined) env.HOST = env.SANDBOX_HOST;
-  if (env.SANDBOX_PORT !== undefined) env.PORT = env.SANDBOX_PORT;
-}
 
 const program = new Command('promotions-sandbox')
   .description('A contract-testing sandbox of the promotion-deactivation API: every documented answer on demand.')
   .showHelpAfterError('(run promotions-sandbox --help for the settings)')
   .addHelpText(
     'after',
-    '\nEvery setting is also read from the environment variable shown (SANDBOX_HOST and SANDBOX_PORT also work).\nDocs: http://localhost:4010/docs once started.',
+    `\nEvery setting is also read from the environment variable shown (${overridingEnvironmentNames().join(' and ')} also work).\nDocs: http://localhost:4010/docs once started.`,
   );
 for (const option of sandboxOptions()) program.addOption(option);
 

@@ -1,20 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { configWith, type SandboxConfig } from './config.js';
+import { type StartOptions, startPlan } from './settings/start-options.js';
 import type { JournalEntry } from './world/tenant-store.js';
 
 export type { SandboxConfig } from './config.js';
+export type { StartOptions } from './settings/start-options.js';
 export type { JournalEntry } from './world/tenant-store.js';
 
 /** The credential `startSandbox` helpers act with: `sandbox:sandbox` in Basic. */
 export const DEFAULT_AUTHORIZATION = `Basic ${Buffer.from('sandbox:sandbox').toString('base64')}`;
-
-export interface StartOptions extends Partial<Omit<SandboxConfig, 'host' | 'port' | 'addressFile'>> {
-  /** The credential the helpers (reset, pin, requests) act with; give your client the same. */
-  readonly authorization?: string;
-  /** An X-Sandbox-Session for the helpers, when your client sends one too. */
-  readonly session?: string;
-}
 
 export interface PinOptions {
   /** Only calls of this operationId. */
@@ -47,11 +41,15 @@ export interface RunningSandbox {
  *   // client → sandbox.url, with Authorization: sandbox.authorization
  *   await sandbox.pin('open-cart');
  *   await sandbox.close();
+ *
+ * The options are the settings, named as their flags in camelCase (`--rate-limit`: `rateLimit`),
+ * checked as the command line checks them: an unknown name or a value the command line would
+ * refuse throws an Error naming the option, before anything listens.
  */
 export async function startSandbox(options: StartOptions = {}): Promise<RunningSandbox> {
-  const { authorization = DEFAULT_AUTHORIZATION, session, ...settings } = options;
-  const app: FastifyInstance = await buildApp(configWith({ logLevel: 'silent', ...settings, host: '127.0.0.1', port: 0 }));
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const { config, authorization = DEFAULT_AUTHORIZATION, session } = startPlan(options);
+  const app: FastifyInstance = await buildApp(config);
+  const url = await app.listen({ host: config.host, port: config.port });
   const headers = { authorization, ...(session === undefined ? {} : { 'x-sandbox-session': session }) };
   const admin = async (method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, payload?: object): Promise<unknown> => {
     const response = await app.inject({ method, url: path, headers, ...(payload ? { payload } : {}) });

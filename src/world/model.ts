@@ -64,7 +64,8 @@ export interface WorldView {
 }
 
 /** How the world answers for a well-formed promotion id it does not know. */
-export type UnknownPromotions = 'active' | 'not-found';
+export const UNKNOWN_PROMOTIONS = ['active', 'not-found'] as const;
+export type UnknownPromotions = (typeof UNKNOWN_PROMOTIONS)[number];
 
 /** Canonical forms, so `0566881933` and `566881933`, or upper and lower hex, are one entity. */
 export function canonicalCustomerId(id: string | number): string {

@@ -34,7 +34,7 @@ async function tokenFor(inject: ReturnType<typeof useSandbox>['inject'], key: st
 describe('--auth open (the default)', () => {
   let now = 1_000_000;
   const store = new MemoryStore({ journalSize: 10, idleMs: 3_600_000, maxTenants: 100, now: () => now });
-  const sandbox = useSandbox({ logLevel: 'silent', tokenTtlSeconds: 300 }, undefined, { store });
+  const sandbox = useSandbox({ logLevel: 'silent', tokenTtl: 300 }, undefined, { store });
 
   it('accepts any Basic credential, the docs\' redacted ones included, each as its own tenant', async () => {
     const { promotionId, customerId } = freshIds();

@@ -1,23 +1,36 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { sandboxOptions } from '../../src/config.js';
+import { type AnySetting, flagOf, SETTING_NAMES, SETTINGS } from '../../src/settings/settings.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const CONTRACT_DOC = readFileSync(new URL('../../docs/contract.md', import.meta.url), 'utf8');
 
-describe('README', () => {
-  it('has a row in its settings table for every setting, with its environment variable', () => {
-    for (const option of sandboxOptions()) {
-      const settings = README.slice(README.indexOf('## Settings'));
-      const row = settings.split('\n').find((line) => line.startsWith(`| \`${option.long ?? ''} `));
-      expect(row, option.long).toBeDefined();
-      expect(row).toContain(`\`${option.envVar ?? ''}\``);
-    }
+describe("README's settings table", () => {
+  const section = README.slice(README.indexOf('<!-- settings:start'), README.indexOf('<!-- settings:end'));
+  const rows = section.split('\n').filter((line) => line.startsWith('| `--'));
+
+  it('sits under ## Settings', () => {
+    expect(README.indexOf('## Settings')).toBeGreaterThan(-1);
+    expect(README.indexOf('<!-- settings:start')).toBeGreaterThan(README.indexOf('## Settings'));
+  });
+
+  it.each(SETTING_NAMES)('has the row of %s: its flag, environment variables, default and meaning', (name) => {
+    const setting: AnySetting = SETTINGS[name];
+    const row = rows.find((line) => line.startsWith(`| \`${flagOf(name)} ${setting.argument}\` |`));
+    expect(row, name).toBeDefined();
+    expect(row).toContain(`| \`${setting.env}\``);
+    if (setting.overridingEnv) expect(row).toContain(`(or \`${setting.overridingEnv}\`)`);
+    if (setting.default !== undefined && !setting.defaultShown) expect(row).toContain(`| \`${String(setting.default)}\` |`);
+    expect(row?.endsWith(`| ${setting.readme ?? setting.help} |`)).toBe(true);
+  });
+
+  it('has no row of a setting the sandbox does not have', () => {
+    expect(rows).toHaveLength(SETTING_NAMES.length);
   });
 });
 
 describe('generated sections of the README and docs/contract.md', () => {
-  it('are the ones made from the scenario files and the contract\'s x-sandbox-decision marks (npm run docs:readme)', async () => {
+  it('are the ones made from the scenario files, the settings table and the contract\'s x-sandbox-decision marks (npm run docs:readme)', async () => {
     const { generatedContractDoc, generatedReadme } = await import('../../scripts/update-readme.js');
     expect(README).toBe(await generatedReadme(README));
     expect(CONTRACT_DOC).toBe(await generatedContractDoc(CONTRACT_DOC));

@@ -1,0 +1,228 @@
+import { AUTH_MODES } from '../auth/auth-modes.js';
+import { DEFAULT_SCENARIOS_DIRECTORY } from '../scenarios/load-scenarios.js';
+import { DEFAULT_CONTRACT_PATH } from '../spec/load-contract.js';
+import { UNKNOWN_PROMOTIONS } from '../world/model.js';
+import { anyText, integerIn, oneOf, secretOfAtLeast, trueOrFalse, type ValueKind } from './value-kinds.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** One setting: everything the command line, `startSandbox`, the config and the README say of it. */
+export interface Setting<T> {
+  /** The flag's argument, after the flag (`--port <port>`); `[…]`: it may be left out (`--watch` alone is true). */
+  readonly argument: `<${string}>` | `[${string}]`;
+  /** The environment variable commander reads when the flag is not given. */
+  readonly env: string;
+  /** A `SANDBOX_` name that also works and wins over `env`, where `env` is a conventional name (`PORT`). */
+  readonly overridingEnv?: string;
+  readonly kind: ValueKind<NonNullable<T>>;
+  /** The value when none is given; undefined: the setting is off, or decided elsewhere (`defaultShown`). */
+  readonly default: T;
+  /** The default in words, where its value says too little (a path inside the package, the contract's figure). */
+  readonly defaultShown?: { readonly help: string; readonly readme: string };
+  /** The line `--help` prints. */
+  readonly help: string;
+  /** The README's meaning column, where it says more than `help` (Markdown). */
+  readonly readme?: string;
+}
+
+type SettingValue = string | number | boolean;
+/** Any row of the table, for code that reads every setting alike. */
+export type AnySetting = Setting<SettingValue | undefined>;
+type SettingRow<T extends SettingValue> = Omit<Setting<T>, 'kind' | 'default'> & { readonly kind: ValueKind<T> };
+const setting = <T extends SettingValue>(row: SettingRow<T> & { readonly default: NoInfer<T> }): Setting<T> => row;
+const settingWithoutDefault = <T extends SettingValue>(row: SettingRow<T>): Setting<T | undefined> => ({ ...row, default: undefined });
+
+/**
+ * Every setting of the sandbox, once. A setting's name is its flag in camelCase (`tokenTtl`:
+ * `--token-ttl`): the config field, the `startSandbox` option and the commander attribute.
+ * Everything else is derived from this table: `SandboxConfig` and its defaults (config.ts), the
+ * commander options and `--help` (command-line.ts), the checks of `startSandbox`'s options
+ * (start-options.ts) and the README's settings table (settings-table.ts).
+ */
+export const SETTINGS = {
+  host: setting({
+    argument: '<address>',
+    env: 'HOST',
+    overridingEnv: 'SANDBOX_HOST',
+    kind: anyText('an address'),
+    default: '0.0.0.0',
+    help: 'address to listen on',
+  }),
+  port: setting({
+    argument: '<port>',
+    env: 'PORT',
+    overridingEnv: 'SANDBOX_PORT',
+    kind: integerIn(0, 65_535, 'a TCP port'),
+    default: 4010,
+    help: 'port to listen on (0 picks a free one)',
+    readme: 'port to listen on; `0` picks a free one',
+  }),
+  addressFile: settingWithoutDefault({
+    argument: '<file>',
+    env: 'SANDBOX_ADDRESS_FILE',
+    kind: anyText('a file'),
+    help: 'once listening, write the URL the sandbox answers on to this file',
+    readme: 'once listening, write the URL the sandbox answers on (e.g. `http://127.0.0.1:4010`) to this file; the image sets it for its health check',
+  }),
+  logLevel: setting({
+    argument: '<level>',
+    env: 'SANDBOX_LOG_LEVEL',
+    kind: oneOf(LOG_LEVELS),
+    default: 'info',
+    help: 'log level (JSON lines on stdout)',
+    readme: '`fatal` … `trace`, or `silent`; JSON lines, credentials never logged; `debug` adds one line per request (the request history has every call at any level)',
+  }),
+  validateResponses: setting({
+    argument: '[bool]',
+    env: 'SANDBOX_VALIDATE_RESPONSES',
+    kind: trueOrFalse(),
+    default: false,
+    help: 'check every answer against the contract; log mismatches loudly',
+    readme: 'check every answer against the contract and log a mismatch loudly',
+  }),
+  bodyLimit: setting({
+    argument: '<bytes>',
+    env: 'SANDBOX_BODY_LIMIT',
+    kind: integerIn(1, 104_857_600, 'a size in bytes'),
+    default: 1_048_576,
+    help: 'largest request body accepted (bigger gets 413)',
+    readme: 'largest request body; bigger gets 413',
+  }),
+  contract: setting({
+    argument: '<file>',
+    env: 'SANDBOX_CONTRACT',
+    kind: anyText('a file'),
+    default: DEFAULT_CONTRACT_PATH,
+    defaultShown: { help: 'the bundled openapi/promotions.yaml', readme: 'bundled `openapi/promotions.yaml`' },
+    help: 'the OpenAPI 3.1 document to serve',
+  }),
+  seed: setting({
+    argument: '<n>',
+    env: 'SANDBOX_SEED',
+    kind: integerIn(0, 2 ** 31 - 1, 'a seed'),
+    default: 1,
+    help: 'seed for generated example data',
+    readme: 'seed for answers generated from schemas (operations without an example)',
+  }),
+  scenarios: setting({
+    argument: '<dir>',
+    env: 'SANDBOX_SCENARIOS',
+    kind: anyText('a folder'),
+    default: DEFAULT_SCENARIOS_DIRECTORY,
+    defaultShown: { help: 'the bundled scenarios/', readme: 'bundled `scenarios/`' },
+    help: 'folder of scenario files (*.yaml)',
+    readme: 'folder of scenario files; they also set up the default world',
+  }),
+  watch: setting({
+    argument: '[bool]',
+    env: 'SANDBOX_WATCH',
+    kind: trueOrFalse(),
+    default: false,
+    help: 'reload scenarios on change; a broken edit keeps the last good set',
+    readme: 'reload the scenarios when a file changes; a broken edit keeps the last good set and logs why',
+  }),
+  unknownPromotions: setting({
+    argument: '<mode>',
+    env: 'SANDBOX_UNKNOWN_PROMOTIONS',
+    kind: oneOf(UNKNOWN_PROMOTIONS),
+    default: 'active',
+    help: 'a well-formed promotion id the world does not know: active, or not-found (404)',
+    readme: 'a well-formed promotion id the world does not know: `active` (your own ids work on the happy path) or `not-found` (404)',
+  }),
+  journalSize: setting({
+    argument: '<n>',
+    env: 'SANDBOX_JOURNAL_SIZE',
+    kind: integerIn(1, 10_000, 'a count'),
+    default: 100,
+    help: "calls kept in each tenant's request history",
+  }),
+  journalTotal: setting({
+    argument: '<n>',
+    env: 'SANDBOX_JOURNAL_TOTAL',
+    kind: integerIn(1, 10_000_000, 'a count'),
+    default: 20_000,
+    help: 'calls kept in all request histories together (memory store; least recently active tenants lose theirs first)',
+    readme: 'calls kept in all request histories together (memory store): past it, the tenants that called least recently lose their oldest calls first, so memory stays flat',
+  }),
+  auth: setting({
+    argument: '<mode>',
+    env: 'SANDBOX_AUTH',
+    kind: oneOf(AUTH_MODES),
+    default: 'open',
+    help: 'open: any credential is its own tenant; accounts: only --accounts; off: none needed (local play only)',
+    readme: '`open`: any credential is its own tenant; `accounts`: only those of `--accounts`; `off`: none needed, one shared tenant (local play only)',
+  }),
+  accounts: settingWithoutDefault({
+    argument: '<file>',
+    env: 'SANDBOX_ACCOUNTS',
+    kind: anyText('a file'),
+    help: 'YAML accounts file for --auth accounts',
+    readme: 'the accounts file for `--auth accounts`',
+  }),
+  adminToken: settingWithoutDefault({
+    argument: '<token>',
+    env: 'SANDBOX_ADMIN_TOKEN',
+    kind: secretOfAtLeast(16, 'it guards every tenant; for instance: openssl rand -hex 16'),
+    help: 'enables the operator calls (X-Sandbox-Operator-Token)',
+    readme: 'enables the operator calls (at least 16 characters)',
+  }),
+  rateLimit: settingWithoutDefault({
+    argument: '<n>',
+    env: 'SANDBOX_RATE_LIMIT',
+    kind: integerIn(1, 10_000_000, 'a request count'),
+    // Without it the contract's x-rate-limit applies (app.ts reads it).
+    defaultShown: { help: "the contract's 1000", readme: "the contract's `1000`" },
+    help: 'requests per minute per API key',
+  }),
+  redis: settingWithoutDefault({
+    argument: '<url>',
+    env: 'SANDBOX_REDIS_URL',
+    kind: anyText('a Redis URL'),
+    help: 'Redis URL, for several replicas behind one URL',
+    readme: 'keep worlds, pins, journals, tokens and rate counters in Redis, for replicas',
+  }),
+  tenantIdleMinutes: setting({
+    argument: '<n>',
+    env: 'SANDBOX_TENANT_IDLE_MINUTES',
+    kind: integerIn(1, 525_600, 'a number of minutes'),
+    default: 60,
+    help: 'forget a tenant unused this long',
+    readme: 'a tenant unused this long is forgotten',
+  }),
+  maxTenants: setting({
+    argument: '<n>',
+    env: 'SANDBOX_MAX_TENANTS',
+    kind: integerIn(1, 10_000_000, 'a count'),
+    default: 10_000,
+    help: 'keep at most this many tenants (least recently used go first)',
+    readme: 'at most this many tenants; the least recently used goes first',
+  }),
+  tokenTtl: setting({
+    argument: '<seconds>',
+    env: 'SANDBOX_TOKEN_TTL',
+    kind: integerIn(1, 86_400, 'a number of seconds'),
+    default: 300,
+    help: 'lifetime of OAuth access tokens',
+  }),
+} as const;
+
+export type SettingName = keyof typeof SETTINGS;
+
+/** The settings in the table's order (the order of `--help` and the README). */
+export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
+
+/** The flag of a setting: its name in kebab case, `tokenTtl` → `--token-ttl`. */
+export function flagOf(name: SettingName): string {
+  return `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+}
+
+/**
+ * The one rule between settings: an accounts file is read with `auth: 'accounts'` only, and
+ * that mode needs one (without it nobody could call). Each way in words the refusal its own way.
+ */
+export function accountsMismatch(settings: { readonly auth: string; readonly accounts: string | undefined }): 'accounts-needed' | 'accounts-unused' | undefined {
+  if (settings.auth === 'accounts' && !settings.accounts) return 'accounts-needed';
+  if (settings.auth !== 'accounts' && settings.accounts) return 'accounts-unused';
+  return undefined;
+}

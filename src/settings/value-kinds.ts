@@ -1,0 +1,93 @@
+import { InvalidArgumentError } from 'commander';
+
+/**
+ * What a setting's value may be, with one rule for both ways a value arrives: as text (a flag or
+ * the environment, refused by commander) and as a value given in code (`startSandbox`). Both
+ * refusals quote `rule`, so the command line and the library cannot disagree on a range.
+ */
+export interface ValueKind<T> {
+  /** What a value must be, said after the setting's name: "must be a count, an integer from 1 to 10000". */
+  readonly rule: string;
+  /** Reads a flag's or the environment's text, throwing commander's refusal; none: the text is the value. */
+  readonly parse?: (text: string) => T;
+  /** The only values: commander checks text against them itself ("Allowed choices are …"). */
+  readonly choices?: readonly T[];
+  /** Whether a value given in code is one of this kind. */
+  readonly accepts: (value: unknown) => value is T;
+  /** The refused value as a refusal shows it. */
+  readonly shown: (value: unknown) => string;
+}
+
+/** A refused value as JavaScript would write it: `0`, `'100'`, `NaN`, `null`. */
+function asWritten(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'bigint') return `${value}n`;
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  if (typeof value === 'function') return 'a function';
+  return String(value);
+}
+
+/** A whole number from `min` to `max`, in plain digits on the command line (no sign, exponent or decimals). */
+export function integerIn(min: number, max: number, what: string): ValueKind<number> {
+  const rule = `must be ${what}, an integer from ${min} to ${max}`;
+  const inRange = (value: number) => Number.isInteger(value) && value >= min && value <= max;
+  return {
+    rule,
+    parse: (text) => {
+      if (!/^\d+$/.test(text.trim()) || !inRange(Number(text))) throw new InvalidArgumentError(`${rule}.`);
+      return Number(text);
+    },
+    accepts: (value): value is number => typeof value === 'number' && inRange(value),
+    shown: asWritten,
+  };
+}
+
+/** A boolean; on the command line also `1`/`0`, `yes`/`no`, `on`/`off`, and empty for false (an unset variable). */
+export function trueOrFalse(): ValueKind<boolean> {
+  const rule = 'must be true or false';
+  return {
+    rule,
+    parse: (text) => {
+      const normalised = text.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(normalised)) return true;
+      if (['0', 'false', 'no', 'off', ''].includes(normalised)) return false;
+      throw new InvalidArgumentError(`${rule}.`);
+    },
+    accepts: (value): value is boolean => typeof value === 'boolean',
+    shown: asWritten,
+  };
+}
+
+/** One of a few words. */
+export function oneOf<const T extends string>(values: readonly T[]): ValueKind<T> {
+  return {
+    rule: `must be one of ${values.join(', ')}`,
+    choices: values,
+    accepts: (value): value is T => typeof value === 'string' && (values as readonly string[]).includes(value),
+    shown: asWritten,
+  };
+}
+
+/** Any text: a path, an address, a URL (what it names is checked where it is used). */
+export function anyText(what: string): ValueKind<string> {
+  return {
+    rule: `must be ${what}, a string`,
+    accepts: (value): value is string => typeof value === 'string',
+    shown: asWritten,
+  };
+}
+
+/** A secret of at least `minLength` characters; a refusal in code never prints it. */
+export function secretOfAtLeast(minLength: number, why: string): ValueKind<string> {
+  const rule = `must be at least ${minLength} characters (${why})`;
+  return {
+    rule,
+    parse: (text) => {
+      if (text.length < minLength) throw new InvalidArgumentError(`${rule}.`);
+      return text;
+    },
+    accepts: (value): value is string => typeof value === 'string' && value.length >= minLength,
+    shown: (value) => (typeof value === 'string' ? `a string of ${value.length} characters` : asWritten(value)),
+  };
+}

@@ -1,0 +1,95 @@
+import { Command, Option } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_CONFIG, type SandboxConfig } from '../../src/config.js';
+import { applyEnvironmentAliases, configFromOptions, sandboxOptions } from '../../src/settings/command-line.js';
+import { type AnySetting, flagOf, SETTING_NAMES, SETTINGS, type SettingName } from '../../src/settings/settings.js';
+
+const settings = SETTING_NAMES.map((name) => [name, SETTINGS[name] as AnySetting] as const);
+
+describe('the settings table', () => {
+  it.each(settings)("%s: its flag is its name in kebab case, and commander's name for the flag is the setting's", (name, setting) => {
+    expect(flagOf(name)).toMatch(/^--[a-z]+(-[a-z]+)*$/);
+    expect(new Option(`${flagOf(name)} ${setting.argument}`).attributeName()).toBe(name);
+  });
+
+  it('gives each flag and each environment variable to one setting only', () => {
+    const flags = SETTING_NAMES.map(flagOf);
+    const variables = settings.flatMap(([, setting]) => [setting.env, ...(setting.overridingEnv ? [setting.overridingEnv] : [])]);
+    expect(new Set(flags).size).toBe(flags.length);
+    expect(new Set(variables).size).toBe(variables.length);
+  });
+
+  it.each(settings)('%s: is read from a SANDBOX_ variable, or from a conventional one a SANDBOX_ variable overrides', (_name, setting) => {
+    expect(setting.overridingEnv ?? setting.env).toMatch(/^SANDBOX_[A-Z_]+$/);
+  });
+
+  it.each(settings.filter(([, setting]) => setting.default !== undefined))('%s: its default keeps its own rule, and reads back from the command line as itself', (_name, setting) => {
+    expect(setting.kind.accepts(setting.default)).toBe(true);
+    if (setting.kind.parse) expect(setting.kind.parse(String(setting.default))).toBe(setting.default);
+  });
+});
+
+/** A value other than the default, as text, for each kind of setting. */
+function sampleText(name: SettingName, setting: AnySetting): string {
+  if (setting.kind.choices) return String(setting.kind.choices.find((choice) => choice !== setting.default));
+  if (typeof setting.default === 'boolean') return String(!setting.default);
+  const reads = (text: string) => {
+    try {
+      return setting.kind.parse?.(text);
+    } catch {
+      return undefined;
+    }
+  };
+  if (reads('2') === 2) return '2';
+  return `given-${name}-of-16-characters`;
+}
+
+describe('the command line, made from the table', () => {
+  // Each test says what the environment holds: nothing of the sandbox's, unless set.
+  beforeAll(() => {
+    for (const [, setting] of settings) {
+      vi.stubEnv(setting.env, undefined);
+      if (setting.overridingEnv) vi.stubEnv(setting.overridingEnv, undefined);
+    }
+  });
+  afterAll(() => {
+    vi.unstubAllEnvs();
+  });
+
+  const parsed = (args: string[]): SandboxConfig => {
+    const command = new Command().exitOverride();
+    for (const option of sandboxOptions()) command.addOption(option);
+    return configFromOptions(command.parse(args, { from: 'user' }));
+  };
+
+  it('has one option per setting, in the table\'s order', () => {
+    expect(sandboxOptions().map((option) => option.attributeName())).toEqual(SETTING_NAMES);
+  });
+
+  it('gives the defaults when nothing is set', () => {
+    expect(parsed([])).toEqual(DEFAULT_CONFIG);
+  });
+
+  it('puts each flag into its setting', () => {
+    const args = settings.flatMap(([name, setting]) => [flagOf(name), sampleText(name, setting)]);
+    const config = parsed(args);
+    for (const [name, setting] of settings) {
+      const text = sampleText(name, setting);
+      expect([name, config[name]]).toEqual([name, setting.kind.parse ? setting.kind.parse(text) : text]);
+      expect(config[name]).not.toEqual(DEFAULT_CONFIG[name]);
+    }
+  });
+
+  it('reads each setting from its environment variable, the overriding SANDBOX_ one winning', () => {
+    for (const [name, setting] of settings) vi.stubEnv(setting.env, sampleText(name, setting));
+    vi.stubEnv('SANDBOX_PORT', '5000');
+    applyEnvironmentAliases(process.env);
+    const config = parsed([]);
+    for (const [name, setting] of settings) {
+      if (name === 'port') continue;
+      const text = sampleText(name, setting);
+      expect([name, config[name]]).toEqual([name, setting.kind.parse ? setting.kind.parse(text) : text]);
+    }
+    expect(config.port).toBe(5000);
+  });
+});
