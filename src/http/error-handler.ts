@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
 import { BadBodyError } from './body-parsers.js';
-import { StoreUnavailableError, isStoreConnectionError } from '../world/tenant-store.js';
+import { StoreUnavailableError } from '../world/store-health.js';
+import { isStoreConnectionError } from '../world/tenant-store.js';
 import { sendCatalogueError, sendErrors } from './envelope.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 import { pathParameterTooLongMessage } from './url-limits.js';

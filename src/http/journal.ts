@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
-import type { RecordedCall, TenantStore } from '../world/tenant-store.js';
+import type { JournalStore, RecordedCall } from '../world/journal-store.js';
 
 const SHOWN_LENGTH = 300;
 
@@ -19,7 +19,7 @@ export interface OperationJournal {
  * Headers other than the user agent are never recorded: no credential reaches the journal.
  * The hook is the route's own, so other routes pay nothing for it.
  */
-export function operationJournal(store: TenantStore, operationId: string): OperationJournal {
+export function operationJournal(store: JournalStore, operationId: string): OperationJournal {
   const record = (request: FastifyRequest, reply: FastifyReply | undefined): Promise<void> => {
     if (request.tenant === undefined) return Promise.resolve();
     return store.record(request.tenant, entryOf(operationId, request, reply)).catch((error: unknown) => {

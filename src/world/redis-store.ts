@@ -4,7 +4,12 @@ import type { Decision } from '../rules/decision.js';
 import type { WorldChange } from './model.js';
 import { type TenantChanges, participationKey } from './tenant-changes.js';
 import type { ChangeReads } from './tenant-changes.js';
-import { type JournalEntry, type Pin, type RecordedCall, StoreUnavailableError, type TenantStore, type TenantSummary, answerKey, isStoreConnectionError, journalEntryOf } from './tenant-store.js';
+import { answerKey } from './coverage-store.js';
+import { type JournalEntry, type RecordedCall, journalEntryOf } from './journal-store.js';
+import type { Pin } from './pin-store.js';
+import { type Readiness, StoreUnavailableError } from './store-health.js';
+import type { TenantSummary } from './tenant-directory.js';
+import { type TenantStore, isStoreConnectionError } from './tenant-store.js';
 
 const PREFIX = 'ps:';
 const TOUCH_EVERY_MS = 1_000;
@@ -406,7 +411,7 @@ export class RedisStore implements TenantStore {
     });
   }
 
-  readiness(): { readonly ready: true } | { readonly ready: false; readonly reason: string } {
+  readiness(): Readiness {
     return this.#redis.status === 'ready' ? { ready: true } : { ready: false, reason: `Redis is unreachable (${this.#redis.status}).` };
   }
 

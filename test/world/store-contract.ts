@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Decision, accept, refuse } from '../../src/rules/decision.js';
 import type { ChangeReads, TenantChanges } from '../../src/world/tenant-changes.js';
-import type { RecordedCall, TenantStore } from '../../src/world/tenant-store.js';
+import type { RecordedCall } from '../../src/world/journal-store.js';
+import type { TenantStore } from '../../src/world/tenant-store.js';
 
 /** The bounds a store is made with; each test asks for what it checks. */
 export interface StoreLimits {
