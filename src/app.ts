@@ -74,12 +74,8 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   const store = options.store ?? redisStore ?? new MemoryStore(storeOptions);
   const identifier = createIdentifier(config.auth, accounts, store);
   const requestsPerMinute = config.rateLimit ?? contractRateLimit(contract);
-  const notReady = () => {
-    const state = store.readiness();
-    return state.ready ? undefined : state.reason;
-  };
 
-  const respondToError = errorResponder(contract.catalogue, notReady);
+  const respondToError = errorResponder(contract.catalogue, store);
   const app = Fastify({
     logger: {
       level: config.logLevel,

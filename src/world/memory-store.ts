@@ -5,7 +5,7 @@ import { Ring } from './ring.js';
 import { answerKey } from './coverage-store.js';
 import { type JournalEntry, type RecordedCall, journalEntryOf } from './journal-store.js';
 import type { Pin } from './pin-store.js';
-import type { Readiness } from './store-health.js';
+import type { Readiness, StoreUnavailableError } from './store-health.js';
 import type { TenantSummary } from './tenant-directory.js';
 import type { TenantStore } from './tenant-store.js';
 
@@ -252,6 +252,11 @@ export class MemoryStore implements TenantStore {
   /** Memory is always there. */
   readiness(): Readiness {
     return { ready: true };
+  }
+
+  /** Nothing to reach: no error is the memory's absence. */
+  unavailableError(): StoreUnavailableError | undefined {
+    return undefined;
   }
 
   close(): Promise<void> {

@@ -9,7 +9,8 @@ import { type JournalEntry, type RecordedCall, journalEntryOf } from './journal-
 import type { Pin } from './pin-store.js';
 import { type Readiness, StoreUnavailableError } from './store-health.js';
 import type { TenantSummary } from './tenant-directory.js';
-import { type TenantStore, isStoreConnectionError } from './tenant-store.js';
+import { isRedisConnectionError } from './redis-connection-errors.js';
+import type { TenantStore } from './tenant-store.js';
 
 const PREFIX = 'ps:';
 const TOUCH_EVERY_MS = 1_000;
@@ -22,6 +23,8 @@ const CHANGE_SETS = [
   ['participations', 'inactiveParticipations'],
   ['earns', 'inactiveEarns'],
 ] as const;
+/** What a call that met Redis away is told (503), and /readyz says meanwhile. */
+const UNREACHABLE = 'Redis is unreachable';
 /** Optimistic transactions retry on conflict; two rounds settle even 200 identical calls. */
 const MAX_ATTEMPTS = 20;
 
@@ -170,8 +173,8 @@ export class RedisStore implements TenantStore {
     try {
       return await work();
     } catch (error) {
-      if (this.#redis.status !== 'ready' || isStoreConnectionError(error)) throw new StoreUnavailableError('Redis is unreachable.');
-      throw error;
+      // While the connection is down any failure is its absence, whatever its message says.
+      throw this.#redis.status === 'ready' ? (this.unavailableError(error) ?? error) : new StoreUnavailableError(`${UNREACHABLE}.`);
     }
   }
 
@@ -412,7 +415,12 @@ export class RedisStore implements TenantStore {
   }
 
   readiness(): Readiness {
-    return this.#redis.status === 'ready' ? { ready: true } : { ready: false, reason: `Redis is unreachable (${this.#redis.status}).` };
+    return this.#redis.status === 'ready' ? { ready: true } : { ready: false, reason: `${UNREACHABLE} (${this.#redis.status}).` };
+  }
+
+  unavailableError(error: unknown): StoreUnavailableError | undefined {
+    if (error instanceof StoreUnavailableError) return error;
+    return isRedisConnectionError(error) ? new StoreUnavailableError(`${UNREACHABLE}.`) : undefined;
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,12 @@ export type Readiness = { readonly ready: true } | { readonly ready: false; read
 export interface StoreHealth {
   /** Asked on every /readyz and on a call's error: it must answer at once, without I/O. */
   readiness(): Readiness;
+  /**
+   * This backend's own failure to reach its storage as the one unavailable error (503), whoever
+   * met it: the store's commands, or another user of its connection (the shared rate limiter).
+   * Undefined for any other error, which stays a fault of the sandbox (500).
+   */
+  unavailableError(error: unknown): StoreUnavailableError | undefined;
 }
 
 /** The store cannot be reached; the answer is 503 and nothing was written. */

@@ -308,6 +308,14 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       });
     });
 
+    describe('health', () => {
+      it('is ready while its storage is there, and takes no ordinary error for its absence', async () => {
+        const { store } = await open();
+        expect(store.readiness()).toEqual({ ready: true });
+        expect(store.unavailableError(new Error('a fault of the sandbox'))).toBeUndefined();
+      });
+    });
+
     describe('access tokens', () => {
       it('knows a token\'s identity for its lifetime, and no more', async () => {
         const { store, elapse } = await open();
