@@ -31,7 +31,7 @@ import { isValidationCode, REQUIRED_KEYS } from './spec/catalogue.js';
 import { compileContractChecks } from './spec/contract-checks.js';
 import { type Contract, ContractError, loadContract } from './spec/load-contract.js';
 import { servedDocument } from './spec/served-document.js';
-import { MemoryStore } from './world/memory-store.js';
+import { type OpenedStore, openStore } from './world/open-store.js';
 import type { TenantStore } from './world/tenant-store.js';
 
 export interface AppOptions {
@@ -41,7 +41,7 @@ export interface AppOptions {
   readonly onResponseMismatch?: (mismatch: ResponseMismatch) => void;
   /** Where log lines go (default stdout); tests read them to check what is logged. */
   readonly logStream?: NodeJS.WritableStream;
-  /** Where tenants' state lives; else Redis with `config.redis`, else memory. */
+  /** Where tenants' state lives; else the backend the configuration asks for (see open-store.ts). */
   readonly store?: TenantStore;
 }
 
@@ -68,10 +68,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   const load = () => loadScenarios(config.scenarios, contract, checks, config.unknownPromotions);
   const scenarios = new LiveScenarios(await load(), config.unknownPromotions);
   const accounts: readonly Account[] = config.auth === 'accounts' && config.accounts ? await loadAccounts(config.accounts) : [];
-  const storeOptions = { journalSize: config.journalSize, journalTotal: config.journalTotal, idleMs: config.tenantIdleMinutes * 60_000, maxTenants: config.maxTenants };
-  // ioredis is loaded only when Redis is asked for.
-  const redisStore = !options.store && config.redis ? await (await import('./world/redis-store.js')).RedisStore.connect({ url: config.redis, ...storeOptions }) : undefined;
-  const store = options.store ?? redisStore ?? new MemoryStore(storeOptions);
+  const { store, sharedRateLimit }: OpenedStore = options.store ? { store: options.store } : await openStore(config);
   const identifier = createIdentifier(config.auth, accounts, store);
   const requestsPerMinute = config.rateLimit ?? contractRateLimit(contract);
 
@@ -123,8 +120,8 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
       options.onResponseMismatch?.(mismatch);
     });
   }
-  // Per API key (the credential, not the session), over the vendor's calls only; in Redis when
-  // replicas share one, so that N processes hold one budget.
+  // Per API key (the credential, not the session), over the vendor's calls only; in the store's
+  // backend when replicas share one, so that N processes hold one budget.
   const maxFor = (request: FastifyRequest) => request.keyRateLimit ?? requestsPerMinute;
   // Routes that are not rate limited get no limiter hook at all (`rateLimit: false`), rather
   // than a per-request check that lets them through.
@@ -139,7 +136,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     // A number when no account has a budget of its own: the limiter then skips a call per request.
     max: accounts.some((account) => account.rateLimit !== undefined) ? (request) => maxFor(request) : requestsPerMinute,
     timeWindow: RATE_WINDOW_MS,
-    ...(redisStore ? { redis: redisStore.client, nameSpace: 'ps:rate:' } : {}),
+    ...sharedRateLimit,
     // As the contract declares them: on a 429 only (and each header costs every answer).
     addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     errorResponseBuilder: () => Object.assign(new Error('rate limit exceeded'), { statusCode: 429 }),

@@ -160,9 +160,12 @@ export class RedisStore implements TenantStore {
     return new RedisStore(redis, options);
   }
 
-  /** The connection, for the rate limiter's own Redis store. */
-  get client(): Redis {
-    return this.#redis;
+  /**
+   * The rate limiter's counters, on this connection and under this store's prefix, so that the
+   * replicas sharing this Redis hold one budget per key.
+   */
+  rateLimitCounters(): { readonly redis: Redis; readonly nameSpace: string } {
+    return { redis: this.#redis, nameSpace: `${PREFIX}rate:` };
   }
 
   #key(tenant: string, part: string): string {
