@@ -109,11 +109,13 @@ export interface RedisStoreOptions {
 
 /**
  * Tenants' state in Redis, so that several sandbox processes behind one URL act as one sandbox.
- * Keys per tenant (each call of the tenant restarts the idle time of all of them, so only an
- * idle tenant is forgotten by Redis):
- * `ps:{tenant}:promotions` `:participations` `:earns` sets of changes, `:pin`,
- * `:sequences` hash, `:journal` list; `ps:tenants` orders tenants by last use;
- * `ps:token:<token>` holds an access token's identity for its lifetime.
+ * Keys per tenant, as TENANT_PARTS lists them (each call of the tenant restarts the idle time of
+ * all of them, so only an idle tenant is forgotten by Redis):
+ * `ps:{tenant}:promotions` `:participations` `:earns` sets of changes, `:pin` JSON,
+ * `:sequences` hash (scenario → next position), `:journal` list (newest first),
+ * `:coverage` hash (answer → count).
+ * Other keys: `ps:tenants` orders tenants by last use; `ps:token:<token>` holds an access token's
+ * identity for its lifetime; `ps:rate:…` are the rate limiter's counters (rateLimitCounters).
  * Commands fail at once while Redis is away (no offline queue): the caller answers 503 and
  * nothing is half-written; ioredis reconnects by itself and service resumes.
  */
