@@ -31,7 +31,7 @@ import { REQUIRED_KEYS } from './spec/catalogue.js';
 import { compileContractChecks } from './spec/contract-checks.js';
 import { type Contract, ContractError, loadContract } from './spec/load-contract.js';
 import { servedDocument } from './spec/served-document.js';
-import { MemoryStore } from './world/memory-store.js';
+import { type OpenedStore, openStore } from './world/open-store.js';
 import type { TenantStore } from './world/tenant-store.js';
 
 export interface AppOptions {
@@ -41,7 +41,7 @@ export interface AppOptions {
   readonly onResponseMismatch?: (mismatch: ResponseMismatch) => void;
   /** Where log lines go (default stdout); tests read them to check what is logged. */
   readonly logStream?: NodeJS.WritableStream;
-  /** Where tenants' state lives; else Redis with `config.redis`, else memory. */
+  /** Where tenants' state lives; else the backend the configuration asks for (see open-store.ts). */
   readonly store?: TenantStore;
 }
 
@@ -66,18 +66,11 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   const load = () => loadScenarios(config.scenarios, contract, checks, config.unknownPromotions);
   const scenarios = new LiveScenarios(await load(), config.unknownPromotions);
   const accounts: readonly Account[] = config.auth === 'accounts' && config.accounts ? await loadAccounts(config.accounts) : [];
-  const storeOptions = { journalSize: config.journalSize, journalTotal: config.journalTotal, idleMs: config.tenantIdleMinutes * 60_000, maxTenants: config.maxTenants };
-  // ioredis is loaded only when Redis is asked for.
-  const redisStore = !options.store && config.redis ? await (await import('./world/redis-store.js')).RedisStore.connect({ url: config.redis, ...storeOptions }) : undefined;
-  const store = options.store ?? redisStore ?? new MemoryStore(storeOptions);
+  const { store, sharedRateLimit }: OpenedStore = options.store ? { store: options.store } : await openStore(config);
   const identifier = createIdentifier(config.auth, accounts, store);
   const requestsPerMinute = config.rateLimit ?? contractRateLimit(contract);
-  const notReady = () => {
-    const state = store.readiness();
-    return state.ready ? undefined : state.reason;
-  };
 
-  const respondToError = errorResponder(contract.catalogue, notReady);
+  const respondToError = errorResponder(contract.catalogue, store);
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -125,13 +118,13 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
       options.onResponseMismatch?.(mismatch);
     });
   }
-  // Per API key (the credential, not the session); in Redis when replicas share one, so that N
-  // processes hold one budget. One counter per key kept: as many as there can be tenants.
+  // Per API key (the credential, not the session); in the store's backend when replicas share
+  // one, so that N processes hold one budget. One counter per key kept: as many as there can be tenants.
   const limiter = await registerRateLimit(app, contract.catalogue, {
     requestsPerMinute,
     perKeyBudgets: accounts.some((account) => account.rateLimit !== undefined),
     keys: Math.max(5_000, config.maxTenants),
-    ...(redisStore ? { redis: redisStore.client } : {}),
+    ...(sharedRateLimit ? { shared: sharedRateLimit } : {}),
   });
   let served: { set: unknown; document: ReturnType<typeof servedDocument> } | undefined;
   await registerDocsPage(app, () => {

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { type StartOptions, startPlan } from './settings/start-options.js';
-import type { JournalEntry } from './world/tenant-store.js';
+import type { JournalEntry } from './world/journal-store.js';
 
 export type { SandboxConfig } from './config.js';
 export type { StartOptions } from './settings/start-options.js';
-export type { JournalEntry } from './world/tenant-store.js';
+export type { JournalEntry } from './world/journal-store.js';
 
 /** The credential `startSandbox` helpers act with: `sandbox:sandbox` in Basic. */
 export const DEFAULT_AUTHORIZATION = `Basic ${Buffer.from('sandbox:sandbox').toString('base64')}`;

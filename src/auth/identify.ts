@@ -1,7 +1,7 @@
 import type { AuthMode } from './auth-modes.js';
-import type { TenantStore } from '../world/tenant-store.js';
 import type { Account } from './accounts-file.js';
 import type { Identity } from './identity.js';
+import type { TokenStore } from './token-store.js';
 import { basicToken, credentialId, decodeBasic, md5Hex, sameSecret } from './credentials.js';
 
 
@@ -31,9 +31,9 @@ const SHARED: Identity = { tenant: 'shared', apiKey: 'shared' };
  *   those of an account; Basic and OAuth of one account share one tenant.
  * - `off`: no credentials; everyone shares one tenant (local play only).
  */
-export function createIdentifier(mode: AuthMode, accounts: readonly Account[], store: TenantStore): Identifier {
+export function createIdentifier(mode: AuthMode, accounts: readonly Account[], tokens: TokenStore): Identifier {
   const fromToken = async (token: string | undefined): Promise<Identity | undefined> =>
-    token === undefined || token.trim() === '' ? undefined : store.tokenIdentity(token.trim());
+    token === undefined || token.trim() === '' ? undefined : tokens.tokenIdentity(token.trim());
 
   if (mode === 'off') {
     return { identify: () => SHARED, identifyOAuthClient: () => SHARED };

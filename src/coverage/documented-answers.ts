@@ -1,5 +1,5 @@
 import type { Contract } from '../spec/load-contract.js';
-import { coverageKey } from '../world/tenant-store.js';
+import { coverageKey } from '../world/coverage-store.js';
 
 /** One answer the contract documents for one of the vendor's operations. */
 export interface DocumentedAnswer {

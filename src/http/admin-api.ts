@@ -6,7 +6,10 @@ import type { Contract } from '../spec/load-contract.js';
 import type { Operation } from '../spec/operations.js';
 import type { UnknownPromotions } from '../world/model.js';
 import type { TenantChanges } from '../world/tenant-changes.js';
-import type { Pin, TenantStore } from '../world/tenant-store.js';
+import type { ChangeStore } from '../world/change-store.js';
+import type { CoverageStore } from '../world/coverage-store.js';
+import type { JournalStore } from '../world/journal-store.js';
+import type { Pin, PinStore } from '../world/pin-store.js';
 import type { BuiltInHandlers } from './api-routes.js';
 import { sendAnswer, sendCatalogueError } from './envelope.js';
 
@@ -19,7 +22,7 @@ const ok = (reply: FastifyReply, data: unknown): FastifyReply => sendAnswer(repl
 export function adminHandlers(
   contract: Contract,
   scenarios: LiveScenarios,
-  store: TenantStore,
+  store: ChangeStore & PinStore & JournalStore & CoverageStore,
   unknownScenarioKey: string,
   unknownPromotions: UnknownPromotions,
 ): BuiltInHandlers {

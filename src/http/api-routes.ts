@@ -11,7 +11,7 @@ import type { RateLimiter } from './rate-limit.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { sendAnswer, sendCatalogueError, sendErrors } from './envelope.js';
 import { operationJournal } from './journal.js';
-import type { TenantStore } from '../world/tenant-store.js';
+import type { JournalStore } from '../world/journal-store.js';
 
 /** Answers one of the sandbox's own operations (tag `sandbox`) once the call is valid. */
 export type BuiltInHandler = (call: ValidCall, reply: FastifyReply) => Promise<FastifyReply>;
@@ -42,7 +42,7 @@ export function registerApiRoutes(
     /** Names the scenario whose magic values a refused request carries, when its code matches. */
     readonly labelInvalid: (operation: Operation, texts: Readonly<Record<string, string | undefined>>, code: number | undefined) => string | undefined;
     /** The request history of the vendor's operations. */
-    readonly store: TenantStore;
+    readonly store: JournalStore;
   },
 ): void {
   const { labelInvalid, store, identifier, adminToken, limiter } = hooks;

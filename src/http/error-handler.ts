@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
 import { BadBodyError } from './body-parsers.js';
-import { StoreUnavailableError, isStoreConnectionError } from '../world/tenant-store.js';
+import { type StoreHealth, StoreUnavailableError } from '../world/store-health.js';
 import { sendCatalogueError, sendErrors } from './envelope.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 import { pathParameterTooLongMessage } from './url-limits.js';
@@ -18,7 +18,7 @@ const BAD_REQUEST_REASONS: Readonly<Record<string, string>> = {
  * error in the envelope. 5xx answers are logged with the error for operators; the client gets the
  * catalogue's message only.
  */
-export function errorResponder(catalogue: Catalogue, notReady?: () => string | undefined) {
+export function errorResponder(catalogue: Catalogue, store?: StoreHealth) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     reply.header(REQUEST_ID_HEADER, request.id);
     const status = error.statusCode ?? 500;
@@ -32,10 +32,13 @@ export function errorResponder(catalogue: Catalogue, notReady?: () => string | u
       return sendCatalogueError(reply, entry, `${entry.message} ${badRequestReason(error)}`);
     }
     if (status === 429) return sendCatalogueError(reply, catalogue.get(REQUIRED_KEYS.rateLimitExceeded));
-    // A store lost mid-call (also from the rate limiter's own Redis commands): 503, not 500.
-    if (status === 503 || isStoreConnectionError(error) || notReady?.()) {
+    // A store lost mid-call (by its own commands, or by the rate limiter on its connection):
+    // 503, not 500, in the store's words; so is any error while the store says it is not ready.
+    const unavailable = error instanceof StoreUnavailableError ? error : store?.unavailableError(error);
+    const readiness = store?.readiness();
+    if (status === 503 || unavailable || readiness?.ready === false) {
       const entry = catalogue.get(REQUIRED_KEYS.notReady);
-      const reason = error instanceof StoreUnavailableError ? error.message : isStoreConnectionError(error) ? 'Redis is unreachable.' : (notReady?.() ?? 'The sandbox is shutting down.');
+      const reason = unavailable?.message ?? (readiness?.ready === false ? readiness.reason : 'The sandbox is shutting down.');
       return sendCatalogueError(reply, entry, `${entry.message} ${reason}`);
     }
     // Only the router raises 414, for a path parameter too long; a URL too long has its own check (url-limits.ts).

@@ -1,9 +1,10 @@
 import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
 import type { BuiltInHandlers } from './api-routes.js';
 import { sendAnswer, sendCatalogueError } from './envelope.js';
+import type { Readiness } from '../world/store-health.js';
 
 /** Whether the sandbox can serve API calls now; a store that is down makes it not ready. */
-export type ReadinessCheck = () => { readonly ready: true } | { readonly ready: false; readonly reason: string };
+export type ReadinessCheck = () => Readiness;
 
 export function healthHandlers(catalogue: Catalogue, readiness: ReadinessCheck): BuiltInHandlers {
   const notReady = catalogue.get(REQUIRED_KEYS.notReady);

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
-import type { RecordedCall, TenantStore } from '../world/tenant-store.js';
+import type { JournalStore, RecordedCall } from '../world/journal-store.js';
 
 const SHOWN_LENGTH = 300;
 
@@ -13,13 +13,14 @@ export interface OperationJournal {
 /**
  * Each call of a vendor operation goes into its tenant's request history, like the "Recent
  * Requests" table of the vendor's pages, with what coverage needs (operation, status, code).
- * The record is started before the answer leaves (the memory store records at once; Redis gets
- * the command ahead of anything the client asks next), without waiting for it: the history is
- * best effort, and an answer is never delayed or lost because it could not be written down.
+ * The record is started before the answer leaves (the memory store records at once; a store
+ * over a connection sends the command ahead of anything the client asks next), without waiting
+ * for it: the history is best effort, and an answer is never delayed or lost because it could not
+ * be written down.
  * Headers other than the user agent are never recorded: no credential reaches the journal.
  * The hook is the route's own, so other routes pay nothing for it.
  */
-export function operationJournal(store: TenantStore, operationId: string): OperationJournal {
+export function operationJournal(store: JournalStore, operationId: string): OperationJournal {
   const record = (request: FastifyRequest, reply: FastifyReply | undefined): Promise<void> => {
     if (request.tenant === undefined) return Promise.resolve();
     return store.record(request.tenant, entryOf(operationId, request, reply)).catch((error: unknown) => {

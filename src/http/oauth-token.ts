@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Identifier } from '../auth/identify.js';
+import type { TokenStore } from '../auth/token-store.js';
 import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
-import type { TenantStore } from '../world/tenant-store.js';
 import type { BuiltInHandlers } from './api-routes.js';
 import { sendAnswer, sendCatalogueError } from './envelope.js';
 
@@ -11,7 +11,7 @@ import { sendAnswer, sendCatalogueError } from './envelope.js';
  * every replica accepts them), not by their signature; the JWT form is for clients that read
  * its `exp`.
  */
-export function oauthTokenHandlers(identifier: Identifier, store: TenantStore, catalogue: Catalogue, ttlSeconds: number): BuiltInHandlers {
+export function oauthTokenHandlers(identifier: Identifier, tokens: TokenStore, catalogue: Catalogue, ttlSeconds: number): BuiltInHandlers {
   const signingKey = randomBytes(32);
   const failed = catalogue.get(REQUIRED_KEYS.authenticationFailed);
   return {
@@ -27,7 +27,7 @@ export function oauthTokenHandlers(identifier: Identifier, store: TenantStore, c
         .setExpirationTime(`${ttlSeconds}s`)
         .setJti(randomBytes(16).toString('base64url'))
         .sign(signingKey);
-      await store.saveToken(accessToken, identity, ttlSeconds);
+      await tokens.saveToken(accessToken, identity, ttlSeconds);
       return sendAnswer(reply, 200, { data: { accessToken, ttlSeconds }, errors: null });
     },
   };

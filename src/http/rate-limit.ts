@@ -1,6 +1,5 @@
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type RateLimitPluginOptions } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Redis } from 'ioredis';
 import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
 import { sendCatalogueError } from './envelope.js';
 
@@ -25,8 +24,8 @@ export interface RateLimitOptions {
   readonly perKeyBudgets: boolean;
   /** How many keys' counters the memory store keeps: as many as there can be tenants. */
   readonly keys: number;
-  /** Replicas share one budget through their Redis. */
-  readonly redis?: Redis;
+  /** Where replicas share one budget per key: the store's backend (world/open-store.ts). */
+  readonly shared?: Pick<RateLimitPluginOptions, 'redis' | 'nameSpace'>;
 }
 
 /**
@@ -42,7 +41,7 @@ export async function registerRateLimit(app: FastifyInstance, catalogue: Catalog
     keyGenerator: (request) => request.apiKey ?? request.ip,
     max: options.perKeyBudgets ? (request) => budgetOf(request) : options.requestsPerMinute,
     timeWindow: WINDOW_SECONDS * 1000,
-    ...(options.redis ? { redis: options.redis, nameSpace: 'ps:rate:' } : {}),
+    ...options.shared,
   });
   const count = app.createRateLimit();
   const exceeded = catalogue.get(REQUIRED_KEYS.rateLimitExceeded);

@@ -5,7 +5,9 @@ import type { LiveScenarios } from '../scenarios/live-scenarios.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import type { DecideOutcome, Outcome, SuccessAnswers, ValidCall } from '../outcome.js';
 import { type Catalogue, entryFor } from '../spec/catalogue.js';
-import type { TenantStore } from '../world/tenant-store.js';
+import type { ChangeStore } from '../world/change-store.js';
+import type { PinStore } from '../world/pin-store.js';
+import type { SequenceStore } from '../world/sequence-store.js';
 import { requestedScenario } from './choose-scenario.js';
 
 /**
@@ -20,7 +22,7 @@ import { requestedScenario } from './choose-scenario.js';
  */
 export function decideAnswer(
   scenarios: LiveScenarios,
-  store: TenantStore,
+  store: ChangeStore & PinStore & SequenceStore,
   catalogue: Catalogue,
   successes: SuccessAnswers,
   unknownScenarioKey: string,

@@ -2,7 +2,12 @@ import type { Identity } from '../auth/identity.js';
 import type { Decision } from '../rules/decision.js';
 import { NO_CHANGES, type OwnChanges, type TenantChanges, applyChange, changeCount, emptyChanges } from './tenant-changes.js';
 import { Ring } from './ring.js';
-import { type JournalEntry, type Pin, type RecordedCall, type TenantStore, type TenantSummary, answerKey, journalEntryOf } from './tenant-store.js';
+import { answerKey } from './coverage-store.js';
+import { type JournalEntry, type RecordedCall, journalEntryOf } from './journal-store.js';
+import type { Pin } from './pin-store.js';
+import type { Readiness, StoreUnavailableError } from './store-health.js';
+import type { TenantSummary } from './tenant-directory.js';
+import type { TenantStore } from './tenant-store.js';
 
 interface TenantState {
   /** NO_CHANGES (shared) until the tenant's first change, then its own sets, changed in place. */
@@ -244,8 +249,14 @@ export class MemoryStore implements TenantStore {
     return Promise.resolve(count);
   }
 
-  readiness(): { readonly ready: true } {
+  /** Memory is always there. */
+  readiness(): Readiness {
     return { ready: true };
+  }
+
+  /** Nothing to reach: no error is the memory's absence. */
+  unavailableError(): StoreUnavailableError | undefined {
+    return undefined;
   }
 
   close(): Promise<void> {

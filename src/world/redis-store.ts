@@ -4,7 +4,13 @@ import type { Decision } from '../rules/decision.js';
 import type { WorldChange } from './model.js';
 import { type TenantChanges, participationKey } from './tenant-changes.js';
 import type { ChangeReads } from './tenant-changes.js';
-import { type JournalEntry, type Pin, type RecordedCall, StoreUnavailableError, type TenantStore, type TenantSummary, answerKey, isStoreConnectionError, journalEntryOf } from './tenant-store.js';
+import { answerKey } from './coverage-store.js';
+import { type JournalEntry, type RecordedCall, journalEntryOf } from './journal-store.js';
+import type { Pin } from './pin-store.js';
+import { type Readiness, StoreUnavailableError } from './store-health.js';
+import type { TenantSummary } from './tenant-directory.js';
+import { isRedisConnectionError } from './redis-connection-errors.js';
+import type { TenantStore } from './tenant-store.js';
 
 const PREFIX = 'ps:';
 const TOUCH_EVERY_MS = 1_000;
@@ -17,6 +23,8 @@ const CHANGE_SETS = [
   ['participations', 'inactiveParticipations'],
   ['earns', 'inactiveEarns'],
 ] as const;
+/** What a call that met Redis away is told (503), and /readyz says meanwhile. */
+const UNREACHABLE = 'Redis is unreachable';
 /** Optimistic transactions retry on conflict; two rounds settle even 200 identical calls. */
 const MAX_ATTEMPTS = 20;
 
@@ -101,11 +109,13 @@ export interface RedisStoreOptions {
 
 /**
  * Tenants' state in Redis, so that several sandbox processes behind one URL act as one sandbox.
- * Keys per tenant (each call of the tenant restarts the idle time of all of them, so only an
- * idle tenant is forgotten by Redis):
- * `ps:{tenant}:promotions` `:participations` `:earns` sets of changes, `:pin`,
- * `:sequences` hash, `:journal` list; `ps:tenants` orders tenants by last use;
- * `ps:token:<token>` holds an access token's identity for its lifetime.
+ * Keys per tenant, as TENANT_PARTS lists them (each call of the tenant restarts the idle time of
+ * all of them, so only an idle tenant is forgotten by Redis):
+ * `ps:{tenant}:promotions` `:participations` `:earns` sets of changes, `:pin` JSON,
+ * `:sequences` hash (scenario → next position), `:journal` list (newest first),
+ * `:coverage` hash (answer → count).
+ * Other keys: `ps:tenants` orders tenants by last use; `ps:token:<token>` holds an access token's
+ * identity for its lifetime; `ps:rate:…` are the rate limiter's counters (rateLimitCounters).
  * Commands fail at once while Redis is away (no offline queue): the caller answers 503 and
  * nothing is half-written; ioredis reconnects by itself and service resumes.
  */
@@ -152,9 +162,12 @@ export class RedisStore implements TenantStore {
     return new RedisStore(redis, options);
   }
 
-  /** The connection, for the rate limiter's own Redis store. */
-  get client(): Redis {
-    return this.#redis;
+  /**
+   * The rate limiter's counters, on this connection and under this store's prefix, so that the
+   * replicas sharing this Redis hold one budget per key.
+   */
+  rateLimitCounters(): { readonly redis: Redis; readonly nameSpace: string } {
+    return { redis: this.#redis, nameSpace: `${PREFIX}rate:` };
   }
 
   #key(tenant: string, part: string): string {
@@ -165,8 +178,8 @@ export class RedisStore implements TenantStore {
     try {
       return await work();
     } catch (error) {
-      if (this.#redis.status !== 'ready' || isStoreConnectionError(error)) throw new StoreUnavailableError('Redis is unreachable.');
-      throw error;
+      // While the connection is down any failure is its absence, whatever its message says.
+      throw this.#redis.status === 'ready' ? (this.unavailableError(error) ?? error) : new StoreUnavailableError(`${UNREACHABLE}.`);
     }
   }
 
@@ -406,8 +419,13 @@ export class RedisStore implements TenantStore {
     });
   }
 
-  readiness(): { readonly ready: true } | { readonly ready: false; readonly reason: string } {
-    return this.#redis.status === 'ready' ? { ready: true } : { ready: false, reason: `Redis is unreachable (${this.#redis.status}).` };
+  readiness(): Readiness {
+    return this.#redis.status === 'ready' ? { ready: true } : { ready: false, reason: `${UNREACHABLE} (${this.#redis.status}).` };
+  }
+
+  unavailableError(error: unknown): StoreUnavailableError | undefined {
+    if (error instanceof StoreUnavailableError) return error;
+    return isRedisConnectionError(error) ? new StoreUnavailableError(`${UNREACHABLE}.`) : undefined;
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,29 @@
+import type { RateLimitPluginOptions } from '@fastify/rate-limit';
+import type { SandboxConfig } from '../config.js';
+import { MemoryStore } from './memory-store.js';
+import type { TenantStore } from './tenant-store.js';
+
+/** A store backend, opened for the app. */
+export interface OpenedStore {
+  readonly store: TenantStore;
+  /**
+   * Where the rate limiter keeps its counters when replicas share the backend, so that N
+   * processes hold one budget per key; absent for a store of one process (it counts in memory).
+   */
+  readonly sharedRateLimit?: Pick<RateLimitPluginOptions, 'redis' | 'nameSpace'>;
+}
+
+type StoreSettings = Pick<SandboxConfig, 'redis' | 'journalSize' | 'journalTotal' | 'tenantIdleMinutes' | 'maxTenants'>;
+
+/**
+ * The one place that knows the backends: Redis when the configuration names one (for replicas
+ * behind one URL), else memory.
+ */
+export async function openStore(config: StoreSettings): Promise<OpenedStore> {
+  const options = { journalSize: config.journalSize, journalTotal: config.journalTotal, idleMs: config.tenantIdleMinutes * 60_000, maxTenants: config.maxTenants };
+  if (!config.redis) return { store: new MemoryStore(options) };
+  // ioredis is loaded only when Redis is asked for.
+  const { RedisStore } = await import('./redis-store.js');
+  const store = await RedisStore.connect({ url: config.redis, ...options });
+  return { store, sharedRateLimit: store.rateLimitCounters() };
+}

@@ -1,0 +1,18 @@
+/** A scenario pinned for a tenant: for all its operations or one, for N calls or until removed. */
+export interface Pin {
+  readonly scenario: string;
+  readonly operationId?: string;
+  /** Calls left; absent means until removed. */
+  readonly remaining?: number;
+}
+
+/** The scenario a tenant pinned, which answers its next calls instead of its world. */
+export interface PinStore {
+  pin(tenant: string): Promise<Pin | undefined>;
+  setPin(tenant: string, pin: Pin | undefined): Promise<void>;
+  /**
+   * The pin that applies to a call of this operation, counting the call against it: of
+   * concurrent calls, a pin of N calls goes to N of them.
+   */
+  takePin(tenant: string, applies: (pin: Pin) => boolean): Promise<Pin | undefined>;
+}

@@ -1,0 +1,22 @@
+/** A tenant as the operator's list shows it. */
+export interface TenantSummary {
+  readonly tenant: string;
+  readonly changes: number;
+  readonly journal: number;
+  readonly pinned: boolean;
+  readonly idleSeconds: number;
+}
+
+/**
+ * For operators: the tenants a store holds, and forgetting them. A store keeps each tenant it is
+ * asked about for as long as it is in use (every call of the tenant restarts its idle time), and
+ * at most its maximum of tenants, forgetting the least recently used.
+ */
+export interface TenantDirectory {
+  /** Every tenant with its size, most recently used first. */
+  tenants(): Promise<readonly TenantSummary[]>;
+  /** Forgets a tenant entirely (world, pin, sequences, journal, coverage); false if it held none. */
+  forget(tenant: string): Promise<boolean>;
+  /** Forgets every tenant; how many there were. */
+  forgetAll(): Promise<number>;
+}

@@ -1,0 +1,331 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Decision, accept, refuse } from '../../src/rules/decision.js';
+import type { ChangeReads, TenantChanges } from '../../src/world/tenant-changes.js';
+import type { RecordedCall } from '../../src/world/journal-store.js';
+import type { TenantStore } from '../../src/world/tenant-store.js';
+
+/** The bounds a store is made with; each test asks for what it checks. */
+export interface StoreLimits {
+  readonly journalSize: number;
+  readonly maxTenants: number;
+}
+
+export interface StoreUnderTest {
+  readonly store: TenantStore;
+  /** Lets time pass for the store: a fake clock moves on, or the test waits for real. */
+  readonly elapse: (ms: number) => Promise<void>;
+}
+
+/** Makes a store that holds nothing yet (a backend of real storage empties it first). */
+export type MakeStore = (limits: StoreLimits) => Promise<StoreUnderTest>;
+
+const LIMITS: StoreLimits = { journalSize: 3, maxTenants: 100 };
+const P = 'a0000000000000000000000a';
+const Q = 'b0000000000000000000000b';
+const EARN = 'e0000000000000000000000e';
+const CUSTOMER = '566881933';
+
+const reads = (named: Partial<ChangeReads>): ChangeReads => ({ promotions: [], participations: [], earns: [], ...named });
+const deactivate = (promotionId: string): Decision => accept({ kind: 'deactivate-promotion', promotionId });
+/** As the rules decide: a change is refused once it was made. */
+const deactivateOnce =
+  (promotionId: string) =>
+  (changes: TenantChanges): Decision =>
+    changes.inactivePromotions.has(promotionId) ? refuse('ALREADY_INACTIVE') : deactivate(promotionId);
+const everything = async (store: TenantStore, tenant: string) => {
+  const changes = await store.changes(tenant);
+  return [...changes.inactivePromotions, ...changes.inactiveParticipations, ...changes.inactiveEarns];
+};
+
+const call = (overrides: Partial<RecordedCall> = {}): RecordedCall => ({
+  at: Date.UTC(2026, 0, 2, 3, 4, 5, 6),
+  requestId: 'request',
+  method: 'POST',
+  path: '/api_gateway/v1/promotions/x/deactivate',
+  operationId: 'deactivatePromotionForCustomer',
+  status: 200,
+  code: null,
+  scenario: null,
+  userAgent: 'contract-test',
+  durationMs: 1.5,
+  ...overrides,
+});
+
+/**
+ * The behaviour every store backend must share, so that the sandbox answers alike whichever
+ * one holds its tenants: each backend's test file calls this with a maker of fresh stores.
+ */
+export function describeStoreContract(name: string, makeStore: MakeStore): void {
+  describe(`${name} keeps the store contract`, () => {
+    const opened: TenantStore[] = [];
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((store) => store.close()));
+    });
+    const open = async (limits: Partial<StoreLimits> = {}): Promise<StoreUnderTest> => {
+      const made = await makeStore({ ...LIMITS, ...limits });
+      opened.push(made.store);
+      return made;
+    };
+
+    describe('world changes', () => {
+      it('applies an accepted decision; the same decision made again is refused and changes nothing', async () => {
+        const { store } = await open();
+        expect(await store.transact('t', deactivateOnce(P), reads({ promotions: [P] }))).toEqual(deactivate(P));
+        expect(await store.transact('t', deactivateOnce(P), reads({ promotions: [P] }))).toEqual(refuse('ALREADY_INACTIVE'));
+        expect(await everything(store, 't')).toEqual([P]);
+      });
+
+      it('keeps each kind of change in its own set, per tenant', async () => {
+        const { store } = await open();
+        await store.transact('t', () => deactivate(P));
+        await store.transact('t', () => accept({ kind: 'deactivate-participation', customerId: CUSTOMER, promotionId: Q }));
+        await store.transact('t', () => accept({ kind: 'deactivate-earn', earnId: EARN }));
+        const changes = await store.changes('t');
+        expect([...changes.inactivePromotions]).toEqual([P]);
+        expect([...changes.inactiveParticipations]).toEqual([`${CUSTOMER}/${Q}`]);
+        expect([...changes.inactiveEarns]).toEqual([EARN]);
+        expect(await everything(store, 'other')).toEqual([]);
+      });
+
+      it('shows a decision which of the members it names are present', async () => {
+        const { store } = await open();
+        await store.transact('t', () => deactivate(P));
+        let seen: TenantChanges | undefined;
+        await store.transact('t', (changes) => ((seen = changes), refuse('LOOKED')), reads({ promotions: [P, Q] }));
+        expect(seen?.inactivePromotions.has(P)).toBe(true);
+        expect(seen?.inactivePromotions.has(Q)).toBe(false);
+      });
+
+      it('applies a change decided without reads as it is, even when it was already made', async () => {
+        const { store } = await open();
+        expect(await store.transact('t', () => deactivate(P))).toEqual(deactivate(P));
+        expect(await store.transact('t', () => deactivate(P))).toEqual(deactivate(P));
+        expect(await everything(store, 't')).toEqual([P]);
+      });
+
+      it('of concurrent identical decisions, exactly one is accepted', async () => {
+        const { store } = await open();
+        const decisions = await Promise.all(Array.from({ length: 20 }, () => store.transact('t', deactivateOnce(P), reads({ promotions: [P] }))));
+        expect(decisions.filter((decision) => decision.accepted)).toHaveLength(1);
+      });
+
+      it('refuses a decision whose absent members appeared before it applied (no write skew)', async () => {
+        const { store } = await open();
+        // Each change excludes the other: the earn goes only while P is active, P only while the earn is.
+        const earnUnlessP = (changes: TenantChanges) => (changes.inactivePromotions.has(P) ? refuse('P_INACTIVE') : accept({ kind: 'deactivate-earn', earnId: EARN }));
+        const pUnlessEarn = (changes: TenantChanges) => (changes.inactiveEarns.has(EARN) ? refuse('EARN_INACTIVE') : deactivate(P));
+        const decisions = await Promise.all([store.transact('t', earnUnlessP, reads({ promotions: [P] })), store.transact('t', pUnlessEarn, reads({ earns: [EARN] }))]);
+        expect(decisions.filter((decision) => decision.accepted)).toHaveLength(1);
+        expect(await everything(store, 't')).toHaveLength(1);
+      });
+    });
+
+    describe('reset', () => {
+      it('goes back to the seed world: changes, pin and sequence positions go; journal and coverage stay', async () => {
+        const { store } = await open();
+        await store.transact('t', () => deactivate(P));
+        await store.setPin('t', { scenario: 'open-cart' });
+        await store.nextInSequence('t', 'flaky');
+        await store.record('t', call());
+        await store.reset('t');
+        expect(await everything(store, 't')).toEqual([]);
+        expect(await store.pin('t')).toBeUndefined();
+        expect(await store.nextInSequence('t', 'flaky')).toBe(0);
+        expect(await store.journal('t')).toHaveLength(1);
+        expect(Object.fromEntries(await store.coverage('t'))).toEqual({ 'deactivatePromotionForCustomer 200': 1 });
+      });
+
+      it('resets one tenant only', async () => {
+        const { store } = await open();
+        await store.transact('kept', () => deactivate(P));
+        await store.reset('t');
+        expect(await everything(store, 'kept')).toEqual([P]);
+      });
+    });
+
+    describe('pins', () => {
+      it('keeps a pin until it is removed, per tenant', async () => {
+        const { store } = await open();
+        await store.setPin('t', { scenario: 'open-cart', operationId: 'deactivatePromotionGlobally' });
+        expect(await store.pin('t')).toEqual({ scenario: 'open-cart', operationId: 'deactivatePromotionGlobally' });
+        expect(await store.pin('other')).toBeUndefined();
+        await store.setPin('t', undefined);
+        expect(await store.pin('t')).toBeUndefined();
+      });
+
+      it('counts each call that takes a pin of N calls, and the pin goes after the Nth', async () => {
+        const { store } = await open();
+        await store.setPin('t', { scenario: 'open-cart', remaining: 2 });
+        expect(await store.takePin('t', () => true)).toEqual({ scenario: 'open-cart', remaining: 2 });
+        expect(await store.pin('t')).toEqual({ scenario: 'open-cart', remaining: 1 });
+        expect(await store.takePin('t', () => true)).toEqual({ scenario: 'open-cart', remaining: 1 });
+        expect(await store.pin('t')).toBeUndefined();
+        expect(await store.takePin('t', () => true)).toBeUndefined();
+      });
+
+      it('neither gives nor counts a pin that does not apply to the call', async () => {
+        const { store } = await open();
+        await store.setPin('t', { scenario: 'open-cart', remaining: 2 });
+        expect(await store.takePin('t', () => false)).toBeUndefined();
+        expect(await store.pin('t')).toEqual({ scenario: 'open-cart', remaining: 2 });
+      });
+
+      it('gives a pin without a count to every call, and keeps it', async () => {
+        const { store } = await open();
+        await store.setPin('t', { scenario: 'open-cart' });
+        for (let take = 0; take < 3; take += 1) expect(await store.takePin('t', () => true)).toEqual({ scenario: 'open-cart' });
+        expect(await store.pin('t')).toEqual({ scenario: 'open-cart' });
+      });
+
+      it('gives a pin of N calls to N of many concurrent calls', async () => {
+        const { store } = await open();
+        await store.setPin('t', { scenario: 'open-cart', remaining: 3 });
+        const taken = await Promise.all(Array.from({ length: 10 }, () => store.takePin('t', () => true)));
+        expect(taken.filter((pin) => pin !== undefined).map((pin) => pin?.remaining)).toEqual(expect.arrayContaining([3, 2, 1]));
+        expect(taken.filter((pin) => pin !== undefined)).toHaveLength(3);
+        expect(await store.pin('t')).toBeUndefined();
+      });
+    });
+
+    describe('sequences', () => {
+      it('gives each call the next position, per scenario and per tenant', async () => {
+        const { store } = await open();
+        expect([await store.nextInSequence('t', 'flaky'), await store.nextInSequence('t', 'flaky'), await store.nextInSequence('t', 'flaky')]).toEqual([0, 1, 2]);
+        expect(await store.nextInSequence('t', 'other-scenario')).toBe(0);
+        expect(await store.nextInSequence('other-tenant', 'flaky')).toBe(0);
+      });
+
+      it('gives concurrent calls distinct positions', async () => {
+        const { store } = await open();
+        const positions = await Promise.all(Array.from({ length: 10 }, () => store.nextInSequence('t', 'flaky')));
+        expect([...positions].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      });
+    });
+
+    describe('journal', () => {
+      it('shows the recorded calls newest first, with their time as ISO text', async () => {
+        const { store } = await open();
+        await store.record('t', call({ requestId: 'first', at: Date.UTC(2026, 0, 2, 3, 4, 5, 6) }));
+        await store.record('t', call({ requestId: 'second', status: 0, code: null, scenario: 'drop-connection' }));
+        const journal = await store.journal('t');
+        expect(journal.map((entry) => entry.requestId)).toEqual(['second', 'first']);
+        const { at, ...recorded } = call({ requestId: 'first' });
+        expect(journal[1]).toEqual({ time: new Date(at).toISOString(), ...recorded });
+        expect(journal[1]?.time).toBe('2026-01-02T03:04:05.006Z');
+      });
+
+      it('keeps the newest calls up to the journal size', async () => {
+        const { store } = await open({ journalSize: 3 });
+        for (const requestId of ['1', '2', '3', '4', '5']) await store.record('t', call({ requestId }));
+        expect((await store.journal('t')).map((entry) => entry.requestId)).toEqual(['5', '4', '3']);
+      });
+
+      it('clears one tenant\'s journal only', async () => {
+        const { store } = await open();
+        await store.record('t', call());
+        await store.record('other', call());
+        await store.clearJournal('t');
+        expect(await store.journal('t')).toEqual([]);
+        expect(await store.journal('other')).toHaveLength(1);
+      });
+    });
+
+    describe('coverage', () => {
+      it('counts each answer by operation and code (a success by its status), a dropped call not at all', async () => {
+        const { store } = await open();
+        await store.record('t', call({ status: 200, code: null }));
+        await store.record('t', call({ status: 200, code: null }));
+        await store.record('t', call({ status: 400, code: 8015 }));
+        await store.record('t', call({ status: 0, code: null }));
+        await store.record('t', call({ operationId: null, status: 404, code: 404 }));
+        expect(Object.fromEntries(await store.coverage('t'))).toEqual({ 'deactivatePromotionForCustomer 200': 2, 'deactivatePromotionForCustomer 8015': 1 });
+        expect(await store.coverage('other')).toEqual(new Map());
+      });
+
+      it('is cleared on its own: clearing the journal keeps it, clearing it keeps the journal', async () => {
+        const { store } = await open();
+        await store.record('t', call());
+        await store.clearJournal('t');
+        expect((await store.coverage('t')).size).toBe(1);
+        await store.record('t', call());
+        await store.clearCoverage('t');
+        expect(await store.coverage('t')).toEqual(new Map());
+        expect(await store.journal('t')).toHaveLength(1);
+      });
+    });
+
+    describe('tenants', () => {
+      it('lists every tenant in use, most recently used first, with its size', async () => {
+        const { store, elapse } = await open();
+        await store.transact('a', () => deactivate(P));
+        await store.transact('a', () => deactivate(Q));
+        await elapse(20);
+        await store.record('b', call());
+        await store.setPin('b', { scenario: 'open-cart' });
+        expect(await store.tenants()).toEqual([
+          { tenant: 'b', changes: 0, journal: 1, pinned: true, idleSeconds: expect.any(Number) as number },
+          { tenant: 'a', changes: 2, journal: 0, pinned: false, idleSeconds: expect.any(Number) as number },
+        ]);
+      });
+
+      it('forgets a tenant entirely, and says whether it knew it', async () => {
+        const { store } = await open();
+        await store.transact('gone', () => deactivate(P));
+        await store.setPin('gone', { scenario: 'open-cart' });
+        await store.nextInSequence('gone', 'flaky');
+        await store.record('gone', call());
+        await store.record('kept', call());
+        expect(await store.forget('gone')).toBe(true);
+        expect(await store.forget('never-seen')).toBe(false);
+        expect((await store.tenants()).map((summary) => summary.tenant)).toEqual(['kept']);
+        expect(await everything(store, 'gone')).toEqual([]);
+        expect(await store.pin('gone')).toBeUndefined();
+        expect(await store.nextInSequence('gone', 'flaky')).toBe(0);
+        expect(await store.journal('gone')).toEqual([]);
+        expect(await store.coverage('gone')).toEqual(new Map());
+        expect(await store.journal('kept')).toHaveLength(1);
+      });
+
+      it('forgets every tenant at once, and says how many', async () => {
+        const { store } = await open();
+        await store.transact('a', () => deactivate(P));
+        await store.record('b', call());
+        expect(await store.forgetAll()).toBe(2);
+        expect(await store.tenants()).toEqual([]);
+        expect(await everything(store, 'a')).toEqual([]);
+        expect(await store.journal('b')).toEqual([]);
+      });
+
+      it('keeps at most maxTenants, forgetting the least recently used', async () => {
+        const { store, elapse } = await open({ maxTenants: 2 });
+        for (const tenant of ['first', 'second', 'third']) {
+          await store.transact(tenant, () => deactivate(P));
+          await elapse(20);
+        }
+        // A backend may forget in the background of the call that went past the limit.
+        await expect.poll(async () => (await store.tenants()).map((summary) => summary.tenant)).toEqual(['third', 'second']);
+        expect(await everything(store, 'first')).toEqual([]);
+      });
+    });
+
+    describe('health', () => {
+      it('is ready while its storage is there, and takes no ordinary error for its absence', async () => {
+        const { store } = await open();
+        expect(store.readiness()).toEqual({ ready: true });
+        expect(store.unavailableError(new Error('a fault of the sandbox'))).toBeUndefined();
+      });
+    });
+
+    describe('access tokens', () => {
+      it('knows a token\'s identity for its lifetime, and no more', async () => {
+        const { store, elapse } = await open();
+        const identity = { tenant: 'oauth:abc', apiKey: 'oauth:abc', rateLimit: 5 };
+        await store.saveToken('token-1', identity, 1);
+        expect(await store.tokenIdentity('token-1')).toEqual(identity);
+        expect(await store.tokenIdentity('never-issued')).toBeUndefined();
+        await elapse(1_100);
+        expect(await store.tokenIdentity('token-1')).toBeUndefined();
+      });
+    });
+  });
+}
