@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { AUTH_MODES, type AuthMode } from './auth/auth-modes.js';
 import { DEFAULT_SCENARIOS_DIRECTORY } from './scenarios/load-scenarios.js';
 import { DEFAULT_CONTRACT_PATH } from './spec/load-contract.js';
-import type { UnknownPromotions } from './world/model.js';
+import { UNKNOWN_PROMOTIONS, type UnknownPromotions } from './world/model.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -140,7 +140,7 @@ export function sandboxOptions(): Option[] {
       .default(DEFAULT_CONFIG.watch),
     new Option('--unknown-promotions <mode>', 'a well-formed promotion id the world does not know: active, or not-found (404)')
       .env('SANDBOX_UNKNOWN_PROMOTIONS')
-      .choices(['active', 'not-found'])
+      .choices(UNKNOWN_PROMOTIONS)
       .default(DEFAULT_CONFIG.unknownPromotions),
     new Option('--journal-size <n>', 'calls kept in each tenant\'s request history')
       .env('SANDBOX_JOURNAL_SIZE')

@@ -15,7 +15,7 @@ import { DEFAULT_CONTRACT_PATH, loadContract, readDocument } from './spec/load-c
 import { ajvCompiler } from './spec/schema-compiler.js';
 import { storeValidators } from './spec/stored-validators.js';
 import { storeSuccesses } from './spec/success-cache.js';
-import type { UnknownPromotions } from './world/model.js';
+import { UNKNOWN_PROMOTIONS, type UnknownPromotions } from './world/model.js';
 
 // 1. The contract, parsed and resolved; then loaded from the cache, as a start does.
 const text = await readFile(DEFAULT_CONTRACT_PATH, 'utf8');
@@ -30,11 +30,10 @@ const checks = compileContractChecks(contract, (schema) => {
   schemas.add(schema);
   return compile(schema);
 });
-const modes = Object.keys({ active: true, 'not-found': true } satisfies Record<UnknownPromotions, true>) as UnknownPromotions[];
 const contents = await readScenarioFolder(DEFAULT_SCENARIOS_DIRECTORY);
 let checked: ScenarioSet | undefined;
 const validFor: UnknownPromotions[] = [];
-for (const mode of modes) {
+for (const mode of UNKNOWN_PROMOTIONS) {
   try {
     checked = await checkScenarioFolder(DEFAULT_SCENARIOS_DIRECTORY, contents, contract, checks, mode);
     validFor.push(mode);
