@@ -1,4 +1,4 @@
-import type { Operation, Parameter } from './operations.js';
+import type { Operation, Parameter, ParameterLocation } from './operations.js';
 import type { RawRequest } from './request-validator.js';
 
 /** Values for an operation's parameters, by parameter name, as the text a request carries. */
@@ -45,7 +45,7 @@ export function callUrl(operation: Operation, values: ParameterValues): string {
 /** The call as the HTTP layer would receive it, for the contract's request check. */
 export function callRequest(operation: Operation, values: ParameterValues): RawRequest {
   const texts = callTexts(operation, values);
-  const located = (location: string, key: (name: string) => string = (name) => name) =>
+  const located = (location: ParameterLocation, key: (name: string) => string = (name) => name) =>
     Object.fromEntries(operation.parameters.filter((parameter) => parameter.in === location).map((parameter) => [key(parameter.name), texts[parameter.name]]));
   return { params: located('path'), query: located('query'), headers: located('header', (name) => name.toLowerCase()), body: undefined };
 }
