@@ -1,11 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { AUTH_MODES, type AuthMode } from './auth/auth-modes.js';
+import { LOG_LEVELS, type LogLevel } from './log-levels.js';
 import { DEFAULT_SCENARIOS_DIRECTORY } from './scenarios/load-scenarios.js';
 import { DEFAULT_CONTRACT_PATH } from './spec/load-contract.js';
 import { UNKNOWN_PROMOTIONS, type UnknownPromotions } from './world/model.js';
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Everything the sandbox can be told at start. Checked once, then frozen. */
 export interface SandboxConfig {
