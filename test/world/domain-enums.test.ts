@@ -45,22 +45,22 @@ describe('the domain\'s values, written in the scenario schema and the contract,
       'code: 200',
       'world:',
       '  promotions: [{ id: 0000000000000000000000aa }]',
+      '  customers: [{ id: 1 }]',
       '  earns: [{ id: 0000000000000000000000bb, customerId: 1, promotionId: 0000000000000000000000aa, earnedFromType: ACTIVITY }]',
     ].join('\n');
     // Compiled as the sandbox compiles it.
     const read = readScenarioFile('defaults.yaml', text, compileContractChecks(await theContract()).compile(SCHEMA));
     if (!('scenario' in read)) throw new Error(JSON.stringify(read.problems));
-    const { promotions: [promotion], earns: [earn] } = read.scenario.world;
-    const defaults = (pointer: string): Record<string, unknown> => {
-      const properties = pointer.split('/').slice(1).reduce<unknown>((at, part) => (at as Record<string, unknown>)[part], SCHEMA) as Record<string, { default?: unknown }>;
-      return Object.fromEntries(Object.entries(properties).flatMap(([name, property]) => ('default' in property ? [[name, property.default]] : [])));
-    };
-    const promotionDefaults = defaults('/$defs/world/properties/promotions/items/properties');
-    const earnDefaults = defaults('/$defs/world/properties/earns/items/properties');
-    expect(Object.keys(promotionDefaults).length).toBeGreaterThan(0);
-    expect(Object.keys(earnDefaults).length).toBeGreaterThan(0);
-    expect(promotion).toMatchObject(promotionDefaults);
-    expect(earn).toMatchObject(earnDefaults);
+    const world = read.scenario.world as unknown as Record<string, Record<string, unknown>[]>;
+    const entities = (SCHEMA as { $defs: { world: { properties: Record<string, { items?: { properties?: Record<string, { default?: unknown }> } }> } } }).$defs.world.properties;
+    let defaulted = 0;
+    for (const [list, { items }] of Object.entries(entities)) {
+      const defaults = Object.fromEntries(Object.entries(items?.properties ?? {}).flatMap(([name, property]) => ('default' in property ? [[name, property.default]] : [])));
+      if (Object.keys(defaults).length === 0) continue;
+      defaulted += 1;
+      expect(world[list]?.[0], list).toMatchObject(defaults);
+    }
+    expect(defaulted).toBeGreaterThan(0);
   });
 
   it('the contract\'s state answer names the --unknown-promotions modes the world has', async () => {
