@@ -80,13 +80,15 @@ clientOptions(
   .addOption(new Option('--global-promotion-id <id>', 'with --allow-writes: a promotion to deactivate for the whole organisation'))
   .action(async (options: { baseUrl: string; basic?: string; oauthKey?: string; oauthSecret?: string; junit?: string; json?: boolean; allowWrites?: boolean; promotionId?: string; customerId?: string; globalPromotionId?: string }) => {
     const config = configFromOptions(program);
-    const [{ loadContract }, { jsonReport, junitReport, textReport, verify }] = await Promise.all([import('./spec/load-contract.js'), import('./verify/verify.js')]);
+    const [{ loadContract }, { jsonReport, junitReport, textReport, verify }, { writesFromFlags }] = await Promise.all([
+      import('./spec/load-contract.js'),
+      import('./verify/verify.js'),
+      import('./verify/write-flags.js'),
+    ]);
     const report = await verify(await loadContract(config.contract), {
       baseUrl: options.baseUrl,
       credentials: credentialsOf(options),
-      ...(options.allowWrites
-        ? { writes: { ...(options.promotionId ? { promotionId: options.promotionId } : {}), ...(options.customerId ? { customerId: options.customerId } : {}), ...(options.globalPromotionId ? { globalPromotionId: options.globalPromotionId } : {}) } }
-        : {}),
+      ...(options.allowWrites ? { writes: writesFromFlags(options) } : {}),
     });
     process.stdout.write(options.json ? jsonReport(report) : textReport(report));
     if (options.junit) await writeFile(options.junit, junitReport(report));

@@ -3,7 +3,7 @@ import type { Account } from './accounts-file.js';
 import type { Identity } from './identity.js';
 import type { TokenStore } from './token-store.js';
 import { basicToken, credentialId, decodeBasic, md5Hex, sameSecret } from './credentials.js';
-
+import { unhandled } from '../unhandled.js';
 
 /** The credentials a request carries, as sent. */
 export interface PresentedCredentials {
@@ -24,7 +24,8 @@ export interface Identifier {
 const SHARED: Identity = { tenant: 'shared', apiKey: 'shared' };
 
 /**
- * The three authentication modes:
+ * The authentication modes, each handled by its own identifier (a mode added to AUTH_MODES and
+ * not handled here does not compile):
  * - `open`: any Basic credential that is present is its own tenant (the docs' redacted ones
  *   too), any OAuth key gets tokens; tokens must come from the sandbox's own token call.
  * - `accounts`: Basic must be base64(username:md5(password)) of an account, OAuth key and secret
@@ -32,28 +33,43 @@ const SHARED: Identity = { tenant: 'shared', apiKey: 'shared' };
  * - `off`: no credentials; everyone shares one tenant (local play only).
  */
 export function createIdentifier(mode: AuthMode, accounts: readonly Account[], tokens: TokenStore): Identifier {
-  const fromToken = async (token: string | undefined): Promise<Identity | undefined> =>
-    token === undefined || token.trim() === '' ? undefined : tokens.tokenIdentity(token.trim());
+  switch (mode) {
+    case 'off':
+      return { identify: () => SHARED, identifyOAuthClient: () => SHARED };
+    case 'open':
+      return openIdentifier(tokens);
+    case 'accounts':
+      return accountsIdentifier(accounts, tokens);
+    default:
+      return unhandled('authentication mode', mode);
+  }
+}
 
-  if (mode === 'off') {
-    return { identify: () => SHARED, identifyOAuthClient: () => SHARED };
-  }
-  if (mode === 'open') {
-    return {
-      identify: ({ authorization, oauthToken }) => {
-        const basic = basicToken(authorization);
-        if (basic !== undefined) {
-          const id = credentialId('basic', basic);
-          return { tenant: id, apiKey: id };
-        }
-        return fromToken(oauthToken);
-      },
-      identifyOAuthClient: (key) => {
-        const id = credentialId('oauth', key);
+/** An OAuth token's identity, from the store that issued it; no token, no identity. */
+function tokenIdentifier(tokens: TokenStore): (token: string | undefined) => Promise<Identity | undefined> {
+  return async (token) => (token === undefined || token.trim() === '' ? undefined : tokens.tokenIdentity(token.trim()));
+}
+
+function openIdentifier(tokens: TokenStore): Identifier {
+  const fromToken = tokenIdentifier(tokens);
+  return {
+    identify: ({ authorization, oauthToken }) => {
+      const basic = basicToken(authorization);
+      if (basic !== undefined) {
+        const id = credentialId('basic', basic);
         return { tenant: id, apiKey: id };
-      },
-    };
-  }
+      }
+      return fromToken(oauthToken);
+    },
+    identifyOAuthClient: (key) => {
+      const id = credentialId('oauth', key);
+      return { tenant: id, apiKey: id };
+    },
+  };
+}
+
+function accountsIdentifier(accounts: readonly Account[], tokens: TokenStore): Identifier {
+  const fromToken = tokenIdentifier(tokens);
   const identityOf = (account: Account): Identity => {
     const id = credentialId('account', account.username);
     return { tenant: id, apiKey: id, ...(account.rateLimit === undefined ? {} : { rateLimit: account.rateLimit }) };

@@ -12,6 +12,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { sendAnswer, sendCatalogueError, sendErrors } from './envelope.js';
 import { operationJournal } from './journal.js';
 import type { JournalStore } from '../world/journal-store.js';
+import { unhandled } from '../unhandled.js';
 
 /** Answers one of the sandbox's own operations (tag `sandbox`) once the call is valid. */
 export type BuiltInHandler = (call: ValidCall, reply: FastifyReply) => Promise<FastifyReply>;
@@ -101,16 +102,21 @@ export function registerApiRoutes(
 async function deliver(outcome: Outcome, reply: FastifyReply, recordDrop: DropRecorder): Promise<FastifyReply> {
   reply.request.scenarioName = outcome.scenario;
   if (outcome.delayMs) await delay(outcome.delayMs);
-  if (outcome.kind === 'drop') {
-    await recordDrop(reply.request);
-    reply.hijack();
-    reply.request.raw.socket.destroy();
-    return reply;
+  // A dropped connection has no headers to name its scenario in.
+  if (outcome.kind !== 'drop' && outcome.scenario) reply.header('x-sandbox-scenario', outcome.scenario);
+  switch (outcome.kind) {
+    case 'drop':
+      await recordDrop(reply.request);
+      reply.hijack();
+      reply.request.raw.socket.destroy();
+      return reply;
+    case 'answer':
+      return sendAnswer(reply, outcome.statusCode, outcome.body, outcome.text);
+    case 'error':
+      return sendCatalogueError(reply, outcome.error, outcome.message);
+    default:
+      return unhandled('outcome', outcome);
   }
-  if (outcome.scenario) reply.header('x-sandbox-scenario', outcome.scenario);
-  return outcome.kind === 'answer'
-    ? sendAnswer(reply, outcome.statusCode, outcome.body, outcome.text)
-    : sendCatalogueError(reply, outcome.error, outcome.message);
 }
 
 /** `/promotions/{promotionId}/deactivate` → `/promotions/:promotionId/deactivate`. */

@@ -1,4 +1,16 @@
 import type { FastifyInstance } from 'fastify';
+import type { LogLevel } from '../log-levels.js';
+
+/** Whether a level shows the line per request (a debug line): a level added to LOG_LEVELS must say. */
+const SHOWS_REQUEST_LINES = {
+  fatal: false,
+  error: false,
+  warn: false,
+  info: false,
+  debug: true,
+  trace: true,
+  silent: false,
+} as const satisfies Record<LogLevel, boolean>;
 
 /**
  * One log line per request at `debug` (`--log-level debug`). The request history
@@ -7,8 +19,8 @@ import type { FastifyInstance } from 'fastify';
  * request logging (two lines) is off; this line names the operation and the answer's code.
  * Headers are never logged, so credentials cannot leak.
  */
-export function registerRequestLog(app: FastifyInstance, logLevel: string): void {
-  if (logLevel !== 'debug' && logLevel !== 'trace') return;
+export function registerRequestLog(app: FastifyInstance, logLevel: LogLevel): void {
+  if (!SHOWS_REQUEST_LINES[logLevel]) return;
   app.addHook('onResponse', (request, reply, done) => {
     request.log.debug(
       {

@@ -52,10 +52,11 @@ export function decideAnswer(
     if (!rule) return { kind: 'answer', ...successes.of(operation), ...(magic ? { scenario: magic.name } : {}) };
     const seed = scenarios.seed;
     const decision = await store.transact(tenant, (changes) => rule.decide(seed.viewWith(changes), texts), rule.reads(texts));
-    const outcome: Outcome = decision.accepted
+    // The world answers or refuses; only a scenario drops a connection.
+    const outcome: Extract<Outcome, { kind: 'answer' | 'error' }> = decision.accepted
       ? { kind: 'answer', ...successes.of(operation) }
       : { kind: 'error', error: entryFor(operation, catalogue, decision.refusal) };
-    const code = outcome.kind === 'answer' ? outcome.statusCode : outcome.kind === 'error' ? outcome.error.code : undefined;
+    const code = outcome.kind === 'answer' ? outcome.statusCode : outcome.error.code;
     return magic && magic.code === code ? { ...outcome, scenario: magic.name } : outcome;
   };
 

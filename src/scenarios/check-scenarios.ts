@@ -2,6 +2,7 @@ import { OPERATION_RULES } from '../rules/operation-rules.js';
 import { entryFor, isValidationCode } from '../spec/catalogue.js';
 import type { ContractChecks } from '../spec/contract-checks.js';
 import type { Contract } from '../spec/load-contract.js';
+import { callRequest, callTexts } from '../spec/operation-call.js';
 import type { Operation } from '../spec/operations.js';
 import { canonicalTexts, type UnknownPromotions, type WorldSetup } from '../world/model.js';
 import { SeedWorld } from '../world/seed-world.js';
@@ -113,18 +114,8 @@ function magicProblem(
   checks: ContractChecks,
   seed: ReturnType<SeedWorld['viewWith']>,
 ): string | undefined {
-  const texts: Record<string, string | undefined> = {};
-  for (const parameter of operation.parameters) {
-    const example: unknown = parameter.example;
-    const exampleText = typeof example === 'string' || typeof example === 'number' ? String(example) : undefined;
-    texts[parameter.name] = scenario.magic[parameter.name] ?? (parameter.required ? exampleText : undefined);
-  }
-  const validation = checks.requests.get(operation.operationId)?.({
-    params: Object.fromEntries(operation.parameters.filter((p) => p.in === 'path').map((p) => [p.name, texts[p.name]])),
-    query: Object.fromEntries(operation.parameters.filter((p) => p.in === 'query').map((p) => [p.name, texts[p.name]])),
-    headers: Object.fromEntries(operation.parameters.filter((p) => p.in === 'header').map((p) => [p.name.toLowerCase(), texts[p.name]])),
-    body: undefined,
-  });
+  const texts = callTexts(operation, scenario.magic);
+  const validation = checks.requests.get(operation.operationId)?.(callRequest(operation, scenario.magic));
   const entry = operation.errors.find((candidate) => candidate.code === scenario.code);
   if (isValidationCode(entry)) {
     const codes = validation && !validation.valid ? validation.diagnostics.map((diagnostic) => diagnostic.error.code) : [];

@@ -1,6 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { LineCounter, type Document as YamlDocument, isNode, parseDocument } from 'yaml';
-import { canonicalCustomerId, canonicalHexId, type WorldSetup } from '../world/model.js';
+import { canonicalCustomerId, canonicalHexId, type EarnedFromType, type EarnStatus, type PromotionMode, type PromotionStatus, type PromotionType, type WorldSetup } from '../world/model.js';
 import type { Forced, Scenario, ScenarioProblem } from './scenario.js';
 
 /** A scenario file as written, once it matches the schema. */
@@ -86,9 +86,9 @@ function toScenario(file: string, content: ScenarioFileContent): Scenario {
   const scenarioWorld: WorldSetup = {
     promotions: (world.promotions ?? []).map((promotion) => ({
       id: canonicalHexId(String(promotion.id)),
-      type: (promotion.type as WorldSetup['promotions'][number]['type'] | undefined) ?? 'CUSTOMER',
-      mode: (promotion.mode as WorldSetup['promotions'][number]['mode'] | undefined) ?? 'DISCOUNT',
-      status: (promotion.status as WorldSetup['promotions'][number]['status'] | undefined) ?? 'ACTIVE',
+      type: (promotion.type as PromotionType | undefined) ?? 'CUSTOMER',
+      mode: (promotion.mode as PromotionMode | undefined) ?? 'DISCOUNT',
+      status: (promotion.status as PromotionStatus | undefined) ?? 'ACTIVE',
       expiryJobRunning: promotion.expiryJobRunning === true,
       ...(typeof promotion.validFrom === 'string' ? { validFrom: promotion.validFrom } : {}),
       ...(typeof promotion.validTill === 'string' ? { validTill: promotion.validTill } : {}),
@@ -102,8 +102,8 @@ function toScenario(file: string, content: ScenarioFileContent): Scenario {
       id: canonicalHexId(String(earn.id)),
       customerId: canonicalCustomerId(earn.customerId as string | number),
       promotionId: canonicalHexId(String(earn.promotionId)),
-      earnedFromType: earn.earnedFromType as WorldSetup['earns'][number]['earnedFromType'],
-      status: (earn.status as WorldSetup['earns'][number]['status'] | undefined) ?? 'ACTIVE',
+      earnedFromType: earn.earnedFromType as EarnedFromType,
+      status: (earn.status as EarnStatus | undefined) ?? 'ACTIVE',
       earnedFromTypeLocked: earn.earnedFromTypeLocked === true,
     })),
     absentPromotions: (world.absentPromotions ?? []).map(canonicalHexId),

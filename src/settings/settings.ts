@@ -1,11 +1,9 @@
 import { AUTH_MODES } from '../auth/auth-modes.js';
 import { DEFAULT_SCENARIOS_DIRECTORY } from '../scenarios/load-scenarios.js';
 import { DEFAULT_CONTRACT_PATH } from '../spec/load-contract.js';
+import { LOG_LEVELS } from '../log-levels.js';
 import { UNKNOWN_PROMOTIONS } from '../world/model.js';
 import { anyText, integerIn, oneOf, secretOfAtLeast, trueOrFalse, type ValueKind } from './value-kinds.js';
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** One setting: everything the command line, `startSandbox`, the config and the README say of it. */
 export interface Setting<T> {

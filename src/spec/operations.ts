@@ -4,7 +4,11 @@ import { type Catalogue, type CatalogueEntry, entriesReferencedBy } from './cata
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
-export type Parameter = OpenAPIV3_1.ParameterObject & { schema: OpenAPIV3_1.SchemaObject };
+/** Where a parameter of an operation the sandbox serves can be (a cookie parameter stops start-up). */
+export const PARAMETER_LOCATIONS = ['path', 'query', 'header'] as const;
+export type ParameterLocation = (typeof PARAMETER_LOCATIONS)[number];
+
+export type Parameter = Omit<OpenAPIV3_1.ParameterObject, 'in'> & { readonly in: ParameterLocation; schema: OpenAPIV3_1.SchemaObject };
 
 /** One operation of the contract, with every `$ref` resolved: what routing and validation need. */
 export interface Operation {
@@ -22,7 +26,7 @@ export interface Operation {
   readonly errors: readonly CatalogueEntry[];
 }
 
-const SUPPORTED_PARAMETER_LOCATIONS = new Set(['path', 'query', 'header']);
+const SUPPORTED_PARAMETER_LOCATIONS = new Set<string>(PARAMETER_LOCATIONS);
 const SUPPORTED_MEDIA_TYPES = new Set(['application/json']);
 
 /**

@@ -1,7 +1,8 @@
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { type Catalogue, type CatalogueEntry, REQUIRED_KEYS } from './catalogue.js';
 import type { CompileSchema } from './schema-compiler.js';
-import type { Operation, Parameter } from './operations.js';
+import type { Operation, Parameter, ParameterLocation } from './operations.js';
+import { unhandled } from '../unhandled.js';
 
 /** A request as the HTTP layer received it, before any interpretation. */
 export interface RawRequest {
@@ -13,7 +14,7 @@ export interface RawRequest {
 
 /** One thing wrong with a request, as data: where, what, and the documented error it maps to. */
 export interface Diagnostic {
-  readonly location: 'path' | 'query' | 'header' | 'body';
+  readonly location: ParameterLocation | 'body';
   readonly name: string;
   readonly problem: string;
   readonly error: CatalogueEntry;
@@ -68,7 +69,7 @@ export function compileRequestValidator(operation: Operation, catalogue: Catalog
     const values: Record<string, unknown> = {};
     const texts: Record<string, string | undefined> = {};
     for (const { parameter, types, range, validate, error } of compiled) {
-      const location = parameter.in as Diagnostic['location'];
+      const location = parameter.in;
       const raw = rawValue(request, parameter);
       texts[parameter.name] = Array.isArray(raw) ? raw[0] : raw;
       const report = (problem: string): void => {
@@ -112,8 +113,10 @@ function rawValue(request: RawRequest, parameter: Parameter): string | string[] 
       return stripBackticks(request.params[parameter.name]);
     case 'query':
       return request.query[parameter.name];
-    default:
+    case 'header':
       return request.headers[parameter.name.toLowerCase()];
+    default:
+      return unhandled('parameter location', parameter.in);
   }
 }
 
@@ -159,9 +162,11 @@ function fromText(raw: string, types: ReadonlySet<string>): unknown {
   return raw;
 }
 
+/** How an error message names where a parameter is. */
+const PLACE_NAMES = { path: 'Path', query: 'Query', header: 'Header' } as const satisfies Record<ParameterLocation, string>;
+
 function describe(parameter: Parameter): string {
-  const place = { path: 'Path', query: 'Query', header: 'Header', cookie: 'Cookie' }[parameter.in] ?? 'Parameter';
-  return `${place} parameter ${parameter.name}`;
+  return `${PLACE_NAMES[parameter.in]} parameter ${parameter.name}`;
 }
 
 function explain(errors: ErrorObject[] | null | undefined): string {

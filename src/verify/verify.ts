@@ -44,7 +44,7 @@ export async function verify(contract: Contract, options: VerifyOptions): Promis
   }
   const checks = compileContractChecks(contract);
   const results: CheckResult[] = [];
-  for (const check of planChecks(contract, { sandbox: target === 'sandbox', ...(options.writes ? { writes: options.writes } : {}) })) {
+  for (const check of planChecks(contract, checks, { sandbox: target === 'sandbox', ...(options.writes ? { writes: options.writes } : {}) })) {
     results.push(await runCheck(check, options.baseUrl, authentication, checks, timeoutMs));
   }
   const count = (status: CheckResult['status']) => results.filter((result) => result.status === status).length;

@@ -1,17 +1,24 @@
 /** The vendor's domain as the sandbox models it: what a tenant's world holds. */
 
+// Each set of values once, as a list (scenario.schema.json's enums are held to these by
+// test/world/domain-enums.test.ts) and the type derived from it.
 export const PROMOTION_TYPES = ['POS', 'CODE', 'CUSTOMER', 'EARNING', 'REWARD'] as const;
+export type PromotionType = (typeof PROMOTION_TYPES)[number];
 export const PROMOTION_MODES = ['DISCOUNT', 'PAYMENT_VOUCHER'] as const;
+export type PromotionMode = (typeof PROMOTION_MODES)[number];
 export const PROMOTION_STATUSES = ['ACTIVE', 'INACTIVE', 'EXPIRED'] as const;
+export type PromotionStatus = (typeof PROMOTION_STATUSES)[number];
 export const EARNED_FROM_TYPES = ['ACTIVITY', 'MILESTONE', 'REWARD', 'BULK_ISSUE'] as const;
+export type EarnedFromType = (typeof EARNED_FROM_TYPES)[number];
 export const EARN_STATUSES = ['ACTIVE', 'INACTIVE'] as const;
+export type EarnStatus = (typeof EARN_STATUSES)[number];
 
 export interface Promotion {
   /** 24-hex id, lower case. */
   readonly id: string;
-  readonly type: (typeof PROMOTION_TYPES)[number];
-  readonly mode: (typeof PROMOTION_MODES)[number];
-  readonly status: (typeof PROMOTION_STATUSES)[number];
+  readonly type: PromotionType;
+  readonly mode: PromotionMode;
+  readonly status: PromotionStatus;
   /** ISO dates, informative; expiry is the EXPIRED status (the sandbox never reads the clock). */
   readonly validFrom?: string;
   readonly validTill?: string;
@@ -32,8 +39,8 @@ export interface Earn {
   readonly id: string;
   readonly customerId: string;
   readonly promotionId: string;
-  readonly earnedFromType: (typeof EARNED_FROM_TYPES)[number];
-  readonly status: (typeof EARN_STATUSES)[number];
+  readonly earnedFromType: EarnedFromType;
+  readonly status: EarnStatus;
   /** Its earnedFromType does not allow a status change (713). */
   readonly earnedFromTypeLocked: boolean;
 }
@@ -63,7 +70,10 @@ export interface WorldView {
   takesPart(customerId: string, promotionId: string): boolean;
 }
 
-/** How the world answers for a well-formed promotion id it does not know. */
+/**
+ * How the world answers for a well-formed promotion id it does not know (`--unknown-promotions`):
+ * as an active promotion, or 404. The contract's state answer lists the same values.
+ */
 export const UNKNOWN_PROMOTIONS = ['active', 'not-found'] as const;
 export type UnknownPromotions = (typeof UNKNOWN_PROMOTIONS)[number];
 

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Identity } from '../auth/identity.js';
 import type { Decision } from '../rules/decision.js';
+import { unhandled } from '../unhandled.js';
 import type { WorldChange } from './model.js';
 import { type TenantChanges, participationKey } from './tenant-changes.js';
 import type { ChangeReads } from './tenant-changes.js';
@@ -245,6 +246,8 @@ export class RedisStore implements TenantStore {
         return { part: 'participations', member: participationKey(change.customerId, change.promotionId) };
       case 'deactivate-earn':
         return { part: 'earns', member: change.earnId };
+      default:
+        return unhandled('world change', change);
     }
   }
 

@@ -1,4 +1,5 @@
 import type { Customer, Earn, Promotion, UnknownPromotions, WorldSetup, WorldView } from './model.js';
+import { unhandled } from '../unhandled.js';
 import { type TenantChanges, participationKey } from './tenant-changes.js';
 
 /**
@@ -40,9 +41,16 @@ export class SeedWorld {
     };
   }
 
-  /** A well-formed id the world does not know: an active promotion a customer may opt out of. */
+  /** A well-formed id the world does not know: as `--unknown-promotions` says, an active promotion a customer may opt out of, or none. */
   #implicitPromotion(id: string): Promotion | undefined {
-    if (this.unknownPromotions === 'not-found' || this.#absent.has(id)) return undefined;
-    return { id, type: 'CUSTOMER', mode: 'DISCOUNT', status: 'ACTIVE', expiryJobRunning: false };
+    if (this.#absent.has(id)) return undefined;
+    switch (this.unknownPromotions) {
+      case 'active':
+        return { id, type: 'CUSTOMER', mode: 'DISCOUNT', status: 'ACTIVE', expiryJobRunning: false };
+      case 'not-found':
+        return undefined;
+      default:
+        return unhandled('--unknown-promotions mode', this.unknownPromotions);
+    }
   }
 }

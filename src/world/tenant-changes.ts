@@ -1,3 +1,4 @@
+import { unhandled } from '../unhandled.js';
 import type { WorldChange } from './model.js';
 
 /**
@@ -38,6 +39,9 @@ export function applyChange(changes: OwnChanges, change: WorldChange): void {
       return;
     case 'deactivate-earn':
       changes.inactiveEarns = withMember(changes.inactiveEarns, change.earnId);
+      return;
+    default:
+      unhandled('world change', change);
   }
 }
 

@@ -148,3 +148,13 @@ describe('a bad accounts file stops start-up with one clear line, quoting no sec
     await attempt.catch((error: Error) => expect(error.message).not.toContain('s3cret'));
   });
 });
+
+describe('a mode that is none of AUTH_MODES', () => {
+  it('is refused at start, not served as one of the others', async () => {
+    const { AUTH_MODES } = await import('../../src/auth/auth-modes.js');
+    const { createIdentifier } = await import('../../src/auth/identify.js');
+    const unknown = 'ldap' as (typeof AUTH_MODES)[number];
+    expect(AUTH_MODES).not.toContain(unknown);
+    expect(() => createIdentifier(unknown, [], new MemoryStore({ journalSize: 1, idleMs: 60_000, maxTenants: 1 }))).toThrow('unhandled authentication mode: "ldap"');
+  });
+});

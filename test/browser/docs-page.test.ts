@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith } from '../helpers/components.js';
+import { documentedAnswerLabels, vendorOperations } from '../helpers/documented-answers.js';
 import { theContract, useSandbox } from '../helpers/sandbox.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -28,14 +29,14 @@ describeWith(`Chromium at ${CHROMIUM}`, existsSync(CHROMIUM), 'apt-get install c
     await browser?.close();
   });
 
-  it('shows both operations and every error of the catalogue with its key', async () => {
+  it('shows the vendor\'s operations and every error of the catalogue with its key', async () => {
     const page = await browser.newPage();
     await page.goto(`${origin}/docs`);
     await page.locator('.opblock').first().waitFor();
     const text = await page.locator('body').innerText();
-    expect(text).toContain('deactivatePromotionForCustomer');
-    expect(text).toContain('deactivatePromotionGlobally');
-    const { catalogue, decisions } = await theContract();
+    const contract = await theContract();
+    for (const { operationId } of vendorOperations(contract)) expect(text).toContain(operationId);
+    const { catalogue, decisions } = contract;
     for (const entry of catalogue.entries) expect(text, entry.key).toContain(entry.key);
     // Every x-sandbox-decision of the contract, listed in the document's description.
     expect(text).toContain('Where the sandbox decided');
@@ -71,7 +72,9 @@ describeWith(`Chromium at ${CHROMIUM}`, existsSync(CHROMIUM), 'apt-get install c
     const { operations } = await theContract();
     const post = operations.find((candidate) => candidate.operationId === 'deactivatePromotionForCustomer');
     const keysFor400 = post?.errors.filter((entry) => entry.httpStatus === 400).map((entry) => entry.key) ?? [];
-    expect(keysFor400.length).toBe(7);
+    // One option per example of the 400 answer, each naming its key.
+    expect(keysFor400.length).toBeGreaterThan(1);
+    expect(options).toHaveLength(keysFor400.length);
     for (const key of keysFor400) expect(options.join('\n')).toContain(key);
     await page.close();
   });
@@ -97,7 +100,8 @@ describeWith(`Chromium at ${CHROMIUM}`, existsSync(CHROMIUM), 'apt-get install c
     expect(await live.innerText()).toContain('x-cap-requestid');
     // The coverage panel shows what these credentials' client has received: that call.
     const coverage = page.locator('#sandbox-coverage');
-    await expect.poll(() => coverage.innerText(), { timeout: 10_000 }).toContain('your client has received 1 of 20');
+    const documented = documentedAnswerLabels(await theContract()).length;
+    await expect.poll(() => coverage.innerText(), { timeout: 10_000 }).toContain(`your client has received 1 of ${documented}`);
     expect(await coverage.innerText()).toMatch(/✓\s+deactivatePromotionGlobally\s+200\s+success\s+1 received/);
     await page.close();
   });

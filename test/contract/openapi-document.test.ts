@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONTRACT_PATH } from '../../src/spec/load-contract.js';
 import { servedDocument } from '../../src/spec/served-document.js';
 import { theContract } from '../helpers/sandbox.js';
+import { VENDOR_PAGES, curlExample, readPage } from '../helpers/vendor-pages.js';
 
 describe('openapi/promotions.yaml', () => {
   it('is a valid OpenAPI 3.1 document', async () => {
@@ -18,13 +19,16 @@ describe('openapi/promotions.yaml', () => {
     expect(result.valid).toBe(true);
   });
 
-  it('has stable operationIds for both calls on one path', async () => {
+  it('names each vendor page\'s call with a stable operationId, at the page\'s method and path', async () => {
     const contract = await theContract();
-    const calls = contract.operations.filter((operation) => operation.tags.includes('promotions'));
-    expect(calls.map(({ method, path, operationId }) => `${method} ${path} ${operationId}`).sort()).toEqual([
-      'POST /api_gateway/v1/promotions/{promotionId}/deactivate deactivatePromotionForCustomer',
-      'PUT /api_gateway/v1/promotions/{promotionId}/deactivate deactivatePromotionGlobally',
-    ]);
+    for (const { file, operationId } of VENDOR_PAGES) {
+      const { method, url } = curlExample(readPage(file));
+      // The page's URL as a template: no host, no query, no Markdown backticks, placeholders in any case.
+      const template = url.replace(/^https:\/\/\{host\}/i, '').split('?')[0]?.replaceAll('`', '').toLowerCase();
+      const operation = contract.operations.find((candidate) => candidate.operationId === operationId);
+      expect(operation, `${file}: ${operationId}`).toBeDefined();
+      expect(`${operation?.method ?? ''} ${operation?.path.toLowerCase() ?? ''}`, file).toBe(`${method} ${template ?? ''}`);
+    }
   });
 
   it('maps every catalogue code to HTTP 400 for 400 and the 7xx/8xx application codes', async () => {

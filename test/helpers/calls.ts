@@ -1,4 +1,9 @@
 import type { InjectOptions } from 'fastify';
+import { callUrl, type ParameterValues } from '../../src/spec/operation-call.js';
+import type { Operation } from '../../src/spec/operations.js';
+import { theContract } from './sandbox.js';
+
+const shipped = await theContract();
 
 let counter = 0;
 
@@ -8,19 +13,22 @@ export function freshIds(): { promotionId: string; customerId: string } {
   return { promotionId: `f${String(counter).padStart(23, '0')}`, customerId: String(900_000_000 + counter) };
 }
 
-export interface CallValues {
-  readonly promotionId: string;
-  readonly customerId?: string;
-  readonly earnId?: string;
+/** The call of an operation of the shipped contract with the given values, as `inject` takes it. */
+export function callOf(operationId: string, values: ParameterValues = {}, headers: Record<string, string> = {}): InjectOptions {
+  const operation = shipped.operations.find((candidate) => candidate.operationId === operationId);
+  if (!operation) throw new Error(`the shipped contract has no operation ${operationId}`);
+  return callOfOperation(operation, values, headers);
 }
 
-/** The call of an operation with the given values, as `inject` takes it. */
-export function callOf(operationId: string, values: CallValues, headers: Record<string, string> = {}): InjectOptions {
-  const path = `/api_gateway/v1/promotions/${values.promotionId}/deactivate`;
-  if (operationId === 'deactivatePromotionGlobally') return { method: 'PUT', url: path, headers };
-  const query = new URLSearchParams({ customerId: values.customerId ?? freshIds().customerId });
-  if (values.earnId !== undefined) query.set('earnId', values.earnId);
-  return { method: 'POST', url: `${path}?${query.toString()}`, headers };
+/**
+ * The call of any contract's operation, at its own method and path template. A promotion or a
+ * customer the values leave out is a fresh one, so that calls never share a world's entity by
+ * accident; any other required parameter gets the contract's example.
+ */
+export function callOfOperation(operation: Operation, values: ParameterValues = {}, headers: Record<string, string> = {}): InjectOptions {
+  const fresh = freshIds();
+  const withFresh = { ...values, promotionId: values.promotionId ?? fresh.promotionId, customerId: values.customerId ?? fresh.customerId };
+  return { method: operation.method, url: callUrl(operation, withFresh), headers };
 }
 
 /** The code a client reads from an answer: errors[0].code, or the HTTP status of a success. */

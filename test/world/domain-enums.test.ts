@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SCENARIOS_DIRECTORY } from '../../src/scenarios/load-scenarios.js';
+import { readScenarioFile } from '../../src/scenarios/read-scenario-file.js';
+import { compileContractChecks } from '../../src/spec/contract-checks.js';
+import { EARN_STATUSES, EARNED_FROM_TYPES, PROMOTION_MODES, PROMOTION_STATUSES, PROMOTION_TYPES, UNKNOWN_PROMOTIONS } from '../../src/world/model.js';
+import { theContract } from '../helpers/sandbox.js';
+
+const SCHEMA = JSON.parse(readFileSync(join(DEFAULT_SCENARIOS_DIRECTORY, 'scenario.schema.json'), 'utf8')) as Record<string, unknown>;
+
+/** Where the scenario schema lists a domain's values, and model.ts's list of them. */
+const MODEL_OF_SCHEMA_ENUM: Readonly<Record<string, readonly string[]>> = {
+  '/$defs/world/properties/promotions/items/properties/type': PROMOTION_TYPES,
+  '/$defs/world/properties/promotions/items/properties/mode': PROMOTION_MODES,
+  '/$defs/world/properties/promotions/items/properties/status': PROMOTION_STATUSES,
+  '/$defs/world/properties/earns/items/properties/earnedFromType': EARNED_FROM_TYPES,
+  '/$defs/world/properties/earns/items/properties/status': EARN_STATUSES,
+};
+
+/** Every `enum` in a schema, by JSON pointer. */
+function enumsOf(node: unknown, pointer = ''): Map<string, unknown[]> {
+  const found = new Map<string, unknown[]>();
+  if (node === null || typeof node !== 'object') return found;
+  if (Array.isArray((node as { enum?: unknown }).enum)) found.set(pointer, (node as { enum: unknown[] }).enum);
+  for (const [key, child] of Object.entries(node)) {
+    for (const [at, values] of enumsOf(child, `${pointer}/${key}`)) found.set(at, values);
+  }
+  return found;
+}
+
+describe('the domain\'s values, written in the scenario schema and the contract, are model.ts\'s', () => {
+  it('every enum of the scenario schema is the list model.ts has for it, in the same order', () => {
+    const enums = enumsOf(SCHEMA);
+    // An enum added to the schema, or a list added to the model, has its counterpart.
+    expect([...enums.keys()].sort()).toEqual(Object.keys(MODEL_OF_SCHEMA_ENUM).sort());
+    for (const [pointer, values] of enums) expect(values, pointer).toEqual(MODEL_OF_SCHEMA_ENUM[pointer]);
+  });
+
+  it('a value the file leaves out is the schema\'s default, in the world the sandbox reads', async () => {
+    const text = [
+      'name: defaults',
+      'description: Nothing but ids.',
+      'operations: [deactivatePromotionForCustomer]',
+      'code: 200',
+      'world:',
+      '  promotions: [{ id: 0000000000000000000000aa }]',
+      '  customers: [{ id: 1 }]',
+      '  earns: [{ id: 0000000000000000000000bb, customerId: 1, promotionId: 0000000000000000000000aa, earnedFromType: ACTIVITY }]',
+    ].join('\n');
+    // Compiled as the sandbox compiles it.
+    const read = readScenarioFile('defaults.yaml', text, compileContractChecks(await theContract()).compile(SCHEMA));
+    if (!('scenario' in read)) throw new Error(JSON.stringify(read.problems));
+    const world = read.scenario.world as unknown as Record<string, Record<string, unknown>[]>;
+    const entities = (SCHEMA as { $defs: { world: { properties: Record<string, { items?: { properties?: Record<string, { default?: unknown }> } }> } } }).$defs.world.properties;
+    let defaulted = 0;
+    for (const [list, { items }] of Object.entries(entities)) {
+      const defaults = Object.fromEntries(Object.entries(items?.properties ?? {}).flatMap(([name, property]) => ('default' in property ? [[name, property.default]] : [])));
+      if (Object.keys(defaults).length === 0) continue;
+      defaulted += 1;
+      expect(world[list]?.[0], list).toMatchObject(defaults);
+    }
+    expect(defaulted).toBeGreaterThan(0);
+  });
+
+  it('the contract\'s state answer names the --unknown-promotions modes the world has', async () => {
+    const { dereferenced } = await theContract();
+    const state = dereferenced.components?.schemas?.StateEnvelope as { properties: { data: { properties: { unknownPromotions: { enum: unknown[] } } } } };
+    expect(state.properties.data.properties.unknownPromotions.enum).toEqual(UNKNOWN_PROMOTIONS);
+  });
+});
