@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
+import { waitForHealthz } from './docker.js';
 import { freePort } from './redis.js';
 
 export const run = promisify(execFile);
@@ -32,10 +33,7 @@ export async function serveInstalledCommand(project: string, check: (url: string
   const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
   const url = `http://127.0.0.1:${port}`;
   try {
-    for (let tries = 0; !(await fetch(`${url}/healthz`).then((response) => response.ok, () => false)); tries += 1) {
-      expect(tries).toBeLessThan(200);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitForHealthz(url, performance.now(), 10_000);
     await check(url);
     const deactivate = await fetch(`${url}/api_gateway/v1/promotions/68fb1e6831d91c625a8d9ef4/deactivate?customerId=1`, { method: 'POST', headers: { authorization: 'Basic c2FuZGJveDpzYW5kYm94' } });
     expect(deactivate.status).toBe(200);
