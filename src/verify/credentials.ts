@@ -1,4 +1,4 @@
-import { md5Hex } from '../auth/credentials.js';
+import { basicAuthorization } from '../auth/credentials.js';
 
 /** How the verifier authenticates: Basic (the tool does the vendor's md5), or an OAuth key and secret. */
 export interface ClientCredentials {
@@ -15,7 +15,7 @@ export function basicHeader(basic: string): string {
   const colon = basic.indexOf(':');
   const username = colon === -1 ? basic : basic.slice(0, colon);
   const password = colon === -1 ? '' : basic.slice(colon + 1);
-  return `Basic ${Buffer.from(`${username}:${md5Hex(password)}`).toString('base64')}`;
+  return basicAuthorization(username, password);
 }
 
 /** The headers that authenticate the verifier's calls; an OAuth token is fetched first. */
