@@ -35,8 +35,9 @@ export async function callSandbox(
   const body = await response.text();
   const problems = validate({ statusCode: response.status, headers: Object.fromEntries(response.headers), body });
   if (problems.length > 0) {
-    const reason = problems[0]?.replace(`${operationId}: `, '').replace(`${operationId} `, '') ?? '';
-    return { kind: 'foreign', reason: `${operation.method} ${path} answered HTTP ${response.status} (${reason})` };
+    // Each problem starts with the operation and status, said once here instead.
+    const reasons = problems.map((problem) => problem.replace(`${operationId} ${response.status}: `, '').replace(`${operationId}: `, ''));
+    return { kind: 'foreign', reason: `${operation.method} ${path} answered HTTP ${response.status} (${reasons.join('; ')})` };
   }
   // It conforms, so it is JSON in the envelope where a body is declared.
   const envelope = (body === '' ? {} : JSON.parse(body)) as { data?: unknown; errors?: { message?: string }[] | null };
