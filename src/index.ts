@@ -130,12 +130,16 @@ async function defaultAuthorization(config: SandboxConfig): Promise<string> {
 }
 
 /**
- * Asks once, before listening, whether the sandbox admits the helpers' credential, so that a
- * refused one is said at start with what to pass, not at the first reset of a test. Only the
- * 401 is judged: authentication answers it before anything reads the store.
+ * Asks once, before listening, whether the sandbox admits the helpers' calls, so that a refused
+ * credential (401) or session (400) is said at start with what to pass, not at the first reset
+ * of a test. Only those are judged: both are answered before anything reads the store.
  */
 async function checkAdmitted(app: FastifyInstance, headers: Record<string, string>, config: SandboxConfig, given: boolean): Promise<void> {
   const response = await app.inject({ method: 'GET', url: '/__sandbox/scenario', headers });
+  if (response.statusCode === 400) {
+    const message = response.json<{ errors: { message: string }[] }>().errors[0]?.message ?? '';
+    throw new Error(`startSandbox: the sandbox refuses the helpers' calls (400): ${message}`);
+  }
   if (response.statusCode !== 401) return;
   const which =
     config.auth === 'accounts'

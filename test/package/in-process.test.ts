@@ -94,6 +94,20 @@ describe('startSandbox(), from a Node test suite', () => {
   });
 });
 
+describe('startSandbox({ session })', () => {
+  it('acts on the session given, and refuses at start one the contract does not take', async () => {
+    const sandbox = await startSandbox({ session: 'job-7' });
+    try {
+      await deactivate(sandbox, 8, { authorization: sandbox.authorization, 'x-sandbox-session': 'job-7' });
+      await deactivate(sandbox, 8);
+      expect(await sandbox.requests()).toHaveLength(1);
+    } finally {
+      await sandbox.close();
+    }
+    await expect(startSandbox({ session: 'not a session!' })).rejects.toThrow(/^startSandbox: the sandbox refuses the helpers' calls \(400\): .*X-Sandbox-Session/i);
+  });
+});
+
 describe('startSandbox({ port })', () => {
   it('listens on the port given, and says so naming it when the port is taken', async () => {
     const port = await freePort();
