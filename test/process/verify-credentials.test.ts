@@ -85,6 +85,15 @@ describe('against a sandbox with --auth accounts', () => {
   });
 });
 
+describe('against a sandbox with --auth open (the default)', () => {
+  it("coverage without credentials: exit 1, none were given (not the empty coverage of a tenant nobody's client is)", async () => {
+    const url = await serve([]);
+    const run = await runCli(['coverage', '--base-url', url, '--min', '0']);
+    expect(run.code).toBe(1);
+    expect(linesOf(run)).toEqual([`✗ cannot read the coverage from ${url}: the sandbox refused the credentials (401): none were given; ${PASS}`]);
+  });
+});
+
 describe('against a sandbox with --auth off', () => {
   it('coverage without credentials reads the one shared tenant', async () => {
     const url = await serve(['--auth', 'off']);
