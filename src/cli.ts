@@ -4,6 +4,7 @@ import './v8-heap-tuning.js';
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ClientCredentials } from './verify/credentials.js';
+import { CREDENTIAL_FLAGS } from './verify/credential-flags.js';
 import { applyEnvironmentAliases, configFromOptions, overridingEnvironmentNames, sandboxOptions } from './settings/command-line.js';
 import { runServer } from './server.js';
 
@@ -49,9 +50,9 @@ program
 function clientOptions(command: Command): Command {
   return command
     .addOption(new Option('--base-url <url>', 'the server, e.g. http://localhost:4010').env('SANDBOX_BASE_URL').makeOptionMandatory())
-    .addOption(new Option('--basic <user:password>', 'Basic credentials; the tool sends base64(user:md5(password))').env('SANDBOX_BASIC'))
-    .addOption(new Option('--oauth-key <key>', 'OAuth client key (a token is fetched first)').env('SANDBOX_OAUTH_KEY'))
-    .addOption(new Option('--oauth-secret <secret>', 'OAuth client secret').env('SANDBOX_OAUTH_SECRET'))
+    .addOption(new Option(CREDENTIAL_FLAGS.basic.flag, 'Basic credentials; the tool sends base64(user:md5(password))').env(CREDENTIAL_FLAGS.basic.env))
+    .addOption(new Option(CREDENTIAL_FLAGS.oauthKey.flag, 'OAuth client key (a token is fetched first)').env(CREDENTIAL_FLAGS.oauthKey.env))
+    .addOption(new Option(CREDENTIAL_FLAGS.oauthSecret.flag, 'OAuth client secret').env(CREDENTIAL_FLAGS.oauthSecret.env))
     .addOption(new Option('--junit <file>', 'also write a JUnit XML report'));
 }
 
@@ -100,8 +101,9 @@ clientOptions(program.command('coverage').description("print a tenant's coverage
   .addOption(new Option('--min <percent>', 'fail below this percentage of documented answers received').argParser(percent))
   .addOption(new Option('--require-all', 'fail unless every documented answer was received').conflicts('min'))
   .action(async (options: { baseUrl: string; basic?: string; oauthKey?: string; oauthSecret?: string; junit?: string; session?: string; min?: number; requireAll?: boolean }) => {
-    const { checkCoverage } = await import('./coverage/coverage-check.js');
-    const outcome = await checkCoverage(options.baseUrl, credentialsOf(options), options.session, {
+    const config = configFromOptions(program);
+    const [{ checkCoverage }, { loadContract }] = await Promise.all([import('./coverage/coverage-check.js'), import('./spec/load-contract.js')]);
+    const outcome = await checkCoverage(await loadContract(config.contract), options.baseUrl, credentialsOf(options), options.session, {
       ...(options.min === undefined ? {} : { minPercent: options.min }),
       requireAll: options.requireAll === true,
     });

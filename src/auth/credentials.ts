@@ -19,6 +19,11 @@ export function md5Hex(password: string): string {
   return createHash('md5').update(password, 'utf8').digest('hex');
 }
 
+/** The Authorization header the vendor's API takes for a username and password: Basic base64(username:md5(password)). */
+export function basicAuthorization(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${md5Hex(password)}`).toString('base64')}`;
+}
+
 /**
  * Compares two secrets in constant time, whatever their lengths: both are hashed first, so
  * neither the content nor the length of the expected one leaks through timing.

@@ -1,6 +1,10 @@
-import { type ClientCredentials, authenticationHeaders } from '../verify/credentials.js';
+import type { Contract } from '../spec/load-contract.js';
+import { compileContractChecks } from '../spec/contract-checks.js';
+import { unhandled } from '../unhandled.js';
+import { type ClientCredentials, CredentialsRefused, authenticationHeaders, refusalLine } from '../verify/credentials.js';
 import { type JunitCase, junitXml } from '../verify/junit.js';
 import { networkReason } from '../verify/network-reason.js';
+import { callSandbox } from '../verify/sandbox-call.js';
 import { type CoverageReport, answerLabel } from './documented-answers.js';
 
 export interface CoverageRequirement {
@@ -17,26 +21,47 @@ export interface CoverageOutcome {
   readonly junit: string;
 }
 
+const TIMEOUT_MS = 10_000;
+
 /**
  * Reads a tenant's coverage from a sandbox and judges it: a partner's CI can prove its client
- * handles every documented error, not only the happy path.
+ * handles every documented error, not only the happy path. The tenant is the client's: without
+ * credentials none is sent (with --auth off that is everyone's tenant; otherwise the sandbox
+ * refuses, and that is the report, not an empty coverage). What is not a sandbox's answer, by
+ * the contract's own check of GET /__sandbox/coverage, says so.
  */
 export async function checkCoverage(
+  contract: Contract,
   baseUrl: string,
   credentials: ClientCredentials,
   session: string | undefined,
   requirement: CoverageRequirement,
 ): Promise<CoverageOutcome> {
+  const cannot = (line: string): CoverageOutcome => ({
+    ok: false,
+    lines: [line],
+    junit: junitXml('promotions-sandbox coverage', [{ name: 'read the coverage', className: 'coverage', seconds: 0, failure: line }]),
+  });
+  const cannotRead = (reason: string) => cannot(`✗ cannot read the coverage from ${baseUrl}: ${reason}`);
   let report: CoverageReport;
   try {
-    const headers = { ...(await authenticationHeaders(baseUrl, credentials, 10_000)), ...(session ? { 'x-sandbox-session': session } : {}) };
-    const response = await fetch(new URL('/__sandbox/coverage', baseUrl), { headers, signal: AbortSignal.timeout(10_000) });
-    const body = (await response.json().catch(() => undefined)) as { data?: CoverageReport } | undefined;
-    if (!response.ok || !body?.data) throw new Error(`GET /__sandbox/coverage answered HTTP ${response.status}; is this a promotions-sandbox?`);
-    report = body.data;
+    const headers = { ...(await authenticationHeaders(baseUrl, credentials, TIMEOUT_MS)), ...(session ? { 'x-sandbox-session': session } : {}) };
+    const answer = await callSandbox(contract, compileContractChecks(contract), baseUrl, 'getCoverage', headers, TIMEOUT_MS);
+    switch (answer.kind) {
+      case 'data':
+        report = answer.data as CoverageReport;
+        break;
+      case 'refused':
+        return cannotRead(refusalLine('the sandbox', credentials));
+      case 'error':
+        return cannotRead(answer.reason);
+      case 'foreign':
+        return cannot(`✗ ${baseUrl} is not a promotions-sandbox: ${answer.reason}`);
+      default:
+        return unhandled('answer', answer);
+    }
   } catch (error) {
-    const line = `✗ cannot read the coverage from ${baseUrl}: ${networkReason(error)}`;
-    return { ok: false, lines: [line], junit: junitXml('promotions-sandbox coverage', [{ name: 'read the coverage', className: 'coverage', seconds: 0, failure: line }]) };
+    return cannotRead(error instanceof CredentialsRefused ? refusalLine('the sandbox', credentials) : networkReason(error, TIMEOUT_MS));
   }
   const percent = report.total === 0 ? 100 : (100 * report.covered) / report.total;
   const required = requirement.requireAll === true;

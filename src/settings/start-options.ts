@@ -2,8 +2,11 @@ import { configWith, type SandboxConfig } from '../config.js';
 import { accountsMismatch, SETTING_NAMES, SETTINGS, type SettingName } from './settings.js';
 import { anyText, type ValueKind } from './value-kinds.js';
 
-/** What `startSandbox` decides itself: it listens on a free port of 127.0.0.1 and returns that URL. */
-const LISTENING_SETTINGS = ['host', 'port', 'addressFile'] as const satisfies readonly SettingName[];
+/**
+ * What `startSandbox` decides itself: it listens on 127.0.0.1 (a test's sandbox is nobody else's)
+ * and returns its URL, so neither an address nor a file to write the URL to is an option.
+ */
+const LISTENING_SETTINGS = ['host', 'addressFile'] as const satisfies readonly SettingName[];
 
 type StartSettingName = Exclude<SettingName, (typeof LISTENING_SETTINGS)[number]>;
 
@@ -18,9 +21,17 @@ const HELPER_OPTIONS = {
 /** Options that had another name once (0.x, never published), and the setting each is now. */
 const RENAMED: Readonly<Record<string, StartSettingName>> = { tokenTtlSeconds: 'tokenTtl' };
 
-/** The settings, named as their flags in camelCase (`--token-ttl`: `tokenTtl`), but the listening ones. */
+/**
+ * The settings, named as their flags in camelCase (`--token-ttl`: `tokenTtl`), but `host` and
+ * `addressFile`: `port` is the port of 127.0.0.1 to listen on (0 or left out: a free one).
+ */
 export interface StartOptions extends Partial<Pick<SandboxConfig, StartSettingName>> {
-  /** The credential the helpers (reset, pin, requests) act with; give your client the same. */
+  /**
+   * The Authorization header the helpers (reset, pin, requests, coverage…) act with, the tenant
+   * whose world they change and whose calls they read: give your client the same
+   * (`sandbox.authorization`). Left out: `Basic sandbox:sandbox`, or with `auth: 'accounts'` the
+   * first account's Basic credential. Checked at start: one the sandbox refuses throws.
+   */
   readonly authorization?: string;
   /** An X-Sandbox-Session for the helpers, when your client sends one too. */
   readonly session?: string;
@@ -34,9 +45,10 @@ export interface StartPlan {
 
 /**
  * Checks what a caller gave `startSandbox` as the command line checks its flags (the same rule
- * for each setting, from the settings table) and makes the config: quiet unless told, on a free
- * port of 127.0.0.1. Options come from JavaScript too, so nothing is taken on the type's word:
- * an unknown name, a value of the wrong kind, or a setting out of range throws, naming it.
+ * for each setting, from the settings table) and makes the config: quiet unless told, on
+ * 127.0.0.1, on a free port unless `port` says one. Options come from JavaScript too, so
+ * nothing is taken on the type's word: an unknown name, a value of the wrong kind, or a
+ * setting out of range throws, naming it.
  */
 export function startPlan(options: unknown): StartPlan {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
@@ -51,7 +63,7 @@ export function startPlan(options: unknown): StartPlan {
   for (const [name, kind] of Object.entries(HELPER_OPTIONS)) checkValue(name, kind, given[name]);
 
   const settings = Object.fromEntries(START_SETTING_NAMES.filter((name) => given[name] !== undefined).map((name) => [name, given[name]])) as Partial<SandboxConfig>;
-  const config = configWith({ logLevel: 'silent', ...settings, host: '127.0.0.1', port: 0 });
+  const config = configWith({ logLevel: 'silent', ...settings, host: '127.0.0.1', port: settings.port ?? 0 });
   const mismatch = accountsMismatch(config);
   if (mismatch === 'accounts-needed') throw new Error("startSandbox: auth 'accounts' needs accounts, the accounts file");
   if (mismatch === 'accounts-unused') throw new Error("startSandbox: accounts is only read with auth 'accounts'");
@@ -70,7 +82,7 @@ export const START_OPTION_NAMES: readonly string[] = [...START_SETTING_NAMES, ..
 function nameProblem(name: string): string | undefined {
   if (START_OPTION_NAMES.includes(name)) return undefined;
   if ((LISTENING_SETTINGS as readonly string[]).includes(name)) {
-    return `${name} is not an option: startSandbox listens on a free port of 127.0.0.1, and sandbox.url says which`;
+    return `${name} is not an option: startSandbox listens on 127.0.0.1 (port says which port, a free one by default), and sandbox.url says where`;
   }
   const renamed = RENAMED[name];
   if (renamed) return `${name} is now ${renamed}, named after its flag`;

@@ -1,11 +1,12 @@
 import { answerLabel } from '../coverage/documented-answers.js';
 import type { Contract } from '../spec/load-contract.js';
 import { compileContractChecks } from '../spec/contract-checks.js';
-import { type ClientCredentials, authenticationHeaders } from './credentials.js';
+import { type ClientCredentials, CredentialsRefused, authenticationHeaders, hasCredentials, refusalLine } from './credentials.js';
 import { type JunitCase, junitXml } from './junit.js';
 import { networkReason } from './network-reason.js';
 import { type PlanOptions, planChecks } from './plan-checks.js';
 import { type CheckResult, runCheck } from './run-checks.js';
+import { callSandbox } from './sandbox-call.js';
 
 export interface VerifyOptions {
   readonly baseUrl: string;
@@ -26,37 +27,47 @@ export interface VerifyReport {
   readonly results: readonly CheckResult[];
 }
 
+/** Sent when no credential is given: against a sandbox with --auth open any Basic credential is a tenant. */
+const STAND_IN = 'verify:verify';
+
 /**
  * Runs the contract against a server: this sandbox, another instance, or the vendor's real API.
- * Checks run one after the other, so that a rate limit is not what is measured.
+ * Checks run one after the other, so that a rate limit is not what is measured. Credentials the
+ * server refuses stop the run with that reason, before any check: each would fail with 401.
  */
 export async function verify(contract: Contract, options: VerifyOptions): Promise<VerifyReport> {
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const base = { baseUrl: options.baseUrl, passed: 0, failed: 0, skipped: 0, results: [] };
+  const { baseUrl } = options;
+  const base = { baseUrl, passed: 0, failed: 0, skipped: 0, results: [] };
+  const checks = compileContractChecks(contract);
+  const given = options.credentials;
+  const sent = hasCredentials(given) ? given : { ...given, basic: STAND_IN };
+  const stop = (target: VerifyReport['target'], reason: string): VerifyReport => ({ ...base, target, failed: 1, error: `cannot verify ${baseUrl}: ${reason}` });
+  /** A refusal names a sandbox as such, known by the health call it answers without credentials. */
+  const refused = async (): Promise<VerifyReport> => {
+    const sandbox = (await callSandbox(contract, checks, baseUrl, 'getHealth', {}, timeoutMs).catch(() => undefined))?.kind === 'data';
+    return stop(sandbox ? 'sandbox' : 'api', refusalLine(sandbox ? 'the sandbox' : 'the server', given, STAND_IN));
+  };
   let authentication: Record<string, string>;
   let target: VerifyReport['target'];
   try {
-    new URL(options.baseUrl);
-    authentication = await authenticationHeaders(options.baseUrl, options.credentials, timeoutMs);
-    target = (await isSandbox(options.baseUrl, authentication, timeoutMs)) ? 'sandbox' : 'api';
+    new URL(baseUrl);
+    authentication = await authenticationHeaders(baseUrl, sent, timeoutMs);
+    // A promotions-sandbox lists its scenarios; anything else is treated as the real API.
+    const probe = await callSandbox(contract, checks, baseUrl, 'listScenarios', authentication, timeoutMs);
+    if (probe.kind === 'refused') return await refused();
+    if (probe.kind === 'error') return stop('api', probe.reason);
+    target = probe.kind === 'data' ? 'sandbox' : 'api';
   } catch (error) {
-    return { ...base, target: 'api', failed: 1, error: `cannot verify ${options.baseUrl}: ${networkReason(error, timeoutMs)}` };
+    if (error instanceof CredentialsRefused) return refused();
+    return stop('api', networkReason(error, timeoutMs));
   }
-  const checks = compileContractChecks(contract);
   const results: CheckResult[] = [];
   for (const check of planChecks(contract, checks, { sandbox: target === 'sandbox', ...(options.writes ? { writes: options.writes } : {}) })) {
-    results.push(await runCheck(check, options.baseUrl, authentication, checks, timeoutMs));
+    results.push(await runCheck(check, baseUrl, authentication, checks, timeoutMs));
   }
   const count = (status: CheckResult['status']) => results.filter((result) => result.status === status).length;
   return { ...base, target, passed: count('passed'), failed: count('failed'), skipped: count('skipped'), results };
-}
-
-/** A promotions-sandbox lists its scenarios; anything else is treated as the real API. */
-async function isSandbox(baseUrl: string, authentication: Record<string, string>, timeoutMs: number): Promise<boolean> {
-  const response = await fetch(new URL('/__sandbox/scenarios', baseUrl), { headers: authentication, signal: AbortSignal.timeout(timeoutMs) });
-  if (!response.ok) return false;
-  const body = (await response.json().catch(() => undefined)) as { data?: unknown } | undefined;
-  return Array.isArray(body?.data);
 }
 
 const label = (result: CheckResult): string => answerLabel(result.check.answer);

@@ -1,11 +1,13 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { emptyProject, installedHelp, run, serveInstalledCommand } from '../helpers/installed-package.js';
+import { freePort } from '../helpers/redis.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ACCOUNTS = join(ROOT, 'test', 'fixtures', 'accounts.yaml');
 
 describe('the npm package (a release tarball)', () => {
   it('packs into a tarball that installs in an empty folder, runs `npx promotions-sandbox --help`, imports, and its command serves', async () => {
@@ -30,6 +32,27 @@ describe('the npm package (a release tarball)', () => {
     const script = "import { startSandbox } from 'promotions-sandbox'; const s = await startSandbox(); const r = await fetch(s.url + '/healthz'); console.log(r.status); await s.close();";
     const { stdout: started } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: consumer });
     expect(started.trim()).toBe('200');
+    // The helpers as a test author uses them, from the installed package: a port of one's own,
+    // an accounts file (no credential to set up), coverage, and reset({ requests: true }).
+    const port = await freePort();
+    const helpers = `import { startSandbox } from 'promotions-sandbox';
+      const s = await startSandbox({ port: ${port}, auth: 'accounts', accounts: ${JSON.stringify(ACCOUNTS)} });
+      const call = () => fetch(s.url + '/api_gateway/v1/promotions/68fb1e6831d91c625a8d9ef4/deactivate?customerId=737000737', { method: 'POST', headers: { authorization: s.authorization } });
+      const seen = [(await call()).status, (await s.requests()).length, (await s.coverage()).covered];
+      await s.reset();
+      seen.push((await s.requests()).length, (await s.coverage()).covered);
+      await s.clearRequests();
+      seen.push((await s.requests()).length, (await s.coverage()).covered);
+      await s.reset({ requests: true });
+      seen.push((await s.coverage()).covered);
+      console.log(JSON.stringify({ url: s.url, seen }));
+      await s.close();`;
+    const { stdout: helped } = await run(process.execPath, ['--input-type=module', '-e', helpers], { cwd: consumer });
+    expect(JSON.parse(helped)).toEqual({ url: `http://127.0.0.1:${port}`, seen: [400, 1, 1, 1, 1, 0, 1, 0] });
+    const types = readFileSync(join(consumer, 'node_modules', 'promotions-sandbox', 'dist', 'index.d.ts'), 'utf8');
+    expect(types).toMatch(/clearRequests\(\): Promise<void>/);
+    expect(types).toMatch(/coverage\(\): Promise<CoverageReport>/);
+    expect(types).toMatch(/reset\(options\?: ResetOptions\): Promise<void>/);
 
     // The command is a bundle (npm run build): it serves the API, the docs page with its assets
     // (found in node_modules) and the YAML document, and stops cleanly.

@@ -48,17 +48,22 @@ describe('startSandbox refuses what the command line refuses, naming the option'
   it('a typo of an option, with the name it meant and every option it takes', async () => {
     await expect(start({ ratelimit: 10 })).rejects.toThrow(new Error(`startSandbox: unknown option 'ratelimit' (did you mean rateLimit?); the options are ${START_OPTION_NAMES.join(', ')}`));
     await expect(start({ rate_limit: 10 })).rejects.toThrow(/unknown option 'rate_limit' \(did you mean rateLimit\?\)/);
-    await expect(start({ verbose: true })).rejects.toThrow(/^startSandbox: unknown option 'verbose'; the options are logLevel, /);
+    await expect(start({ verbose: true })).rejects.toThrow(/^startSandbox: unknown option 'verbose'; the options are port, logLevel, /);
   });
 
   it('the old name of the token lifetime, with its new one', async () => {
     await expect(start({ tokenTtlSeconds: 60 })).rejects.toThrow(new Error('startSandbox: tokenTtlSeconds is now tokenTtl, named after its flag'));
   });
 
-  it.each(['host', 'port', 'addressFile'])('%s, which startSandbox decides (a free port of 127.0.0.1)', async (name) => {
+  it.each(['host', 'addressFile'])('%s, which startSandbox decides (127.0.0.1, its URL in sandbox.url)', async (name) => {
     await expect(start({ [name]: DEFAULT_CONFIG[name as SettingName] ?? 'sandbox.address' })).rejects.toThrow(
-      new Error(`startSandbox: ${name} is not an option: startSandbox listens on a free port of 127.0.0.1, and sandbox.url says which`),
+      new Error(`startSandbox: ${name} is not an option: startSandbox listens on 127.0.0.1 (port says which port, a free one by default), and sandbox.url says where`),
     );
+  });
+
+  it('a port that is no TCP port', async () => {
+    await expect(start({ port: 65_536 })).rejects.toThrow(new Error('startSandbox: port must be a TCP port, an integer from 0 to 65535 (got 65536)'));
+    await expect(start({ port: '4010' })).rejects.toThrow(new Error("startSandbox: port must be a TCP port, an integer from 0 to 65535 (got '4010')"));
   });
 
   it('auth accounts without an accounts file, and an accounts file without auth accounts', async () => {
@@ -80,8 +85,14 @@ describe("startSandbox's options become the config", () => {
     expect(startPlan({ logLevel: 'debug' }).config.logLevel).toBe('debug');
   });
 
-  it('takes every setting but the listening ones, and the helpers\' credential and session', () => {
-    expect(START_OPTION_NAMES).toEqual([...SETTING_NAMES.filter((name) => !['host', 'port', 'addressFile'].includes(name)), 'authorization', 'session']);
+  it('listens on the port given, on 127.0.0.1 whatever it is; 0 or none is a free one', () => {
+    expect(startPlan({ port: 4567 }).config).toMatchObject({ host: '127.0.0.1', port: 4567 });
+    expect(startPlan({ port: 0 }).config.port).toBe(0);
+    expect(startPlan({ port: undefined }).config.port).toBe(0);
+  });
+
+  it('takes every setting but the address and the address file, and the helpers\' credential and session', () => {
+    expect(START_OPTION_NAMES).toEqual([...SETTING_NAMES.filter((name) => !['host', 'addressFile'].includes(name)), 'authorization', 'session']);
   });
 });
 

@@ -105,6 +105,21 @@ describe('verify against servers that are not the vendor\'s API as documented', 
     expect(failures(report)[0]).toMatch(/content-type is text\/html, not application\/json/);
   });
 
+  it('an API that refuses the credentials: one reason, no check run', async () => {
+    const refusing = Fastify();
+    refusing.all('/*', (_request, reply) =>
+      reply.code(401).header('x-cap-requestid', 'r-1').send({ data: null, errors: [{ code: 401, message: 'Authentication failed. Please check username and password.' }] }),
+    );
+    const port = await freePort();
+    const url = await refusing.listen({ host: '127.0.0.1', port });
+    servers.push(refusing);
+    const report = await verify(await theContract(), { baseUrl: url, credentials: { basic: 'partner:wrong' } });
+    expect(report).toMatchObject({ target: 'api', failed: 1, results: [] });
+    expect(report.error).toBe(
+      `cannot verify ${url}: the server refused the credentials (401): the Basic credential given (--basic); pass the client's with --basic <user:password> (SANDBOX_BASIC), or --oauth-key and --oauth-secret (SANDBOX_OAUTH_KEY, SANDBOX_OAUTH_SECRET)`,
+    );
+  });
+
   it('a server that is down', async () => {
     const report = await verify(await theContract(), { baseUrl: `http://127.0.0.1:${await freePort()}`, credentials: {} });
     expect(report.error).toMatch(/cannot verify http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/);

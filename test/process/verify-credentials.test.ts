@@ -1,0 +1,145 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { md5Hex } from '../../src/auth/credentials.js';
+import { type Finished, listeningUrl, runCli, startCli } from '../helpers/cli-process.js';
+import { freePort } from '../helpers/redis.js';
+import { DEACTIVATE_PATH } from '../helpers/sandbox.js';
+
+// verify and coverage, run as the built dist/cli.js, against a real sandbox that refuses
+// credentials (--auth accounts), one that needs none (--auth off), and servers that are no sandbox.
+
+const ACCOUNTS = fileURLToPath(new URL('../fixtures/accounts.yaml', import.meta.url));
+const LOCAL = { HOST: '127.0.0.1', PORT: '0' };
+const PASS = "pass the client's with --basic <user:password> (SANDBOX_BASIC), or --oauth-key and --oauth-secret (SANDBOX_OAUTH_KEY, SANDBOX_OAUTH_SECRET)";
+
+/** The lines a run printed, on both streams. */
+const linesOf = ({ stdout, stderr }: Finished) => `${stdout}${stderr}`.trim().split('\n');
+
+const sandboxes: ReturnType<typeof startCli>[] = [];
+async function serve(args: string[]): Promise<string> {
+  const sandbox = startCli(args, LOCAL);
+  sandboxes.push(sandbox);
+  return listeningUrl(sandbox.output);
+}
+afterAll(async () => {
+  for (const sandbox of sandboxes) sandbox.child.kill('SIGTERM');
+  await Promise.all(sandboxes.map((sandbox) => sandbox.finished));
+});
+
+describe('against a sandbox with --auth accounts', () => {
+  let url = '';
+  beforeAll(async () => {
+    url = await serve(['--auth', 'accounts', '--accounts', ACCOUNTS]);
+  });
+
+  it('verify without credentials: one line, the sandbox refused them (401), which flags to pass; exit 1', async () => {
+    const run = await runCli(['verify', '--base-url', url]);
+    expect(run.code).toBe(1);
+    expect(linesOf(run)).toEqual([
+      `✗ cannot verify ${url}: the sandbox refused the credentials (401): none were given, and the tool's own verify:verify is a tenant with --auth open only; ${PASS}`,
+    ]);
+  });
+
+  it('verify with a wrong password or OAuth secret: the same reason, the secret never printed; in JUnit and JSON too', async () => {
+    const basic = await runCli(['verify', '--base-url', url, '--basic', 'qa-till:not-the-password', '--json']);
+    expect(basic.code).toBe(1);
+    expect((JSON.parse(basic.stdout) as { error: string; results: unknown[] })).toMatchObject({
+      error: `cannot verify ${url}: the sandbox refused the credentials (401): the Basic credential given (--basic); ${PASS}`,
+      results: [],
+    });
+    const oauth = await runCli(['verify', '--base-url', url], { SANDBOX_OAUTH_KEY: 'qa-till-key', SANDBOX_OAUTH_SECRET: 'not-the-secret' });
+    expect(oauth.code).toBe(1);
+    expect(linesOf(oauth)).toEqual([`✗ cannot verify ${url}: the sandbox refused the credentials (401): the OAuth key and secret given (--oauth-key); ${PASS}`]);
+    for (const run of [basic, oauth]) {
+      expect(`${run.stdout}${run.stderr}`).not.toMatch(/not-the-password|not-the-secret/);
+      expect(`${run.stdout}${run.stderr}`).not.toContain(md5Hex('not-the-password'));
+    }
+  });
+
+  it("verify with an account's credentials checks every documented answer", async () => {
+    const run = await runCli(['verify', '--base-url', url, '--basic', 'qa-till:qa:pass-1']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^\d+ passed, 0 failed, 0 skipped$/m);
+  });
+
+  it('coverage without credentials, or with refused ones: exit 1 with that reason, not an empty coverage', async () => {
+    const none = await runCli(['coverage', '--base-url', url]);
+    expect(none.code).toBe(1);
+    expect(linesOf(none)).toEqual([`✗ cannot read the coverage from ${url}: the sandbox refused the credentials (401): none were given; ${PASS}`]);
+    const wrong = await runCli(['coverage', '--base-url', url, '--basic', 'qa-till:wrong', '--require-all']);
+    expect(wrong.code).toBe(1);
+    expect(linesOf(wrong)).toEqual([`✗ cannot read the coverage from ${url}: the sandbox refused the credentials (401): the Basic credential given (--basic); ${PASS}`]);
+    const oauth = await runCli(['coverage', '--base-url', url, '--oauth-key', 'qa-till-key', '--oauth-secret', 'wrong']);
+    expect(oauth.code).toBe(1);
+    expect(linesOf(oauth)).toEqual([`✗ cannot read the coverage from ${url}: the sandbox refused the credentials (401): the OAuth key and secret given (--oauth-key); ${PASS}`]);
+  });
+
+  it("coverage with an account's credentials: that account's calls", async () => {
+    const client = { authorization: `Basic ${Buffer.from(`second-till:${md5Hex('second-pass')}`).toString('base64')}` };
+    expect((await fetch(`${url}${DEACTIVATE_PATH}?customerId=31`, { method: 'POST', headers: client })).status).toBe(200);
+    const run = await runCli(['coverage', '--base-url', url, '--basic', 'second-till:second-pass']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('✓ deactivatePromotionForCustomer 200: received 1 time');
+  });
+});
+
+describe('against a sandbox with --auth open (the default)', () => {
+  it("coverage without credentials: exit 1, none were given (not the empty coverage of a tenant nobody's client is)", async () => {
+    const url = await serve([]);
+    const run = await runCli(['coverage', '--base-url', url, '--min', '0']);
+    expect(run.code).toBe(1);
+    expect(linesOf(run)).toEqual([`✗ cannot read the coverage from ${url}: the sandbox refused the credentials (401): none were given; ${PASS}`]);
+  });
+});
+
+describe('against a sandbox with --auth off', () => {
+  it('coverage without credentials reads the one shared tenant', async () => {
+    const url = await serve(['--auth', 'off']);
+    expect((await fetch(`${url}${DEACTIVATE_PATH}?customerId=32`, { method: 'POST' })).status).toBe(200);
+    const run = await runCli(['coverage', '--base-url', url]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('✓ deactivatePromotionForCustomer 200: received 1 time');
+  });
+});
+
+describe('coverage against what is not a promotions-sandbox', () => {
+  let answer: { status: number; type: string; requestId?: string; body: string } = { status: 404, type: 'text/html', body: '' };
+  let server: Server;
+  let url = '';
+  beforeAll(async () => {
+    server = createServer((_request, response) =>
+      response.writeHead(answer.status, { 'content-type': answer.type, ...(answer.requestId ? { 'x-cap-requestid': answer.requestId } : {}) }).end(answer.body),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it.each([
+    ['a 404 page', { status: 404, type: 'text/html', body: '<h1>Not Found</h1>' }, 'answered HTTP 404 (status 404 is not declared)'],
+    ['an HTML page', { status: 200, type: 'text/html', body: '<html>Welcome</html>' }, 'answered HTTP 200 (header x-cap-requestid is missing; content-type is text/html, not application/json)'],
+    ['JSON of another shape', { status: 200, type: 'application/json', body: '{"covered":3}' }, "answered HTTP 200 (header x-cap-requestid is missing; body must have required property 'data')"],
+    [
+      'an envelope of another shape, with the request id header',
+      { status: 200, type: 'application/json', requestId: 'r-1', body: '{"data":{"covered":"all","total":20,"answers":[]},"errors":[]}' },
+      'answered HTTP 200 (body/data/covered must be integer)',
+    ],
+    ['a 401 not in the envelope', { status: 401, type: 'text/plain', body: 'Unauthorized' }, 'answered HTTP 401 (header x-cap-requestid is missing; content-type is text/plain, not application/json)'],
+  ])('%s: says so, exit 1', async (_what, given, reason) => {
+    answer = given;
+    const run = await runCli(['coverage', '--base-url', url, '--basic', 'client:pw']);
+    expect(run.code).toBe(1);
+    expect(linesOf(run)).toEqual([`✗ ${url} is not a promotions-sandbox: GET /__sandbox/coverage ${reason}`]);
+  });
+
+  it('nothing listening: the network reason, as before', async () => {
+    const down = `http://127.0.0.1:${await freePort()}`;
+    const run = await runCli(['coverage', '--base-url', down]);
+    expect(run.code).toBe(1);
+    expect(linesOf(run)).toEqual([`✗ cannot read the coverage from ${down}: ECONNREFUSED`]);
+  });
+});
