@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { type StartOptions, startPlan } from './settings/start-options.js';
-import type { JournalEntry } from './world/journal-store.js';
+import { type RequestFilter, requestFilterQuery } from './http/request-filter.js';
+import type { JournalPage } from './world/journal-store.js';
 
 export type { SandboxConfig } from './config.js';
+export type { RequestFilter } from './http/request-filter.js';
 export type { StartOptions } from './settings/start-options.js';
-export type { JournalEntry } from './world/journal-store.js';
+export type { JournalEntry, JournalPage } from './world/journal-store.js';
 
 /** The credential `startSandbox` helpers act with: `sandbox:sandbox` in Basic. */
 export const DEFAULT_AUTHORIZATION = `Basic ${Buffer.from('sandbox:sandbox').toString('base64')}`;
@@ -28,8 +30,11 @@ export interface RunningSandbox {
   pin(name: string, options?: PinOptions): Promise<void>;
   /** Remove the pin. */
   unpin(): Promise<void>;
-  /** The calls your client made, newest first. */
-  requests(): Promise<readonly JournalEntry[]>;
+  /**
+   * The calls your client made that the filter selects (all without one), newest first, with
+   * what it sent; `total` counts them before `limit`. Filters as `GET /__sandbox/requests`'s.
+   */
+  requests(filter?: RequestFilter): Promise<JournalPage>;
   /** Stop the sandbox (answers in flight finish). */
   close(): Promise<void>;
 }
@@ -63,7 +68,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
     reset: async () => void (await admin('POST', '/__sandbox/reset')),
     pin: async (name, pin = {}) => void (await admin('PUT', '/__sandbox/scenario', { name, ...pin })),
     unpin: async () => void (await admin('DELETE', '/__sandbox/scenario')),
-    requests: async () => (await admin('GET', '/__sandbox/requests')) as JournalEntry[],
+    requests: async (filter = {}) => (await admin('GET', `/__sandbox/requests${requestFilterQuery(filter)}`)) as JournalPage,
     close: () => app.close(),
   };
 }

@@ -25,7 +25,7 @@ describe('startSandbox(), from a Node test suite', () => {
     expect((await deactivate(1)).status).toBe(404);
     await sandbox.pin('open-cart', { count: 1 });
     expect(((await (await deactivate(2)).json()) as { errors: { code: number }[] }).errors[0]?.code).toBe(737);
-    expect((await sandbox.requests()).map((entry) => entry.status)).toEqual([400, 404, 200]);
+    expect((await sandbox.requests()).requests.map((entry) => entry.status)).toEqual([400, 404, 200]);
     await sandbox.reset();
     expect((await deactivate(1)).status).toBe(200);
     await sandbox.pin('unexpected-error');
