@@ -34,6 +34,31 @@ describe('startSandbox(), from a Node test suite', () => {
     expect((await deactivate(4)).status).toBe(200);
   });
 
+  it('filters the requests: a client that retried 737 three times, then stopped, with what it sent', async () => {
+    // The client under test: gives up after three attempts that get 737 (a pending cart).
+    const clientDeactivate = async (customerId: number): Promise<void> => {
+      for (let attempt = 1; attempt <= 3; attempt += 1) {
+        const body = (await (await deactivate(customerId)).json()) as { errors: { code: number }[] };
+        if (body.errors[0]?.code !== 737) return;
+      }
+    };
+    const before = (await sandbox.requests({ limit: 1 })).requests[0];
+    await sandbox.pin('open-cart');
+    await clientDeactivate(566881933);
+    await sandbox.unpin();
+    const since = before?.requestId ?? new Date(0);
+    const retried = await sandbox.requests({ operationId: 'deactivatePromotionForCustomer', code: 737, since });
+    expect(retried.total).toBe(3);
+    expect(retried.requests.map((entry) => entry.query)).toEqual(Array.from({ length: 3 }, () => ({ customerId: '566881933' })));
+    expect(retried.requests[0]).toMatchObject({ body: null, headers: { authorization: '[redacted]' } });
+    expect((await sandbox.requests({ since })).total).toBe(3);
+    expect(await sandbox.requests({ code: 737, limit: 1 })).toMatchObject({ total: 4, requests: [retried.requests[0]] });
+  });
+
+  it('refuses a bad filter with the sandbox\'s message', async () => {
+    await expect(sandbox.requests({ limit: 0 })).rejects.toThrow(/Query parameter limit must be >= 1/);
+  });
+
   it('says what is wrong when asked for a scenario that does not exist', async () => {
     await expect(sandbox.pin('no-such-scenario')).rejects.toThrow(/Scenario "no-such-scenario" does not exist/);
   });
