@@ -71,9 +71,28 @@ function redacted(headers: FastifyRequest['headers'], credentials: ReadonlySet<s
   const copy: Record<string, ReceivedValue> = {};
   for (const name in headers) {
     const value = headers[name];
-    if (value !== undefined) copy[name] = credentials.has(name) ? REDACTED : value;
+    if (value !== undefined) copy[name] = credentials.has(name) ? REDACTED : typeof value === 'string' ? shared(value) : value;
   }
   return copy;
+}
+
+/** Values up to this length are kept once for all entries; a longer one is rarely repeated. */
+const SHARED_VALUE_LENGTH = 64;
+const SHARED_VALUES = 1_000;
+const sharedValues = new Map<string, string>();
+
+/**
+ * Most header values repeat from call to call (host, accept, user agent, connection), yet Node's
+ * parser makes a new string for each: an entry refers to the one kept here instead, which nearly
+ * halves what the headers add to an entry. Bounded: the table starts again when full.
+ */
+function shared(value: string): string {
+  if (value.length > SHARED_VALUE_LENGTH) return value;
+  const known = sharedValues.get(value);
+  if (known !== undefined) return known;
+  if (sharedValues.size >= SHARED_VALUES) sharedValues.clear();
+  sharedValues.set(value, value);
+  return value;
 }
 
 const encoder = new TextEncoder();
