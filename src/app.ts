@@ -7,6 +7,7 @@ import { registerApiRoutes } from './http/api-routes.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { clientErrorResponder } from './http/client-errors.js';
 import { registerClosingConnections } from './http/closing.js';
+import { REDACTED, credentialHeaders } from './http/credential-headers.js';
 import { registerDocsPage } from './http/docs-page.js';
 import { errorResponder, registerErrorHandler } from './http/error-handler.js';
 import './http/fastify-types.js';
@@ -46,14 +47,9 @@ export interface AppOptions {
 }
 
 /** Credentials never reach a log line, whatever a future change decides to log. */
-const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-cap-api-oauth-token"]',
-  'headers.authorization',
-  'headers.cookie',
-  'headers["x-cap-api-oauth-token"]',
-];
+function redactedPaths(contract: Contract): string[] {
+  return credentialHeaders(contract).flatMap((name) => [`req.headers["${name}"]`, `headers["${name}"]`]);
+}
 
 /**
  * Builds the sandbox: the contract drives every route, the scenarios and the tenant's world
@@ -74,7 +70,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   const app = Fastify({
     logger: {
       level: config.logLevel,
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      redact: { paths: redactedPaths(contract), censor: REDACTED },
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     // One line per request comes from request-log.ts instead of Fastify's two.
@@ -98,6 +94,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   app.decorateRequest('refusedBeforeOperation', false);
   app.decorateRequest('apiKey', undefined);
   app.decorateRequest('keyRateLimit', undefined);
+  app.decorateRequest('rawBody', undefined);
   app.addHook('onClose', async () => store.close());
 
   registerRequestId(app);

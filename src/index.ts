@@ -5,12 +5,14 @@ import { basicAuthorization } from './auth/credentials.js';
 import type { SandboxConfig } from './config.js';
 import type { CoverageReport } from './coverage/documented-answers.js';
 import { type StartOptions, startPlan } from './settings/start-options.js';
-import type { JournalEntry } from './world/journal-store.js';
+import { type RequestFilter, requestFilterQuery } from './http/request-filter.js';
+import type { JournalPage } from './world/journal-store.js';
 
 export type { SandboxConfig } from './config.js';
 export type { CoverageReport, DocumentedAnswer } from './coverage/documented-answers.js';
+export type { RequestFilter } from './http/request-filter.js';
 export type { StartOptions } from './settings/start-options.js';
-export type { JournalEntry } from './world/journal-store.js';
+export type { JournalEntry, JournalPage } from './world/journal-store.js';
 
 /** The credential `startSandbox` helpers act with unless told: `sandbox:sandbox` in Basic (auth 'open' and 'off'). */
 export const DEFAULT_AUTHORIZATION = `Basic ${Buffer.from('sandbox:sandbox').toString('base64')}`;
@@ -50,8 +52,11 @@ export interface RunningSandbox {
   pin(name: string, options?: PinOptions): Promise<void>;
   /** Remove the pin. */
   unpin(): Promise<void>;
-  /** The calls your client made, newest first. */
-  requests(): Promise<readonly JournalEntry[]>;
+  /**
+   * The calls your client made that the filter selects (all without one), newest first, with
+   * what it sent; `total` counts them before `limit`. Filters as `GET /__sandbox/requests`'s.
+   */
+  requests(filter?: RequestFilter): Promise<JournalPage>;
   /** Empty the request history (DELETE /__sandbox/requests); the coverage stays. */
   clearRequests(): Promise<void>;
   /** Each documented answer with how many times your client received it (GET /__sandbox/coverage). */
@@ -103,7 +108,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
     },
     pin: async (name, pin = {}) => void (await admin('PUT', '/__sandbox/scenario', { name, ...pin })),
     unpin: async () => void (await admin('DELETE', '/__sandbox/scenario')),
-    requests: async () => (await admin('GET', '/__sandbox/requests')) as JournalEntry[],
+    requests: async (filter = {}) => (await admin('GET', `/__sandbox/requests${requestFilterQuery(filter)}`)) as JournalPage,
     clearRequests: async () => void (await admin('DELETE', '/__sandbox/requests')),
     coverage: async () => (await admin('GET', '/__sandbox/coverage')) as CoverageReport,
     close: () => app.close(),

@@ -2,6 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { coverageReport, documentedAnswers } from '../coverage/documented-answers.js';
 import type { LiveScenarios } from '../scenarios/live-scenarios.js';
 import type { Scenario } from '../scenarios/scenario.js';
+import { REQUIRED_KEYS } from '../spec/catalogue.js';
 import type { Contract } from '../spec/load-contract.js';
 import type { Operation } from '../spec/operations.js';
 import type { UnknownPromotions } from '../world/model.js';
@@ -12,6 +13,8 @@ import type { JournalStore } from '../world/journal-store.js';
 import type { Pin, PinStore } from '../world/pin-store.js';
 import type { BuiltInHandlers } from './api-routes.js';
 import { sendAnswer, sendCatalogueError } from './envelope.js';
+import { isJournaled } from './journal.js';
+import { journalFilterOf } from './request-filter.js';
 
 const ok = (reply: FastifyReply, data: unknown): FastifyReply => sendAnswer(reply, 200, { data, errors: [] });
 
@@ -27,6 +30,8 @@ export function adminHandlers(
   unknownPromotions: UnknownPromotions,
 ): BuiltInHandlers {
   const unknownScenario = contract.catalogue.get(unknownScenarioKey);
+  const invalidInput = contract.catalogue.get(REQUIRED_KEYS.invalidInput);
+  const journaled = contract.operations.filter(isJournaled).map((operation) => operation.operationId);
   const answers = documentedAnswers(contract);
   return {
     listScenarios: async (_call, reply) => ok(reply, scenarios.set.scenarios.map((scenario) => describeScenario(scenario, contract.operations))),
@@ -59,7 +64,23 @@ export function adminHandlers(
 
     getTenantState: async (call, reply) => ok(reply, stateView(scenarios, await store.changes(call.tenant), unknownPromotions)),
 
-    listRequests: async (call, reply) => ok(reply, await store.journal(call.tenant)),
+    listRequests: async (call, reply) => {
+      const filter = journalFilterOf(call.values);
+      const problem =
+        filter.operationId !== undefined && !journaled.includes(filter.operationId)
+          ? `Query parameter operationId must be one of the operations the history records: ${journaled.join(', ')} (got ${JSON.stringify(filter.operationId)}).`
+          : filter.scenario !== undefined && !scenarios.set.byName(filter.scenario)
+            ? `Query parameter scenario must name a scenario: ${scenarios.set.scenarios.map((scenario) => scenario.name).join(', ')} (got ${JSON.stringify(filter.scenario)}).`
+            : undefined;
+      if (problem) return sendCatalogueError(reply, invalidInput, `${invalidInput.message} ${problem}`);
+      const page = await store.journal(call.tenant, filter);
+      if (page) return ok(reply, page);
+      return sendCatalogueError(
+        reply,
+        invalidInput,
+        `${invalidInput.message} Query parameter since names request ${JSON.stringify(call.values.since)}, which this tenant's history does not hold (another tenant's, or gone past --journal-size).`,
+      );
+    },
 
     clearRequests: async (call, reply) => {
       await store.clearJournal(call.tenant);

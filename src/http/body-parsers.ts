@@ -20,11 +20,13 @@ export class BadBodyError extends Error {
 export function registerBodyParsers(app: FastifyInstance, catalogue: Catalogue): void {
   const unsupported = catalogue.get(REQUIRED_KEYS.unsupportedMediaType);
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '') {
       done(null, undefined);
       return;
     }
+    // Kept as it came, for the request history: what the client sent, not what it meant.
+    request.rawBody = body;
     try {
       done(null, secureJson.parse(body, undefined, { protoAction: 'error', constructorAction: 'error' }));
     } catch (error) {
@@ -35,11 +37,12 @@ export function registerBodyParsers(app: FastifyInstance, catalogue: Catalogue):
       );
     }
   });
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
     if (body.length === 0) {
       done(null, undefined);
       return;
     }
+    request.rawBody = body;
     done(Object.assign(new Error(unsupported.message), { statusCode: 415 }), undefined);
   });
 }

@@ -22,6 +22,8 @@ declare module 'fastify' {
      * looked at it: the answer is then checked as an answer no operation owns.
      */
     refusedBeforeOperation: boolean;
+    /** The body's bytes as received (text for JSON), when it had any: the history records them. */
+    rawBody: string | Buffer | undefined;
   }
 }
 

@@ -1,7 +1,16 @@
 import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
-import type { JournalStore, RecordedCall } from '../world/journal-store.js';
+import type { Operation } from '../spec/operations.js';
+import type { JournalStore, ReceivedValue, RecordedCall } from '../world/journal-store.js';
+import { REDACTED } from './credential-headers.js';
 
 const SHOWN_LENGTH = 300;
+/** The part of a body the history keeps: 16 KiB of its UTF-8 text. */
+export const BODY_CAP_BYTES = 16 * 1024;
+
+/** The vendor's operations (per customer and global) are journaled; the sandbox's own are not. */
+export function isJournaled(operation: Operation): boolean {
+  return operation.tags.includes('promotions');
+}
 
 /** Records the calls of one operation: its route's onSend hook, and the record of a dropped call. */
 export interface OperationJournal {
@@ -12,18 +21,20 @@ export interface OperationJournal {
 
 /**
  * Each call of a vendor operation goes into its tenant's request history, like the "Recent
- * Requests" table of the vendor's pages, with what coverage needs (operation, status, code).
+ * Requests" table of the vendor's pages, with what coverage needs (operation, status, code) and
+ * what the client sent (query, headers, body), so a test can assert on what its client did.
  * The record is started before the answer leaves (the memory store records at once; a store
  * over a connection sends the command ahead of anything the client asks next), without waiting
  * for it: the history is best effort, and an answer is never delayed or lost because it could not
  * be written down.
- * Headers other than the user agent are never recorded: no credential reaches the journal.
+ * Credential headers (`credentials`, see credential-headers.ts) are recorded as `[redacted]`:
+ * no credential reaches the journal.
  * The hook is the route's own, so other routes pay nothing for it.
  */
-export function operationJournal(store: JournalStore, operationId: string): OperationJournal {
+export function operationJournal(store: JournalStore, operationId: string, credentials: ReadonlySet<string>): OperationJournal {
   const record = (request: FastifyRequest, reply: FastifyReply | undefined): Promise<void> => {
     if (request.tenant === undefined) return Promise.resolve();
-    return store.record(request.tenant, entryOf(operationId, request, reply)).catch((error: unknown) => {
+    return store.record(request.tenant, entryOf(operationId, request, reply, credentials)).catch((error: unknown) => {
       request.log.warn({ err: error }, 'could not record the call in the journal');
     });
   };
@@ -36,7 +47,7 @@ export function operationJournal(store: JournalStore, operationId: string): Oper
   };
 }
 
-function entryOf(operationId: string, request: FastifyRequest, reply: FastifyReply | undefined): RecordedCall {
+function entryOf(operationId: string, request: FastifyRequest, reply: FastifyReply | undefined, credentials: ReadonlySet<string>): RecordedCall {
   const userAgent = request.headers['user-agent'];
   return {
     at: Date.now(),
@@ -49,5 +60,60 @@ function entryOf(operationId: string, request: FastifyRequest, reply: FastifyRep
     scenario: request.scenarioName ?? null,
     userAgent: typeof userAgent === 'string' ? userAgent.slice(0, SHOWN_LENGTH) : null,
     durationMs: Math.round((reply ? reply.elapsedTime : 0) * 10) / 10,
+    // Fastify's parsed query is made for this request and changed by no one: kept, not copied.
+    query: request.query as Record<string, ReceivedValue>,
+    headers: redacted(request.headers, credentials),
+    ...recordedBody(request.rawBody),
   };
+}
+
+function redacted(headers: FastifyRequest['headers'], credentials: ReadonlySet<string>): Record<string, ReceivedValue> {
+  const copy: Record<string, ReceivedValue> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) copy[name] = credentials.has(name) ? REDACTED : typeof value === 'string' ? shared(value) : value;
+  }
+  return copy;
+}
+
+/** Values up to this length are kept once for all entries; a longer one is rarely repeated. */
+const SHARED_VALUE_LENGTH = 64;
+const SHARED_VALUES = 1_000;
+const sharedValues = new Map<string, string>();
+
+/**
+ * Most header values repeat from call to call (host, accept, user agent, connection), yet Node's
+ * parser makes a new string for each: an entry refers to the one kept here instead, which nearly
+ * halves what the headers add to an entry. Bounded: the table starts again when full.
+ */
+function shared(value: string): string {
+  if (value.length > SHARED_VALUE_LENGTH) return value;
+  const known = sharedValues.get(value);
+  if (known !== undefined) return known;
+  if (sharedValues.size >= SHARED_VALUES) sharedValues.clear();
+  sharedValues.set(value, value);
+  return value;
+}
+
+const encoder = new TextEncoder();
+/** Reused by every record (one thread, no await between its fill and its read). */
+const scratch = Buffer.alloc(BODY_CAP_BYTES);
+
+/**
+ * The body as the history keeps it: the raw text (not parsed JSON, which would hide an empty
+ * body, a duplicate key or `null` spelt out), its first BODY_CAP_BYTES bytes of UTF-8, cut at a
+ * whole character; null when the client sent no bytes.
+ */
+export function recordedBody(raw: string | Buffer | undefined): { readonly body: string | null; readonly bodyTruncated: boolean } {
+  if (raw === undefined || raw.length === 0) return { body: null, bodyTruncated: false };
+  if (typeof raw !== 'string') {
+    // Another content type (refused with 415 when not empty): its bytes read as UTF-8.
+    return raw.length <= BODY_CAP_BYTES ? { body: raw.toString('utf8'), bodyTruncated: false } : { body: raw.toString('utf8', 0, BODY_CAP_BYTES), bodyTruncated: true };
+  }
+  // A UTF-16 unit is at most 3 bytes of UTF-8: a short text is within the cap without measuring it.
+  if (raw.length * 3 <= BODY_CAP_BYTES) return { body: raw, bodyTruncated: false };
+  const { read, written } = encoder.encodeInto(raw, scratch);
+  if (read === raw.length) return { body: raw, bodyTruncated: false };
+  // A fresh string: a slice of the text would keep the whole body (up to --body-limit) alive.
+  return { body: scratch.toString('utf8', 0, written), bodyTruncated: true };
 }

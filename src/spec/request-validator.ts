@@ -173,7 +173,17 @@ function explain(errors: ErrorObject[] | null | undefined): string {
   const first = errors?.[0];
   if (!first) return 'is invalid';
   if (first.keyword === 'type') return `must be ${article(String(first.params.type))}`;
+  // Ajv lists what each alternative of an anyOf wanted, then the anyOf: a value is told every form it may take.
+  if (errors.at(-1)?.keyword === 'anyOf') return alternatives(errors.slice(0, -1).map((error) => error.message ?? 'is invalid'));
   return first.message ?? 'is invalid';
+}
+
+/** `must match format "a"`, `must match format "b"` → `must match format "a" or format "b"`. */
+function alternatives(messages: readonly string[]): string {
+  const shared = 'must match ';
+  return messages.every((message) => message.startsWith(shared))
+    ? `${shared}${messages.map((message) => message.slice(shared.length)).join(' or ')}`
+    : messages.join(' or ');
 }
 
 function article(type: string): string {

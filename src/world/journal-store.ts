@@ -1,3 +1,6 @@
+/** A header or query value as Node received it: a repeated name gives a list. */
+export type ReceivedValue = string | readonly string[];
+
 /** One answered call, as the tenant's request history shows it. */
 export interface JournalEntry {
   readonly time: string;
@@ -11,6 +14,14 @@ export interface JournalEntry {
   readonly scenario: string | null;
   readonly userAgent: string | null;
   readonly durationMs: number;
+  /** The query parameters as received (a name given twice: a list). */
+  readonly query: Readonly<Record<string, ReceivedValue>>;
+  /** Every request header, names in lower case, credentials replaced by `[redacted]`. */
+  readonly headers: Readonly<Record<string, ReceivedValue>>;
+  /** The body as the client sent it, as text, up to the body cap; null when it sent no bytes. */
+  readonly body: string | null;
+  /** True when the body was longer than the cap and `body` is its beginning. */
+  readonly bodyTruncated: boolean;
 }
 
 /** A call as the HTTP layer records it: the time as a number, made into text only when read. */
@@ -21,6 +32,26 @@ export function journalEntryOf({ at, ...call }: RecordedCall): JournalEntry {
   return { time: new Date(at).toISOString(), ...call };
 }
 
+/** Which calls of the history to show; every field given must match. */
+export interface JournalFilter {
+  readonly operationId?: string;
+  /** In upper case. */
+  readonly method?: string;
+  readonly status?: number;
+  readonly code?: number;
+  readonly scenario?: string;
+  /** Calls at or after this time (ms since the epoch), or the calls made after this request. */
+  readonly since?: { readonly time: number } | { readonly requestId: string };
+  /** At most this many, the newest; `total` still counts them all. */
+  readonly limit?: number;
+}
+
+/** What a filter selects: the newest first, and how many matched before the limit. */
+export interface JournalPage {
+  readonly total: number;
+  readonly requests: readonly JournalEntry[];
+}
+
 /** A tenant's request history, bounded to the store's journal size. */
 export interface JournalStore {
   /**
@@ -28,8 +59,11 @@ export interface JournalStore {
    * one write, so that what coverage counts is what the journal showed.
    */
   record(tenant: string, call: RecordedCall): Promise<void>;
-  /** Newest first. */
-  journal(tenant: string): Promise<readonly JournalEntry[]>;
+  /**
+   * The calls the filter selects, newest first; undefined when `since` names a request the
+   * history does not hold (never made by this tenant, or gone past the journal size).
+   */
+  journal(tenant: string, filter?: JournalFilter): Promise<JournalPage | undefined>;
   /** Coverage stays. */
   clearJournal(tenant: string): Promise<void>;
 }

@@ -3,7 +3,8 @@ import type { Decision } from '../rules/decision.js';
 import { NO_CHANGES, type OwnChanges, type TenantChanges, applyChange, changeCount, emptyChanges } from './tenant-changes.js';
 import { Ring } from './ring.js';
 import { answerKey } from './coverage-store.js';
-import { type JournalEntry, type RecordedCall, journalEntryOf } from './journal-store.js';
+import { selectCalls } from './journal-filter.js';
+import { type JournalFilter, type JournalPage, type RecordedCall, journalEntryOf } from './journal-store.js';
 import type { Pin } from './pin-store.js';
 import type { Readiness, StoreUnavailableError } from './store-health.js';
 import type { TenantSummary } from './tenant-directory.js';
@@ -193,8 +194,10 @@ export class MemoryStore implements TenantStore {
     return Promise.resolve();
   }
 
-  journal(tenant: string): Promise<readonly JournalEntry[]> {
-    return Promise.resolve(this.#state(tenant).journal?.newestFirst().map(journalEntryOf) ?? []);
+  journal(tenant: string, filter: JournalFilter = {}): Promise<JournalPage | undefined> {
+    const page = selectCalls(this.#state(tenant).journal?.newestFirst() ?? [], filter, (call) => call.at);
+    // Only what is shown is made into entries (a time as text each).
+    return Promise.resolve(page && { total: page.total, requests: page.selected.map(journalEntryOf) });
   }
 
   clearJournal(tenant: string): Promise<void> {

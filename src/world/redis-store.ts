@@ -6,7 +6,8 @@ import type { WorldChange } from './model.js';
 import { type TenantChanges, participationKey } from './tenant-changes.js';
 import type { ChangeReads } from './tenant-changes.js';
 import { answerKey } from './coverage-store.js';
-import { type JournalEntry, type RecordedCall, journalEntryOf } from './journal-store.js';
+import { selectCalls } from './journal-filter.js';
+import { type JournalEntry, type JournalFilter, type JournalPage, type RecordedCall, journalEntryOf } from './journal-store.js';
 import type { Pin } from './pin-store.js';
 import { type Readiness, StoreUnavailableError } from './store-health.js';
 import type { TenantSummary } from './tenant-directory.js';
@@ -350,10 +351,13 @@ export class RedisStore implements TenantStore {
     });
   }
 
-  journal(tenant: string): Promise<readonly JournalEntry[]> {
+  journal(tenant: string, filter: JournalFilter = {}): Promise<JournalPage | undefined> {
     return this.#run(async () => {
       this.#touchSoon(tenant);
-      return (await this.#redis.lrange(this.#key(tenant, 'journal'), 0, -1)).map((text) => JSON.parse(text) as JournalEntry);
+      // The whole list (at most --journal-size entries), filtered here as the memory store does.
+      const entries = (await this.#redis.lrange(this.#key(tenant, 'journal'), 0, -1)).map((text) => JSON.parse(text) as JournalEntry);
+      const page = selectCalls(entries, filter, (entry) => Date.parse(entry.time));
+      return page && { total: page.total, requests: page.selected };
     });
   }
 

@@ -16,7 +16,7 @@ describe('no call of one tenant can read or change another\'s state', () => {
     const snapshot = async () => ({
       state: (await sandbox.app.inject({ url: '/__sandbox/state', headers: ALICE })).body,
       pin: (await sandbox.app.inject({ url: '/__sandbox/scenario', headers: ALICE })).body,
-      journal: (await sandbox.app.inject({ url: '/__sandbox/requests', headers: ALICE })).json<{ data: { requestId: string }[] }>().data.map((entry) => entry.requestId),
+      journal: (await sandbox.app.inject({ url: '/__sandbox/requests', headers: ALICE })).json<{ data: { requests: { requestId: string }[] } }>().data.requests.map((entry) => entry.requestId),
     });
     const before = await snapshot();
 

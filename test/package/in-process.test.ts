@@ -35,7 +35,7 @@ describe('startSandbox(), from a Node test suite', () => {
     expect((await deactivate(sandbox, 1)).status).toBe(404);
     await sandbox.pin('open-cart', { count: 1 });
     expect(await codeOf(await deactivate(sandbox, 2))).toBe(737);
-    expect((await sandbox.requests()).map((entry) => entry.status)).toEqual([400, 404, 200]);
+    expect((await sandbox.requests()).requests.map((entry) => entry.status)).toEqual([400, 404, 200]);
     await sandbox.reset();
     expect((await deactivate(sandbox, 1)).status).toBe(200);
     await sandbox.pin('unexpected-error');
@@ -60,9 +60,9 @@ describe('startSandbox(), from a Node test suite', () => {
   it('clearRequests() empties the history and keeps the coverage', async () => {
     await sandbox.reset({ requests: true });
     await deactivate(sandbox, 6);
-    expect(await sandbox.requests()).toHaveLength(1);
+    expect((await sandbox.requests()).total).toBe(1);
     await sandbox.clearRequests();
-    expect(await sandbox.requests()).toEqual([]);
+    expect((await sandbox.requests()).total).toBe(0);
     expect(await countOf(sandbox, 200)).toBe(1);
   });
 
@@ -73,12 +73,41 @@ describe('startSandbox(), from a Node test suite', () => {
     await sandbox.reset();
     // The world is the seed's again (the same deactivation succeeds once more) and the pin is gone.
     expect((await deactivate(sandbox, 7)).status).toBe(200);
-    expect((await sandbox.requests()).map((entry) => entry.status)).toEqual([200, 200]);
+    expect((await sandbox.requests()).requests.map((entry) => entry.status)).toEqual([200, 200]);
     expect(await countOf(sandbox, 200)).toBe(2);
     await sandbox.reset({ requests: true });
-    expect(await sandbox.requests()).toEqual([]);
+    expect((await sandbox.requests()).total).toBe(0);
     expect((await sandbox.coverage()).covered).toBe(0);
     expect((await deactivate(sandbox, 7)).status).toBe(200);
+  });
+
+  it('filters the requests: a client that retried 737 three times, then stopped, with what it sent', async () => {
+    // The client under test: gives up after three attempts that get 737 (a pending cart).
+    const clientDeactivate = async (customerId: number): Promise<void> => {
+      for (let attempt = 1; attempt <= 3; attempt += 1) {
+        const body = (await (await deactivate(sandbox, customerId)).json()) as { errors: { code: number }[] };
+        if (body.errors[0]?.code !== 737) return;
+      }
+    };
+    // A clean slate, then one 737 before the client runs, which `since` must leave out.
+    await sandbox.reset({ requests: true });
+    await sandbox.pin('open-cart', { count: 1 });
+    expect(await codeOf(await deactivate(sandbox, 1))).toBe(737);
+    const before = (await sandbox.requests({ limit: 1 })).requests[0];
+    await sandbox.pin('open-cart');
+    await clientDeactivate(566881933);
+    await sandbox.unpin();
+    const since = before?.requestId ?? new Date(0);
+    const retried = await sandbox.requests({ operationId: 'deactivatePromotionForCustomer', code: 737, since });
+    expect(retried.total).toBe(3);
+    expect(retried.requests.map((entry) => entry.query)).toEqual(Array.from({ length: 3 }, () => ({ customerId: '566881933' })));
+    expect(retried.requests[0]).toMatchObject({ body: null, headers: { authorization: '[redacted]' } });
+    expect((await sandbox.requests({ since })).total).toBe(3);
+    expect(await sandbox.requests({ code: 737, limit: 1 })).toMatchObject({ total: 4, requests: [retried.requests[0]] });
+  });
+
+  it('refuses a bad filter with the sandbox\'s message', async () => {
+    await expect(sandbox.requests({ limit: 0 })).rejects.toThrow(/Query parameter limit must be >= 1/);
   });
 
   it('says what is wrong when asked for a scenario that does not exist', async () => {
@@ -100,7 +129,7 @@ describe('startSandbox({ session })', () => {
     try {
       await deactivate(sandbox, 8, { authorization: sandbox.authorization, 'x-sandbox-session': 'job-7' });
       await deactivate(sandbox, 8);
-      expect(await sandbox.requests()).toHaveLength(1);
+      expect((await sandbox.requests()).total).toBe(1);
     } finally {
       await sandbox.close();
     }
@@ -138,10 +167,10 @@ describe("startSandbox({ auth: 'accounts' }): the helpers need no more set-up", 
     expect((await deactivate(sandbox, 1)).status).toBe(200);
     await sandbox.pin('open-cart', { count: 1 });
     expect(await codeOf(await deactivate(sandbox, 2))).toBe(737);
-    expect((await sandbox.requests()).map((entry) => entry.code)).toEqual([737, null]);
+    expect((await sandbox.requests()).requests.map((entry) => entry.code)).toEqual([737, null]);
     expect(await countOf(sandbox, 737)).toBe(1);
     await sandbox.reset({ requests: true });
-    expect(await sandbox.requests()).toEqual([]);
+    expect((await sandbox.requests()).total).toBe(0);
   });
 
   it('see the calls the client made with the OAuth token of that account (one tenant)', async () => {
@@ -149,16 +178,16 @@ describe("startSandbox({ auth: 'accounts' }): the helpers need no more set-up", 
     const token = await fetch(`${sandbox.url}/v3/oauth/token/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: 'qa-till-key', secret: 'qa-till-secret' }) });
     const { data } = (await token.json()) as { data: { accessToken: string } };
     expect((await deactivate(sandbox, 3, { 'x-cap-api-oauth-token': data.accessToken })).status).toBe(200);
-    expect(await sandbox.requests()).toHaveLength(1);
+    expect((await sandbox.requests()).total).toBe(1);
   });
 
   it('act as another account when given its credential', async () => {
     const second = await startSandbox({ auth: 'accounts', accounts: ACCOUNTS, authorization: accountBasic('second-till', 'second-pass') });
     try {
       expect((await deactivate(second, 4)).status).toBe(200);
-      expect(await second.requests()).toHaveLength(1);
+      expect((await second.requests()).total).toBe(1);
       expect(await deactivate(second, 4, { authorization: accountBasic('qa-till', 'qa:pass-1') }).then((response) => response.status)).toBe(200);
-      expect(await second.requests()).toHaveLength(1);
+      expect((await second.requests()).total).toBe(1);
     } finally {
       await second.close();
     }
@@ -180,7 +209,7 @@ describe("startSandbox({ auth: 'off' })", () => {
       await sandbox.pin('open-cart', { count: 1 });
       expect(await codeOf(await deactivate(sandbox, 1, {}))).toBe(737);
       expect((await deactivate(sandbox, 1, {})).status).toBe(200);
-      expect((await sandbox.requests()).map((entry) => entry.status)).toEqual([200, 400]);
+      expect((await sandbox.requests()).requests.map((entry) => entry.status)).toEqual([200, 400]);
       expect((await sandbox.coverage()).covered).toBe(2);
     } finally {
       await sandbox.close();

@@ -38,11 +38,11 @@ describe('the npm package (a release tarball)', () => {
     const helpers = `import { startSandbox } from 'promotions-sandbox';
       const s = await startSandbox({ port: ${port}, auth: 'accounts', accounts: ${JSON.stringify(ACCOUNTS)} });
       const call = () => fetch(s.url + '/api_gateway/v1/promotions/68fb1e6831d91c625a8d9ef4/deactivate?customerId=737000737', { method: 'POST', headers: { authorization: s.authorization } });
-      const seen = [(await call()).status, (await s.requests()).length, (await s.coverage()).covered];
+      const seen = [(await call()).status, (await s.requests()).total, (await s.coverage()).covered];
       await s.reset();
-      seen.push((await s.requests()).length, (await s.coverage()).covered);
+      seen.push((await s.requests()).total, (await s.coverage()).covered);
       await s.clearRequests();
-      seen.push((await s.requests()).length, (await s.coverage()).covered);
+      seen.push((await s.requests()).total, (await s.coverage()).covered);
       await s.reset({ requests: true });
       seen.push((await s.coverage()).covered);
       console.log(JSON.stringify({ url: s.url, seen }));

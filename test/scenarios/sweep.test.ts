@@ -86,7 +86,7 @@ describe('a dropped connection, over a real socket', () => {
     const byMagic = fetch(`${origin}/api_gateway/v1/promotions/00000000000000000000d20b/deactivate?customerId=5`, { method: 'POST', headers });
     await expect(byMagic).rejects.toThrow();
     const journal = await fetch(`${origin}/__sandbox/requests`, { headers });
-    const entries = ((await journal.json()) as { data: { status: number; scenario: string }[] }).data;
+    const entries = ((await journal.json()) as { data: { requests: { status: number; scenario: string }[] } }).data.requests;
     expect(entries.slice(0, 2).map(({ status, scenario }) => ({ status, scenario }))).toEqual([
       { status: 0, scenario: 'connection-dropped' },
       { status: 0, scenario: 'connection-dropped' },

@@ -71,7 +71,7 @@ describe('a tenant\'s world changes only on success, and only for that tenant', 
     for (const headers of [as(BOB), as(ALICE, 'other-job')]) {
       expect(codeOf(await sandbox.inject(callOf(POST, { promotionId, customerId }, headers)))).toBe(200);
       expect((await sandbox.inject({ url: '/__sandbox/scenario', headers })).json()).toEqual({ data: null, errors: [] });
-      const journal = (await sandbox.inject({ url: '/__sandbox/requests', headers })).json<{ data: unknown[] }>().data;
+      const journal = (await sandbox.inject({ url: '/__sandbox/requests', headers })).json<{ data: { requests: unknown[] } }>().data.requests;
       expect(journal).toHaveLength(1);
     }
     // Bob's reset does not touch Alice.
@@ -98,7 +98,7 @@ describe('the request journal', () => {
     await sandbox.inject({ method: 'POST', url: `/api_gateway/v1/promotions/${promotionId}/deactivate?customerId=x`, headers });
     await sandbox.inject(callOf(PUT, { promotionId }, headers));
     const response = await sandbox.inject({ url: '/__sandbox/requests', headers });
-    const entries = response.json<{ data: Record<string, unknown>[] }>().data;
+    const entries = response.json<{ data: { requests: Record<string, unknown>[] } }>().data.requests;
     expect(entries.map(({ method, status, code, scenario, operationId }) => ({ method, status, code, scenario, operationId }))).toEqual([
       { method: 'PUT', status: 200, code: null, scenario: null, operationId: PUT },
       { method: 'POST', status: 400, code: 400, scenario: null, operationId: POST },
@@ -108,13 +108,13 @@ describe('the request journal', () => {
     expect(typeof entries[0]?.durationMs).toBe('number');
     expect(JSON.stringify(entries)).not.toMatch(/tok-secret|am91cm5hbDpzZWNyZXQ/);
     expect((await sandbox.inject({ method: 'DELETE', url: '/__sandbox/requests', headers })).statusCode).toBe(200);
-    expect((await sandbox.inject({ url: '/__sandbox/requests', headers })).json()).toEqual({ data: [], errors: [] });
+    expect((await sandbox.inject({ url: '/__sandbox/requests', headers })).json()).toEqual({ data: { total: 0, requests: [] }, errors: [] });
   });
 
   it('keeps its history across a reset', async () => {
     await sandbox.inject(callOf(PUT, freshIds(), headers));
     await sandbox.inject({ method: 'POST', url: '/__sandbox/reset', headers });
-    expect((await sandbox.inject({ url: '/__sandbox/requests', headers })).json<{ data: unknown[] }>().data).toHaveLength(1);
+    expect((await sandbox.inject({ url: '/__sandbox/requests', headers })).json<{ data: { requests: unknown[] } }>().data.requests).toHaveLength(1);
   });
 });
 

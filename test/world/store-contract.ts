@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Decision, accept, refuse } from '../../src/rules/decision.js';
 import type { ChangeReads, TenantChanges } from '../../src/world/tenant-changes.js';
-import type { RecordedCall } from '../../src/world/journal-store.js';
+import type { JournalEntry, JournalFilter, RecordedCall } from '../../src/world/journal-store.js';
 import type { TenantStore } from '../../src/world/tenant-store.js';
 
 /** The bounds a store is made with; each test asks for what it checks. */
@@ -37,19 +37,32 @@ const everything = async (store: TenantStore, tenant: string) => {
   return [...changes.inactivePromotions, ...changes.inactiveParticipations, ...changes.inactiveEarns];
 };
 
-const call = (overrides: Partial<RecordedCall> = {}): RecordedCall => ({
+/** A call as the HTTP layer records one, with what its client sent. */
+export const recordedCall = (overrides: Partial<RecordedCall> = {}): RecordedCall => ({
   at: Date.UTC(2026, 0, 2, 3, 4, 5, 6),
   requestId: 'request',
   method: 'POST',
-  path: '/api_gateway/v1/promotions/x/deactivate',
+  path: '/api_gateway/v1/promotions/x/deactivate?customerId=1&earnId=null',
   operationId: 'deactivatePromotionForCustomer',
   status: 200,
   code: null,
   scenario: null,
   userAgent: 'contract-test',
   durationMs: 1.5,
+  query: { customerId: '1', earnId: 'null' },
+  headers: { authorization: '[redacted]', accept: ['application/json', 'text/plain'], 'content-type': 'application/json' },
+  body: '{"note":"é"}',
+  bodyTruncated: false,
   ...overrides,
 });
+const call = recordedCall;
+
+/** The request ids of a tenant's journal as a filter selects it, newest first. */
+export async function requestIdsOf(store: TenantStore, tenant: string, filter: JournalFilter = {}): Promise<string[] | undefined> {
+  return (await store.journal(tenant, filter))?.requests.map((entry) => entry.requestId);
+}
+
+const entries = async (store: TenantStore, tenant: string): Promise<readonly JournalEntry[]> => (await store.journal(tenant))?.requests ?? [];
 
 /**
  * The behaviour every store backend must share, so that the sandbox answers alike whichever
@@ -131,7 +144,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         expect(await everything(store, 't')).toEqual([]);
         expect(await store.pin('t')).toBeUndefined();
         expect(await store.nextInSequence('t', 'flaky')).toBe(0);
-        expect(await store.journal('t')).toHaveLength(1);
+        expect(await entries(store, 't')).toHaveLength(1);
         expect(Object.fromEntries(await store.coverage('t'))).toEqual({ 'deactivatePromotionForCustomer 200': 1 });
       });
 
@@ -207,17 +220,82 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         const { store } = await open();
         await store.record('t', call({ requestId: 'first', at: Date.UTC(2026, 0, 2, 3, 4, 5, 6) }));
         await store.record('t', call({ requestId: 'second', status: 0, code: null, scenario: 'drop-connection' }));
-        const journal = await store.journal('t');
+        const journal = await entries(store, 't');
         expect(journal.map((entry) => entry.requestId)).toEqual(['second', 'first']);
         const { at, ...recorded } = call({ requestId: 'first' });
         expect(journal[1]).toEqual({ time: new Date(at).toISOString(), ...recorded });
         expect(journal[1]?.time).toBe('2026-01-02T03:04:05.006Z');
       });
 
+      it('keeps what the client sent as it was sent: query, headers (lists too), the body as text, or none', async () => {
+        const { store } = await open();
+        const sent = call({ requestId: 'sent' });
+        await store.record('t', sent);
+        await store.record('t', call({ requestId: 'bodiless', query: {}, headers: {}, body: null }));
+        await store.record('t', call({ requestId: 'cut', body: 'x'.repeat(100), bodyTruncated: true }));
+        const [cut, bodiless, withBody] = await entries(store, 't');
+        expect(withBody).toMatchObject({ query: sent.query, headers: sent.headers, body: sent.body, bodyTruncated: false });
+        expect(bodiless).toMatchObject({ query: {}, headers: {}, body: null, bodyTruncated: false });
+        expect(cut).toMatchObject({ body: 'x'.repeat(100), bodyTruncated: true });
+      });
+
       it('keeps the newest calls up to the journal size', async () => {
         const { store } = await open({ journalSize: 3 });
         for (const requestId of ['1', '2', '3', '4', '5']) await store.record('t', call({ requestId }));
-        expect((await store.journal('t')).map((entry) => entry.requestId)).toEqual(['5', '4', '3']);
+        expect(await requestIdsOf(store, 't')).toEqual(['5', '4', '3']);
+      });
+
+      describe('filters', () => {
+        const T0 = Date.UTC(2026, 0, 2, 3, 0, 0);
+        // Oldest first: a, b, c, d, e; one second apart.
+        const history: Partial<RecordedCall>[] = [
+          { requestId: 'a', status: 200, code: null },
+          { requestId: 'b', status: 400, code: 737, scenario: 'open-cart' },
+          { requestId: 'c', method: 'PUT', operationId: 'deactivatePromotionGlobally', status: 200, code: null },
+          { requestId: 'd', status: 400, code: 737, scenario: 'open-cart' },
+          { requestId: 'e', status: 0, code: null, scenario: 'drop-connection' },
+        ];
+        const filled = async (): Promise<TenantStore> => {
+          const { store } = await open({ journalSize: 10 });
+          for (const [index, overrides] of history.entries()) await store.record('t', call({ ...overrides, at: T0 + index * 1000 }));
+          await store.record('other', call({ requestId: 'elsewhere', status: 400, code: 737 }));
+          return store;
+        };
+
+        it('select by each field, every one given matching, with the total', async () => {
+          const store = await filled();
+          expect(await requestIdsOf(store, 't', { operationId: 'deactivatePromotionGlobally' })).toEqual(['c']);
+          expect(await requestIdsOf(store, 't', { method: 'POST' })).toEqual(['e', 'd', 'b', 'a']);
+          expect(await requestIdsOf(store, 't', { status: 200 })).toEqual(['c', 'a']);
+          expect(await requestIdsOf(store, 't', { status: 0 })).toEqual(['e']);
+          expect(await requestIdsOf(store, 't', { code: 737 })).toEqual(['d', 'b']);
+          expect(await requestIdsOf(store, 't', { scenario: 'open-cart' })).toEqual(['d', 'b']);
+          expect(await requestIdsOf(store, 't', { operationId: 'deactivatePromotionForCustomer', status: 200 })).toEqual(['a']);
+          expect(await requestIdsOf(store, 't', { code: 404 })).toEqual([]);
+          expect((await store.journal('t', { code: 737 }))?.total).toBe(2);
+        });
+
+        it('since a time: the calls at or after it', async () => {
+          const store = await filled();
+          expect(await requestIdsOf(store, 't', { since: { time: T0 + 2000 } })).toEqual(['e', 'd', 'c']);
+          expect(await requestIdsOf(store, 't', { since: { time: T0 + 2001 } })).toEqual(['e', 'd']);
+          expect(await requestIdsOf(store, 't', { since: { time: T0 + 9000 } })).toEqual([]);
+        });
+
+        it('since a request: the calls after it; a request the history does not hold selects nothing it could guess', async () => {
+          const store = await filled();
+          expect(await requestIdsOf(store, 't', { since: { requestId: 'b' } })).toEqual(['e', 'd', 'c']);
+          expect(await requestIdsOf(store, 't', { since: { requestId: 'e' } })).toEqual([]);
+          expect(await requestIdsOf(store, 't', { since: { requestId: 'b' }, code: 737 })).toEqual(['d']);
+          expect(await store.journal('t', { since: { requestId: 'elsewhere' } })).toBeUndefined();
+        });
+
+        it('limit keeps the newest; the total counts every call selected', async () => {
+          const store = await filled();
+          expect(await store.journal('t', { method: 'POST', limit: 2 })).toMatchObject({ total: 4, requests: [{ requestId: 'e' }, { requestId: 'd' }] });
+          expect(await store.journal('t', { limit: 10 })).toMatchObject({ total: 5 });
+          expect(await store.journal('nobody', {})).toEqual({ total: 0, requests: [] });
+        });
       });
 
       it('clears one tenant\'s journal only', async () => {
@@ -225,8 +303,8 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         await store.record('t', call());
         await store.record('other', call());
         await store.clearJournal('t');
-        expect(await store.journal('t')).toEqual([]);
-        expect(await store.journal('other')).toHaveLength(1);
+        expect(await entries(store, 't')).toEqual([]);
+        expect(await entries(store, 'other')).toHaveLength(1);
       });
     });
 
@@ -250,7 +328,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         await store.record('t', call());
         await store.clearCoverage('t');
         expect(await store.coverage('t')).toEqual(new Map());
-        expect(await store.journal('t')).toHaveLength(1);
+        expect(await entries(store, 't')).toHaveLength(1);
       });
     });
 
@@ -281,9 +359,9 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         expect(await everything(store, 'gone')).toEqual([]);
         expect(await store.pin('gone')).toBeUndefined();
         expect(await store.nextInSequence('gone', 'flaky')).toBe(0);
-        expect(await store.journal('gone')).toEqual([]);
+        expect(await entries(store, 'gone')).toEqual([]);
         expect(await store.coverage('gone')).toEqual(new Map());
-        expect(await store.journal('kept')).toHaveLength(1);
+        expect(await entries(store, 'kept')).toHaveLength(1);
       });
 
       it('forgets every tenant at once, and says how many', async () => {
@@ -293,7 +371,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         expect(await store.forgetAll()).toBe(2);
         expect(await store.tenants()).toEqual([]);
         expect(await everything(store, 'a')).toEqual([]);
-        expect(await store.journal('b')).toEqual([]);
+        expect(await entries(store, 'b')).toEqual([]);
       });
 
       it('keeps at most maxTenants, forgetting the least recently used', async () => {
