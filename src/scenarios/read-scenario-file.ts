@@ -1,7 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { LineCounter, type Document as YamlDocument, isNode, parseDocument } from 'yaml';
 import { canonicalCustomerId, canonicalHexId, type EarnedFromType, type EarnStatus, type PromotionMode, type PromotionStatus, type PromotionType, type WorldSetup } from '../world/model.js';
-import type { Forced, Scenario, ScenarioProblem } from './scenario.js';
+import type { Forced, Scenario, ScenarioProblem, ScenarioSource } from './scenario.js';
 
 /** A scenario file as written, once it matches the schema. */
 interface ScenarioFileContent {
@@ -27,6 +27,7 @@ export function readScenarioFile(
   file: string,
   text: string,
   validate: ValidateFunction,
+  source: ScenarioSource,
 ): { scenario: Scenario; document: YamlDocument; lines: LineCounter } | { problems: ScenarioProblem[] } {
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
@@ -43,7 +44,7 @@ export function readScenarioFile(
   if (!validate(content)) {
     return { problems: (validate.errors ?? []).map((error) => schemaProblem(file, document, lines, error)) };
   }
-  return { scenario: toScenario(file, content as ScenarioFileContent), document, lines };
+  return { scenario: toScenario(file, source, content as ScenarioFileContent), document, lines };
 }
 
 /** `line:column path` of a place in the document, from a JSON pointer-like path. */
@@ -81,7 +82,7 @@ function pointer(path: readonly (string | number)[]): string {
   return path.length === 0 ? '' : `/${path.join('/')}`;
 }
 
-function toScenario(file: string, content: ScenarioFileContent): Scenario {
+function toScenario(file: string, source: ScenarioSource, content: ScenarioFileContent): Scenario {
   const world = content.world ?? {};
   const scenarioWorld: WorldSetup = {
     promotions: (world.promotions ?? []).map((promotion) => ({
@@ -117,5 +118,6 @@ function toScenario(file: string, content: ScenarioFileContent): Scenario {
     magic: Object.fromEntries(Object.entries(content.magic ?? {}).map(([name, value]) => [name, String(value)])),
     forced: content.forced,
     file,
+    source,
   };
 }

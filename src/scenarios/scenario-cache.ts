@@ -11,7 +11,8 @@ import { ScenarioSet } from './scenario-set.js';
  * start does, and stores the result beside the compiled code: parsing 19 YAML files and checking
  * them (and loading the YAML library) is a tenth of the start-up time. It is keyed by everything
  * the check reads besides the code: the contract's YAML, the scenario schema and every file's
- * name and text. Only the shipped folder uses it; a folder of one's own is always checked.
+ * name and text. Only the shipped folder alone uses it: a folder of one's own, alone or beside
+ * the shipped one, is always checked.
  */
 export const SCENARIO_CACHE = fileURLToPath(new URL('../scenario-cache.json', import.meta.url));
 
@@ -60,6 +61,8 @@ export function storedScenarioSet(key: string, unknownPromotions: UnknownPromoti
     magic: scenario.magic,
     forced: scenario.forced,
     file: join(directory, scenario.file),
+    // Only the shipped folder is stored.
+    source: 'shipped',
   }));
-  return new ScenarioSet(directory, scenarios, stored.world);
+  return new ScenarioSet(scenarios, stored.world);
 }

@@ -8,6 +8,12 @@ export interface Forced {
   readonly sequence?: readonly number[];
 }
 
+/**
+ * Where a scenario file came from: the folder shipped with the sandbox, or a folder of one's
+ * own (`--scenarios`), whose files add to the shipped ones or replace them by name.
+ */
+export type ScenarioSource = 'shipped' | 'own';
+
 /** One scenario file, read and checked. */
 export interface Scenario {
   readonly name: string;
@@ -21,6 +27,7 @@ export interface Scenario {
   readonly magic: Readonly<Record<string, string>>;
   readonly forced: Forced | undefined;
   readonly file: string;
+  readonly source: ScenarioSource;
 }
 
 /** A problem in a scenario file: where, and what is wrong. */

@@ -31,7 +31,7 @@ describe('the stored scenarios', () => {
   /** A cache of the shipped set whose descriptions say they came from the cache. */
   function doctored(storedKey: string, validFor: ('active' | 'not-found')[] = ['active', 'not-found']): string {
     const file = cacheFile();
-    const marked = new ScenarioSet(checked.directory, checked.scenarios.map((scenario) => ({ ...scenario, description: 'from the cache' })), checked.world);
+    const marked = new ScenarioSet(checked.scenarios.map((scenario) => ({ ...scenario, description: 'from the cache' })), checked.world);
     storeScenarios(storedKey, marked, validFor, file);
     return file;
   }
@@ -40,11 +40,10 @@ describe('the stored scenarios', () => {
   it('is the set the check gives, for every lookup', async () => {
     const file = cacheFile();
     storeScenarios(key, checked, ['active'], file);
-    const stored = await loadScenarios(DEFAULT_SCENARIOS_DIRECTORY, contract, checks, 'active', file);
+    const stored = await loadScenarios(DEFAULT_SCENARIOS_DIRECTORY, contract, checks, 'active', { cacheFile: file });
     expect(stored).not.toBe(checked);
     expect(stored.scenarios).toStrictEqual(checked.scenarios);
     expect(stored.world).toStrictEqual(checked.world);
-    expect(stored.directory).toBe(checked.directory);
     for (const scenario of checked.scenarios) {
       expect(stored.byName(scenario.name)).toStrictEqual(scenario);
       for (const operationId of scenario.operations) {
@@ -56,22 +55,22 @@ describe('the stored scenarios', () => {
   });
 
   it('is used for the unchanged shipped folder', async () => {
-    expect(descriptionsOf(await loadScenarios(DEFAULT_SCENARIOS_DIRECTORY, contract, checks, 'active', doctored(key)))).toEqual(new Set(['from the cache']));
+    expect(descriptionsOf(await loadScenarios(DEFAULT_SCENARIOS_DIRECTORY, contract, checks, 'active', { cacheFile: doctored(key) }))).toEqual(new Set(['from the cache']));
   });
 
   it('is not used once a file, the schema or the contract changed (another key)', async () => {
-    expect(descriptionsOf(await loadScenarios(DEFAULT_SCENARIOS_DIRECTORY, contract, checks, 'active', doctored(`${key}0`)))).not.toContain('from the cache');
+    expect(descriptionsOf(await loadScenarios(DEFAULT_SCENARIOS_DIRECTORY, contract, checks, 'active', { cacheFile: doctored(`${key}0`) }))).not.toContain('from the cache');
   });
 
   it('is not used under a mode it was not found valid under', async () => {
-    expect(descriptionsOf(await loadScenarios(DEFAULT_SCENARIOS_DIRECTORY, contract, checks, 'not-found', doctored(key, ['active'])))).not.toContain('from the cache');
+    expect(descriptionsOf(await loadScenarios(DEFAULT_SCENARIOS_DIRECTORY, contract, checks, 'not-found', { cacheFile: doctored(key, ['active']) }))).not.toContain('from the cache');
   });
 
   it('is not used for a folder of ones own, even with the same files', async () => {
     const own = join(folder, 'own');
     cpSync(DEFAULT_SCENARIOS_DIRECTORY, own, { recursive: true });
     expect(scenariosKey(contract, await readScenarioFolder(own))).toBe(key);
-    expect(descriptionsOf(await loadScenarios(own, contract, checks, 'active', doctored(key)))).not.toContain('from the cache');
+    expect(descriptionsOf(await loadScenarios(own, contract, checks, 'active', { cacheFile: doctored(key) }))).not.toContain('from the cache');
   });
 
   it('a changed file changes the key', async () => {
