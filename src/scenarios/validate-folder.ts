@@ -34,6 +34,7 @@ export async function validateFolder(directory: string, contractPath: string, un
 function describeSet(set: ScenarioSet, directory: string): string {
   const own = set.scenarios.filter((scenario) => scenario.source === 'own').length;
   const shipped = set.scenarios.length - own;
-  const folders = own === 0 || shipped === 0 ? `${set.scenarios.length} scenarios in ${directory}` : `${set.scenarios.length} scenarios, ${own} of ${directory} and ${shipped} shipped`;
+  const count = (n: number): string => `${n} scenario${n === 1 ? '' : 's'}`;
+  const folders = own === 0 || shipped === 0 ? `${count(set.scenarios.length)} in ${directory}` : `${count(set.scenarios.length)}, ${own} of ${directory} and ${shipped} shipped`;
   return set.replaced.length === 0 ? folders : `${folders} (yours replace the shipped ${set.replaced.join(', ')})`;
 }

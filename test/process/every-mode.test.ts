@@ -289,7 +289,7 @@ const COMMANDS: CommandRow[] = [
     run: () => runCli(['validate', CLASHING, '--only-own-scenarios']),
     check: ({ code, stdout }) => {
       expect(code).toBe(0);
-      expect(stdout).toContain(`1 scenarios in ${CLASHING}: all valid.`);
+      expect(stdout).toContain(`1 scenario in ${CLASHING}: all valid.`);
     },
   },
   {

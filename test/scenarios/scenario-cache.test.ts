@@ -1,6 +1,6 @@
 // The shipped scenarios, checked at build and stored: the stored set is the checked one, and it
 // stands in only for the unchanged shipped folder under a mode it was found valid under.
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +71,15 @@ describe('the stored scenarios', () => {
     cpSync(DEFAULT_SCENARIOS_DIRECTORY, own, { recursive: true });
     expect(scenariosKey(contract, await readScenarioFolder(own))).toBe(key);
     expect(descriptionsOf(await loadScenarios(own, contract, checks, 'active', { cacheFile: doctored(key) }))).not.toContain('from the cache');
+  });
+
+  it('is not used for the shipped files of a union with a folder of ones own: the union is checked whole', async () => {
+    const own = join(folder, 'union');
+    mkdirSync(own);
+    writeFileSync(join(own, 'own-outage.yaml'), 'name: own-outage\ndescription: ours\noperations: [deactivatePromotionGlobally]\ncode: 500\nforced: {}\n');
+    const union = await loadScenarios(own, contract, checks, 'active', { cacheFile: doctored(key) });
+    expect(union.scenarios).toHaveLength(checked.scenarios.length + 1);
+    expect(descriptionsOf(union)).not.toContain('from the cache');
   });
 
   it('a changed file changes the key', async () => {
