@@ -285,6 +285,15 @@ const COMMANDS: CommandRow[] = [
     },
   },
   {
+    command: '--scenarios DIR, a folder whose magic value a shipped scenario has: the start fails naming both files',
+    run: () => runCli(['--scenarios', CLASHING], LOCAL),
+    check: ({ code, stderr }) => {
+      expect(code).toBe(1);
+      expect(stderr).toContain(`${join(CLASHING, 'vip-open-cart.yaml')}:11:3 /magic: these magic values also select open-cart (${join(ROOT, 'scenarios', 'open-cart.yaml')})`);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    },
+  },
+  {
     command: 'validate DIR --only-own-scenarios, the same folder alone: no clash',
     run: () => runCli(['validate', CLASHING, '--only-own-scenarios']),
     check: ({ code, stdout }) => {
