@@ -7,7 +7,6 @@ import type { Operation } from '../spec/operations.js';
 import { canonicalTexts, type UnknownPromotions, type WorldSetup } from '../world/model.js';
 import { SeedWorld } from '../world/seed-world.js';
 import { NO_CHANGES } from '../world/tenant-changes.js';
-import { placeOf } from './read-scenario-file.js';
 import type { ReadFile, Scenario, ScenarioProblem } from './scenario.js';
 
 /**
@@ -29,7 +28,7 @@ export function checkScenarios(
   const problems: ScenarioProblem[] = [];
   const operations = new Map(contract.operations.map((operation) => [operation.operationId, operation]));
   const at = (file: ReadFile, path: (string | number)[], problem: string): void => {
-    problems.push({ file: file.scenario.file, place: placeOf(file.document, file.lines, path), problem });
+    problems.push({ file: file.scenario.file, place: file.place(path), problem });
   };
 
   const seen = new Map<string, ReadFile>();

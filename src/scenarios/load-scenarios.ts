@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { ContractChecks } from '../spec/contract-checks.js';
 import type { Contract } from '../spec/load-contract.js';
 import type { UnknownPromotions } from '../world/model.js';
-import { type ReadFile, ScenarioError, type ScenarioProblem } from './scenario.js';
-import { type FolderContents, SCENARIO_CACHE, scenariosKey, storedScenarioSet } from './scenario-cache.js';
+import { type ReadFile, type Scenario, ScenarioError, type ScenarioProblem } from './scenario.js';
+import { type FolderContents, SCENARIO_CACHE, scenariosKey, storedScenarios, storedScenarioSet } from './scenario-cache.js';
 import { ScenarioSet } from './scenario-set.js';
 import { scenarioUnion, type SourceFile, sourceFiles } from './scenario-union.js';
 
@@ -29,8 +29,9 @@ export interface LoadOptions {
  * checked: YAML, the JSON Schema, then everything across files (operations and codes in the
  * contract, magic values, the world, which the files of the union make together). Any problem
  * fails the whole load with every problem found, so a broken set is never half-served.
- * The shipped folder alone, unchanged, is taken as checked at build (scenario-cache.ts); a union
- * is always checked, since the files of one's own change what the shipped ones are checked against.
+ * The shipped folder alone, unchanged, is taken as checked at build (scenario-cache.ts). A union
+ * is always checked across files, since the files of one's own change what the shipped ones are
+ * checked against; only what each unchanged shipped file says is taken from the build.
  */
 export async function loadScenarios(
   directory: string,
@@ -50,7 +51,8 @@ export async function loadScenarios(
   if (onlyOwn) return checkScenarioFiles(own.schemaText, sourceFiles(directory, own.files, 'own'), [], contract, checks, unknownPromotions);
   const shipped = await readScenarioFolder(DEFAULT_SCENARIOS_DIRECTORY);
   const { files, replaced } = scenarioUnion({ directory: DEFAULT_SCENARIOS_DIRECTORY, files: shipped.files }, { directory, files: own.files });
-  return checkScenarioFiles(own.schemaText, files, replaced, contract, checks, unknownPromotions);
+  const stored = storedScenarios(scenariosKey(contract, shipped), DEFAULT_SCENARIOS_DIRECTORY, cacheFile) ?? [];
+  return checkScenarioFiles(own.schemaText, files, replaced, contract, checks, unknownPromotions, new Map(stored.map((scenario) => [scenario.file, scenario])));
 }
 
 const ONLY_OWN_WITHOUT_A_FOLDER =
@@ -94,13 +96,16 @@ async function checkScenarioFiles(
   contract: Contract,
   checks: ContractChecks,
   unknownPromotions: UnknownPromotions,
+  stored: ReadonlyMap<string, Scenario> = new Map(),
 ): Promise<ScenarioSet> {
-  const [{ readScenarioFile }, { checkScenarios }] = await Promise.all([import('./read-scenario-file.js'), import('./check-scenarios.js')]);
+  const [{ readScenarioFile, storedFile }, { checkScenarios }] = await Promise.all([import('./read-scenario-file.js'), import('./check-scenarios.js')]);
   const validate = checks.compile(JSON.parse(schemaText) as object);
   const problems: ScenarioProblem[] = [];
   const files: ReadFile[] = [];
   for (const { file, text, source } of sources) {
-    const result = readScenarioFile(file, text, validate, source);
+    // A shipped file the build read already (under this key) is not parsed again, unless a problem is found in it.
+    const known = source === 'shipped' ? stored.get(file) : undefined;
+    const result = known ? storedFile(known, text) : readScenarioFile(file, text, validate, source);
     if ('problems' in result) {
       problems.push(...result.problems);
       continue;

@@ -1,4 +1,3 @@
-import type { LineCounter, Document as YamlDocument } from 'yaml';
 import type { WorldSetup } from '../world/model.js';
 
 /** What a scenario forces, for what no state of the world can cause. */
@@ -49,9 +48,9 @@ export function formatProblem({ file, place, problem }: ScenarioProblem): string
   return `${file}${place ? `:${place}` : ''}: ${problem}`;
 }
 
-/** A scenario file as read: the scenario, and its YAML document and lines, for problems' places. */
+/** A scenario file as read: the scenario, and where a path inside it is, for problems' places. */
 export interface ReadFile {
   readonly scenario: Scenario;
-  readonly document: YamlDocument;
-  readonly lines: LineCounter;
+  /** `line:column /path` of a place in the file, from a JSON pointer-like path. */
+  readonly place: (path: readonly (string | number)[]) => string;
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkScenarioFolder, DEFAULT_SCENARIOS_DIRECTORY, loadScenarios, readScenarioFolder } from '../../src/scenarios/load-scenarios.js';
 import { scenariosKey, storeScenarios } from '../../src/scenarios/scenario-cache.js';
+import { ScenarioError } from '../../src/scenarios/scenario.js';
 import { ScenarioSet } from '../../src/scenarios/scenario-set.js';
 import { compileContractChecks, type ContractChecks } from '../../src/spec/contract-checks.js';
 import type { Contract } from '../../src/spec/load-contract.js';
@@ -73,13 +74,43 @@ describe('the stored scenarios', () => {
     expect(descriptionsOf(await loadScenarios(own, contract, checks, 'active', { cacheFile: doctored(key) }))).not.toContain('from the cache');
   });
 
-  it('is not used for the shipped files of a union with a folder of ones own: the union is checked whole', async () => {
-    const own = join(folder, 'union');
-    mkdirSync(own);
-    writeFileSync(join(own, 'own-outage.yaml'), 'name: own-outage\ndescription: ours\noperations: [deactivatePromotionGlobally]\ncode: 500\nforced: {}\n');
-    const union = await loadScenarios(own, contract, checks, 'active', { cacheFile: doctored(key) });
-    expect(union.scenarios).toHaveLength(checked.scenarios.length + 1);
-    expect(descriptionsOf(union)).not.toContain('from the cache');
+  describe('in a union with a folder of ones own', () => {
+    const ownFolder = (name: string, text: string): string => {
+      const own = join(folder, name);
+      mkdirSync(own);
+      writeFileSync(join(own, `${name}.yaml`), text);
+      return own;
+    };
+    const outage = 'name: own-outage\ndescription: ours\noperations: [deactivatePromotionGlobally]\ncode: 500\nforced: {}\n';
+
+    it('gives what each unchanged shipped file says, under any mode, and the union is checked whole', async () => {
+      const own = ownFolder('own-outage', outage);
+      const union = await loadScenarios(own, contract, checks, 'not-found', { cacheFile: doctored(key, ['active']) });
+      expect(union.scenarios).toHaveLength(checked.scenarios.length + 1);
+      expect(descriptionsOf(union)).toEqual(new Set(['from the cache', 'ours']));
+      expect(union.byName('open-cart')).toMatchObject({ source: 'shipped', file: join(DEFAULT_SCENARIOS_DIRECTORY, 'open-cart.yaml') });
+    });
+
+    it('is not used once a shipped file, the schema or the contract changed (another key)', async () => {
+      const own = ownFolder('own-outage-2', outage.replace('own-outage', 'own-outage-2'));
+      expect(descriptionsOf(await loadScenarios(own, contract, checks, 'active', { cacheFile: doctored(`${key}0`) }))).not.toContain('from the cache');
+    });
+
+    it('a clash with a shipped file it gives is found, placed in the shipped file too', async () => {
+      // A promotion the shipped promotion-not-found says is absent: the problem is the shipped file's.
+      const own = ownFolder('found-after-all', "name: found-after-all\ndescription: x\noperations: [deactivatePromotionGlobally]\ncode: 200\nworld:\n  promotions:\n    - { id: '000000000000000000000404' }\n");
+      const error = await loadScenarios(own, contract, checks, 'active', { cacheFile: doctored(key) }).catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(ScenarioError);
+      const shipped = join(DEFAULT_SCENARIOS_DIRECTORY, 'promotion-not-found.yaml');
+      const mine = join(own, 'found-after-all.yaml');
+      const answered = (operationId: string) =>
+        `on ${operationId}, the world answers the magic values with 200, not 404 (promotion 000000000000000000000404 is defined in ${mine}): set up the world so that they get 404, or force the answer`;
+      expect((error as ScenarioError).problems).toEqual([
+        { file: shipped, place: '9:22 /world/absentPromotions/0', problem: `promotion 000000000000000000000404 is both absent here and defined in ${mine}` },
+        { file: shipped, place: '11:3 /magic', problem: answered('deactivatePromotionForCustomer') },
+        { file: shipped, place: '11:3 /magic', problem: answered('deactivatePromotionGlobally') },
+      ]);
+    });
   });
 
   it('a changed file changes the key', async () => {
