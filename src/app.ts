@@ -59,7 +59,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   const contract = options.contract ?? (await loadContract(config.contract));
   const checks = compileContractChecks(contract);
   checkRulesAgainstContract(contract);
-  const load = () => loadScenarios(config.scenarios, contract, checks, config.unknownPromotions);
+  const load = () => loadScenarios(config.scenarios, contract, checks, config.unknownPromotions, { onlyOwn: config.onlyOwnScenarios });
   const scenarios = new LiveScenarios(await load(), config.unknownPromotions);
   const accounts: readonly Account[] = config.auth === 'accounts' && config.accounts ? await loadAccounts(config.accounts) : [];
   const { store, sharedRateLimit }: OpenedStore = options.store ? { store: options.store } : await openStore(config);

@@ -31,13 +31,13 @@ program.action(async () => {
 
 program
   .command('validate')
-  .description('check a folder of scenario files as the sandbox does at start; exit 1 on any problem')
+  .description('check a folder of scenario files, with the shipped ones unless --only-own-scenarios, as the sandbox does at start; exit 1 on any problem')
   .argument('[dir]', 'the folder (default: --scenarios)')
   .action(async (directory: string | undefined) => {
     const config = configFromOptions(program);
     try {
       const { validateFolder } = await import('./scenarios/validate-folder.js');
-      const report = await validateFolder(directory ?? config.scenarios, config.contract, config.unknownPromotions);
+      const report = await validateFolder(directory ?? config.scenarios, config.contract, config.unknownPromotions, config.onlyOwnScenarios);
       (report.ok ? process.stdout : process.stderr).write(`${report.lines.join('\n')}\n`);
       process.exitCode = report.ok ? 0 : 1;
     } catch (error) {

@@ -113,6 +113,7 @@ export function describeScenario(scenario: Scenario, operations: readonly Operat
     httpStatus: scenario.code === undefined ? null : (entry?.httpStatus ?? scenario.code),
     magic: { ...scenario.magic },
     forced: scenario.forced ? { ...scenario.forced, ...(scenario.forced.sequence ? { sequence: [...scenario.forced.sequence] } : {}) } : null,
+    source: scenario.source,
   };
 }
 

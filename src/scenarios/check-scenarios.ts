@@ -7,7 +7,6 @@ import type { Operation } from '../spec/operations.js';
 import { canonicalTexts, type UnknownPromotions, type WorldSetup } from '../world/model.js';
 import { SeedWorld } from '../world/seed-world.js';
 import { NO_CHANGES } from '../world/tenant-changes.js';
-import { placeOf } from './read-scenario-file.js';
 import type { ReadFile, Scenario, ScenarioProblem } from './scenario.js';
 
 /**
@@ -29,7 +28,7 @@ export function checkScenarios(
   const problems: ScenarioProblem[] = [];
   const operations = new Map(contract.operations.map((operation) => [operation.operationId, operation]));
   const at = (file: ReadFile, path: (string | number)[], problem: string): void => {
-    problems.push({ file: file.scenario.file, place: placeOf(file.document, file.lines, path), problem });
+    problems.push({ file: file.scenario.file, place: file.place(path), problem });
   };
 
   const seen = new Map<string, ReadFile>();
@@ -58,7 +57,7 @@ export function checkScenarios(
     }
   }
 
-  const world = mergeWorlds(files, at);
+  const { world, owners } = mergeWorlds(files, at);
   const seed = new SeedWorld(world, unknownPromotions).viewWith(NO_CHANGES);
   for (const file of files) {
     const { scenario } = file;
@@ -72,7 +71,7 @@ export function checkScenarios(
       continue;
     }
     for (const operation of applicable) {
-      const problem = magicProblem(scenario, operation, contract, checks, seed);
+      const problem = magicProblem(scenario, operation, contract, checks, seed, owners);
       if (problem) at(file, ['magic'], problem);
     }
   }
@@ -113,6 +112,7 @@ function magicProblem(
   contract: Contract,
   checks: ContractChecks,
   seed: ReturnType<SeedWorld['viewWith']>,
+  owners: WorldOwners,
 ): string | undefined {
   const texts = callTexts(operation, scenario.magic);
   const validation = checks.requests.get(operation.operationId)?.(callRequest(operation, scenario.magic));
@@ -130,11 +130,39 @@ function magicProblem(
   const code = decision.accepted ? 200 : entryFor(operation, contract.catalogue, decision.refusal).code;
   return code === scenario.code
     ? undefined
-    : `on ${operation.operationId}, the world answers the magic values with ${code}, not ${scenario.code}: set up the world so that they get ${scenario.code}, or force the answer`;
+    : `on ${operation.operationId}, the world answers the magic values with ${code}, not ${scenario.code}${definedElsewhere(scenario, canonicalTexts(texts), owners)}: set up the world so that they get ${scenario.code}, or force the answer`;
 }
 
-/** The default world: every file's part, with entities defined twice required to agree. */
-function mergeWorlds(files: readonly ReadFile[], at: (file: ReadFile, path: (string | number)[], problem: string) => void): WorldSetup {
+/** Which file defines each entity of the default world, by id. */
+interface WorldOwners {
+  readonly promotions: ReadonlyMap<string, ReadFile>;
+  readonly customers: ReadonlyMap<string, ReadFile>;
+  readonly earns: ReadonlyMap<string, ReadFile>;
+}
+
+/**
+ * The entities of the call that another file's world defines, as `(promotion X is defined in
+ * FILE)`: the world is every file's part, so a file of one's own can change what a shipped
+ * scenario's magic values get, and the problem then names both files.
+ */
+function definedElsewhere(scenario: Scenario, texts: Readonly<Record<string, string | undefined>>, owners: WorldOwners): string {
+  const entities = [
+    ['promotion', texts.promotionId, owners.promotions],
+    ['customer', texts.customerId, owners.customers],
+    ['earn', texts.earnId, owners.earns],
+  ] as const;
+  const elsewhere = entities.flatMap(([kind, id, owner]) => {
+    const file = id === undefined ? undefined : owner.get(id)?.scenario.file;
+    return file !== undefined && file !== scenario.file ? [`${kind} ${String(id)} is defined in ${file}`] : [];
+  });
+  return elsewhere.length === 0 ? '' : ` (${elsewhere.join('; ')})`;
+}
+
+/**
+ * The default world: every file's part (of a union, the shipped files' that no file of one's own
+ * replaces, and one's own), with entities defined twice required to agree.
+ */
+function mergeWorlds(files: readonly ReadFile[], at: (file: ReadFile, path: (string | number)[], problem: string) => void): { world: WorldSetup; owners: WorldOwners } {
   const promotions = new Map<string, { value: WorldSetup['promotions'][number]; file: ReadFile }>();
   const customers = new Map<string, { value: WorldSetup['customers'][number]; file: ReadFile }>();
   const earns = new Map<string, { value: WorldSetup['earns'][number]; file: ReadFile }>();
@@ -168,9 +196,14 @@ function mergeWorlds(files: readonly ReadFile[], at: (file: ReadFile, path: (str
   }
   for (const file of files) {
     file.scenario.world.absentPromotions.forEach((id, index) => {
-      if (promotions.has(id)) at(file, ['world', 'absentPromotions', index], `promotion ${id} is both absent and defined`);
+      const defined = promotions.get(id);
+      if (defined) at(file, ['world', 'absentPromotions', index], `promotion ${id} is both absent here and defined in ${defined.file.scenario.file}`);
     });
   }
   const values = <T>(map: Map<string, { value: T }>): T[] => [...map.values()].map((entry) => entry.value);
-  return { promotions: values(promotions), customers: values(customers), earns: values(earns), absentPromotions: [...absent] };
+  const ownersOf = (map: Map<string, { file: ReadFile }>): Map<string, ReadFile> => new Map([...map].map(([id, entry]) => [id, entry.file]));
+  return {
+    world: { promotions: values(promotions), customers: values(customers), earns: values(earns), absentPromotions: [...absent] },
+    owners: { promotions: ownersOf(promotions), customers: ownersOf(customers), earns: ownersOf(earns) },
+  };
 }

@@ -4,34 +4,62 @@ import { fileURLToPath } from 'node:url';
 import type { ContractChecks } from '../spec/contract-checks.js';
 import type { Contract } from '../spec/load-contract.js';
 import type { UnknownPromotions } from '../world/model.js';
-import { type ReadFile, ScenarioError, type ScenarioProblem } from './scenario.js';
-import { type FolderContents, SCENARIO_CACHE, scenariosKey, storedScenarioSet } from './scenario-cache.js';
+import { type ReadFile, type Scenario, ScenarioError, type ScenarioProblem } from './scenario.js';
+import { type FolderContents, SCENARIO_CACHE, scenariosKey, storedScenarios, storedScenarioSet } from './scenario-cache.js';
 import { ScenarioSet } from './scenario-set.js';
+import { scenarioUnion, type SourceFile, sourceFiles } from './scenario-union.js';
 
 /** The scenarios shipped with the sandbox. */
 export const DEFAULT_SCENARIOS_DIRECTORY = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 const SCHEMA_FILE = 'scenario.schema.json';
 
 
+/** Options of a load beyond the folder. */
+export interface LoadOptions {
+  /** The folder alone, without the shipped scenarios (`--only-own-scenarios`). */
+  readonly onlyOwn?: boolean;
+  /** Where the build stored the shipped folder's check (tests give another). */
+  readonly cacheFile?: string;
+}
+
 /**
- * Loads and checks every `*.yaml` scenario of a folder: YAML, the JSON Schema, then everything
- * across files (operations and codes in the contract, magic values, the world). Any problem
+ * Loads and checks the scenarios in force: the shipped folder's, with a folder of one's own
+ * (`directory`) added to them, its files replacing the shipped scenarios they are named after
+ * (scenario-union.ts), or, with `onlyOwn`, that folder alone. Every `*.yaml` file of the union is
+ * checked: YAML, the JSON Schema, then everything across files (operations and codes in the
+ * contract, magic values, the world, which the files of the union make together). Any problem
  * fails the whole load with every problem found, so a broken set is never half-served.
- * The shipped folder, unchanged, is taken as checked at build (scenario-cache.ts).
+ * The shipped folder alone, unchanged, is taken as checked at build (scenario-cache.ts). A union
+ * is always checked across files, since the files of one's own change what the shipped ones are
+ * checked against; only what each unchanged shipped file says is taken from the build.
  */
 export async function loadScenarios(
   directory: string,
   contract: Contract,
   checks: ContractChecks,
   unknownPromotions: UnknownPromotions,
-  cacheFile = SCENARIO_CACHE,
+  { onlyOwn = false, cacheFile = SCENARIO_CACHE }: LoadOptions = {},
 ): Promise<ScenarioSet> {
-  const contents = await readScenarioFolder(directory);
-  if (resolve(directory) === resolve(DEFAULT_SCENARIOS_DIRECTORY)) {
+  if (isShippedFolder(directory)) {
+    if (onlyOwn) throw new Error(ONLY_OWN_WITHOUT_A_FOLDER);
+    const contents = await readScenarioFolder(directory);
     const stored = storedScenarioSet(scenariosKey(contract, contents), unknownPromotions, directory, cacheFile);
     if (stored) return stored;
+    return checkScenarioFolder(directory, contents, contract, checks, unknownPromotions);
   }
-  return checkScenarioFolder(directory, contents, contract, checks, unknownPromotions);
+  const own = await readScenarioFolder(directory);
+  if (onlyOwn) return checkScenarioFiles(own.schemaText, sourceFiles(directory, own.files, 'own'), [], contract, checks, unknownPromotions);
+  const shipped = await readScenarioFolder(DEFAULT_SCENARIOS_DIRECTORY);
+  const { files, replaced } = scenarioUnion({ directory: DEFAULT_SCENARIOS_DIRECTORY, files: shipped.files }, { directory, files: own.files });
+  const stored = storedScenarios(scenariosKey(contract, shipped), DEFAULT_SCENARIOS_DIRECTORY, cacheFile) ?? [];
+  return checkScenarioFiles(own.schemaText, files, replaced, contract, checks, unknownPromotions, new Map(stored.map((scenario) => [scenario.file, scenario])));
+}
+
+const ONLY_OWN_WITHOUT_A_FOLDER =
+  '--only-own-scenarios needs a folder of your own, given with --scenarios <dir> (SANDBOX_SCENARIOS; in startSandbox, the scenarios option): without one, the shipped scenarios are the only ones';
+
+function isShippedFolder(directory: string): boolean {
+  return resolve(directory) === resolve(DEFAULT_SCENARIOS_DIRECTORY);
 }
 
 /** The scenario schema (always the shipped one) and the folder's `*.yaml` files, by name. */
@@ -48,7 +76,7 @@ export async function readScenarioFolder(directory: string): Promise<FolderConte
   return { schemaText, files };
 }
 
-/** The check itself; the YAML library and the checks load here, on first use. */
+/** The check of one folder's files alone (the build checks the shipped folder so). */
 export async function checkScenarioFolder(
   directory: string,
   contents: FolderContents,
@@ -56,18 +84,33 @@ export async function checkScenarioFolder(
   checks: ContractChecks,
   unknownPromotions: UnknownPromotions,
 ): Promise<ScenarioSet> {
-  const [{ readScenarioFile }, { checkScenarios }] = await Promise.all([import('./read-scenario-file.js'), import('./check-scenarios.js')]);
-  const validate = checks.compile(JSON.parse(contents.schemaText) as object);
+  const files = sourceFiles(directory, contents.files, isShippedFolder(directory) ? 'shipped' : 'own');
+  return checkScenarioFiles(contents.schemaText, files, [], contract, checks, unknownPromotions);
+}
+
+/** The check itself; the YAML library and the checks load here, on first use. */
+async function checkScenarioFiles(
+  schemaText: string,
+  sources: readonly SourceFile[],
+  replaced: readonly string[],
+  contract: Contract,
+  checks: ContractChecks,
+  unknownPromotions: UnknownPromotions,
+  stored: ReadonlyMap<string, Scenario> = new Map(),
+): Promise<ScenarioSet> {
+  const [{ readScenarioFile, storedFile }, { checkScenarios }] = await Promise.all([import('./read-scenario-file.js'), import('./check-scenarios.js')]);
+  const validate = checks.compile(JSON.parse(schemaText) as object);
   const problems: ScenarioProblem[] = [];
   const files: ReadFile[] = [];
-  for (const { name, text } of contents.files) {
-    const file = join(directory, name);
-    const result = readScenarioFile(file, text, validate);
+  for (const { file, text, source } of sources) {
+    // A shipped file the build read already (under this key) is not parsed again, unless a problem is found in it.
+    const known = source === 'shipped' ? stored.get(file) : undefined;
+    const result = known ? storedFile(known, text) : readScenarioFile(file, text, validate, source);
     if ('problems' in result) {
       problems.push(...result.problems);
       continue;
     }
-    if (result.scenario.name !== basename(name, extname(name))) {
+    if (result.scenario.name !== basename(file, extname(file))) {
       problems.push({ file, place: '', problem: `the scenario is named "${result.scenario.name}"; name the file ${result.scenario.name}.yaml` });
     }
     files.push(result);
@@ -75,5 +118,5 @@ export async function checkScenarioFolder(
   if (problems.length > 0) throw new ScenarioError(problems);
   const { world, problems: crossProblems } = checkScenarios(files, contract, checks, unknownPromotions);
   if (crossProblems.length > 0) throw new ScenarioError(crossProblems);
-  return new ScenarioSet(directory, files.map((file) => file.scenario), world);
+  return new ScenarioSet(files.map((file) => file.scenario), world, replaced);
 }

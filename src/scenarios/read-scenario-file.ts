@@ -1,7 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { LineCounter, type Document as YamlDocument, isNode, parseDocument } from 'yaml';
 import { canonicalCustomerId, canonicalHexId, type EarnedFromType, type EarnStatus, type PromotionMode, type PromotionStatus, type PromotionType, type WorldSetup } from '../world/model.js';
-import type { Forced, Scenario, ScenarioProblem } from './scenario.js';
+import type { Forced, ReadFile, Scenario, ScenarioProblem, ScenarioSource } from './scenario.js';
 
 /** A scenario file as written, once it matches the schema. */
 interface ScenarioFileContent {
@@ -27,7 +27,8 @@ export function readScenarioFile(
   file: string,
   text: string,
   validate: ValidateFunction,
-): { scenario: Scenario; document: YamlDocument; lines: LineCounter } | { problems: ScenarioProblem[] } {
+  source: ScenarioSource,
+): ReadFile | { problems: ScenarioProblem[] } {
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
@@ -43,7 +44,25 @@ export function readScenarioFile(
   if (!validate(content)) {
     return { problems: (validate.errors ?? []).map((error) => schemaProblem(file, document, lines, error)) };
   }
-  return { scenario: toScenario(file, content as ScenarioFileContent), document, lines };
+  return { scenario: toScenario(file, source, content as ScenarioFileContent), place: (path) => placeOf(document, lines, path) };
+}
+
+/**
+ * A file whose scenario the build stored (scenario-cache.ts), from its text: the text is parsed
+ * only when a problem is to be placed in it, which the checks of a union can find in a shipped file.
+ */
+export function storedFile(scenario: Scenario, text: string): ReadFile {
+  let parsed: { document: YamlDocument; lines: LineCounter } | undefined;
+  return {
+    scenario,
+    place: (path) => {
+      if (!parsed) {
+        const lines = new LineCounter();
+        parsed = { document: parseDocument(text, { lineCounter: lines }), lines };
+      }
+      return placeOf(parsed.document, parsed.lines, path);
+    },
+  };
 }
 
 /** `line:column path` of a place in the document, from a JSON pointer-like path. */
@@ -81,7 +100,7 @@ function pointer(path: readonly (string | number)[]): string {
   return path.length === 0 ? '' : `/${path.join('/')}`;
 }
 
-function toScenario(file: string, content: ScenarioFileContent): Scenario {
+function toScenario(file: string, source: ScenarioSource, content: ScenarioFileContent): Scenario {
   const world = content.world ?? {};
   const scenarioWorld: WorldSetup = {
     promotions: (world.promotions ?? []).map((promotion) => ({
@@ -117,5 +136,6 @@ function toScenario(file: string, content: ScenarioFileContent): Scenario {
     magic: Object.fromEntries(Object.entries(content.magic ?? {}).map(([name, value]) => [name, String(value)])),
     forced: content.forced,
     file,
+    source,
   };
 }

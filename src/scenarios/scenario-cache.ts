@@ -11,7 +11,8 @@ import { ScenarioSet } from './scenario-set.js';
  * start does, and stores the result beside the compiled code: parsing 19 YAML files and checking
  * them (and loading the YAML library) is a tenth of the start-up time. It is keyed by everything
  * the check reads besides the code: the contract's YAML, the scenario schema and every file's
- * name and text. Only the shipped folder uses it; a folder of one's own is always checked.
+ * name and text. The shipped folder alone uses it whole; a union with a folder of one's own takes
+ * only what each shipped file says (storedScenarios) and checks the union across files itself.
  */
 export const SCENARIO_CACHE = fileURLToPath(new URL('../scenario-cache.json', import.meta.url));
 
@@ -50,8 +51,22 @@ export function storeScenarios(key: string, set: ScenarioSet, validFor: readonly
 export function storedScenarioSet(key: string, unknownPromotions: UnknownPromotions, directory: string, file = SCENARIO_CACHE): ScenarioSet | undefined {
   const stored = readStored<StoredScenarios>(file);
   if (!stored || stored.key !== key || !stored.validFor?.includes(unknownPromotions) || !stored.scenarios || !stored.world) return undefined;
+  return new ScenarioSet(scenariosIn(stored.scenarios, directory), stored.world);
+}
+
+/**
+ * The stored scenarios for `key`, each as its file reads, under any mode: what one file says does
+ * not depend on the mode, only the checks across files do. A union with a folder of one's own
+ * takes the shipped files' scenarios from here and checks the union itself.
+ */
+export function storedScenarios(key: string, directory: string, file = SCENARIO_CACHE): Scenario[] | undefined {
+  const stored = readStored<StoredScenarios>(file);
+  return stored?.key === key && stored.scenarios ? scenariosIn(stored.scenarios, directory) : undefined;
+}
+
+function scenariosIn(stored: StoredScenarios['scenarios'], directory: string): Scenario[] {
   // Field by field: JSON drops the keys whose value is undefined.
-  const scenarios = stored.scenarios.map((scenario): Scenario => ({
+  return stored.map((scenario): Scenario => ({
     name: scenario.name,
     description: scenario.description,
     operations: scenario.operations,
@@ -60,6 +75,7 @@ export function storedScenarioSet(key: string, unknownPromotions: UnknownPromoti
     magic: scenario.magic,
     forced: scenario.forced,
     file: join(directory, scenario.file),
+    // Only the shipped folder is stored.
+    source: 'shipped',
   }));
-  return new ScenarioSet(directory, scenarios, stored.world);
 }

@@ -12,9 +12,10 @@ export class ScenarioSet {
   readonly #magicByOperation: ReadonlyMap<string, readonly { scenario: Scenario; values: [string, string][] }[]>;
 
   constructor(
-    readonly directory: string,
     scenarios: readonly Scenario[],
     readonly world: WorldSetup,
+    /** The shipped scenarios a file of one's own replaces, by name. */
+    readonly replaced: readonly string[] = [],
   ) {
     // By code unit: for names as the schema allows them (a-z, 0-9, hyphens) the order is
     // localeCompare's, without making ICU's collator at start (a cost of the cold start).

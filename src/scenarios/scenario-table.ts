@@ -7,15 +7,22 @@ import type { Scenario } from './scenario.js';
  * and the README show it, so it cannot drift from what the sandbox does.
  */
 export function scenarioTable(set: ScenarioSet, operations: readonly Operation[]): string {
+  // Which file each row comes from, once a folder of one's own is in the set (the README's table, of the shipped ones, has no need).
+  const sourced = set.scenarios.some((scenario) => scenario.source === 'own');
   const rows = set.scenarios.map(
     (scenario) =>
-      `| \`${scenario.name}\` | ${scenario.operations.map((operationId) => `\`${operationId}\``).join(', ')} | ${scenario.code ?? 'no answer'} | ${magicCell(scenario, operations)} | ${forcedCell(scenario)} | ${cell(scenario.description)} |`,
+      `| \`${scenario.name}\` | ${scenario.operations.map((operationId) => `\`${operationId}\``).join(', ')} | ${scenario.code ?? 'no answer'} | ${magicCell(scenario, operations)} | ${forcedCell(scenario)} | ${cell(scenario.description)} |${sourced ? ` ${sourceCell(scenario, set)} |` : ''}`,
   );
   return [
-    '| Scenario (`X-Sandbox-Scenario`) | Operations | Code | Magic values (no header needed) | Forced | What it stands for |',
-    '|---|---|---|---|---|---|',
+    `| Scenario (\`X-Sandbox-Scenario\`) | Operations | Code | Magic values (no header needed) | Forced | What it stands for |${sourced ? ' Source |' : ''}`,
+    `|---|---|---|---|---|---|${sourced ? '---|' : ''}`,
     ...rows,
   ].join('\n');
+}
+
+function sourceCell(scenario: Scenario, set: ScenarioSet): string {
+  if (scenario.source === 'shipped') return 'shipped';
+  return set.replaced.includes(scenario.name) ? 'own, replacing the shipped one' : 'own';
 }
 
 /**

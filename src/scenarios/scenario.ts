@@ -1,4 +1,3 @@
-import type { LineCounter, Document as YamlDocument } from 'yaml';
 import type { WorldSetup } from '../world/model.js';
 
 /** What a scenario forces, for what no state of the world can cause. */
@@ -7,6 +6,12 @@ export interface Forced {
   readonly dropConnection?: true;
   readonly sequence?: readonly number[];
 }
+
+/**
+ * Where a scenario file came from: the folder shipped with the sandbox, or a folder of one's
+ * own (`--scenarios`), whose files add to the shipped ones or replace them by name.
+ */
+export type ScenarioSource = 'shipped' | 'own';
 
 /** One scenario file, read and checked. */
 export interface Scenario {
@@ -21,6 +26,7 @@ export interface Scenario {
   readonly magic: Readonly<Record<string, string>>;
   readonly forced: Forced | undefined;
   readonly file: string;
+  readonly source: ScenarioSource;
 }
 
 /** A problem in a scenario file: where, and what is wrong. */
@@ -42,9 +48,9 @@ export function formatProblem({ file, place, problem }: ScenarioProblem): string
   return `${file}${place ? `:${place}` : ''}: ${problem}`;
 }
 
-/** A scenario file as read: the scenario, and its YAML document and lines, for problems' places. */
+/** A scenario file as read: the scenario, and where a path inside it is, for problems' places. */
 export interface ReadFile {
   readonly scenario: Scenario;
-  readonly document: YamlDocument;
-  readonly lines: LineCounter;
+  /** `line:column /path` of a place in the file, from a JSON pointer-like path. */
+  readonly place: (path: readonly (string | number)[]) => string;
 }

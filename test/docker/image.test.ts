@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,9 +73,8 @@ describeWith('a Docker engine', haveDockerEngine(), 'apt-get install docker.io; 
     await expect.poll(() => docker('inspect', '-f', '{{.State.Health.Status}}', id), { timeout: 15_000, interval: 500 }).toBe('healthy');
   });
 
-  it('serves a mounted scenario folder given by SANDBOX_SCENARIOS', async () => {
+  it('serves a mounted scenario folder given by SANDBOX_SCENARIOS beside the shipped scenarios', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'mounted-'));
-    cpSync(join(ROOT, 'scenarios'), folder, { recursive: true });
     writeFileSync(
       join(folder, 'vip-open-cart.yaml'),
       "# yaml-language-server: $schema=./scenario.schema.json\nname: vip-open-cart\ndescription: Our VIP customer has a cart waiting.\noperations: [deactivatePromotionForCustomer]\ncode: 737\nworld:\n  customers:\n    - id: 555000111\n      pendingCart: { evaluationId: e1 }\nmagic:\n  customerId: 555000111\n",
@@ -86,6 +85,8 @@ describeWith('a Docker engine', haveDockerEngine(), 'apt-get install docker.io; 
     expect(names).toContain('vip-open-cart');
     const magic = await fetch(`${origin}/api_gateway/v1/promotions/68fb1e6831d91c625a8d9ef4/deactivate?customerId=555000111`, { method: 'POST', headers: KEY });
     expect(((await magic.json()) as { errors: { code: number }[] }).errors[0]?.code).toBe(737);
+    const shipped = await fetch(`${origin}/api_gateway/v1/promotions/68fb1e6831d91c625a8d9ef4/deactivate?customerId=1`, { method: 'POST', headers: { ...KEY, 'x-sandbox-scenario': 'open-cart' } });
+    expect(((await shipped.json()) as { errors: { code: number }[] }).errors[0]?.code).toBe(737);
   });
 
   it('takes flags appended to docker run', async () => {

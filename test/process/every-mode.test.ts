@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,20 +40,31 @@ magic:
 `;
 
 // Folders of one's own, made before the table is read (the rows name them in their arguments).
+// Each holds only its own files, as the README says: they are served beside the shipped ones.
 const TEMP = mkdtempSync(join(tmpdir(), 'every-mode-'));
-/** A copy of the shipped scenarios, with `files` (name: content) added. */
-function scenarioFolder(folder: string, files: Record<string, string> = {}): string {
+/** A folder of one's own holding `files` (name: content). */
+function scenarioFolder(folder: string, files: Record<string, string>): string {
   const directory = join(TEMP, folder);
-  cpSync(join(ROOT, 'scenarios'), directory, { recursive: true });
+  mkdirSync(directory);
   for (const [name, content] of Object.entries(files)) writeFileSync(join(directory, name), content);
   return directory;
 }
 const SHIPPED_SCENARIOS = readdirSync(join(ROOT, 'scenarios')).filter((name) => name.endsWith('.yaml')).length;
-const WATCHED = scenarioFolder('watched');
+/** A forced outage of the global call, for a folder that starts with one scenario of its own. */
+const OWN_OUTAGE = `# yaml-language-server: $schema=./scenario.schema.json
+name: own-outage
+description: Our gateway's outage.
+operations: [deactivatePromotionGlobally]
+code: 500
+forced: {}
+`;
+const WATCHED = scenarioFolder('watched', { 'own-outage.yaml': OWN_OUTAGE });
 const WITH_VIP = scenarioFolder('with-vip', { 'vip-open-cart.yaml': vipOpenCart('555000222') });
 const GOOD = scenarioFolder('good', { 'vip-open-cart.yaml': vipOpenCart('555000333') });
 // Declares 706 where the world answers 737: a problem only the check against the rules finds.
 const BROKEN = scenarioFolder('broken', { 'vip-open-cart.yaml': vipOpenCart('555000444', 706) });
+// The shipped open-cart's magic customer, taken again by a scenario of one's own.
+const CLASHING = scenarioFolder('clashing', { 'vip-open-cart.yaml': vipOpenCart('737000737') });
 /** A copy of the shipped contract under another title: not the build's stored cache, read from YAML. */
 const OWN_TITLE = 'Promotions deactivation API (a copy of our own)';
 const OWN_CONTRACT = join(TEMP, 'contract', 'promotions.yaml');
@@ -72,8 +83,8 @@ interface Served {
 // Every process a row starts; each row stops its own with SIGTERM and expects exit 0, and
 // afterEach stops whatever a failing row left running.
 const running: ReturnType<typeof startCli>[] = [];
-async function serve(args: string[]): Promise<Served> {
-  const sandbox = startCli(args, LOCAL);
+async function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Served> {
+  const sandbox = startCli(args, { ...LOCAL, ...env });
   running.push(sandbox);
   return { url: await listeningUrl(sandbox.output), output: sandbox.output };
 }
@@ -110,6 +121,7 @@ const codeOf = (answer: Answer): number => (answer.body as { errors?: { code: nu
 interface ServeRow {
   readonly mode: string;
   readonly args: string[];
+  readonly env?: NodeJS.ProcessEnv;
   readonly check: (sandbox: Served, another: (args?: string[]) => Promise<Served>) => Promise<void>;
 }
 
@@ -161,6 +173,8 @@ const SERVING: ServeRow[] = [
       writeFileSync(join(WATCHED, 'vip-open-cart.yaml'), vipOpenCart('555000111'));
       // Polled on the list, which changes nothing (a call before the reload would deactivate the customer).
       await expect.poll(names, { timeout: 10_000 }).toContain('vip-open-cart');
+      // The reload serves the union again: the folder's two and every shipped scenario.
+      expect(await names()).toHaveLength(SHIPPED_SCENARIOS + 2);
       expect(await vip()).toBe(737);
       writeFileSync(join(WATCHED, 'vip-open-cart.yaml'), 'name: vip-open-cart\n  code: [737\n');
       await expect.poll(output, { timeout: 10_000 }).toContain('scenario files are broken; the last good set keeps serving');
@@ -177,36 +191,56 @@ const SERVING: ServeRow[] = [
     },
   },
   {
-    mode: '--scenarios: a folder\'s extra scenario is listed and its magic value gets its code',
+    mode: '--scenarios: a folder\'s own scenario is listed beside the shipped ones, its magic value gets its code, and the shipped ones still answer',
     args: ['--scenarios', WITH_VIP],
     check: async ({ url }) => {
       const listed = await call(url, '/__sandbox/scenarios', { headers: { authorization: DOCS_BASIC } });
       expect(listed.status).toBe(200);
-      expect((listed.body as { data: { name: string }[] }).data).toContainEqual(
-        expect.objectContaining({ name: 'vip-open-cart', code: 737, operations: ['deactivatePromotionForCustomer'] }),
+      const scenarios = (listed.body as { data: { name: string; source: string }[] }).data;
+      expect(scenarios).toHaveLength(SHIPPED_SCENARIOS + 1);
+      expect(scenarios).toContainEqual(
+        expect.objectContaining({ name: 'vip-open-cart', code: 737, operations: ['deactivatePromotionForCustomer'], source: 'own' }),
       );
+      expect(scenarios).toContainEqual(expect.objectContaining({ name: 'open-cart', source: 'shipped' }));
       const answer = await forCustomer(url, { authorization: DOCS_BASIC }, '555000222');
       expect(answer.status).toBe(400);
       expect(codeOf(answer)).toBe(737);
       expect(answer.headers.get('x-sandbox-scenario')).toBe('vip-open-cart');
+      const shipped = await forCustomer(url, { authorization: DOCS_BASIC, 'x-sandbox-scenario': 'open-cart' });
+      expect([shipped.status, codeOf(shipped), shipped.headers.get('x-sandbox-scenario')]).toEqual([400, 737, 'open-cart']);
+      expect(codeOf(await forCustomer(url, { authorization: DOCS_BASIC }, '737000737'))).toBe(737);
+      expect(codeOf(await forCustomer(url, { authorization: DOCS_BASIC, prefer: 'code=500' }))).toBe(500);
+    },
+  },
+  {
+    mode: '--only-own-scenarios (here as SANDBOX_ONLY_OWN_SCENARIOS, with SANDBOX_SCENARIOS): the folder alone, the shipped scenarios gone',
+    args: [],
+    env: { SANDBOX_SCENARIOS: WITH_VIP, SANDBOX_ONLY_OWN_SCENARIOS: 'true' },
+    check: async ({ url }) => {
+      const listed = await call(url, '/__sandbox/scenarios', { headers: { authorization: DOCS_BASIC } });
+      expect((listed.body as { data: { name: string }[] }).data.map((scenario) => scenario.name)).toEqual(['vip-open-cart']);
+      expect(codeOf(await forCustomer(url, { authorization: DOCS_BASIC }, '555000222'))).toBe(737);
+      const shipped = await forCustomer(url, { authorization: DOCS_BASIC, 'x-sandbox-scenario': 'open-cart' });
+      expect([shipped.status, codeOf(shipped)]).toEqual([422, 422]);
+      expect(await forCustomer(url, { authorization: DOCS_BASIC }, '737000737')).toMatchObject({ status: 200, body: SUCCESS });
     },
   },
   {
     mode: '--seed: a body generated from a schema is the same for the same seed, another for another seed',
-    args: ['--seed', '7', '--contract', TINY_CONTRACT, '--scenarios', TINY_SCENARIOS],
+    args: ['--seed', '7', '--contract', TINY_CONTRACT, '--scenarios', TINY_SCENARIOS, '--only-own-scenarios'],
     check: async ({ url }, another) => {
       const gadgets = await call(url, '/gadgets');
       expect(gadgets).toMatchObject({ status: 200, body: { total: expect.any(Number) as number, gadgets: expect.any(Array) as unknown[] } });
       expect((await call((await another()).url, '/gadgets')).body).toEqual(gadgets.body);
-      const otherSeed = await another(['--seed', '8', '--contract', TINY_CONTRACT, '--scenarios', TINY_SCENARIOS]);
+      const otherSeed = await another(['--seed', '8', '--contract', TINY_CONTRACT, '--scenarios', TINY_SCENARIOS, '--only-own-scenarios']);
       expect((await call(otherSeed.url, '/gadgets')).body).not.toEqual(gadgets.body);
     },
   },
 ];
 
 describe('promotions-sandbox, built, in every documented mode', () => {
-  it.each(SERVING.map((row) => [row.mode, row] as const))('%s', async (_mode, { args, check }) => {
-    await check(await serve(args), (other = args) => serve(other));
+  it.each(SERVING.map((row) => [row.mode, row] as const))('%s', async (_mode, { args, env, check }) => {
+    await check(await serve(args, env), (other = args) => serve(other, env));
     await expectCleanExits();
   });
 });
@@ -237,7 +271,34 @@ const COMMANDS: CommandRow[] = [
     run: () => runCli(['validate', GOOD]),
     check: ({ code, stdout }) => {
       expect(code).toBe(0);
-      expect(stdout).toContain(`${SHIPPED_SCENARIOS + 1} scenarios in ${GOOD}: all valid.`);
+      expect(stdout).toContain(`${SHIPPED_SCENARIOS + 1} scenarios, 1 of ${GOOD} and ${SHIPPED_SCENARIOS} shipped: all valid.`);
+    },
+  },
+  {
+    command: 'validate DIR, a folder whose magic value a shipped scenario has: both files named',
+    run: () => runCli(['validate', CLASHING]),
+    check: ({ code, stderr }) => {
+      expect(code).toBe(1);
+      expect(stderr.trim().split('\n')).toContainEqual(
+        `${join(CLASHING, 'vip-open-cart.yaml')}:11:3 /magic: these magic values also select open-cart (${join(ROOT, 'scenarios', 'open-cart.yaml')}) on deactivatePromotionForCustomer`,
+      );
+    },
+  },
+  {
+    command: '--scenarios DIR, a folder whose magic value a shipped scenario has: the start fails naming both files',
+    run: () => runCli(['--scenarios', CLASHING], LOCAL),
+    check: ({ code, stderr }) => {
+      expect(code).toBe(1);
+      expect(stderr).toContain(`${join(CLASHING, 'vip-open-cart.yaml')}:11:3 /magic: these magic values also select open-cart (${join(ROOT, 'scenarios', 'open-cart.yaml')})`);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    },
+  },
+  {
+    command: 'validate DIR --only-own-scenarios, the same folder alone: no clash',
+    run: () => runCli(['validate', CLASHING, '--only-own-scenarios']),
+    check: ({ code, stdout }) => {
+      expect(code).toBe(0);
+      expect(stdout).toContain(`1 scenario in ${CLASHING}: all valid.`);
     },
   },
   {
@@ -257,6 +318,21 @@ const COMMANDS: CommandRow[] = [
       expect(Number(passed)).toBeGreaterThan(0);
       expect(Number(failed)).toBe(0);
       expect(stdout.match(/^✓ /gm)).toHaveLength(Number(passed));
+    },
+  },
+  {
+    command: 'verify --base-url, against a sandbox with a folder of one\'s own: every shipped check passes, as without it',
+    run: async () => {
+      const plain = await runCli(['verify', '--base-url', (await serve([])).url]);
+      const withOwn = await runCli(['verify', '--base-url', (await serve(['--scenarios', WITH_VIP])).url]);
+      const passedChecks = (finished: Finished) => finished.stdout.match(/^✓ .*$/gm) ?? [];
+      expect(passedChecks(plain).length).toBeGreaterThan(0);
+      expect(passedChecks(withOwn)).toEqual(passedChecks(plain));
+      return withOwn;
+    },
+    check: ({ code, stdout }) => {
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^\d+ passed, 0 failed, \d+ skipped$/m);
     },
   },
   {

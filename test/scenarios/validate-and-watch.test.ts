@@ -53,7 +53,9 @@ describe('promotions-sandbox validate [dir]', () => {
 
 describe('--watch', () => {
   it('reloads on change, and keeps serving the last good set when an edit is broken', async () => {
-    const folder = copyOfShipped();
+    // A folder of one's own, with one file to start with; the shipped scenarios are served beside it.
+    const folder = mkdtempSync(join(tmpdir(), 'watched-'));
+    writeFileSync(join(folder, 'first-error.yaml'), EXTRA.replace('name: extra-error', 'name: first-error'));
     const lines: string[] = [];
     const app = await buildApp(configWith({ logLevel: 'info', scenarios: folder, watch: true }), {
       contract: await theContract(),
@@ -65,6 +67,9 @@ describe('--watch', () => {
 
     writeFileSync(join(folder, 'extra-error.yaml'), EXTRA);
     await eventually(async () => ((await names()).includes('extra-error') ? true : undefined), 'the new scenario');
+    // The reload reads the union again: the shipped scenarios stay beside the folder's two.
+    expect(await names()).toEqual(expect.arrayContaining(['first-error', 'open-cart']));
+    expect(await names()).toHaveLength(readdirSync(DEFAULT_SCENARIOS_DIRECTORY).filter((name) => name.endsWith('.yaml')).length + 2);
     const forced = await app.inject({
       method: 'PUT',
       url: '/api_gateway/v1/promotions/0000000000000000000000ab/deactivate',

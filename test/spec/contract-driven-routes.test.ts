@@ -11,7 +11,7 @@ const TINY_SCENARIOS = fileURLToPath(new URL('../fixtures/tiny-scenarios/', impo
 const tinyContract = () => loadContract(TINY);
 
 describe('operations the sandbox has no code for are served from the contract', () => {
-  const sandbox = useSandbox({ logLevel: 'silent', contract: TINY, scenarios: TINY_SCENARIOS }, tinyContract);
+  const sandbox = useSandbox({ logLevel: 'silent', contract: TINY, scenarios: TINY_SCENARIOS, onlyOwnScenarios: true }, tinyContract);
 
   it('answers from the operation\'s example', async () => {
     const response = await sandbox.app.inject({ url: '/widgets/7?verbose=true' });
@@ -34,7 +34,7 @@ describe('operations the sandbox has no code for are served from the contract', 
     const first = (await sandbox.app.inject({ url: '/gadgets' })).json<{ total: number; gadgets: { name: string; serial: string }[] }>();
     expect(first.gadgets.length).toBeGreaterThan(0);
     for (const gadget of first.gadgets) expect(gadget.serial).toMatch(/^[0-9a-f]{8}$/);
-    const again = await buildApp(configWith({ logLevel: 'silent', contract: TINY, scenarios: TINY_SCENARIOS }));
+    const again = await buildApp(configWith({ logLevel: 'silent', contract: TINY, scenarios: TINY_SCENARIOS, onlyOwnScenarios: true }));
     expect((await again.inject({ url: '/gadgets' })).json()).toEqual(first);
     await again.close();
   });
@@ -54,7 +54,7 @@ describe('answers that break the contract are caught', () => {
   it('reports the mismatch to the caller and logs it loudly with --validate-responses', async () => {
     const mismatches: ResponseMismatch[] = [];
     const lines: string[] = [];
-    const app = await buildApp(configWith({ logLevel: 'info', contract: TINY, scenarios: TINY_SCENARIOS, validateResponses: true }), {
+    const app = await buildApp(configWith({ logLevel: 'info', contract: TINY, scenarios: TINY_SCENARIOS, onlyOwnScenarios: true, validateResponses: true }), {
       onResponseMismatch: (mismatch) => mismatches.push(mismatch),
       logStream: { write: (line: string) => lines.push(line) } as unknown as NodeJS.WritableStream,
     });
@@ -70,7 +70,7 @@ describe('answers that break the contract are caught', () => {
 
   it('checks nothing at run time without the flag', async () => {
     const lines: string[] = [];
-    const app = await buildApp(configWith({ logLevel: 'info', contract: TINY, scenarios: TINY_SCENARIOS }), {
+    const app = await buildApp(configWith({ logLevel: 'info', contract: TINY, scenarios: TINY_SCENARIOS, onlyOwnScenarios: true }), {
       logStream: { write: (line: string) => lines.push(line) } as unknown as NodeJS.WritableStream,
     });
     await app.inject({ url: '/broken' });

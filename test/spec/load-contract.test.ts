@@ -157,7 +157,7 @@ describe('a contract the sandbox cannot serve faithfully fails to load, saying w
       writeFileSync(file, stringify(document));
       const { buildApp } = await import('../../src/app.js');
       const { configWith } = await import('../../src/config.js');
-      return buildApp(configWith({ contract: file, logLevel: 'silent', scenarios: fileURLToPath(new URL('../fixtures/tiny-scenarios/', import.meta.url)) }));
+      return buildApp(configWith({ contract: file, logLevel: 'silent', scenarios: fileURLToPath(new URL('../fixtures/tiny-scenarios/', import.meta.url)), onlyOwnScenarios: true }));
     };
     await expect(build()).rejects.toThrow(/getWidget: strict mode: unknown keyword: "minimun"/);
   });

@@ -49,7 +49,7 @@ describe('the domain\'s values, written in the scenario schema and the contract,
       '  earns: [{ id: 0000000000000000000000bb, customerId: 1, promotionId: 0000000000000000000000aa, earnedFromType: ACTIVITY }]',
     ].join('\n');
     // Compiled as the sandbox compiles it.
-    const read = readScenarioFile('defaults.yaml', text, compileContractChecks(await theContract()).compile(SCHEMA));
+    const read = readScenarioFile('defaults.yaml', text, compileContractChecks(await theContract()).compile(SCHEMA), 'own');
     if (!('scenario' in read)) throw new Error(JSON.stringify(read.problems));
     const world = read.scenario.world as unknown as Record<string, Record<string, unknown>[]>;
     const entities = (SCHEMA as { $defs: { world: { properties: Record<string, { items?: { properties?: Record<string, { default?: unknown }> } }> } } }).$defs.world.properties;
