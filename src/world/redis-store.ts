@@ -10,11 +10,15 @@ import { type JournalEntry, type RecordedCall, journalEntryOf } from './journal-
 import type { Pin } from './pin-store.js';
 import { type Readiness, StoreUnavailableError } from './store-health.js';
 import type { TenantSummary } from './tenant-directory.js';
-import { isRedisConnectionError } from './redis-connection-errors.js';
+import { isRedisConnectionError, notRedisReason, refusedFirstByte } from './redis-connection-errors.js';
+import { redactedUrl } from './redacted-url.js';
+import { foreignProtocolByte } from './redis-probe.js';
 import type { TenantStore } from './tenant-store.js';
 
 const PREFIX = 'ps:';
 const TOUCH_EVERY_MS = 1_000;
+/** How long the start waits for Redis's first answer. */
+const FIRST_ANSWER_MS = 5_000;
 /** Every key a tenant has, after `ps:{tenant}:`. */
 const TENANT_PARTS = ['promotions', 'participations', 'earns', 'pin', 'sequences', 'journal', 'coverage'] as const;
 const TENANTS = `${PREFIX}tenants`;
@@ -152,13 +156,24 @@ export class RedisStore implements TenantStore {
     // Errors surface through commands and readiness; without a listener ioredis would print them.
     let lastError: Error | undefined;
     redis.on('error', (error: Error) => (lastError = error));
+    // Something that accepts the connection and never answers (not Redis) would keep the start
+    // waiting for ever: the first answer has a deadline.
+    let deadline: NodeJS.Timeout | undefined;
+    const silence = new Promise<never>((_resolve, reject) => {
+      deadline = setTimeout(() => reject(new Error(`no answer within ${FIRST_ANSWER_MS / 1000} seconds; is it a Redis server?`)), FIRST_ANSWER_MS);
+    });
     try {
-      await redis.connect();
-      await redis.ping();
+      await Promise.race([redis.connect().then(() => redis.ping()), silence]);
     } catch (error) {
       redis.disconnect();
       const reason = (lastError ?? (error as Error)).message.split('\n')[0] ?? 'error';
-      throw new Error(`cannot reach Redis at ${redactedUrl(options.url)} (${reason})`, { cause: error });
+      const where = redactedUrl(options.url);
+      // What speaks another protocol often closes before ioredis reads its answer (EPIPE): asked
+      // once more, plainly, it says what it is.
+      const foreign = refusedFirstByte(reason) ?? (await foreignProtocolByte(options.url));
+      throw new Error(foreign ? `${where} is not a Redis server: ${notRedisReason(foreign)}` : `cannot reach Redis at ${where} (${reason})`, { cause: error });
+    } finally {
+      clearTimeout(deadline);
     }
     return new RedisStore(redis, options);
   }
@@ -433,17 +448,5 @@ export class RedisStore implements TenantStore {
 
   async close(): Promise<void> {
     await this.#redis.quit().catch(() => this.#redis.disconnect());
-  }
-}
-
-/** `redis://user:secret@host:6379/0` → `redis://host:6379/0`: a credential never reaches a log. */
-export function redactedUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return '(an unparsable URL)';
   }
 }
