@@ -392,9 +392,18 @@ export class RedisStore implements TenantStore {
     });
   }
 
+  /**
+   * Takes the idle tenants out of the index: Redis has already expired their keys, and a tenant
+   * leaves the index otherwise only when another one is touched.
+   */
+  async #leaveIdle(now: number): Promise<void> {
+    await this.#redis.zremrangebyscore(TENANTS, '-inf', now - this.options.idleMs);
+  }
+
   tenants(): Promise<readonly TenantSummary[]> {
     return this.#run(async () => {
       const now = Date.now();
+      await this.#leaveIdle(now);
       const listed = await this.#redis.zrevrange(TENANTS, 0, -1, 'WITHSCORES');
       const summaries: TenantSummary[] = [];
       for (let index = 0; index < listed.length; index += 2) {
@@ -422,6 +431,7 @@ export class RedisStore implements TenantStore {
 
   forget(tenant: string): Promise<boolean> {
     return this.#run(async () => {
+      await this.#leaveIdle(Date.now());
       const removed = await this.#redis.zrem(TENANTS, tenant);
       const deleted = await this.#deleteTenant(tenant);
       return removed + deleted > 0;
@@ -430,6 +440,7 @@ export class RedisStore implements TenantStore {
 
   forgetAll(): Promise<number> {
     return this.#run(async () => {
+      await this.#leaveIdle(Date.now());
       const tenants = await this.#redis.zrange(TENANTS, '0', '-1');
       for (const tenant of tenants) await this.#deleteTenant(tenant);
       await this.#redis.del(TENANTS);
