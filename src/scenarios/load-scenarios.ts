@@ -56,24 +56,30 @@ export async function checkScenarioFolder(
   checks: ContractChecks,
   unknownPromotions: UnknownPromotions,
 ): Promise<ScenarioSet> {
-  const [{ readScenarioFile }, { checkScenarios }] = await Promise.all([import('./read-scenario-file.js'), import('./check-scenarios.js')]);
+  const [{ placeOf, readScenarioFile }, { checkScenarios }] = await Promise.all([import('./read-scenario-file.js'), import('./check-scenarios.js')]);
   const validate = checks.compile(JSON.parse(contents.schemaText) as object);
   const problems: ScenarioProblem[] = [];
   const files: ReadFile[] = [];
+  let allRead = true;
   for (const { name, text } of contents.files) {
     const file = join(directory, name);
     const result = readScenarioFile(file, text, validate);
     if ('problems' in result) {
       problems.push(...result.problems);
+      allRead = false;
       continue;
     }
     if (result.scenario.name !== basename(name, extname(name))) {
-      problems.push({ file, place: '', problem: `the scenario is named "${result.scenario.name}"; name the file ${result.scenario.name}.yaml` });
+      const place = placeOf(result.document, result.lines, ['name']);
+      problems.push({ file, place, problem: `the scenario is named "${result.scenario.name}"; name the file ${result.scenario.name}.yaml` });
     }
     files.push(result);
   }
-  if (problems.length > 0) throw new ScenarioError(problems);
+  // The checks across files need every file read; a misnamed file is read, so its other problems
+  // (and the other files') come with its name's, at once.
+  if (!allRead) throw new ScenarioError(problems);
   const { world, problems: crossProblems } = checkScenarios(files, contract, checks, unknownPromotions);
-  if (crossProblems.length > 0) throw new ScenarioError(crossProblems);
+  problems.push(...crossProblems);
+  if (problems.length > 0) throw new ScenarioError(problems);
   return new ScenarioSet(directory, files.map((file) => file.scenario), world);
 }
