@@ -7,6 +7,7 @@ import { registerApiRoutes } from './http/api-routes.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { clientErrorResponder } from './http/client-errors.js';
 import { registerClosingConnections } from './http/closing.js';
+import { registerCors } from './http/cors.js';
 import { registerDocsPage } from './http/docs-page.js';
 import { errorResponder, registerErrorHandler } from './http/error-handler.js';
 import './http/fastify-types.js';
@@ -101,6 +102,9 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   app.addHook('onClose', async () => store.close());
 
   registerRequestId(app);
+  // First after the request id: preflights are answered before anything else looks at a call,
+  // and every answer to an allowed page (refusals too) carries the headers it needs to read it.
+  if (config.cors) await registerCors(app, contract, config.cors);
   registerUrlLimit(app, contract.catalogue);
   registerRequestLog(app, config.logLevel);
   registerClosingConnections(app);

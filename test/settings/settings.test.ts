@@ -41,6 +41,7 @@ function sampleText(name: SettingName, setting: AnySetting): string {
     }
   };
   if (reads('2') === 2) return '2';
+  if (reads('http://localhost:3000') === 'http://localhost:3000') return 'http://localhost:3000';
   return `given-${name}-of-16-characters`;
 }
 
