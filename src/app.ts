@@ -92,6 +92,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     },
     clientErrorHandler: clientErrorResponder(contract.catalogue),
   });
+  app.decorate('sandboxSummary', () => ({ scenarios: scenarios.set.scenarios.length, accounts: accounts.length }));
   app.decorateRequest('tenant', undefined);
   app.decorateRequest('answerCode', undefined);
   app.decorateRequest('envelopeSent', false);
