@@ -17,7 +17,7 @@ const program = new Command('promotions-sandbox')
   .showHelpAfterError('(run promotions-sandbox --help for the settings)')
   .addHelpText(
     'after',
-    `\nEvery setting is also read from the environment variable shown (a flag wins); ${environmentPrecedence((name) => name)}\nDocs: http://localhost:4010/docs once started.`,
+    `\nEvery setting is also read from the environment variable shown (a flag wins);\n${environmentPrecedence((name) => name)}\nDocs: http://localhost:4010/docs once started.`,
   );
 for (const option of sandboxOptions()) program.addOption(option);
 

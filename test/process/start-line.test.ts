@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadAccounts } from '../../src/auth/accounts-file.js';
+import { isLoopback } from '../../src/start-line.js';
 import { REQUIRED_KEYS } from '../../src/spec/catalogue.js';
 import { type Finished, listeningUrl, startCli } from '../helpers/cli-process.js';
 import { describeWith } from '../helpers/components.js';
@@ -76,6 +77,23 @@ async function startAndStopQuiet(args: string[]): Promise<Finished> {
   sandbox.child.kill('SIGTERM');
   return sandbox.finished;
 }
+
+describe('loopback, where --auth off warns of nothing', () => {
+  it.each([
+    ['127.0.0.1', true],
+    ['127.1.2.3', true],
+    ['localhost', true],
+    ['::1', true],
+    ['[::1]', true],
+    ['::ffff:127.0.0.1', true],
+    ['0.0.0.0', false],
+    ['::', false],
+    ['192.168.1.10', false],
+    ['sandbox.internal', false],
+  ])('%s: %s', (host, loopback) => {
+    expect(isLoopback(host)).toBe(loopback);
+  });
+});
 
 describe('/ in a browser', () => {
   const running: ReturnType<typeof startCli>[] = [];
