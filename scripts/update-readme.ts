@@ -4,7 +4,7 @@
 // x-sandbox-decision marks. test/process/readme.test.ts fails when they disagree.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { scenarioTable } from '../src/scenarios/scenario-table.js';
-import { settingsTable } from '../src/settings/settings-table.js';
+import { environmentPrecedence, settingsTable } from '../src/settings/settings-table.js';
 import { DEFAULT_SCENARIOS_DIRECTORY, loadScenarios } from '../src/scenarios/load-scenarios.js';
 import { compileContractChecks } from '../src/spec/contract-checks.js';
 import { loadContract } from '../src/spec/load-contract.js';
@@ -31,7 +31,7 @@ export const CONTRACT_DOC = new URL('../docs/contract.md', import.meta.url);
 export async function generatedReadme(readme: string): Promise<string> {
   const contract = await loadContract();
   const set = await loadScenarios(DEFAULT_SCENARIOS_DIRECTORY, contract, compileContractChecks(contract), 'active');
-  return withSection(withSection(readme, 'scenarios', scenarioTable(set, contract.operations)), 'settings', settingsTable());
+  return withSection(withSection(readme, 'scenarios', scenarioTable(set, contract.operations)), 'settings', `${settingsTable()}\n\n${environmentPrecedence()}`);
 }
 
 /** docs/contract.md with the contract's decisions listed. */

@@ -8,6 +8,7 @@ import { registerBodyParsers } from './http/body-parsers.js';
 import { clientErrorResponder } from './http/client-errors.js';
 import { registerClosingConnections } from './http/closing.js';
 import { REDACTED, credentialHeaders } from './http/credential-headers.js';
+import { registerCors } from './http/cors.js';
 import { registerDocsPage } from './http/docs-page.js';
 import { errorResponder, registerErrorHandler } from './http/error-handler.js';
 import './http/fastify-types.js';
@@ -87,6 +88,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     },
     clientErrorHandler: clientErrorResponder(contract.catalogue),
   });
+  app.decorate('sandboxSummary', () => ({ scenarios: scenarios.set.scenarios.length, accounts: accounts.length }));
   app.decorateRequest('tenant', undefined);
   app.decorateRequest('answerCode', undefined);
   app.decorateRequest('envelopeSent', false);
@@ -98,6 +100,9 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   app.addHook('onClose', async () => store.close());
 
   registerRequestId(app);
+  // First after the request id: preflights are answered before anything else looks at a call,
+  // and every answer to an allowed page (refusals too) carries the headers it needs to read it.
+  if (config.cors) await registerCors(app, contract, config.cors);
   registerUrlLimit(app, contract.catalogue);
   registerRequestLog(app, config.logLevel);
   registerClosingConnections(app);

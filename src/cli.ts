@@ -5,17 +5,20 @@ import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ClientCredentials } from './verify/credentials.js';
 import { CREDENTIAL_FLAGS } from './verify/credential-flags.js';
-import { applyEnvironmentAliases, configFromOptions, overridingEnvironmentNames, sandboxOptions } from './settings/command-line.js';
+import { configFromOptions, sandboxOptions } from './settings/command-line.js';
+import { packageVersion } from './settings/package-version.js';
+import { environmentPrecedence } from './settings/settings-table.js';
 import { runServer } from './server.js';
 
 // The subcommands (validate, verify, coverage) load their modules when run: a start needs none.
 
 const program = new Command('promotions-sandbox')
   .description('A contract-testing sandbox of the promotion-deactivation API: every documented answer on demand.')
+  .version(packageVersion(), '-V, --version', "print the sandbox's version and exit")
   .showHelpAfterError('(run promotions-sandbox --help for the settings)')
   .addHelpText(
     'after',
-    `\nEvery setting is also read from the environment variable shown (${overridingEnvironmentNames().join(' and ')} also work).\nDocs: http://localhost:4010/docs once started.`,
+    `\nEvery setting is also read from the environment variable shown (a flag wins);\n${environmentPrecedence((name) => name)}\nDocs: http://localhost:4010/docs once started.`,
   );
 for (const option of sandboxOptions()) program.addOption(option);
 
@@ -112,5 +115,4 @@ clientOptions(program.command('coverage').description("print a tenant's coverage
     process.exitCode = outcome.ok ? 0 : 1;
   });
 
-applyEnvironmentAliases(process.env);
 await program.parseAsync(process.argv);

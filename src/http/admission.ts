@@ -5,7 +5,8 @@ import type { RateLimiter } from './rate-limit.js';
 export type AdmissionStep = (request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction) => void;
 
 /**
- * What decides an answer, in the documented order (PRODUCT.md), for every call of an operation:
+ * What decides an answer, in the documented order (PRODUCT.md), for every call of an operation
+ * (a browser's preflight, with --cors, is answered before all of it: cors.ts):
  *   1. authenticate: the credential names the tenant and the API key, or 401  (authenticate.ts)
  *   2. rate limit: the API key's budget for the minute, or 429                (rate-limit.ts)
  *      (1 and 2 here, before the request is read: a call refused by either costs no parsing,

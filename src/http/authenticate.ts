@@ -17,7 +17,8 @@ export const SESSION_HEADER = 'x-sandbox-session';
  * The first step of admission (admission.ts): the check of an operation's `security` in the
  * contract: partner credentials (Basic, or the OAuth token header) through the identifier of the
  * auth mode, or the operator token. It sets the tenant and the API key; anything else is 401 in
- * the envelope, with the catalogue's message only, so nothing about the credential comes back.
+ * the envelope, with the catalogue's message only, so nothing about the credential comes back
+ * (an operator call's refusal is the catalogue's entry for the operator token).
  */
 export function authenticator(
   operation: Operation,
@@ -33,10 +34,12 @@ export function authenticator(
   const names = operation.security.flatMap((requirement) => Object.keys(requirement));
   if (names.includes(OPERATOR_SCHEME)) {
     const header = schemeHeader(schemes, OPERATOR_SCHEME);
+    // The operator's own refusal: the vendor's would send an operator to check a password.
+    const refused = catalogue.get(REQUIRED_KEYS.operatorTokenRefused);
     return (request, reply, next) => {
       const given = request.headers[header];
       if (adminToken === undefined || typeof given !== 'string' || !sameSecret(given, adminToken)) {
-        sendCatalogueError(reply, failed);
+        sendCatalogueError(reply, refused);
         return;
       }
       request.tenant = 'operator';

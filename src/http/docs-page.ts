@@ -14,10 +14,13 @@ function exposeSwaggerSystem(system: unknown): object {
   return page.SwaggerUIBundle.plugins.DownloadUrl(system);
 }
 
+/** Where the interactive docs are. */
+export const DOCS_PATH = '/docs';
+
 /**
  * `/docs` (Swagger UI, "Try it out" aimed at this sandbox through the document's first, relative
- * server), `/openapi.json` and `/openapi.yaml`. @fastify/swagger runs in static mode: it serves
- * the authored document and invents nothing.
+ * server), `/openapi.json` and `/openapi.yaml`, and `/` redirects to `/docs`. @fastify/swagger
+ * runs in static mode: it serves the authored document and invents nothing.
  */
 export async function registerDocsPage(app: FastifyInstance, currentDocument: () => OpenAPIV3_1.Document): Promise<void> {
   // The scenarios can be reloaded (--watch): a new document comes with a new set.
@@ -64,7 +67,7 @@ export async function registerDocsPage(app: FastifyInstance, currentDocument: ()
       );
     });
     await docs.register(swaggerUi, {
-      routePrefix: '/docs',
+      routePrefix: DOCS_PATH,
       uiConfig: {
         docExpansion: 'list',
         deepLinking: true,
@@ -80,6 +83,9 @@ export async function registerDocsPage(app: FastifyInstance, currentDocument: ()
       transformSpecification: () => served().document as never,
     });
   });
+  // The sandbox's home is its docs page, for whoever opens its URL in a browser. A temporary
+  // redirect: a browser does not keep it, should `/` ever answer otherwise.
+  app.get('/', (_request, reply) => reply.redirect(DOCS_PATH, 302));
   app.get('/openapi.json', (_request, reply) => reply.type('application/json; charset=utf-8').send(served().json));
   app.get('/openapi.yaml', async (_request, reply) => {
     const current = served();

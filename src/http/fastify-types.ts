@@ -1,5 +1,11 @@
-// What the sandbox adds to Fastify's request and route config, in one place.
+import type { SandboxSummary } from '../start-line.js';
+
+// What the sandbox adds to Fastify's instance, request and route config, in one place.
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** What this sandbox serves now, for the line a person reads at start (start-line.ts). */
+    sandboxSummary(): SandboxSummary;
+  }
   interface FastifyContextConfig {
     /** The contract operation a route serves; absent on the sandbox's own non-contract routes. */
     operationId?: string;

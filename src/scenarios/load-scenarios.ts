@@ -102,21 +102,26 @@ async function checkScenarioFiles(
   const validate = checks.compile(JSON.parse(schemaText) as object);
   const problems: ScenarioProblem[] = [];
   const files: ReadFile[] = [];
+  let allRead = true;
   for (const { file, text, source } of sources) {
     // A shipped file the build read already (under this key) is not parsed again, unless a problem is found in it.
     const known = source === 'shipped' ? stored.get(file) : undefined;
     const result = known ? storedFile(known, text) : readScenarioFile(file, text, validate, source);
     if ('problems' in result) {
       problems.push(...result.problems);
+      allRead = false;
       continue;
     }
     if (result.scenario.name !== basename(file, extname(file))) {
-      problems.push({ file, place: '', problem: `the scenario is named "${result.scenario.name}"; name the file ${result.scenario.name}.yaml` });
+      problems.push({ file, place: result.place(['name']), problem: `the scenario is named "${result.scenario.name}"; name the file ${result.scenario.name}.yaml` });
     }
     files.push(result);
   }
-  if (problems.length > 0) throw new ScenarioError(problems);
+  // The checks across files need every file read; a misnamed file is read, so its other problems
+  // (and the other files') come with its name's, at once.
+  if (!allRead) throw new ScenarioError(problems);
   const { world, problems: crossProblems } = checkScenarios(files, contract, checks, unknownPromotions);
-  if (crossProblems.length > 0) throw new ScenarioError(crossProblems);
+  problems.push(...crossProblems);
+  if (problems.length > 0) throw new ScenarioError(problems);
   return new ScenarioSet(files.map((file) => file.scenario), world, replaced);
 }

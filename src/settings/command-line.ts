@@ -4,37 +4,31 @@ import { accountsMismatch, type AnySetting, flagOf, SETTING_NAMES, SETTINGS, typ
 
 /**
  * The start-up options, one per setting, each also read from its environment variable (a flag
- * wins over the environment).
+ * wins over the environment). `env` is the environment they will be parsed with.
  */
-export function sandboxOptions(): Option[] {
-  return SETTING_NAMES.map((name) => optionOf(name));
+export function sandboxOptions(env: NodeJS.ProcessEnv = process.env): Option[] {
+  return SETTING_NAMES.map((name) => optionOf(name, env));
 }
 
-function optionOf(name: SettingName): Option {
+/**
+ * The variable a setting is read from: its overriding `SANDBOX_` name when that one is set (it
+ * wins over `PORT`), else its own. commander reads and names that one, so a refused value says
+ * where it came from (`from env 'SANDBOX_PORT'`).
+ */
+function environmentNameOf(name: SettingName, env: NodeJS.ProcessEnv): string {
+  const { env: conventional, overridingEnv }: AnySetting = SETTINGS[name];
+  return overridingEnv !== undefined && env[overridingEnv] !== undefined ? overridingEnv : conventional;
+}
+
+function optionOf(name: SettingName, env: NodeJS.ProcessEnv): Option {
   const setting: AnySetting = SETTINGS[name];
   // commander prints a default only when it has a value: one decided elsewhere is said in the line.
   const describedDefault = setting.default === undefined && setting.defaultShown ? ` (default: ${setting.defaultShown.help})` : '';
-  const option = new Option(`${flagOf(name)} ${setting.argument}`, `${setting.help}${describedDefault}`).env(setting.env);
+  const option = new Option(`${flagOf(name)} ${setting.argument}`, `${setting.help}${describedDefault}`).env(environmentNameOf(name, env));
   if (setting.kind.parse) option.argParser(setting.kind.parse);
   if (setting.kind.choices) option.choices(setting.kind.choices as readonly string[]);
   if (setting.default !== undefined) option.default(setting.default, setting.defaultShown?.help);
   return option;
-}
-
-/** The `SANDBOX_` names that win over conventional ones (`SANDBOX_PORT` over `PORT`), for `--help`. */
-export function overridingEnvironmentNames(): string[] {
-  return SETTING_NAMES.flatMap((name) => SETTINGS[name].overridingEnv ?? []);
-}
-
-/**
- * Copies each overriding `SANDBOX_` variable onto the conventional one commander reads, so it
- * wins; call before parsing. A refusal then names the conventional variable (`from env 'PORT'`).
- */
-export function applyEnvironmentAliases(env: NodeJS.ProcessEnv): void {
-  for (const name of SETTING_NAMES) {
-    const { env: conventional, overridingEnv } = SETTINGS[name];
-    if (overridingEnv !== undefined && env[overridingEnv] !== undefined) env[conventional] = env[overridingEnv];
-  }
 }
 
 /** Reads the config from what commander parsed (commander's attribute names are the settings' names). */

@@ -14,6 +14,22 @@ export function settingsTable(): string {
   return [row(['flag', 'environment', 'default', 'meaning']), '|---|---|---|---|', ...rows].join('\n');
 }
 
+/**
+ * Which variable wins where a setting has two, in words, for the README under the table and
+ * `--help`: "`SANDBOX_HOST` wins over `HOST`, and `SANDBOX_PORT` over `PORT`, when both are set".
+ * `quote` marks a name (backticks in Markdown, nothing in a terminal).
+ */
+export function environmentPrecedence(quote: (name: string) => string = (name) => `\`${name}\``): string {
+  const pairs = SETTING_NAMES.flatMap((name) => {
+    const { env, overridingEnv }: AnySetting = SETTINGS[name];
+    return overridingEnv ? [[overridingEnv, env] as const] : [];
+  });
+  if (pairs.length === 0) return '';
+  const said = pairs.map(([winner, loser], index) => (index === 0 ? `${quote(winner)} wins over ${quote(loser)}` : `${quote(winner)} over ${quote(loser)}`));
+  const listed = said.length > 1 ? `${said.slice(0, -1).join(', ')}, and ${said.at(-1) ?? ''}` : (said[0] ?? '');
+  return `${listed}, when both are set.`;
+}
+
 function defaultCell(setting: AnySetting): string {
   if (setting.defaultShown) return setting.defaultShown.readme;
   return setting.default === undefined ? '' : `\`${String(setting.default)}\``;

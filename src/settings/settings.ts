@@ -3,7 +3,7 @@ import { DEFAULT_SCENARIOS_DIRECTORY } from '../scenarios/load-scenarios.js';
 import { DEFAULT_CONTRACT_PATH } from '../spec/load-contract.js';
 import { LOG_LEVELS } from '../log-levels.js';
 import { UNKNOWN_PROMOTIONS } from '../world/model.js';
-import { anyText, integerIn, oneOf, secretOfAtLeast, trueOrFalse, type ValueKind } from './value-kinds.js';
+import { anyText, integerIn, oneOf, originList, secretOfAtLeast, trueOrFalse, type ValueKind } from './value-kinds.js';
 
 /** One setting: everything the command line, `startSandbox`, the config and the README say of it. */
 export interface Setting<T> {
@@ -172,6 +172,13 @@ export const SETTINGS = {
     kind: secretOfAtLeast(16, 'it guards every tenant; for instance: openssl rand -hex 16'),
     help: 'enables the operator calls (X-Sandbox-Operator-Token)',
     readme: 'enables the operator calls (at least 16 characters)',
+  }),
+  cors: settingWithoutDefault({
+    argument: '<origins>',
+    env: 'SANDBOX_CORS',
+    kind: originList(),
+    help: 'let web pages of these origins call the sandbox from a browser (comma-separated; * for any); off by default, as the vendor\'s API',
+    readme: "let web pages of these origins call the sandbox from a browser (CORS): `http://localhost:3000,https://qa.example.com`, or `*` for any; off by default, as the vendor's API",
   }),
   rateLimit: settingWithoutDefault({
     argument: '<n>',

@@ -91,3 +91,35 @@ export function secretOfAtLeast(minLength: number, why: string): ValueKind<strin
     shown: (value) => (typeof value === 'string' ? `a string of ${value.length} characters` : asWritten(value)),
   };
 }
+
+/**
+ * Browser origins, separated by commas (`https://qa.example.com,http://localhost:3000`), each
+ * `scheme://host[:port]` as a browser sends it in `Origin` (no path, no trailing slash); or `*`
+ * alone, for any origin. The value is the list as given, spaces taken out.
+ */
+export function originList(): ValueKind<string> {
+  const rule = 'must be origins separated by commas, each http(s)://host[:port] with no path, or * alone for any origin';
+  const read = (text: string): string | undefined => {
+    const origins = text.split(',').map((origin) => origin.trim());
+    if (origins.length === 1 && origins[0] === '*') return '*';
+    const wellFormed = origins.every((origin) => {
+      try {
+        const url = new URL(origin);
+        return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === origin;
+      } catch {
+        return false;
+      }
+    });
+    return wellFormed ? origins.join(',') : undefined;
+  };
+  return {
+    rule,
+    parse: (text) => {
+      const origins = read(text);
+      if (origins === undefined) throw new InvalidArgumentError(`${rule}.`);
+      return origins;
+    },
+    accepts: (value): value is string => typeof value === 'string' && read(value) !== undefined,
+    shown: asWritten,
+  };
+}

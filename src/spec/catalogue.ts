@@ -30,6 +30,7 @@ export const REQUIRED_KEYS = {
   invalidInput: 'GLOBAL.INVALID_INPUT',
   unexpectedError: 'GLOBAL.UNEXPECTED_ERROR',
   authenticationFailed: 'GLOBAL.AUTHENTICATION_FAILED',
+  operatorTokenRefused: 'SANDBOX.OPERATOR_TOKEN_REFUSED',
   payloadTooLarge: 'SANDBOX.PAYLOAD_TOO_LARGE',
   unsupportedMediaType: 'SANDBOX.UNSUPPORTED_MEDIA_TYPE',
   notReady: 'SANDBOX.NOT_READY',

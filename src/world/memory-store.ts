@@ -24,6 +24,13 @@ interface TenantState {
 
 /** Live access tokens kept at most; a client that needs more tokens than this keeps few of them. */
 const MAX_TOKENS = 100_000;
+/**
+ * How often idle tenants' memory is given back. A tenant is forgotten the moment its idle time
+ * is over whatever this is (#state and the listing do not see it); this bounds only how long its
+ * memory stays. It once was the idle time itself, capped at a minute: with a minute's idle time
+ * a tenant lived up to two, its world still there for a call in between.
+ */
+const SWEEP_EVERY_MS = 10_000;
 
 export interface MemoryStoreOptions {
   readonly journalSize: number;
@@ -40,7 +47,9 @@ export interface MemoryStoreOptions {
  * The in-process store. Each method does its work synchronously and returns a settled promise,
  * so on Node's single thread every read-decide-write is atomic for its tenant.
  * Tenants live in a Map kept in order of use, so the least recently used is the first entry:
- * idle tenants are swept, and past `maxTenants` the least recently used goes, keeping memory flat.
+ * a tenant idle for `idleMs` is forgotten (a call then meets a fresh world, the listing no longer
+ * shows it; the sweep gives its memory back), and past `maxTenants` the least recently used goes,
+ * keeping memory flat.
  * Journals are bounded per tenant and together: past `journalTotal`, the oldest entries of the
  * tenant that recorded least recently go first.
  */
@@ -59,24 +68,39 @@ export class MemoryStore implements TenantStore {
 
   constructor(private readonly options: MemoryStoreOptions) {
     this.#now = options.now ?? Date.now;
-    this.#sweeper = setInterval(() => this.sweep(), Math.min(options.idleMs, 60_000)).unref();
+    this.#sweeper = setInterval(() => this.sweep(), Math.min(options.idleMs, SWEEP_EVERY_MS)).unref();
   }
 
-  /** Forgets idle tenants and expired tokens; runs by itself every minute (or idle period). */
+  /** Gives back the memory of idle tenants and expired tokens; runs by itself every few seconds. */
   sweep(): void {
     const now = this.#now();
     for (const [tenant, state] of this.#tenants) {
       // In order of use: the first tenant still in use ends the sweep.
-      if (now - state.lastUsed < this.options.idleMs) break;
+      if (!this.#idle(state, now)) break;
       this.#drop(tenant, state);
     }
     for (const [token, entry] of this.#tokens) if (entry.expiresAt <= now) this.#tokens.delete(token);
   }
 
+  #idle(state: TenantState, now: number): boolean {
+    return now - state.lastUsed >= this.options.idleMs;
+  }
+
+  /** The tenant's state if it is held and not idle; an idle one is dropped on the way. */
+  #live(tenant: string, now: number): TenantState | undefined {
+    const state = this.#tenants.get(tenant);
+    if (state && this.#idle(state, now)) {
+      this.#drop(tenant, state);
+      return undefined;
+    }
+    return state;
+  }
+
   #state(tenant: string): TenantState {
-    let state = this.#tenants.get(tenant);
+    const now = this.#now();
+    let state = this.#live(tenant, now);
     if (state && state === this.#newest) {
-      state.lastUsed = this.#now();
+      state.lastUsed = now;
       return state;
     }
     if (state) {
@@ -88,7 +112,7 @@ export class MemoryStore implements TenantStore {
         if (leastRecent !== undefined && itsState) this.#drop(leastRecent, itsState);
       }
     }
-    state.lastUsed = this.#now();
+    state.lastUsed = now;
     this.#tenants.set(tenant, state);
     this.#newest = state;
     return state;
@@ -222,6 +246,7 @@ export class MemoryStore implements TenantStore {
   }
 
   tenants(): Promise<readonly TenantSummary[]> {
+    this.sweep();
     const now = this.#now();
     return Promise.resolve(
       [...this.#tenants]
@@ -237,12 +262,13 @@ export class MemoryStore implements TenantStore {
   }
 
   forget(tenant: string): Promise<boolean> {
-    const state = this.#tenants.get(tenant);
+    const state = this.#live(tenant, this.#now());
     if (state) this.#drop(tenant, state);
     return Promise.resolve(state !== undefined);
   }
 
   forgetAll(): Promise<number> {
+    this.sweep();
     const count = this.#tenants.size;
     this.#tenants.clear();
     this.#journaled.clear();

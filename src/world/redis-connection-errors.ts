@@ -11,3 +11,16 @@ export function isRedisConnectionError(error: unknown): boolean {
     /Connection is closed|Stream isn't writeable|Connection lost|max retries per request/i.test(message ?? '')
   );
 }
+
+/** The byte ioredis refused as the start of a reply (`Unknown RESP type 72 "H"`), if that is the error. */
+export function refusedFirstByte(message: string): string | undefined {
+  return /Unknown RESP type \d+ "(.)"/.exec(message)?.[1];
+}
+
+/**
+ * What to tell the person who started the sandbox when what answers at the Redis URL began its
+ * answer with `byte`, which no reply of Redis's begins with.
+ */
+export function notRedisReason(byte: string): string {
+  return `what answers there speaks another protocol (it began with ${JSON.stringify(byte)}${byte === 'H' ? ', as an HTTP server does' : ''}); check the host and port of the Redis URL`;
+}

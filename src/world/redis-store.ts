@@ -11,11 +11,15 @@ import { type JournalEntry, type JournalFilter, type JournalPage, type RecordedC
 import type { Pin } from './pin-store.js';
 import { type Readiness, StoreUnavailableError } from './store-health.js';
 import type { TenantSummary } from './tenant-directory.js';
-import { isRedisConnectionError } from './redis-connection-errors.js';
+import { isRedisConnectionError, notRedisReason, refusedFirstByte } from './redis-connection-errors.js';
+import { redactedUrl } from './redacted-url.js';
+import { foreignProtocolByte } from './redis-probe.js';
 import type { TenantStore } from './tenant-store.js';
 
 const PREFIX = 'ps:';
 const TOUCH_EVERY_MS = 1_000;
+/** How long the start waits for Redis's first answer. */
+const FIRST_ANSWER_MS = 5_000;
 /** Every key a tenant has, after `ps:{tenant}:`. */
 const TENANT_PARTS = ['promotions', 'participations', 'earns', 'pin', 'sequences', 'journal', 'coverage'] as const;
 const TENANTS = `${PREFIX}tenants`;
@@ -153,13 +157,24 @@ export class RedisStore implements TenantStore {
     // Errors surface through commands and readiness; without a listener ioredis would print them.
     let lastError: Error | undefined;
     redis.on('error', (error: Error) => (lastError = error));
+    // Something that accepts the connection and never answers (not Redis) would keep the start
+    // waiting for ever: the first answer has a deadline.
+    let deadline: NodeJS.Timeout | undefined;
+    const silence = new Promise<never>((_resolve, reject) => {
+      deadline = setTimeout(() => reject(new Error(`no answer within ${FIRST_ANSWER_MS / 1000} seconds; is it a Redis server?`)), FIRST_ANSWER_MS);
+    });
     try {
-      await redis.connect();
-      await redis.ping();
+      await Promise.race([redis.connect().then(() => redis.ping()), silence]);
     } catch (error) {
       redis.disconnect();
       const reason = (lastError ?? (error as Error)).message.split('\n')[0] ?? 'error';
-      throw new Error(`cannot reach Redis at ${redactedUrl(options.url)} (${reason})`, { cause: error });
+      const where = redactedUrl(options.url);
+      // What speaks another protocol often closes before ioredis reads its answer (EPIPE): asked
+      // once more, plainly, it says what it is.
+      const foreign = refusedFirstByte(reason) ?? (await foreignProtocolByte(options.url));
+      throw new Error(foreign ? `${where} is not a Redis server: ${notRedisReason(foreign)}` : `cannot reach Redis at ${where} (${reason})`, { cause: error });
+    } finally {
+      clearTimeout(deadline);
     }
     return new RedisStore(redis, options);
   }
@@ -381,9 +396,18 @@ export class RedisStore implements TenantStore {
     });
   }
 
+  /**
+   * Takes the idle tenants out of the index: Redis has already expired their keys, and a tenant
+   * leaves the index otherwise only when another one is touched.
+   */
+  async #leaveIdle(now: number): Promise<void> {
+    await this.#redis.zremrangebyscore(TENANTS, '-inf', now - this.options.idleMs);
+  }
+
   tenants(): Promise<readonly TenantSummary[]> {
     return this.#run(async () => {
       const now = Date.now();
+      await this.#leaveIdle(now);
       const listed = await this.#redis.zrevrange(TENANTS, 0, -1, 'WITHSCORES');
       const summaries: TenantSummary[] = [];
       for (let index = 0; index < listed.length; index += 2) {
@@ -411,6 +435,7 @@ export class RedisStore implements TenantStore {
 
   forget(tenant: string): Promise<boolean> {
     return this.#run(async () => {
+      await this.#leaveIdle(Date.now());
       const removed = await this.#redis.zrem(TENANTS, tenant);
       const deleted = await this.#deleteTenant(tenant);
       return removed + deleted > 0;
@@ -419,6 +444,7 @@ export class RedisStore implements TenantStore {
 
   forgetAll(): Promise<number> {
     return this.#run(async () => {
+      await this.#leaveIdle(Date.now());
       const tenants = await this.#redis.zrange(TENANTS, '0', '-1');
       for (const tenant of tenants) await this.#deleteTenant(tenant);
       await this.#redis.del(TENANTS);
@@ -437,17 +463,5 @@ export class RedisStore implements TenantStore {
 
   async close(): Promise<void> {
     await this.#redis.quit().catch(() => this.#redis.disconnect());
-  }
-}
-
-/** `redis://user:secret@host:6379/0` → `redis://host:6379/0`: a credential never reaches a log. */
-export function redactedUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return '(an unparsable URL)';
   }
 }

@@ -11,9 +11,17 @@ describe('operator calls, with --admin-token', () => {
   const sandbox = useSandbox({ logLevel: 'silent', adminToken: TOKEN });
   const operator = { 'x-sandbox-operator-token': TOKEN };
 
-  it('need the operator token; a partner credential or a wrong token is 401', async () => {
+  it("need the operator token; a partner credential or a wrong token is 401 with the operator's own message, not the partners'", async () => {
+    const { catalogue } = await theContract();
+    const refused = catalogue.get(REQUIRED_KEYS.operatorTokenRefused);
+    expect(refused.message).not.toBe(catalogue.get(REQUIRED_KEYS.authenticationFailed).message);
+    expect(refused.message).not.toMatch(/username|password/i);
     for (const headers of [{}, ALICE, { 'x-sandbox-operator-token': 'operator-token-0123456780' }]) {
-      expect((await sandbox.app.inject({ url: '/__sandbox/tenants', headers })).statusCode).toBe(401);
+      for (const [method, url] of [['GET', '/__sandbox/tenants'], ['DELETE', '/__sandbox/tenants'], ['DELETE', '/__sandbox/tenants/abc']] as const) {
+        const response = await sandbox.app.inject({ method, url, headers });
+        expect(response.statusCode).toBe(refused.httpStatus);
+        expect(response.json()).toEqual({ data: null, errors: [{ code: refused.code, message: refused.message }] });
+      }
     }
   });
 

@@ -42,3 +42,23 @@ describe('the order that decides an answer: authenticate, then the rate limit, t
     expect(state.json<{ data: { changes: { inactiveParticipations: unknown[] } } }>().data.changes.inactiveParticipations).toHaveLength(BUDGET);
   });
 });
+
+describe('with --cors, a preflight comes before all of it', () => {
+  const PAGE = 'http://qa-tool.test:3000';
+  const sandbox = useSandbox({ logLevel: 'silent', rateLimit: 1, cors: PAGE });
+  const preflight = { 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,x-sandbox-scenario' };
+
+  it('is answered without credentials and costs no budget; the answers an allowed page gets, refusals too, match the contract', async () => {
+    const { url } = callOf(POST, freshIds());
+    for (let call = 0; call < 3; call += 1) {
+      const answer = await sandbox.app.inject({ method: 'OPTIONS', url, headers: { origin: PAGE, ...preflight } });
+      expect([answer.statusCode, answer.headers['access-control-allow-origin']]).toEqual([204, PAGE]);
+    }
+    const headers = { ...key('cors-page'), origin: PAGE };
+    expect((await sandbox.app.inject(callOf(POST, freshIds(), headers))).statusCode).toBe(200);
+    const limited = await sandbox.app.inject(callOf(POST, freshIds(), headers));
+    expect([limited.statusCode, limited.headers['access-control-allow-origin']]).toEqual([429, PAGE]);
+    const unauthorized = await sandbox.app.inject(callOf(POST, freshIds(), { origin: PAGE }));
+    expect([unauthorized.statusCode, unauthorized.headers['access-control-allow-origin']]).toEqual([401, PAGE]);
+  });
+});

@@ -29,6 +29,9 @@ describe('the npm package (a release tarball)', () => {
     const help = await installedHelp(consumer);
     expect(help).toContain('Usage: promotions-sandbox');
     expect(help).toContain('--scenarios');
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const { stdout: installedVersion } = await run('npx', ['--no-install', 'promotions-sandbox', '--version'], { cwd: consumer });
+    expect(installedVersion).toBe(`${version}\n`);
     const script = "import { startSandbox } from 'promotions-sandbox'; const s = await startSandbox(); const r = await fetch(s.url + '/healthz'); console.log(r.status); await s.close();";
     const { stdout: started } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: consumer });
     expect(started.trim()).toBe('200');

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import { type AddressInfo, createServer as createTcpServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +31,7 @@ describe('promotions-sandbox on the command line', () => {
       expect(help).toMatch(new RegExp(`env: ${env}\\)`));
       if (overridingEnv) expect(help).toContain(`${overridingEnv} `);
     }
-    expect(help).toContain('(SANDBOX_HOST and SANDBOX_PORT also work)');
+    expect(help).toContain('SANDBOX_HOST wins over HOST, and SANDBOX_PORT over PORT, when both are set.');
   });
 
   it.each([
@@ -51,7 +52,7 @@ describe('promotions-sandbox on the command line', () => {
   // Word for word: scripts and the README quote these lines, whatever builds the options.
   it.each([
     [['--port', 'abc'], {}, "error: option '--port <port>' argument 'abc' is invalid. must be a TCP port, an integer from 0 to 65535."],
-    [[], { SANDBOX_PORT: 'x' }, "error: option '--port <port>' value 'x' from env 'PORT' is invalid. must be a TCP port, an integer from 0 to 65535."],
+    [[], { SANDBOX_PORT: 'x' }, "error: option '--port <port>' value 'x' from env 'SANDBOX_PORT' is invalid. must be a TCP port, an integer from 0 to 65535."],
     [['--rate-limit', '0'], {}, "error: option '--rate-limit <n>' argument '0' is invalid. must be a request count, an integer from 1 to 10000000."],
     [['--watch', 'perhaps'], {}, "error: option '--watch [bool]' argument 'perhaps' is invalid. must be true or false."],
     [['--unknown-promotions', 'maybe'], {}, "error: option '--unknown-promotions <mode>' argument 'maybe' is invalid. Allowed choices are active, not-found."],
@@ -63,6 +64,41 @@ describe('promotions-sandbox on the command line', () => {
     expect(code).not.toBe(0);
     expect(stderr.split('\n')[0]).toBe(line);
   });
+
+  it('--version prints the version of package.json, and nothing else', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const { code, stdout, stderr } = await runCli([flag]);
+      expect([code, stdout, stderr]).toEqual([0, `${version}\n`, '']);
+    }
+  });
+
+  it('--redis at something that is not Redis says so: an HTTP server, and a server that never answers', async () => {
+    const listening = async (server: Server | ReturnType<typeof createServer>): Promise<number> => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return (server.address() as AddressInfo).port;
+    };
+    const http = createServer((_request, response) => response.end('hello'));
+    const silent = createTcpServer(() => undefined);
+    try {
+      const httpPort = await listening(http);
+      const answered = await runCli(['--redis', `redis://:hunter2@127.0.0.1:${httpPort}`], LOCAL);
+      expect(answered.code).not.toBe(0);
+      expect(answered.stderr.trim()).toBe(
+        `promotions-sandbox: cannot start: redis://127.0.0.1:${httpPort} is not a Redis server: what answers there speaks another protocol (it began with "H", as an HTTP server does); check the host and port of the Redis URL`,
+      );
+      const silentPort = await listening(silent);
+      const started = performance.now();
+      const unanswered = await runCli(['--redis', `redis://127.0.0.1:${silentPort}`], LOCAL);
+      expect(unanswered.code).not.toBe(0);
+      expect(unanswered.stderr.trim()).toBe(`promotions-sandbox: cannot start: cannot reach Redis at redis://127.0.0.1:${silentPort} (no answer within 5 seconds; is it a Redis server?)`);
+      expect(performance.now() - started).toBeLessThan(9_000);
+      expect(answered.stderr + unanswered.stderr).not.toContain('hunter2');
+    } finally {
+      http.close();
+      silent.close();
+    }
+  }, 20_000);
 
   it('SANDBOX_PORT wins over PORT', async () => {
     const { code, stderr } = await runCli([], { HOST: '127.0.0.1', PORT: '0', SANDBOX_PORT: 'x' });

@@ -18,7 +18,7 @@ describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get ins
   describeStoreContract('the Redis store', async (limits) => {
     const url = contractDatabase(REDIS_URL ?? '');
     await flushRedis(url);
-    const store = await RedisStore.connect({ url, ...limits, idleMs: 3_600_000 });
+    const store = await RedisStore.connect({ url, ...limits });
     // Redis keeps its own time: a token's lifetime is waited for.
     return { store, elapse: (ms) => delay(ms) };
   });

@@ -33,7 +33,7 @@ describe('a broken scenario file stops the load, naming the file, the place and 
     ['a code that is not a number', 'typed.yaml', scenario('name: typed\ndescription: x\noperations: [deactivatePromotionGlobally]\ncode: five-hundred'), /^typed\.yaml:5:7 \/code: must be integer$/],
     ['a missing description', 'bare.yaml', scenario('name: bare\noperations: [deactivatePromotionGlobally]\ncode: 200'), /^bare\.yaml:2:1: the document must have required property 'description'$/],
     ['a world entity with a bad id', 'bad-id.yaml', scenario("name: bad-id\ndescription: x\noperations: [deactivatePromotionGlobally]\ncode: 811\nworld:\n  promotions:\n    - id: '12345'\n      expiryJobRunning: true"), /^bad-id\.yaml:8:11 \/world\/promotions\/0\/id: must match pattern/],
-    ['a file named after another scenario', 'misnamed.yaml', scenario('name: something-else\ndescription: x\noperations: [deactivatePromotionGlobally]\ncode: 200'), /^misnamed\.yaml: the scenario is named "something-else"; name the file something-else\.yaml$/],
+    ['a file named after another scenario', 'misnamed.yaml', scenario('name: something-else\ndescription: x\noperations: [deactivatePromotionGlobally]\ncode: 200'), /^misnamed\.yaml:2:7 \/name: the scenario is named "something-else"; name the file something-else\.yaml$/],
   ])('%s', async (_name, file, text, expected) => {
     const problems = await problemsWith(file, text);
     expect(problems.some((problem) => expected.test(problem)), problems.join('\n')).toBe(true);

@@ -49,6 +49,18 @@ describe('promotions-sandbox validate [dir]', () => {
     // Files are read and schema-checked first; the checks across files run once every file reads.
     expect(stderr.trim().split('\n')).toEqual([`${folder}/typo.yaml:6:8 /forcd: unknown property "forcd"`]);
   });
+
+  it("fails a file whose name is not its scenario's with the line and column of the name, and every other problem too", async () => {
+    const folder = copyOfShipped();
+    const misnamed = `${EXTRA.replace('name: extra-error', 'name: vip-cart').replace('operations: [deactivatePromotionGlobally]', 'operations: [deactivatePromotionForCustomer]').replace('code: 500\nforced: {}', 'code: 737')}magic: { customerId: 4242 }\n`;
+    writeFileSync(join(folder, 'vip.yaml'), misnamed);
+    const { code, stderr } = await runCli(['validate', folder]);
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      `${folder}/vip.yaml:2:7 /name: the scenario is named "vip-cart"; name the file vip-cart.yaml`,
+      `${folder}/vip.yaml:6:8 /magic: on deactivatePromotionForCustomer, the world answers the magic values with 200, not 737: set up the world so that they get 737, or force the answer`,
+    ]);
+  });
 });
 
 describe('--watch', () => {

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG, type SandboxConfig } from '../../src/config.js';
-import { applyEnvironmentAliases, configFromOptions, sandboxOptions } from '../../src/settings/command-line.js';
+import { configFromOptions, sandboxOptions } from '../../src/settings/command-line.js';
 import { type AnySetting, flagOf, SETTING_NAMES, SETTINGS, type SettingName } from '../../src/settings/settings.js';
 
 const settings = SETTING_NAMES.map((name) => [name, SETTINGS[name] as AnySetting] as const);
@@ -41,6 +41,7 @@ function sampleText(name: SettingName, setting: AnySetting): string {
     }
   };
   if (reads('2') === 2) return '2';
+  if (reads('http://localhost:3000') === 'http://localhost:3000') return 'http://localhost:3000';
   return `given-${name}-of-16-characters`;
 }
 
@@ -83,7 +84,6 @@ describe('the command line, made from the table', () => {
   it('reads each setting from its environment variable, the overriding SANDBOX_ one winning', () => {
     for (const [name, setting] of settings) vi.stubEnv(setting.env, sampleText(name, setting));
     vi.stubEnv('SANDBOX_PORT', '5000');
-    applyEnvironmentAliases(process.env);
     const config = parsed([]);
     for (const [name, setting] of settings) {
       if (name === 'port') continue;

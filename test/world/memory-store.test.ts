@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { accept } from '../../src/rules/decision.js';
 import { MemoryStore } from '../../src/world/memory-store.js';
 import { describeStoreContract, recordedCall, requestIdsOf } from './store-contract.js';
@@ -6,7 +6,7 @@ import { describeStoreContract, recordedCall, requestIdsOf } from './store-contr
 describeStoreContract('the memory store', (limits) => {
   // A clock of the test's own: a token's lifetime passes without waiting for it.
   let now = Date.now();
-  const store = new MemoryStore({ ...limits, idleMs: 3_600_000, now: () => now });
+  const store = new MemoryStore({ ...limits, now: () => now });
   const elapse = (ms: number) => {
     now += ms;
     return Promise.resolve();
@@ -28,6 +28,20 @@ describe('the memory store keeps memory flat on a long-running shared sandbox', 
     store.sweep();
     expect((await store.tenants()).map((summary) => summary.tenant)).toEqual(['busy']);
     await store.close();
+  });
+
+  it("gives an idle tenant's memory back within seconds of its idle time, not a minute later", async () => {
+    vi.useFakeTimers();
+    try {
+      const sweep = vi.spyOn(MemoryStore.prototype, 'sweep');
+      const store = new MemoryStore({ journalSize: 10, idleMs: 60_000, maxTenants: 100 });
+      vi.advanceTimersByTime(60_000);
+      expect(sweep.mock.calls.length).toBeGreaterThanOrEqual(6);
+      await store.close();
+      sweep.mockRestore();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps at most maxTenants, forgetting the least recently used', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRedisConnectionError } from '../../src/world/redis-connection-errors.js';
+import { isRedisConnectionError, notRedisReason, refusedFirstByte } from '../../src/world/redis-connection-errors.js';
 
 describe('the Redis store tells a lost connection from a fault of the sandbox', () => {
   it.each([
@@ -18,5 +18,14 @@ describe('the Redis store tells a lost connection from a fault of the sandbox', 
     ['not an error at all', undefined],
   ])('%s is not', (_what, error) => {
     expect(isRedisConnectionError(error)).toBe(false);
+  });
+});
+
+describe('the Redis store tells something that is not Redis from Redis', () => {
+  it("reads the byte ioredis's parser refused, and names HTTP when it is an HTTP server's", () => {
+    expect(refusedFirstByte('Unknown RESP type 72 "H". Please report this.')).toBe('H');
+    expect(refusedFirstByte('connect ECONNREFUSED 127.0.0.1:6379')).toBeUndefined();
+    expect(notRedisReason('H')).toContain('(it began with "H", as an HTTP server does)');
+    expect(notRedisReason('S')).toContain('(it began with "S");');
   });
 });

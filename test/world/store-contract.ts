@@ -8,6 +8,8 @@ import type { TenantStore } from '../../src/world/tenant-store.js';
 export interface StoreLimits {
   readonly journalSize: number;
   readonly maxTenants: number;
+  /** A tenant unused this long is forgotten. */
+  readonly idleMs: number;
 }
 
 export interface StoreUnderTest {
@@ -19,7 +21,7 @@ export interface StoreUnderTest {
 /** Makes a store that holds nothing yet (a backend of real storage empties it first). */
 export type MakeStore = (limits: StoreLimits) => Promise<StoreUnderTest>;
 
-const LIMITS: StoreLimits = { journalSize: 3, maxTenants: 100 };
+const LIMITS: StoreLimits = { journalSize: 3, maxTenants: 100, idleMs: 3_600_000 };
 const P = 'a0000000000000000000000a';
 const Q = 'b0000000000000000000000b';
 const EARN = 'e0000000000000000000000e';
@@ -372,6 +374,26 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         expect(await store.tenants()).toEqual([]);
         expect(await everything(store, 'a')).toEqual([]);
         expect(await entries(store, 'b')).toEqual([]);
+      });
+
+      // --tenant-idle-minutes: forgotten when the idle time is over, not a sweep later (a minute's
+      // idle time once let a tenant live two). Short enough for a backend that keeps real time;
+      // Redis's touches of one tenant are a second apart at least (redis-store.ts), hence 1.2 s.
+      it('forgets a tenant idle for the idle time: gone from the listing, and a call meets a fresh world; one in use stays', async () => {
+        const { store, elapse } = await open({ idleMs: 2_000 });
+        await store.transact('idle', () => deactivate(P));
+        await store.setPin('idle', { scenario: 'open-cart' });
+        await store.record('idle', call());
+        await store.transact('busy', () => deactivate(P));
+        await elapse(1_200);
+        await store.changes('busy');
+        await elapse(1_000);
+        expect((await store.tenants()).map((summary) => summary.tenant)).toEqual(['busy']);
+        expect(await store.forget('idle')).toBe(false);
+        expect(await everything(store, 'idle')).toEqual([]);
+        expect(await store.pin('idle')).toBeUndefined();
+        expect(await store.journal('idle')).toEqual([]);
+        expect(await everything(store, 'busy')).toEqual([P]);
       });
 
       it('keeps at most maxTenants, forgetting the least recently used', async () => {
