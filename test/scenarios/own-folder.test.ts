@@ -182,14 +182,17 @@ describe('the checks across files run on the union, and a clash names both files
     const problems = await problemsOf(folder);
     expect(problems).toEqual([
       expect.stringMatching(new RegExp(`^${escape(join(folder, 'broken.yaml'))}:\\d+:\\d+: not valid YAML`)),
-      `${join(folder, 'misnamed.yaml')}: the scenario is named "something-else"; name the file something-else.yaml`,
+      `${join(folder, 'misnamed.yaml')}:2:7 /name: the scenario is named "something-else"; name the file something-else.yaml`,
     ]);
   });
 
   it('a file of one\'s own named after a shipped scenario but for another scenario is both misnamed and a second one of that name', async () => {
     const folder = folderWith({ 'mine.yaml': OWN_OPEN_CART });
     const problems = await problemsOf(folder);
-    expect(problems).toContain(`${join(folder, 'mine.yaml')}: the scenario is named "open-cart"; name the file open-cart.yaml`);
+    expect(problems).toEqual([
+      `${join(folder, 'mine.yaml')}:2:7 /name: the scenario is named "open-cart"; name the file open-cart.yaml`,
+      `${join(folder, 'mine.yaml')}:2:7 /name: the name open-cart is taken by ${join(DEFAULT_SCENARIOS_DIRECTORY, 'open-cart.yaml')}`,
+    ]);
   });
 });
 

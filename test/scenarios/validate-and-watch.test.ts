@@ -58,7 +58,7 @@ describe('promotions-sandbox validate [dir]', () => {
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toEqual([
       `${folder}/vip.yaml:2:7 /name: the scenario is named "vip-cart"; name the file vip-cart.yaml`,
-      `${folder}/vip.yaml:6:8 /magic: on deactivatePromotionForCustomer, the world answers the magic values with 200, not 737: set up the world so that they get 737, or force the answer`,
+      `${folder}/vip.yaml:6:8 /magic: on deactivatePromotionForCustomer, the world answers the magic values with 200, not 737 (promotion 68fb1e6831d91c625a8d9ef4 is defined in ${folder}/deactivated-for-customer.yaml): set up the world so that they get 737, or force the answer`,
     ]);
   });
 });

@@ -392,7 +392,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         expect(await store.forget('idle')).toBe(false);
         expect(await everything(store, 'idle')).toEqual([]);
         expect(await store.pin('idle')).toBeUndefined();
-        expect(await store.journal('idle')).toEqual([]);
+        expect(await entries(store, 'idle')).toEqual([]);
         expect(await everything(store, 'busy')).toEqual([P]);
       });
 
