@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIOS_DIRECTORY } from '../../src/scenarios/load-scenarios.js';
 import { readScenarioFile } from '../../src/scenarios/read-scenario-file.js';
 import { compileContractChecks } from '../../src/spec/contract-checks.js';
-import { EARN_STATUSES, EARNED_FROM_TYPES, PROMOTION_MODES, PROMOTION_STATUSES, PROMOTION_TYPES, UNKNOWN_PROMOTIONS } from '../../src/world/model.js';
+import { EARN_STATUSES, EARNED_FROM_TYPES, PROMOTION_MODES, PROMOTION_STATUSES, PROMOTION_TYPES, UNKNOWN_PROMOTIONS, UNTIL_RESET } from '../../src/world/model.js';
 import { theContract } from '../helpers/sandbox.js';
 
 const SCHEMA = JSON.parse(readFileSync(join(DEFAULT_SCENARIOS_DIRECTORY, 'scenario.schema.json'), 'utf8')) as Record<string, unknown>;
@@ -45,7 +45,7 @@ describe('the domain\'s values, written in the scenario schema and the contract,
       'code: 200',
       'world:',
       '  promotions: [{ id: 0000000000000000000000aa }]',
-      '  customers: [{ id: 1 }]',
+      '  customers: [{ id: 1, pendingCart: { evaluationId: e1 } }]',
       '  earns: [{ id: 0000000000000000000000bb, customerId: 1, promotionId: 0000000000000000000000aa, earnedFromType: ACTIVITY }]',
     ].join('\n');
     // Compiled as the sandbox compiles it.
@@ -53,14 +53,29 @@ describe('the domain\'s values, written in the scenario schema and the contract,
     if (!('scenario' in read)) throw new Error(JSON.stringify(read.problems));
     const world = read.scenario.world as unknown as Record<string, Record<string, unknown>[]>;
     const entities = (SCHEMA as { $defs: { world: { properties: Record<string, { items?: { properties?: Record<string, { default?: unknown }> } }> } } }).$defs.world.properties;
+    // Where the world holds a default in another shape than the file's: the file's field, and how the world has its default.
+    const reshaped: Readonly<Record<string, (entity: Record<string, unknown>, value: unknown) => void>> = {
+      // No job runs: the world has no expiry job at all.
+      expiryJobRunning: (entity, value) => expect(value === false && entity.expiryJob === undefined).toBe(true),
+    };
     let defaulted = 0;
     for (const [list, { items }] of Object.entries(entities)) {
-      const defaults = Object.fromEntries(Object.entries(items?.properties ?? {}).flatMap(([name, property]) => ('default' in property ? [[name, property.default]] : [])));
+      const all = Object.entries(items?.properties ?? {}).flatMap(([name, property]) => ('default' in property ? [[name, property.default] as const] : []));
+      for (const [name, value] of all) if (reshaped[name]) reshaped[name](world[list]?.[0] ?? {}, value);
+      const defaults = Object.fromEntries(all.filter(([name]) => !reshaped[name]));
       if (Object.keys(defaults).length === 0) continue;
       defaulted += 1;
       expect(world[list]?.[0], list).toMatchObject(defaults);
     }
     expect(defaulted).toBeGreaterThan(0);
+    // A pending cart's lock: the schema's lockSeconds default, as a length from the tenant's clock start.
+    const cart = (entities.customers as unknown as { items: { properties: { pendingCart: { properties: { lockSeconds: { default: number } } } } } }).items.properties.pendingCart;
+    expect(world.customers?.[0]?.pendingCart).toEqual({ evaluationId: 'e1', lock: { seconds: cart.properties.lockSeconds.default } });
+  });
+
+  it('a length that lasts until the reset is written as the model spells it', () => {
+    const lasting = (SCHEMA as { $defs: { lastingSeconds: { anyOf: { const?: string }[] } } }).$defs.lastingSeconds.anyOf.find((option) => option.const !== undefined);
+    expect(lasting?.const).toBe(UNTIL_RESET);
   });
 
   it('the contract\'s state answer names the --unknown-promotions modes the world has', async () => {
