@@ -7,7 +7,7 @@ import type { Contract } from '../spec/load-contract.js';
 import type { Operation } from '../spec/operations.js';
 import { type CustomerNow, holdsAt, type PromotionNow, UNTIL_RESET, type UnknownPromotions } from '../world/model.js';
 import type { ClockStore } from '../world/clock-store.js';
-import { type ClockMode, type ClockMove, type ClockReading, planMove } from '../world/tenant-clock.js';
+import { type ClockMode, type ClockMove, type ClockReading, clockView, planMove } from '../world/tenant-clock.js';
 import type { TenantChanges } from '../world/tenant-changes.js';
 import type { ChangeStore } from '../world/change-store.js';
 import type { CoverageStore } from '../world/coverage-store.js';
@@ -134,11 +134,6 @@ export function describeScenario(scenario: Scenario, operations: readonly Operat
 
 function pinView(pin: Pin | undefined) {
   return pin ? { scenario: pin.scenario, operationId: pin.operationId ?? null, remaining: pin.remaining ?? null } : null;
-}
-
-/** The clock as the admin API shows it. */
-export function clockView(reading: ClockReading, mode: ClockMode) {
-  return { time: new Date(reading.now).toISOString(), mode, start: new Date(reading.start).toISOString(), advancedSeconds: reading.advancedMs / 1000 };
 }
 
 /** An end as the state shows it: a time, or `until-reset` for one that never comes by itself. */

@@ -58,3 +58,18 @@ export function planMove(reading: ClockReading, move: ClockMove): ClockPlan {
   if (target > LAST_TIME) return { problem: `the clock would pass ${new Date(LAST_TIME).toISOString()}, the last time ISO-8601 can name with four digits.` };
   return { advancedMs: reading.advancedMs + (target - reading.now) };
 }
+
+/** A tenant's clock as the admin API shows it (GET /__sandbox/clock, and the state's `clock`). */
+export interface ClockView {
+  /** The tenant's time, ISO-8601. */
+  readonly time: string;
+  readonly mode: ClockMode;
+  /** The wall time of the tenant's first call, where a reset takes the clock back to. */
+  readonly start: string;
+  /** How far the clock was moved on since its start or the last reset. */
+  readonly advancedSeconds: number;
+}
+
+export function clockView(reading: ClockReading, mode: ClockMode): ClockView {
+  return { time: new Date(reading.now).toISOString(), mode, start: new Date(reading.start).toISOString(), advancedSeconds: reading.advancedMs / 1000 };
+}
