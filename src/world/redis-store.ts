@@ -428,7 +428,7 @@ export class RedisStore implements TenantStore {
     return this.#run(async () => {
       this.#touchSoon(tenant);
       // The whole list (at most --journal-size entries), filtered here as the memory store does.
-      const calls = (await this.#redis.lrange(this.#key(tenant, 'journal'), 0, -1)).map((text) => JSON.parse(text) as StoredCall);
+      const calls = (await this.#redis.lrange(this.#key(tenant, 'journal'), 0, -1)).map(storedCallOf);
       const page = selectCalls(calls, filter, (call) => call.at);
       // Only what is shown is made into entries (times as text), as the memory store does.
       return page && { total: page.total, requests: page.selected.map(journalEntryOf) };
@@ -512,6 +512,19 @@ export class RedisStore implements TenantStore {
   async close(): Promise<void> {
     await this.#redis.quit().catch(() => this.#redis.disconnect());
   }
+}
+
+/**
+ * A journal entry as Redis holds it. One written before tenants had clocks (an older replica, or
+ * the same Redis before an upgrade) holds its time as text and no tenant time: it reads as made
+ * at that time by a clock that had not moved.
+ */
+function storedCallOf(text: string): StoredCall {
+  const parsed = JSON.parse(text) as StoredCall | (RecordedCall & { time: string });
+  if (!('time' in parsed)) return parsed;
+  const { time, ...call } = parsed;
+  const at = Date.parse(time);
+  return { ...call, at, tenantAt: at };
 }
 
 /** `redis://user:secret@host:6379/0` → `redis://host:6379/0`: a credential never reaches a log. */
