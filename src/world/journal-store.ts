@@ -30,11 +30,14 @@ export interface JournalEntry {
 /** A call as the HTTP layer records it: the time as a number, made into text only when read. */
 export type RecordedCall = Omit<JournalEntry, 'time' | 'tenantTime'> & { readonly at: number };
 
-/** A call as a store keeps it: with the tenant's time at the call, which the store knows. */
-export type StoredCall = RecordedCall & { readonly tenantAt: number };
+/** A call as a store keeps it: with the tenant's time at the call (ms), which the store knows. */
+export interface StoredCall {
+  readonly call: RecordedCall;
+  readonly tenantAt: number;
+}
 
 /** The journal's view of a stored call. */
-export function journalEntryOf({ at, tenantAt, ...call }: StoredCall): JournalEntry {
+export function journalEntryOf({ call: { at, ...call }, tenantAt }: StoredCall): JournalEntry {
   return { time: new Date(at).toISOString(), tenantTime: new Date(tenantAt).toISOString(), ...call };
 }
 

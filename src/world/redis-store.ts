@@ -429,7 +429,7 @@ export class RedisStore implements TenantStore {
       this.#touchSoon(tenant);
       // The whole list (at most --journal-size entries), filtered here as the memory store does.
       const calls = (await this.#redis.lrange(this.#key(tenant, 'journal'), 0, -1)).map(storedCallOf);
-      const page = selectCalls(calls, filter, (call) => call.at);
+      const page = selectCalls(calls, filter);
       // Only what is shown is made into entries (times as text), as the memory store does.
       return page && { total: page.total, requests: page.selected.map(journalEntryOf) };
     });
@@ -520,11 +520,14 @@ export class RedisStore implements TenantStore {
  * at that time by a clock that had not moved.
  */
 function storedCallOf(text: string): StoredCall {
-  const parsed = JSON.parse(text) as StoredCall | (RecordedCall & { time: string });
-  if (!('time' in parsed)) return parsed;
-  const { time, ...call } = parsed;
-  const at = Date.parse(time);
-  return { ...call, at, tenantAt: at };
+  const parsed = JSON.parse(text) as (RecordedCall & { readonly tenantAt: number }) | (Omit<RecordedCall, 'at'> & { readonly time: string });
+  if ('time' in parsed) {
+    const { time, ...call } = parsed;
+    const at = Date.parse(time);
+    return { call: { ...call, at }, tenantAt: at };
+  }
+  const { tenantAt, ...call } = parsed;
+  return { call, tenantAt };
 }
 
 /** `redis://user:secret@host:6379/0` → `redis://host:6379/0`: a credential never reaches a log. */
