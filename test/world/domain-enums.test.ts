@@ -73,6 +73,32 @@ describe('the domain\'s values, written in the scenario schema and the contract,
     expect(world.customers?.[0]?.pendingCart).toEqual({ evaluationId: 'e1', lock: { seconds: cart.properties.lockSeconds.default } });
   });
 
+  it('a file\'s times read as lengths from the clock start, fixed ends, or until the reset', async () => {
+    const text = [
+      'name: times',
+      'description: Every way to say how long.',
+      'operations: [deactivatePromotionGlobally]',
+      'code: 811',
+      'world:',
+      '  promotions:',
+      '    - { id: 0000000000000000000000a1, expiryJobRunning: true }',
+      '    - { id: 0000000000000000000000a2, expiryJobRunning: true, expiryJobSeconds: 60 }',
+      "    - { id: 0000000000000000000000a3, expiryJobRunning: true, expiryJobUntil: '2027-01-01T01:00:00+01:00' }",
+      '    - { id: 0000000000000000000000a4, expiryJobRunning: true, expiryJobSeconds: until-reset }',
+      "    - { id: 0000000000000000000000a5, validFrom: '2026-01-01', validTill: '2026-12-31T23:00:00Z' }",
+      '  customers:',
+      '    - { id: 1, pendingCart: { evaluationId: e1, lockSeconds: until-reset } }',
+      "    - { id: 2, pendingCart: { evaluationId: e2, lockedUntil: '2027-01-01T00:00:00Z' } }",
+      'magic: { promotionId: 0000000000000000000000a1 }',
+    ].join('\n');
+    const read = readScenarioFile('times.yaml', text, compileContractChecks(await theContract()).compile(SCHEMA), 'own');
+    if (!('scenario' in read)) throw new Error(JSON.stringify(read.problems));
+    const { promotions, customers } = read.scenario.world;
+    expect(promotions.map((promotion) => promotion.expiryJob)).toEqual([{ seconds: 900 }, { seconds: 60 }, { until: Date.UTC(2027, 0, 1) }, { untilReset: true }, undefined]);
+    expect(promotions[4]).toMatchObject({ validFrom: '2026-01-01', validTill: '2026-12-31T23:00:00Z' });
+    expect(customers.map((customer) => customer.pendingCart?.lock)).toEqual([{ untilReset: true }, { until: Date.UTC(2027, 0, 1) }]);
+  });
+
   it('a length that lasts until the reset is written as the model spells it', () => {
     const lasting = (SCHEMA as { $defs: { lastingSeconds: { anyOf: { const?: string }[] } } }).$defs.lastingSeconds.anyOf.find((option) => option.const !== undefined);
     expect(lasting?.const).toBe(UNTIL_RESET);
