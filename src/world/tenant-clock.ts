@@ -48,14 +48,14 @@ export type ClockPlan = { readonly advancedMs: number } | { readonly problem: st
  * sets it, and neither may take it back (a reset does that) or past year 9999.
  */
 export function planMove(reading: ClockReading, move: ClockMove): ClockPlan {
+  const field = 'advanceSeconds' in move ? 'advanceSeconds' : 'time';
   const target = 'advanceSeconds' in move ? reading.now + Math.round(move.advanceSeconds * 1000) : Date.parse(move.time);
-  if (Number.isNaN(target)) return { problem: `time ${JSON.stringify((move as { time: string }).time)} is not an ISO-8601 date-time.` };
+  const tenantTime = new Date(reading.now).toISOString();
+  if (Number.isNaN(target)) return { problem: `Body /time ${JSON.stringify((move as { time: string }).time)} is not an ISO-8601 date-time.` };
   if (target < reading.now) {
-    return {
-      problem: `time ${(move as { time: string }).time} is before the tenant's time ${new Date(reading.now).toISOString()}: the clock never moves back (POST /__sandbox/reset takes it back to its start).`,
-    };
+    return { problem: `Body /time ${(move as { time: string }).time} is before the tenant's time ${tenantTime}: the clock never moves back (POST /__sandbox/reset takes it back to its start).` };
   }
-  if (target > LAST_TIME) return { problem: `the clock would pass ${new Date(LAST_TIME).toISOString()}, the last time ISO-8601 can name with four digits.` };
+  if (target > LAST_TIME) return { problem: `Body /${field} would take the clock (at ${tenantTime}) past ${new Date(LAST_TIME).toISOString()}, the last time ISO-8601 names with four digits.` };
   return { advancedMs: reading.advancedMs + (target - reading.now) };
 }
 
