@@ -141,7 +141,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     decide,
     {
       ...healthHandlers(contract.catalogue, () => store.readiness()),
-      ...adminHandlers(contract, scenarios, store, REQUIRED_KEYS.unknownScenario, config.unknownPromotions),
+      ...adminHandlers(contract, scenarios, store, REQUIRED_KEYS.unknownScenario, config.unknownPromotions, config.clock),
       ...oauthTokenHandlers(identifier, store, contract.catalogue, config.tokenTtl),
       ...operatorHandlers(store, contract.catalogue),
     },

@@ -4,6 +4,7 @@ import { loadAccounts } from './auth/accounts-file.js';
 import { basicAuthorization } from './auth/credentials.js';
 import type { SandboxConfig } from './config.js';
 import type { CoverageReport } from './coverage/documented-answers.js';
+import type { ClockView } from './world/tenant-clock.js';
 import { type StartOptions, startPlan } from './settings/start-options.js';
 import { type RequestFilter, requestFilterQuery } from './http/request-filter.js';
 import type { JournalPage } from './world/journal-store.js';
@@ -13,6 +14,7 @@ export type { CoverageReport, DocumentedAnswer } from './coverage/documented-ans
 export type { RequestFilter } from './http/request-filter.js';
 export type { StartOptions } from './settings/start-options.js';
 export type { JournalEntry, JournalPage } from './world/journal-store.js';
+export type { ClockView } from './world/tenant-clock.js';
 
 /** The credential `startSandbox` helpers act with unless told: `sandbox:sandbox` in Basic (auth 'open' and 'off'). */
 export const DEFAULT_AUTHORIZATION = `Basic ${Buffer.from('sandbox:sandbox').toString('base64')}`;
@@ -61,6 +63,16 @@ export interface RunningSandbox {
   clearRequests(): Promise<void>;
   /** Each documented answer with how many times your client received it (GET /__sandbox/coverage). */
   coverage(): Promise<CoverageReport>;
+  /** The tenant's clock (GET /__sandbox/clock): its time, which locks, jobs and promotions' ends are read by. */
+  clock(): Promise<ClockView>;
+  /**
+   * Move the tenant's clock on by `seconds` (POST /__sandbox/clock {advanceSeconds}; 0 to ten
+   * years): past an open cart's lock (300 s) or an expiry job (900 s), without waiting.
+   * A reset takes it back to its start.
+   */
+  advanceClock(seconds: number): Promise<ClockView>;
+  /** Set the tenant's clock to a time not before its own (POST /__sandbox/clock {time}), e.g. past a promotion's validTill. */
+  setClock(time: Date | string): Promise<ClockView>;
   /** Stop the sandbox (answers in flight finish). */
   close(): Promise<void>;
 }
@@ -111,6 +123,9 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
     requests: async (filter = {}) => (await admin('GET', `/__sandbox/requests${requestFilterQuery(filter)}`)) as JournalPage,
     clearRequests: async () => void (await admin('DELETE', '/__sandbox/requests')),
     coverage: async () => (await admin('GET', '/__sandbox/coverage')) as CoverageReport,
+    clock: async () => (await admin('GET', '/__sandbox/clock')) as ClockView,
+    advanceClock: async (seconds) => (await admin('POST', '/__sandbox/clock', { advanceSeconds: seconds })) as ClockView,
+    setClock: async (time) => (await admin('POST', '/__sandbox/clock', { time: typeof time === 'string' ? time : time.toISOString() })) as ClockView,
     close: () => app.close(),
   };
 }

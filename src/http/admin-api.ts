@@ -5,7 +5,9 @@ import type { Scenario } from '../scenarios/scenario.js';
 import { REQUIRED_KEYS } from '../spec/catalogue.js';
 import type { Contract } from '../spec/load-contract.js';
 import type { Operation } from '../spec/operations.js';
-import type { UnknownPromotions } from '../world/model.js';
+import { type CustomerNow, holdsAt, type PromotionNow, UNTIL_RESET, type UnknownPromotions } from '../world/model.js';
+import type { ClockStore } from '../world/clock-store.js';
+import { type ClockMode, type ClockMove, type ClockReading, clockView, planMove } from '../world/tenant-clock.js';
 import type { TenantChanges } from '../world/tenant-changes.js';
 import type { ChangeStore } from '../world/change-store.js';
 import type { CoverageStore } from '../world/coverage-store.js';
@@ -25,9 +27,10 @@ const ok = (reply: FastifyReply, data: unknown): FastifyReply => sendAnswer(repl
 export function adminHandlers(
   contract: Contract,
   scenarios: LiveScenarios,
-  store: ChangeStore & PinStore & JournalStore & CoverageStore,
+  store: ChangeStore & ClockStore & PinStore & JournalStore & CoverageStore,
   unknownScenarioKey: string,
   unknownPromotions: UnknownPromotions,
+  clockMode: ClockMode,
 ): BuiltInHandlers {
   const unknownScenario = contract.catalogue.get(unknownScenarioKey);
   const invalidInput = contract.catalogue.get(REQUIRED_KEYS.invalidInput);
@@ -62,7 +65,19 @@ export function adminHandlers(
       return ok(reply, true);
     },
 
-    getTenantState: async (call, reply) => ok(reply, stateView(scenarios, await store.changes(call.tenant), unknownPromotions)),
+    getTenantState: async (call, reply) => {
+      const [changes, clock] = await Promise.all([store.changes(call.tenant), store.clock(call.tenant)]);
+      return ok(reply, stateView(scenarios, changes, clock, unknownPromotions, clockMode));
+    },
+
+    getClock: async (call, reply) => ok(reply, clockView(await store.clock(call.tenant), clockMode)),
+
+    moveClock: async (call, reply) => {
+      // The contract has checked the body: exactly one of advanceSeconds (bounded) and time (a date-time).
+      const moved = await store.moveClock(call.tenant, (reading) => planMove(reading, call.body as ClockMove));
+      if ('problem' in moved) return sendCatalogueError(reply, invalidInput, `${invalidInput.message} ${moved.problem}`);
+      return ok(reply, clockView(moved, clockMode));
+    },
 
     listRequests: async (call, reply) => {
       const filter = journalFilterOf(call.values);
@@ -121,17 +136,42 @@ function pinView(pin: Pin | undefined) {
   return pin ? { scenario: pin.scenario, operationId: pin.operationId ?? null, remaining: pin.remaining ?? null } : null;
 }
 
-function stateView(scenarios: LiveScenarios, changes: TenantChanges, unknownPromotions: UnknownPromotions) {
-  const world = scenarios.seed.viewWith(changes);
+/** An end as the state shows it: a time, or `until-reset` for one that never comes by itself. */
+const endText = (end: number): string => (end === Number.POSITIVE_INFINITY ? UNTIL_RESET : new Date(end).toISOString());
+
+/** A promotion as the state shows it at the tenant's time: its job's end while the job runs (validTill as written). */
+function promotionView(promotion: PromotionNow, now: number) {
+  const { id, type, mode, status, validFrom, validTill, expiryJobEnds } = promotion;
+  return {
+    id,
+    type,
+    mode,
+    status,
+    ...(validFrom === undefined ? {} : { validFrom }),
+    ...(validTill === undefined ? {} : { validTill }),
+    ...(holdsAt(expiryJobEnds, now) && expiryJobEnds !== undefined ? { expiryJobUntil: endText(expiryJobEnds) } : {}),
+  };
+}
+
+/** A customer as the state shows it at the tenant's time: the pending cart only while locked. */
+function customerView({ pendingCart, ...customer }: CustomerNow, now: number) {
+  return { ...customer, ...(pendingCart && holdsAt(pendingCart.lockedUntil, now) ? { pendingCart: { evaluationId: pendingCart.evaluationId, lockedUntil: endText(pendingCart.lockedUntil) } } : {}) };
+}
+
+function stateView(scenarios: LiveScenarios, changes: TenantChanges, clock: ClockReading, unknownPromotions: UnknownPromotions, clockMode: ClockMode) {
+  const world = scenarios.seed.viewWith(changes, clock.start);
   const setup = scenarios.set.world;
   return {
     unknownPromotions,
+    clock: clockView(clock, clockMode),
     promotions: [
       ...setup.promotions.map((promotion) => world.promotion(promotion.id)),
       // Promotions the world did not know until this tenant deactivated them.
       ...[...changes.inactivePromotions].filter((id) => !setup.promotions.some((promotion) => promotion.id === id)).map((id) => world.promotion(id)),
-    ].filter((promotion) => promotion !== undefined),
-    customers: setup.customers,
+    ]
+      .filter((promotion) => promotion !== undefined)
+      .map((promotion) => promotionView(promotion, clock.now)),
+    customers: setup.customers.map((customer) => world.customer(customer.id)).filter((customer) => customer !== undefined).map((customer) => customerView(customer, clock.now)),
     earns: setup.earns.map((earn) => world.earn(earn.id)),
     absentPromotions: setup.absentPromotions,
     changes: {

@@ -11,7 +11,8 @@ import { GLOBAL_REFUSALS, deactivateGlobally } from './deactivate-globally.js';
 export interface OperationRule {
   /** Catalogue keys the rule can refuse with; checked against the contract at start-up. */
   readonly refusals: readonly string[];
-  decide(world: WorldView, texts: ParameterTexts): Decision;
+  /** `now`: the tenant's time (ms since the epoch). */
+  decide(world: WorldView, texts: ParameterTexts, now: number): Decision;
   /** The tenant's changes the decision can look at, so a store need read no others. */
   reads(texts: ParameterTexts): ChangeReads;
   /** The change a success makes, for answers forced to succeed by a scenario. */
@@ -25,13 +26,17 @@ const earnIdOf = (texts: ParameterTexts): string | undefined =>
 
 const perCustomer: OperationRule = {
   refusals: PER_CUSTOMER_REFUSALS,
-  decide: (world, texts) => {
+  decide: (world, texts, now) => {
     const earnId = earnIdOf(texts);
-    return deactivateForCustomer(world, {
-      promotionId: promotionIdOf(texts),
-      customerId: canonicalCustomerId(texts.customerId ?? '0'),
-      ...(earnId === undefined ? {} : { earnId }),
-    });
+    return deactivateForCustomer(
+      world,
+      {
+        promotionId: promotionIdOf(texts),
+        customerId: canonicalCustomerId(texts.customerId ?? '0'),
+        ...(earnId === undefined ? {} : { earnId }),
+      },
+      now,
+    );
   },
   reads: (texts) => {
     const promotionId = promotionIdOf(texts);
@@ -52,7 +57,7 @@ const perCustomer: OperationRule = {
 
 const global: OperationRule = {
   refusals: GLOBAL_REFUSALS,
-  decide: (world, texts) => deactivateGlobally(world, { promotionId: promotionIdOf(texts) }),
+  decide: (world, texts, now) => deactivateGlobally(world, { promotionId: promotionIdOf(texts) }, now),
   reads: (texts) => ({ promotions: [promotionIdOf(texts)], participations: [], earns: [] }),
   successChange: (texts) => ({ kind: 'deactivate-promotion', promotionId: promotionIdOf(texts) }),
 };

@@ -16,7 +16,7 @@ import { requestedScenario } from './choose-scenario.js';
  *   1. a scenario asked for on the request (X-Sandbox-Scenario, then Prefer: code=N),
  *      else one pinned for the tenant;
  *   2. magic values in the call's parameters;
- *   3. the tenant's world, through the domain rules; a success changes the world.
+ *   3. the tenant's world at the tenant's time, through the domain rules; a success changes the world.
  * A forced scenario answers its code whatever the world holds; forcing a success still makes
  * the success's change, so the world stays true to the answers given.
  */
@@ -51,7 +51,8 @@ export function decideAnswer(
 
     if (!rule) return { kind: 'answer', ...successes.of(operation), ...(magic ? { scenario: magic.name } : {}) };
     const seed = scenarios.seed;
-    const decision = await store.transact(tenant, (changes) => rule.decide(seed.viewWith(changes), texts), rule.reads(texts));
+    // At the tenant's time: its clock as the store holds it, read with the changes.
+    const decision = await store.transact(tenant, (changes, clock) => rule.decide(seed.viewWith(changes, clock.start), texts, clock.now), rule.reads(texts));
     // The world answers or refuses; only a scenario drops a connection.
     const outcome: Extract<Outcome, { kind: 'answer' | 'error' }> = decision.accepted
       ? { kind: 'answer', ...successes.of(operation) }

@@ -17,7 +17,7 @@ import type { ReadFile, Scenario, ScenarioProblem } from './scenario.js';
  *   exactly the way that gives that code) and no two scenarios' magic values can both match;
  * - the world is consistent: an entity defined twice is defined the same way, earns name
  *   promotions of the world, and the magic values, asked of the rules on the seed world,
- *   really produce the scenario's code.
+ *   really produce the scenario's code at the clock start of a tenant starting now.
  */
 export function checkScenarios(
   files: readonly ReadFile[],
@@ -58,7 +58,10 @@ export function checkScenarios(
   }
 
   const { world, owners } = mergeWorlds(files, at);
-  const seed = new SeedWorld(world, unknownPromotions).viewWith(NO_CHANGES);
+  // As a tenant whose clock starts now sees it: a lock or job given as a length holds, one
+  // ending at a fixed time past already is over, and the magic values must still get the code.
+  const now = Date.now();
+  const seed = new SeedWorld(world, unknownPromotions).viewWith(NO_CHANGES, now);
   for (const file of files) {
     const { scenario } = file;
     const names = Object.keys(scenario.magic);
@@ -71,7 +74,7 @@ export function checkScenarios(
       continue;
     }
     for (const operation of applicable) {
-      const problem = magicProblem(scenario, operation, contract, checks, seed, owners);
+      const problem = magicProblem(scenario, operation, contract, checks, seed, now, owners);
       if (problem) at(file, ['magic'], problem);
     }
   }
@@ -112,6 +115,7 @@ function magicProblem(
   contract: Contract,
   checks: ContractChecks,
   seed: ReturnType<SeedWorld['viewWith']>,
+  now: number,
   owners: WorldOwners,
 ): string | undefined {
   const texts = callTexts(operation, scenario.magic);
@@ -126,7 +130,7 @@ function magicProblem(
   }
   const rule = OPERATION_RULES[operation.operationId];
   if (scenario.forced || !rule || scenario.code === undefined) return undefined;
-  const decision = rule.decide(seed, canonicalTexts(texts));
+  const decision = rule.decide(seed, canonicalTexts(texts), now);
   const code = decision.accepted ? 200 : entryFor(operation, contract.catalogue, decision.refusal).code;
   return code === scenario.code
     ? undefined

@@ -1,6 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { LineCounter, type Document as YamlDocument, isNode, parseDocument } from 'yaml';
-import { canonicalCustomerId, canonicalHexId, type EarnedFromType, type EarnStatus, type PromotionMode, type PromotionStatus, type PromotionType, type WorldSetup } from '../world/model.js';
+import { canonicalCustomerId, canonicalHexId, type EarnedFromType, type EarnStatus, type Lasting, type PendingCart, type PromotionMode, type PromotionStatus, type PromotionType, UNTIL_RESET, type WorldSetup } from '../world/model.js';
 import type { Forced, ReadFile, Scenario, ScenarioProblem, ScenarioSource } from './scenario.js';
 
 /** A scenario file as written, once it matches the schema. */
@@ -44,6 +44,8 @@ export function readScenarioFile(
   if (!validate(content)) {
     return { problems: (validate.errors ?? []).map((error) => schemaProblem(file, document, lines, error)) };
   }
+  const timeProblems = lastingProblems(content as ScenarioFileContent).map(({ path, problem }) => ({ file, place: placeOf(document, lines, path), problem }));
+  if (timeProblems.length > 0) return { problems: timeProblems };
   return { scenario: toScenario(file, source, content as ScenarioFileContent), place: (path) => placeOf(document, lines, path) };
 }
 
@@ -100,6 +102,37 @@ function pointer(path: readonly (string | number)[]): string {
   return path.length === 0 ? '' : `/${path.join('/')}`;
 }
 
+/** A cart's lock and a promotion's expiry job last as long as the vendor's figure (300 s) and ours (900 s) unless the file says. */
+const DEFAULT_LOCK_SECONDS = 300;
+const DEFAULT_EXPIRY_JOB_SECONDS = 900;
+
+/** What the schema cannot say clearly: a length and an end are not both given, and a job's length needs a job. */
+function lastingProblems(content: ScenarioFileContent): { path: (string | number)[]; problem: string }[] {
+  const problems: { path: (string | number)[]; problem: string }[] = [];
+  content.world?.customers?.forEach((customer, index) => {
+    const cart = customer.pendingCart as Record<string, unknown> | undefined;
+    if (cart?.lockSeconds !== undefined && cart.lockedUntil !== undefined) {
+      problems.push({ path: ['world', 'customers', index, 'pendingCart', 'lockedUntil'], problem: 'give lockSeconds (a length from the tenant\'s clock start) or lockedUntil (a time), not both' });
+    }
+  });
+  content.world?.promotions?.forEach((promotion, index) => {
+    const given = ['expiryJobSeconds', 'expiryJobUntil'].filter((name) => promotion[name] !== undefined);
+    if (given.length === 2) {
+      problems.push({ path: ['world', 'promotions', index, 'expiryJobUntil'], problem: 'give expiryJobSeconds (a length from the tenant\'s clock start) or expiryJobUntil (a time), not both' });
+    } else if (given.length === 1 && promotion.expiryJobRunning !== true) {
+      problems.push({ path: ['world', 'promotions', index, given[0] ?? ''], problem: `${given[0] ?? ''} is the length of a running expiry-date job: set expiryJobRunning: true too` });
+    }
+  });
+  return problems;
+}
+
+/** A length or an end as the file gives it (validated), else the default length. */
+function lastingOf(seconds: unknown, until: unknown, defaultSeconds: number): Lasting {
+  if (typeof until === 'string') return { until: Date.parse(until) };
+  if (seconds === UNTIL_RESET) return { untilReset: true };
+  return { seconds: typeof seconds === 'number' ? seconds : defaultSeconds };
+}
+
 function toScenario(file: string, source: ScenarioSource, content: ScenarioFileContent): Scenario {
   const world = content.world ?? {};
   const scenarioWorld: WorldSetup = {
@@ -108,14 +141,14 @@ function toScenario(file: string, source: ScenarioSource, content: ScenarioFileC
       type: (promotion.type as PromotionType | undefined) ?? 'CUSTOMER',
       mode: (promotion.mode as PromotionMode | undefined) ?? 'DISCOUNT',
       status: (promotion.status as PromotionStatus | undefined) ?? 'ACTIVE',
-      expiryJobRunning: promotion.expiryJobRunning === true,
+      ...(promotion.expiryJobRunning === true ? { expiryJob: lastingOf(promotion.expiryJobSeconds, promotion.expiryJobUntil, DEFAULT_EXPIRY_JOB_SECONDS) } : {}),
       ...(typeof promotion.validFrom === 'string' ? { validFrom: promotion.validFrom } : {}),
       ...(typeof promotion.validTill === 'string' ? { validTill: promotion.validTill } : {}),
     })),
     customers: (world.customers ?? []).map((customer) => ({
       id: canonicalCustomerId(customer.id as string | number),
       inactivePromotions: ((customer.inactivePromotions as string[] | undefined) ?? []).map(canonicalHexId),
-      ...(customer.pendingCart ? { pendingCart: customer.pendingCart as { evaluationId: string } } : {}),
+      ...(customer.pendingCart ? { pendingCart: cartOf(customer.pendingCart as Record<string, unknown>) } : {}),
     })),
     earns: (world.earns ?? []).map((earn) => ({
       id: canonicalHexId(String(earn.id)),
@@ -138,4 +171,8 @@ function toScenario(file: string, source: ScenarioSource, content: ScenarioFileC
     file,
     source,
   };
+}
+
+function cartOf(cart: Record<string, unknown>): PendingCart {
+  return { evaluationId: String(cart.evaluationId), lock: lastingOf(cart.lockSeconds, cart.lockedUntil, DEFAULT_LOCK_SECONDS) };
 }

@@ -1,4 +1,5 @@
 import type { Operation } from '../spec/operations.js';
+import type { Lasting } from '../world/model.js';
 import type { ScenarioSet } from './scenario-set.js';
 import type { Scenario } from './scenario.js';
 
@@ -11,11 +12,11 @@ export function scenarioTable(set: ScenarioSet, operations: readonly Operation[]
   const sourced = set.scenarios.some((scenario) => scenario.source === 'own');
   const rows = set.scenarios.map(
     (scenario) =>
-      `| \`${scenario.name}\` | ${scenario.operations.map((operationId) => `\`${operationId}\``).join(', ')} | ${scenario.code ?? 'no answer'} | ${magicCell(scenario, operations)} | ${forcedCell(scenario)} | ${cell(scenario.description)} |${sourced ? ` ${sourceCell(scenario, set)} |` : ''}`,
+      `| \`${scenario.name}\` | ${scenario.operations.map((operationId) => `\`${operationId}\``).join(', ')} | ${scenario.code ?? 'no answer'} | ${magicCell(scenario, operations)} | ${forcedCell(scenario)} | ${timesCell(scenario)} | ${cell(scenario.description)} |${sourced ? ` ${sourceCell(scenario, set)} |` : ''}`,
   );
   return [
-    `| Scenario (\`X-Sandbox-Scenario\`) | Operations | Code | Magic values (no header needed) | Forced | What it stands for |${sourced ? ' Source |' : ''}`,
-    `|---|---|---|---|---|---|${sourced ? '---|' : ''}`,
+    `| Scenario (\`X-Sandbox-Scenario\`) | Operations | Code | Magic values (no header needed) | Forced | Times (the tenant's clock) | What it stands for |${sourced ? ' Source |' : ''}`,
+    `|---|---|---|---|---|---|---|${sourced ? '---|' : ''}`,
     ...rows,
   ].join('\n');
 }
@@ -47,6 +48,26 @@ function forcedCell(scenario: Scenario): string {
   if (forced.sequence) return `sequence ${forced.sequence.join(', ')}`;
   if (forced.latencyMs) return `after ${forced.latencyMs} ms`;
   return 'yes';
+}
+
+/**
+ * The times of the scenario's world, as the tenant's clock reads them: how long a cart's lock
+ * or an expiry job lasts from the clock's start (POST /__sandbox/clock moves past it), and when
+ * a promotion's validity ends.
+ */
+function timesCell(scenario: Scenario): string {
+  const { customers, promotions } = scenario.world;
+  return [
+    ...customers.flatMap((customer) => (customer.pendingCart ? [`cart locked ${lastingText(customer.pendingCart.lock)}`] : [])),
+    ...promotions.flatMap((promotion) => (promotion.expiryJob ? [`expiry job runs ${lastingText(promotion.expiryJob)}`] : [])),
+    ...promotions.flatMap((promotion) => (promotion.validTill === undefined ? [] : [`valid till ${promotion.validTill}${promotion.validTill.length === 10 ? ' (its whole day, UTC)' : ''}`])),
+  ].join('; ');
+}
+
+function lastingText(lasting: Lasting): string {
+  if ('seconds' in lasting) return `${lasting.seconds} s`;
+  if ('until' in lasting) return `until ${new Date(lasting.until).toISOString()}`;
+  return 'until reset';
 }
 
 function cell(text: string): string {

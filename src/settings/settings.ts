@@ -3,6 +3,7 @@ import { DEFAULT_SCENARIOS_DIRECTORY } from '../scenarios/load-scenarios.js';
 import { DEFAULT_CONTRACT_PATH } from '../spec/load-contract.js';
 import { LOG_LEVELS } from '../log-levels.js';
 import { UNKNOWN_PROMOTIONS } from '../world/model.js';
+import { CLOCK_MODES, DEFAULT_CLOCK_MODE } from '../world/tenant-clock.js';
 import { anyText, integerIn, oneOf, originList, secretOfAtLeast, trueOrFalse, type ValueKind } from './value-kinds.js';
 
 /** One setting: everything the command line, `startSandbox`, the config and the README say of it. */
@@ -135,6 +136,14 @@ export const SETTINGS = {
     default: 'active',
     help: 'a well-formed promotion id the world does not know: active, or not-found (404)',
     readme: 'a well-formed promotion id the world does not know: `active` (your own ids work on the happy path) or `not-found` (404)',
+  }),
+  clock: setting({
+    argument: '<mode>',
+    env: 'SANDBOX_CLOCK',
+    kind: oneOf(CLOCK_MODES),
+    default: DEFAULT_CLOCK_MODE,
+    help: "each tenant's clock: frozen (starts at its first call, moves only when told) or real (follows the wall clock)",
+    readme: "each tenant's clock: `frozen` starts at the tenant's first call and moves only by `POST /__sandbox/clock`, so answers stay deterministic; `real` follows the wall clock, an advance adding to it (see [Time](#time-cart-locks-expiry-jobs-and-promotions-that-end))",
   }),
   journalSize: setting({
     argument: '<n>',

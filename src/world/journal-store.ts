@@ -3,7 +3,10 @@ export type ReceivedValue = string | readonly string[];
 
 /** One answered call, as the tenant's request history shows it. */
 export interface JournalEntry {
+  /** The wall time of the call. */
   readonly time: string;
+  /** The tenant's time at the call (its clock, tenant-clock.ts). */
+  readonly tenantTime: string;
   readonly requestId: string;
   readonly method: string;
   readonly path: string;
@@ -25,11 +28,17 @@ export interface JournalEntry {
 }
 
 /** A call as the HTTP layer records it: the time as a number, made into text only when read. */
-export type RecordedCall = Omit<JournalEntry, 'time'> & { readonly at: number };
+export type RecordedCall = Omit<JournalEntry, 'time' | 'tenantTime'> & { readonly at: number };
 
-/** The journal's view of a recorded call. */
-export function journalEntryOf({ at, ...call }: RecordedCall): JournalEntry {
-  return { time: new Date(at).toISOString(), ...call };
+/** A call as a store keeps it: with the tenant's time at the call (ms), which the store knows. */
+export interface StoredCall {
+  readonly call: RecordedCall;
+  readonly tenantAt: number;
+}
+
+/** The journal's view of a stored call. */
+export function journalEntryOf({ call: { at, ...call }, tenantAt }: StoredCall): JournalEntry {
+  return { time: new Date(at).toISOString(), tenantTime: new Date(tenantAt).toISOString(), ...call };
 }
 
 /** Which calls of the history to show; every field given must match. */
@@ -55,8 +64,8 @@ export interface JournalPage {
 /** A tenant's request history, bounded to the store's journal size. */
 export interface JournalStore {
   /**
-   * Journals a call and counts its answer for coverage (a dropped connection counts nothing):
-   * one write, so that what coverage counts is what the journal showed.
+   * Journals a call, with the tenant's time then, and counts its answer for coverage (a dropped
+   * connection counts nothing): one write, so that what coverage counts is what the journal showed.
    */
   record(tenant: string, call: RecordedCall): Promise<void>;
   /**

@@ -4,7 +4,8 @@ import { NO_CHANGES, type OwnChanges, type TenantChanges, applyChange, changeCou
 import { Ring } from './ring.js';
 import { answerKey } from './coverage-store.js';
 import { selectCalls } from './journal-filter.js';
-import { type JournalFilter, type JournalPage, type RecordedCall, journalEntryOf } from './journal-store.js';
+import { type JournalFilter, type JournalPage, type RecordedCall, type StoredCall, journalEntryOf } from './journal-store.js';
+import { type ClockMode, type ClockPlan, type ClockReading, DEFAULT_CLOCK_MODE, readingOf, tenantTime } from './tenant-clock.js';
 import type { Pin } from './pin-store.js';
 import type { Readiness, StoreUnavailableError } from './store-health.js';
 import type { TenantSummary } from './tenant-directory.js';
@@ -17,10 +18,16 @@ interface TenantState {
   /** Made on first use: most tenants never run a sequence. */
   sequences: Map<string, number> | undefined;
   /** Made on first record; bounded per tenant, and by the store's total across tenants. */
-  journal: Ring<RecordedCall> | undefined;
+  journal: Ring<StoredCall> | undefined;
   coverage: Map<string, number> | undefined;
   lastUsed: number;
+  /** The tenant's clock (tenant-clock.ts): started at its first call, forgotten with it. */
+  readonly clockStart: number;
+  advancedMs: number;
 }
+
+/** A decision is made again while the clock moves under it, at most this often (as on Redis). */
+const MAX_ATTEMPTS = 20;
 
 /** Live access tokens kept at most; a client that needs more tokens than this keeps few of them. */
 const MAX_TOKENS = 100_000;
@@ -39,7 +46,9 @@ export interface MemoryStoreOptions {
   /** A tenant unused this long is forgotten. */
   readonly idleMs: number;
   readonly maxTenants: number;
-  /** The clock; tests pass a fake one. */
+  /** How tenants' clocks run (`--clock`); default DEFAULT_CLOCK_MODE. */
+  readonly clock?: ClockMode;
+  /** The wall clock; tests pass a fake one. */
   readonly now?: () => number;
 }
 
@@ -57,6 +66,7 @@ export class MemoryStore implements TenantStore {
   readonly #tenants = new Map<string, TenantState>();
   readonly #tokens = new Map<string, { identity: Identity; expiresAt: number }>();
   readonly #now: () => number;
+  readonly #clockMode: ClockMode;
   readonly #sweeper: NodeJS.Timeout;
   /** Tenants with journal entries, in order of their latest record (least recent first). */
   readonly #journaled = new Map<TenantState, true>();
@@ -68,6 +78,7 @@ export class MemoryStore implements TenantStore {
 
   constructor(private readonly options: MemoryStoreOptions) {
     this.#now = options.now ?? Date.now;
+    this.#clockMode = options.clock ?? DEFAULT_CLOCK_MODE;
     this.#sweeper = setInterval(() => this.sweep(), Math.min(options.idleMs, SWEEP_EVERY_MS)).unref();
   }
 
@@ -106,7 +117,7 @@ export class MemoryStore implements TenantStore {
     if (state) {
       this.#tenants.delete(tenant);
     } else {
-      state = { changes: NO_CHANGES, pin: undefined, sequences: undefined, journal: undefined, coverage: undefined, lastUsed: 0 };
+      state = { changes: NO_CHANGES, pin: undefined, sequences: undefined, journal: undefined, coverage: undefined, lastUsed: 0, clockStart: this.#now(), advancedMs: 0 };
       if (this.#tenants.size >= this.options.maxTenants) {
         const [leastRecent, itsState] = this.#tenants.entries().next().value ?? [];
         if (leastRecent !== undefined && itsState) this.#drop(leastRecent, itsState);
@@ -132,14 +143,24 @@ export class MemoryStore implements TenantStore {
     if (this.#lastRecorded === state) this.#lastRecorded = undefined;
   }
 
-  transact(tenant: string, decide: (changes: TenantChanges) => Decision): Promise<Decision> {
+  #reading(state: TenantState): ClockReading {
+    return readingOf({ start: state.clockStart, advancedMs: state.advancedMs }, this.#clockMode, this.#now());
+  }
+
+  transact(tenant: string, decide: (changes: TenantChanges, clock: ClockReading) => Decision): Promise<Decision> {
     const state = this.#state(tenant);
-    const decision = decide(state.changes);
-    if (decision.accepted) {
-      if (state.changes === NO_CHANGES) state.changes = emptyChanges();
-      applyChange(state.changes, decision.change);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+      const advanced = state.advancedMs;
+      const decision = decide(state.changes, this.#reading(state));
+      // Only a decision that moved the clock itself can see it move (one thread): it is made again at the new time, as on Redis.
+      if (state.advancedMs !== advanced) continue;
+      if (decision.accepted) {
+        if (state.changes === NO_CHANGES) state.changes = emptyChanges();
+        applyChange(state.changes, decision.change);
+      }
+      return Promise.resolve(decision);
     }
-    return Promise.resolve(decision);
+    return Promise.reject(new Error(`tenant ${tenant}: too many clock moves while deciding`));
   }
 
   changes(tenant: string): Promise<TenantChanges> {
@@ -151,7 +172,20 @@ export class MemoryStore implements TenantStore {
     state.changes = NO_CHANGES;
     state.pin = undefined;
     state.sequences = undefined;
+    state.advancedMs = 0;
     return Promise.resolve();
+  }
+
+  clock(tenant: string): Promise<ClockReading> {
+    return Promise.resolve(this.#reading(this.#state(tenant)));
+  }
+
+  moveClock(tenant: string, plan: (reading: ClockReading) => ClockPlan): Promise<ClockReading | { readonly problem: string }> {
+    const state = this.#state(tenant);
+    const planned = plan(this.#reading(state));
+    if ('problem' in planned) return Promise.resolve(planned);
+    state.advancedMs = planned.advancedMs;
+    return Promise.resolve(this.#reading(state));
   }
 
   pin(tenant: string): Promise<Pin | undefined> {
@@ -182,7 +216,10 @@ export class MemoryStore implements TenantStore {
   record(tenant: string, call: RecordedCall): Promise<void> {
     const state = this.#state(tenant);
     const journal = (state.journal ??= new Ring(this.options.journalSize));
-    if (!journal.push(call)) this.#journalEntries += 1;
+    // The tenant's time at the call (in real mode, the call's own wall time plus the advance).
+    const tenantAt = tenantTime({ start: state.clockStart, advancedMs: state.advancedMs }, this.#clockMode, call.at);
+    // The call is kept as the HTTP layer made it, beside its tenant time: a copy with one more field would cost far more.
+    if (!journal.push({ call, tenantAt })) this.#journalEntries += 1;
     if (this.#lastRecorded !== state) {
       this.#journaled.delete(state);
       this.#journaled.set(state, true);
@@ -219,7 +256,7 @@ export class MemoryStore implements TenantStore {
   }
 
   journal(tenant: string, filter: JournalFilter = {}): Promise<JournalPage | undefined> {
-    const page = selectCalls(this.#state(tenant).journal?.newestFirst() ?? [], filter, (call) => call.at);
+    const page = selectCalls(this.#state(tenant).journal?.newestFirst() ?? [], filter);
     // Only what is shown is made into entries (a time as text each).
     return Promise.resolve(page && { total: page.total, requests: page.selected.map(journalEntryOf) });
   }

@@ -7,7 +7,8 @@ import { type TenantChanges, participationKey } from './tenant-changes.js';
 import type { ChangeReads } from './tenant-changes.js';
 import { answerKey } from './coverage-store.js';
 import { selectCalls } from './journal-filter.js';
-import { type JournalEntry, type JournalFilter, type JournalPage, type RecordedCall, journalEntryOf } from './journal-store.js';
+import { type JournalFilter, type JournalPage, type RecordedCall, type StoredCall, journalEntryOf } from './journal-store.js';
+import { type ClockMode, type ClockPlan, type ClockReading, DEFAULT_CLOCK_MODE, type TenantClock, readingOf } from './tenant-clock.js';
 import type { Pin } from './pin-store.js';
 import { type Readiness, StoreUnavailableError } from './store-health.js';
 import type { TenantSummary } from './tenant-directory.js';
@@ -21,7 +22,7 @@ const TOUCH_EVERY_MS = 1_000;
 /** How long the start waits for Redis's first answer. */
 const FIRST_ANSWER_MS = 5_000;
 /** Every key a tenant has, after `ps:{tenant}:`. */
-const TENANT_PARTS = ['promotions', 'participations', 'earns', 'pin', 'sequences', 'journal', 'coverage'] as const;
+const TENANT_PARTS = ['promotions', 'participations', 'earns', 'pin', 'sequences', 'journal', 'coverage', 'clock'] as const;
 const TENANTS = `${PREFIX}tenants`;
 /** The change sets: the part of their key, and their field in TenantChanges (in APPLY_CHANGE's KEYS order). */
 const CHANGE_SETS = [
@@ -35,33 +36,58 @@ const UNREACHABLE = 'Redis is unreachable';
 const MAX_ATTEMPTS = 20;
 
 /**
- * Applies one change if every change the decision saw absent is still absent, in one script: so
- * a world is never half-changed, and two replicas can never both apply decisions that exclude
- * each other (200 identical deactivations: one success). Changes are only ever added (a reset
- * removes them all, after which the same decision would be made again), so this is enough.
- * KEYS: promotions, participations, earns, the set to add to; ARGV: member, idle ms, then pairs
- * (index of a KEY, member) the decision saw absent.
+ * Applies one change if every change the decision saw absent is still absent and the tenant's
+ * clock is still as the decision read it, in one script: so a world is never half-changed, and
+ * two replicas can never both apply decisions that exclude each other (200 identical
+ * deactivations: one success), nor a decision made at a time the clock has since left (a
+ * promotion that expired meanwhile). Changes are only ever added (a reset removes them all, after
+ * which the same decision would be made again), so this is enough.
+ * KEYS: promotions, participations, earns, the set to add to, the clock; ARGV: member, idle ms,
+ * the clock as read ('' for a change made whatever the time), then pairs (index of a KEY,
+ * member) the decision saw absent.
  */
 const APPLY_CHANGE = `
-for i = 3, #ARGV, 2 do
+if ARGV[3] ~= '' and redis.call('GET', KEYS[5]) ~= ARGV[3] then return 0 end
+for i = 4, #ARGV, 2 do
   if redis.call('SISMEMBER', KEYS[tonumber(ARGV[i])], ARGV[i + 1]) == 1 then return 0 end
 end
 redis.call('SADD', KEYS[4], ARGV[1])
 redis.call('PEXPIRE', KEYS[4], ARGV[2])
 return 1`;
 
-/** Replaces the pin only if it is still the one read. KEYS: pin; ARGV: expected JSON, new JSON or '', idle ms. */
-const TAKE_PIN = `
+/** Replaces a value (the pin, the clock) only if it is still the one read. KEYS: the key; ARGV: expected value, new value or '' (delete), idle ms. */
+const COMPARE_AND_SET = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
 return 1`;
 
 /**
- * Journals a call and counts its answer, in one command rather than five.
- * KEYS: journal, coverage; ARGV: entry JSON, journal size, idle ms, coverage key or ''.
+ * The clock's value, `<start ms>:<advance ms>`, as Lua starts it for a tenant's first call (the
+ * start is set once, whoever comes first: SET NX) and reads it. Shared by the scripts.
  */
-const RECORD_CALL = `
-redis.call('LPUSH', KEYS[1], ARGV[1])
+const CLOCK_OF = `
+local function clockOf(key, now, idle)
+  redis.call('SET', key, now .. ':0', 'NX', 'PX', idle)
+  return redis.call('GET', key)
+end`;
+
+/** Takes the clock back to its start: the advance goes to 0. KEYS: clock; ARGV: idle ms. */
+const RESET_CLOCK = `
+local clock = redis.call('GET', KEYS[1])
+if clock then redis.call('SET', KEYS[1], string.match(clock, '^(%d+):') .. ':0', 'PX', ARGV[1]) end
+return 1`;
+
+/**
+ * Journals a call, with the tenant's time at it, and counts its answer, in one command rather
+ * than five. The entry is the JSON of the call without its closing brace; the tenant's time
+ * (`tenantAt`, ms) is added here, from the clock as it is when the call is recorded.
+ * KEYS: journal, coverage, clock; ARGV: entry JSON, journal size, idle ms, coverage key or '',
+ * the call's wall time (ms), '1' when clocks are frozen, now (ms: the start of a clock started here).
+ */
+const RECORD_CALL = `${CLOCK_OF}
+local start, advanced = string.match(clockOf(KEYS[3], ARGV[7], ARGV[3]), '^(%d+):(%d+)$')
+local base = ARGV[6] == '1' and tonumber(start) or tonumber(ARGV[5])
+redis.call('LPUSH', KEYS[1], ARGV[1] .. ',"tenantAt":' .. string.format('%d', base + tonumber(advanced)) .. '}')
 redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 if ARGV[4] ~= '' then
@@ -71,19 +97,21 @@ end
 return 1`;
 
 /**
- * Which of the named members each change set holds, in one command.
- * KEYS: promotions, participations, earns; ARGV: how many members of each, then the members.
- * Returns 1 or 0 per member, in order.
+ * Which of the named members each change set holds, and the tenant's clock (started by this
+ * call if it is the tenant's first), in one command.
+ * KEYS: promotions, participations, earns, clock; ARGV: now (ms), idle ms, how many members of
+ * each set, then the members. Returns 1 or 0 per member, in order, then the clock's value.
  */
-const READ_MEMBERS = `
+const READ_MEMBERS = `${CLOCK_OF}
 local present = {}
-local at = 4
+local at = 6
 for set = 1, 3 do
-  for _ = 1, tonumber(ARGV[set]) do
+  for _ = 1, tonumber(ARGV[set + 2]) do
     present[#present + 1] = redis.call('SISMEMBER', KEYS[set], ARGV[at])
     at = at + 1
   end
 end
+present[#present + 1] = clockOf(KEYS[4], ARGV[1], ARGV[2])
 return present`;
 
 /**
@@ -100,9 +128,10 @@ return redis.call('ZCARD', KEYS[1])`;
 /** The scripts, sent once and then called by their hash (ioredis's defineCommand: EVALSHA). */
 interface RedisWithScripts extends Redis {
   applyChange(...keysAndArgs: (string | number)[]): Promise<number>;
-  takePin(pinKey: string, expected: string, next: string, idleMs: number): Promise<number>;
-  recordCall(journalKey: string, coverageKey: string, entry: string, journalSize: number, idleMs: number, answer: string): Promise<number>;
-  readMembers(...keysAndArgs: (string | number)[]): Promise<number[]>;
+  compareAndSet(key: string, expected: string, next: string, idleMs: number): Promise<number>;
+  resetClock(clockKey: string, idleMs: number): Promise<number>;
+  recordCall(journalKey: string, coverageKey: string, clockKey: string, entry: string, journalSize: number, idleMs: number, answer: string, at: number, frozen: string, now: number): Promise<number>;
+  readMembers(...keysAndArgs: (string | number)[]): Promise<(number | string)[]>;
   touchTenant(...keysAndArgs: (string | number)[]): Promise<number>;
 }
 
@@ -111,6 +140,8 @@ export interface RedisStoreOptions {
   readonly journalSize: number;
   readonly idleMs: number;
   readonly maxTenants: number;
+  /** How tenants' clocks run (`--clock`; default DEFAULT_CLOCK_MODE); replicas of one Redis are run alike. */
+  readonly clock?: ClockMode;
 }
 
 /**
@@ -119,7 +150,7 @@ export interface RedisStoreOptions {
  * all of them, so only an idle tenant is forgotten by Redis):
  * `ps:{tenant}:promotions` `:participations` `:earns` sets of changes, `:pin` JSON,
  * `:sequences` hash (scenario → next position), `:journal` list (newest first),
- * `:coverage` hash (answer → count).
+ * `:coverage` hash (answer → count), `:clock` `<start ms>:<advance ms>` (tenant-clock.ts).
  * Other keys: `ps:tenants` orders tenants by last use; `ps:token:<token>` holds an access token's
  * identity for its lifetime; `ps:rate:…` are the rate limiter's counters (rateLimitCounters).
  * Commands fail at once while Redis is away (no offline queue): the caller answers 503 and
@@ -129,12 +160,14 @@ export class RedisStore implements TenantStore {
   readonly #redis: RedisWithScripts;
   /** When this process last touched each tenant (see #touchSoon). */
   readonly #touchedAt = new Map<string, number>();
+  readonly #clockMode: ClockMode;
 
   private constructor(
     redis: RedisWithScripts,
     private readonly options: RedisStoreOptions,
   ) {
     this.#redis = redis;
+    this.#clockMode = options.clock ?? DEFAULT_CLOCK_MODE;
   }
 
   /** Connects, or fails with one clear line (the URL's password never appears). */
@@ -149,10 +182,11 @@ export class RedisStore implements TenantStore {
       // call's few commands cost a fraction of a round trip each, for the process and for Redis.
       enableAutoPipelining: true,
     }) as RedisWithScripts;
-    redis.defineCommand('applyChange', { numberOfKeys: 4, lua: APPLY_CHANGE });
-    redis.defineCommand('takePin', { numberOfKeys: 1, lua: TAKE_PIN });
-    redis.defineCommand('recordCall', { numberOfKeys: 2, lua: RECORD_CALL });
-    redis.defineCommand('readMembers', { numberOfKeys: 3, lua: READ_MEMBERS });
+    redis.defineCommand('applyChange', { numberOfKeys: 5, lua: APPLY_CHANGE });
+    redis.defineCommand('compareAndSet', { numberOfKeys: 1, lua: COMPARE_AND_SET });
+    redis.defineCommand('resetClock', { numberOfKeys: 1, lua: RESET_CLOCK });
+    redis.defineCommand('recordCall', { numberOfKeys: 3, lua: RECORD_CALL });
+    redis.defineCommand('readMembers', { numberOfKeys: 4, lua: READ_MEMBERS });
     redis.defineCommand('touchTenant', { numberOfKeys: 1 + TENANT_PARTS.length, lua: TOUCH_TENANT });
     // Errors surface through commands and readiness; without a listener ioredis would print them.
     let lastError: Error | undefined;
@@ -234,24 +268,34 @@ export class RedisStore implements TenantStore {
   }
 
   /**
-   * The tenant's changes: only the members a decision names (one script), or all of them (for
-   * the state call). A decision made on these reads is applied only if what it saw absent is
-   * still absent (APPLY_CHANGE); changes are only added (or all removed by a reset), so the
+   * The tenant's changes and clock: only the members a decision names, with the clock, in one
+   * script; or all of the changes (for the state call, and a change made whatever they are). A
+   * decision made on these reads is applied only if what it saw absent is still absent and the
+   * clock is as read (APPLY_CHANGE); changes are only added (or all removed by a reset), so the
    * outcome is that of some serial order of the calls.
    */
-  async #read(tenant: string, reads?: ChangeReads): Promise<TenantChanges> {
+  async #read(tenant: string, reads?: ChangeReads): Promise<{ changes: TenantChanges; clock: string }> {
     const keys = CHANGE_SETS.map(([part]) => this.#key(tenant, part));
-    let sets: Set<string>[];
-    if (reads) {
-      const named = CHANGE_SETS.map(([part]) => reads[part]);
-      const present = await this.#redis.readMembers(...keys, ...named.map((members) => members.length), ...named.flat());
-      let at = 0;
-      sets = named.map((members) => new Set(members.filter(() => present[at++] === 1)));
-    } else {
-      sets = await Promise.all(keys.map(async (key) => new Set(await this.#redis.smembers(key))));
-    }
-    const [inactivePromotions = new Set<string>(), inactiveParticipations = new Set<string>(), inactiveEarns = new Set<string>()] = sets;
-    return { inactivePromotions, inactiveParticipations, inactiveEarns };
+    const named = CHANGE_SETS.map(([part]) => reads?.[part] ?? []);
+    const [present, sets] = await Promise.all([
+      this.#redis.readMembers(...keys, this.#key(tenant, 'clock'), Date.now(), this.options.idleMs, ...named.map((members) => members.length), ...named.flat()),
+      reads ? undefined : Promise.all(keys.map(async (key) => new Set(await this.#redis.smembers(key)))),
+    ]);
+    let at = 0;
+    const [inactivePromotions = new Set<string>(), inactiveParticipations = new Set<string>(), inactiveEarns = new Set<string>()] =
+      sets ?? named.map((members) => new Set(members.filter(() => present[at++] === 1)));
+    return { changes: { inactivePromotions, inactiveParticipations, inactiveEarns }, clock: String(present[present.length - 1]) };
+  }
+
+  /** The clock as Redis holds it, `<start>:<advance>`, started if this is the tenant's first call. */
+  async #clockText(tenant: string): Promise<string> {
+    return (await this.#read(tenant, { promotions: [], participations: [], earns: [] })).clock;
+  }
+
+  #reading(text: string): ClockReading {
+    const [start = '0', advancedMs = '0'] = text.split(':');
+    const clock: TenantClock = { start: Number(start), advancedMs: Number(advancedMs) };
+    return readingOf(clock, this.#clockMode, Date.now());
   }
 
   #setOf(change: WorldChange): { part: string; member: string } {
@@ -267,19 +311,20 @@ export class RedisStore implements TenantStore {
     }
   }
 
-  transact(tenant: string, decide: (changes: TenantChanges) => Decision, reads?: ChangeReads): Promise<Decision> {
+  transact(tenant: string, decide: (changes: TenantChanges, clock: ClockReading) => Decision, reads?: ChangeReads): Promise<Decision> {
     return this.#run(async () => {
       this.#touchSoon(tenant);
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-        const changes = await this.#read(tenant, reads);
-        const decision = decide(changes);
+        const { changes, clock } = await this.#read(tenant, reads);
+        const decision = decide(changes, this.#reading(clock));
         if (!decision.accepted) return decision;
         const { part, member } = this.#setOf(decision.change);
         const seenAbsent = CHANGE_SETS.flatMap(([set, field], index) =>
           (reads?.[set] ?? []).filter((candidate) => !changes[field].has(candidate)).flatMap((candidate) => [String(index + 1), candidate]),
         );
-        const keys = [...CHANGE_SETS.map(([set]) => this.#key(tenant, set)), this.#key(tenant, part)];
-        const applied = await this.#redis.applyChange(...keys, member, this.options.idleMs, ...seenAbsent);
+        const keys = [...CHANGE_SETS.map(([set]) => this.#key(tenant, set)), this.#key(tenant, part), this.#key(tenant, 'clock')];
+        // Without reads the change is made whatever the world and the time (a forced success).
+        const applied = await this.#redis.applyChange(...keys, member, this.options.idleMs, reads ? clock : '', ...seenAbsent);
         if (applied === 1) return decision;
       }
       throw new Error(`tenant ${tenant}: too many concurrent changes`);
@@ -289,14 +334,39 @@ export class RedisStore implements TenantStore {
   changes(tenant: string): Promise<TenantChanges> {
     return this.#run(async () => {
       this.#touchSoon(tenant);
-      return this.#read(tenant);
+      return (await this.#read(tenant)).changes;
     });
   }
 
   reset(tenant: string): Promise<void> {
     return this.#run(async () => {
       this.#touchSoon(tenant);
-      await this.#redis.del(...['promotions', 'participations', 'earns', 'pin', 'sequences'].map((part) => this.#key(tenant, part)));
+      await Promise.all([
+        this.#redis.del(...['promotions', 'participations', 'earns', 'pin', 'sequences'].map((part) => this.#key(tenant, part))),
+        this.#redis.resetClock(this.#key(tenant, 'clock'), this.options.idleMs),
+      ]);
+    });
+  }
+
+  clock(tenant: string): Promise<ClockReading> {
+    return this.#run(async () => {
+      this.#touchSoon(tenant);
+      return this.#reading(await this.#clockText(tenant));
+    });
+  }
+
+  moveClock(tenant: string, plan: (reading: ClockReading) => ClockPlan): Promise<ClockReading | { readonly problem: string }> {
+    return this.#run(async () => {
+      this.#touchSoon(tenant);
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+        const text = await this.#clockText(tenant);
+        const reading = this.#reading(text);
+        const planned = plan(reading);
+        if ('problem' in planned) return planned;
+        const next = `${String(reading.start)}:${String(planned.advancedMs)}`;
+        if ((await this.#redis.compareAndSet(this.#key(tenant, 'clock'), text, next, this.options.idleMs)) === 1) return this.#reading(next);
+      }
+      throw new Error(`tenant ${tenant}: too many concurrent clock moves`);
     });
   }
 
@@ -326,7 +396,7 @@ export class RedisStore implements TenantStore {
         if (!applies(pin)) return undefined;
         if (pin.remaining === undefined) return pin;
         const next = pin.remaining > 1 ? JSON.stringify({ ...pin, remaining: pin.remaining - 1 }) : '';
-        if ((await this.#redis.takePin(this.#key(tenant, 'pin'), text, next, this.options.idleMs)) === 1) return pin;
+        if ((await this.#redis.compareAndSet(this.#key(tenant, 'pin'), text, next, this.options.idleMs)) === 1) return pin;
       }
       throw new Error(`tenant ${tenant}: too many concurrent pin changes`);
     });
@@ -347,7 +417,10 @@ export class RedisStore implements TenantStore {
       const key = this.#key(tenant, 'journal');
       const coverage = this.#key(tenant, 'coverage');
       const answer = answerKey(call);
-      await this.#redis.recordCall(key, coverage, JSON.stringify(journalEntryOf(call)), this.options.journalSize, this.options.idleMs, answer ?? '');
+      // Without its closing brace: the script adds the tenant's time (RECORD_CALL).
+      const entry = JSON.stringify(call).slice(0, -1);
+      const frozen = this.#clockMode === 'frozen' ? '1' : '0';
+      await this.#redis.recordCall(key, coverage, this.#key(tenant, 'clock'), entry, this.options.journalSize, this.options.idleMs, answer ?? '', call.at, frozen, Date.now());
     });
   }
 
@@ -370,9 +443,10 @@ export class RedisStore implements TenantStore {
     return this.#run(async () => {
       this.#touchSoon(tenant);
       // The whole list (at most --journal-size entries), filtered here as the memory store does.
-      const entries = (await this.#redis.lrange(this.#key(tenant, 'journal'), 0, -1)).map((text) => JSON.parse(text) as JournalEntry);
-      const page = selectCalls(entries, filter, (entry) => Date.parse(entry.time));
-      return page && { total: page.total, requests: page.selected };
+      const calls = (await this.#redis.lrange(this.#key(tenant, 'journal'), 0, -1)).map(storedCallOf);
+      const page = selectCalls(calls, filter);
+      // Only what is shown is made into entries (times as text), as the memory store does.
+      return page && { total: page.total, requests: page.selected.map(journalEntryOf) };
     });
   }
 
@@ -464,4 +538,20 @@ export class RedisStore implements TenantStore {
   async close(): Promise<void> {
     await this.#redis.quit().catch(() => this.#redis.disconnect());
   }
+}
+
+/**
+ * A journal entry as Redis holds it. One written before tenants had clocks (an older replica, or
+ * the same Redis before an upgrade) holds its time as text and no tenant time: it reads as made
+ * at that time by a clock that had not moved.
+ */
+function storedCallOf(text: string): StoredCall {
+  const parsed = JSON.parse(text) as (RecordedCall & { readonly tenantAt: number }) | (Omit<RecordedCall, 'at'> & { readonly time: string });
+  if ('time' in parsed) {
+    const { time, ...call } = parsed;
+    const at = Date.parse(time);
+    return { call: { ...call, at }, tenantAt: at };
+  }
+  const { tenantAt, ...call } = parsed;
+  return { call, tenantAt };
 }

@@ -130,15 +130,49 @@ describe(`fuzzing requests from the contract (${RUNS} cases, seed ${SEED})`, () 
   }, 120_000);
 });
 
+/** A tenant the clock moves and the time-bound calls share: the fuzzer's credential, with or without a session. */
+const tenantHeaders = fc.constantFrom<Record<string, string>>({}, { 'x-sandbox-session': 'job-1' }, { 'x-sandbox-session': 'job-2' }).map((session) => ({ authorization: 'Basic ZnV6ejpmdXp6', ...session }));
+/** Moves of the clock, forward and (refused) back, small and past the default promotion's validTill. */
+const clockMove = fc
+  .record({
+    headers: tenantHeaders,
+    move: fc.oneof(
+      fc.integer({ min: 0, max: 1000 }).map((seconds) => ({ advanceSeconds: seconds })),
+      fc.integer({ min: -5, max: -1 }).map((seconds) => ({ advanceSeconds: seconds })),
+      fc.constantFrom({ time: '2100-01-01T00:00:00Z' }, { time: '2020-01-01T00:00:00Z' }),
+    ),
+  })
+  .map(({ headers, move }): InjectOptions => ({ method: 'POST', url: '/__sandbox/clock', headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(move) }));
+/** The calls whose answers the clock decides: the open cart, the expiry job, the default promotion, and reading the clock and the state. */
+const timedCall = fc
+  .record({ headers: tenantHeaders, which: fc.constantFrom('cart', 'job', 'default', 'clock', 'state', 'reset'), customer: fc.integer({ min: 1, max: 5 }) })
+  .map(({ headers, which, customer }): InjectOptions => {
+    switch (which) {
+      case 'cart':
+        return { method: 'POST', url: '/api_gateway/v1/promotions/68fb1e6831d91c625a8d9ef4/deactivate?customerId=737000737', headers };
+      case 'job':
+        return { method: 'PUT', url: '/api_gateway/v1/promotions/000000000000000000000811/deactivate', headers };
+      case 'default':
+        return { method: 'POST', url: `/api_gateway/v1/promotions/68fb1e6831d91c625a8d9ef4/deactivate?customerId=${String(customer)}`, headers };
+      case 'reset':
+        return { method: 'POST', url: '/__sandbox/reset', headers };
+      default:
+        return { method: 'GET', url: `/__sandbox/${which}`, headers };
+    }
+  });
+const step = fc.oneof({ weight: 3, arbitrary: request }, { weight: 1, arbitrary: clockMove }, { weight: 2, arbitrary: timedCall });
+
 describe('determinism under fuzzing', () => {
-  it('the same requests in the same order from a fresh world give identical answers', async () => {
+  it('the same requests and clock moves in the same order from a fresh world give identical answers', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(request, { minLength: 5, maxLength: 25 }), async (requests) => {
+      fc.asyncProperty(fc.array(step, { minLength: 5, maxLength: 25 }), async (steps) => {
         const answersOf = async () => {
-          const app = await buildApp(configWith({ logLevel: 'silent', bodyLimit: 4096 }), { contract });
+          // Each fresh world's tenants start their clocks at the same wall time: with the frozen clock, nothing else moves it.
+          const store = new MemoryStore({ journalSize: 20, idleMs: 3_600_000, maxTenants: 1_000, now: () => Date.UTC(2026, 11, 1, 10) });
+          const app = await buildApp(configWith({ logLevel: 'silent', bodyLimit: 4096 }), { contract, store });
           const answers: string[] = [];
           // Slow and dropped answers are left out: they would only make the property slow.
-          for (const options of requests.filter((candidate) => !/slow-success|connection-dropped|d1a7|d20b/.test(JSON.stringify(candidate)))) {
+          for (const options of steps.filter((candidate) => !/slow-success|connection-dropped|d1a7|d20b/.test(JSON.stringify(candidate)))) {
             const response = await app.inject(options);
             answers.push(`${response.statusCode} ${String(response.headers['x-sandbox-scenario'] ?? '')} ${response.body}`);
           }

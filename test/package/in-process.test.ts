@@ -106,6 +106,22 @@ describe('startSandbox(), from a Node test suite', () => {
     expect(await sandbox.requests({ code: 737, limit: 1 })).toMatchObject({ total: 4, requests: [retried.requests[0]] });
   });
 
+  it('advanceClock(): 737, the clock 301 s on, then 200; setClock() past validTill: 706; reset() takes it back (as the README shows)', async () => {
+    await sandbox.reset({ requests: true });
+    const start = await sandbox.clock();
+    expect(start).toMatchObject({ mode: 'frozen', advancedSeconds: 0, time: start.start });
+    expect(await codeOf(await deactivate(sandbox, 737_000_737))).toBe(737);
+    expect(await sandbox.advanceClock(301)).toEqual({ ...start, time: new Date(Date.parse(start.start) + 301_000).toISOString(), advancedSeconds: 301 });
+    expect((await deactivate(sandbox, 737_000_737)).status).toBe(200);
+    expect((await sandbox.setClock(new Date('2100-01-01T00:00:00Z'))).time).toBe('2100-01-01T00:00:00.000Z');
+    expect(await codeOf(await deactivate(sandbox, 6))).toBe(706);
+    await expect(sandbox.advanceClock(-1)).rejects.toThrow(/advanceSeconds must be >= 0/);
+    await expect(sandbox.setClock('2026-01-01T00:00:00Z')).rejects.toThrow(/the clock never moves back/);
+    await sandbox.reset();
+    expect(await sandbox.clock()).toEqual(start);
+    expect(await codeOf(await deactivate(sandbox, 737_000_737))).toBe(737);
+  });
+
   it('refuses a bad filter with the sandbox\'s message', async () => {
     await expect(sandbox.requests({ limit: 0 })).rejects.toThrow(/Query parameter limit must be >= 1/);
   });

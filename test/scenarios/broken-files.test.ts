@@ -57,6 +57,24 @@ describe('a broken scenario file stops the load, naming the file, the place and 
     expect(problems.some((problem) => expected.test(problem)), problems.join('\n')).toBe(true);
   });
 
+  const cartFile = (name: string, cart: string) =>
+    scenario(`name: ${name}\ndescription: x\noperations: [deactivatePromotionForCustomer]\ncode: 737\nworld:\n  customers:\n    - id: 4242\n      pendingCart: ${cart}\nmagic: { customerId: 4242 }`);
+  const jobFile = (name: string, job: string) =>
+    scenario(`name: ${name}\ndescription: x\noperations: [deactivatePromotionGlobally]\ncode: 811\nworld:\n  promotions:\n    - { id: '0000000000000000000004aa', ${job} }\nmagic: { promotionId: '0000000000000000000004aa' }`);
+  it.each([
+    ['a lock of both a length and an end', 'both.yaml', cartFile('both', "{ evaluationId: e1, lockSeconds: 60, lockedUntil: '2099-01-01T00:00:00Z' }"), /^both\.yaml:9:\d+ \/world\/customers\/0\/pendingCart\/lockedUntil: give lockSeconds .* or lockedUntil .*, not both$/],
+    ['a lock of no seconds', 'zero.yaml', cartFile('zero', '{ evaluationId: e1, lockSeconds: 0 }'), /^zero\.yaml:9:\d+ \/world\/customers\/0\/pendingCart\/lockSeconds: must be >= 1$/],
+    ['a lock of a word other than until-reset', 'word.yaml', cartFile('word', '{ evaluationId: e1, lockSeconds: forever }'), /^word\.yaml:9:\d+ \/world\/customers\/0\/pendingCart\/lockSeconds: must be equal to constant$/],
+    ['a lock until a time without its offset', 'local.yaml', cartFile('local', "{ evaluationId: e1, lockedUntil: '2099-01-01T00:00:00' }"), /^local\.yaml:9:\d+ \/world\/customers\/0\/pendingCart\/lockedUntil: must match format "date-time"$/],
+    ['a lock that ended before any tenant started', 'over.yaml', cartFile('over', "{ evaluationId: e1, lockedUntil: '2020-01-01T00:00:00Z' }"), /^over\.yaml:\d+:\d+ \/magic: on deactivatePromotionForCustomer, the world answers the magic values with 200, not 737/],
+    ['a job length without a running job', 'idle-job.yaml', jobFile('idle-job', 'expiryJobSeconds: 60'), /^idle-job\.yaml:\d+:\d+ \/world\/promotions\/0\/expiryJobSeconds: expiryJobSeconds is the length of a running expiry-date job: set expiryJobRunning: true too$/],
+    ['a job of both a length and an end', 'job-both.yaml', jobFile('job-both', "expiryJobRunning: true, expiryJobSeconds: 60, expiryJobUntil: '2099-01-01T00:00:00Z'"), /^job-both\.yaml:\d+:\d+ \/world\/promotions\/0\/expiryJobUntil: give expiryJobSeconds .* not both$/],
+    ['a validTill that is neither a date nor a date-time', 'till.yaml', jobFile('till', "expiryJobRunning: true, validTill: '31/12/2099'"), /^till\.yaml:\d+:\d+ \/world\/promotions\/0\/validTill: must match format "date"$/],
+  ])('%s', async (_name, file, text, expected) => {
+    const problems = await problemsWith(file, text);
+    expect(problems.some((problem) => expected.test(problem)), problems.join('\n')).toBe(true);
+  });
+
   it('an empty or missing folder', async () => {
     const contract = await theContract();
     const checks = compileContractChecks(contract);

@@ -65,6 +65,19 @@ describe('every shipped scenario, reached three ways, answers its code and keeps
     }
   });
 
+  it('the scenario table shows how long each lock and job lasts, and when a promotion ends, from the files', () => {
+    const table = scenarioTable(shipped, contract.operations).split('\n');
+    const row = (name: string) => table.find((line) => line.startsWith(`| \`${name}\` |`)) ?? '';
+    const seconds = (lasting: unknown) => (lasting as { seconds?: number } | undefined)?.seconds;
+    const cart = shipped.byName('open-cart')?.world.customers[0]?.pendingCart?.lock;
+    const job = shipped.byName('expiry-job-running')?.world.promotions[0]?.expiryJob;
+    expect([seconds(cart), seconds(job)]).toEqual([300, 900]);
+    expect(row('open-cart')).toContain(`| cart locked ${String(seconds(cart))} s |`);
+    expect(row('expiry-job-running')).toContain(`| expiry job runs ${String(seconds(job))} s |`);
+    expect(row('deactivated-for-customer')).toContain('| valid till 2099-12-31 (its whole day, UTC) |');
+    expect(table[0]).toContain("| Times (the tenant's clock) |");
+  });
+
   it('invalid-input on the global call, without a header: a malformed JSON body, as its description says', async () => {
     const response = await sandbox.inject({ ...callOf('deactivatePromotionGlobally', freshIds()), headers: { 'content-type': 'application/json' }, payload: '{' });
     expect(codeOf(response)).toBe(shipped.byName('invalid-input')?.code);

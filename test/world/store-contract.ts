@@ -3,6 +3,7 @@ import { type Decision, accept, refuse } from '../../src/rules/decision.js';
 import type { ChangeReads, TenantChanges } from '../../src/world/tenant-changes.js';
 import type { JournalEntry, JournalFilter, RecordedCall } from '../../src/world/journal-store.js';
 import type { TenantStore } from '../../src/world/tenant-store.js';
+import { type ClockMode, type ClockReading, planMove } from '../../src/world/tenant-clock.js';
 
 /** The bounds a store is made with; each test asks for what it checks. */
 export interface StoreLimits {
@@ -10,6 +11,8 @@ export interface StoreLimits {
   readonly maxTenants: number;
   /** A tenant unused this long is forgotten. */
   readonly idleMs: number;
+  /** How tenants' clocks run; the store's default (frozen) when absent. */
+  readonly clock?: ClockMode;
 }
 
 export interface StoreUnderTest {
@@ -135,6 +138,107 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       });
     });
 
+    describe('clock', () => {
+      const advance = (seconds: number) => (reading: ClockReading) => planMove(reading, { advanceSeconds: seconds });
+      const timeOf = async (store: TenantStore, tenant: string) => (await store.clock(tenant)).now;
+
+      it('starts at the tenant\'s first call, frozen, and moves only when told', async () => {
+        const { store, elapse } = await open();
+        const before = Date.now();
+        await store.record('t', call());
+        const first = await store.clock('t');
+        expect(first.advancedMs).toBe(0);
+        expect(first.now).toBe(first.start);
+        expect(Math.abs(first.start - before)).toBeLessThan(60_000);
+        await elapse(30);
+        expect(await store.clock('t')).toEqual(first);
+        expect(await store.moveClock('t', advance(301))).toEqual({ start: first.start, advancedMs: 301_000, now: first.start + 301_000 });
+        expect(await timeOf(store, 't')).toBe(first.start + 301_000);
+        // Another tenant's clock is its own.
+        expect((await store.clock('u')).advancedMs).toBe(0);
+      });
+
+      it('changes nothing on a refused move', async () => {
+        const { store } = await open();
+        const { start } = await store.clock('t');
+        await store.moveClock('t', advance(10));
+        expect(await store.moveClock('t', (reading) => planMove(reading, { time: new Date(start).toISOString() }))).toEqual({ problem: expect.stringMatching(/never moves back/) as unknown });
+        expect(await timeOf(store, 't')).toBe(start + 10_000);
+      });
+
+      it('goes back to its start on a reset, the start kept', async () => {
+        const { store } = await open();
+        const { start } = await store.clock('t');
+        await store.moveClock('t', advance(3600));
+        await store.reset('t');
+        expect(await store.clock('t')).toEqual({ start, advancedMs: 0, now: start });
+      });
+
+      it('is forgotten with its tenant: a later first call starts it again', async () => {
+        const { store, elapse } = await open();
+        const { start } = await store.clock('t');
+        await store.moveClock('t', advance(60));
+        await store.forget('t');
+        await elapse(5);
+        const again = await store.clock('t');
+        expect(again.advancedMs).toBe(0);
+        expect(again.start).toBeGreaterThan(start);
+      });
+
+      it('gives a decision the tenant\'s time, and journals the tenant\'s time beside the wall time', async () => {
+        const { store } = await open();
+        const { start } = await store.clock('t');
+        await store.moveClock('t', advance(301));
+        let seen: ClockReading | undefined;
+        await store.transact('t', (_changes, clock) => ((seen = clock), refuse('LOOKED')), reads({ promotions: [P] }));
+        expect(seen).toEqual({ start, advancedMs: 301_000, now: start + 301_000 });
+        await store.record('t', call({ at: start + 5 }));
+        expect((await entries(store, 't'))[0]).toMatchObject({ time: new Date(start + 5).toISOString(), tenantTime: new Date(start + 301_000).toISOString() });
+      });
+
+      it('never applies a decision made at a time the clock has left: it is made again at the new time', async () => {
+        const { store } = await open();
+        const { start } = await store.clock('t');
+        await store.moveClock('t', advance(1));
+        const times: number[] = [];
+        // Accepted only once a second has passed; while the first decision is made, a reset takes the clock back
+        // (a reset's commands leave at once: they reach the store before the decision's write).
+        const decision = await store.transact(
+          't',
+          (_changes, clock) => {
+            times.push(clock.now);
+            if (times.length === 1) void store.reset('t');
+            return clock.now >= start + 1000 ? deactivate(P) : refuse('TOO_EARLY');
+          },
+          reads({ promotions: [P] }),
+        );
+        expect(times).toEqual([start + 1000, start]);
+        expect(decision).toEqual(refuse('TOO_EARLY'));
+        expect(await everything(store, 't')).toEqual([]);
+      });
+
+      it('of concurrent moves, each is applied once: advances add up', async () => {
+        const { store } = await open();
+        const { start } = await store.clock('t');
+        await Promise.all(Array.from({ length: 10 }, () => store.moveClock('t', advance(1))));
+        expect(await timeOf(store, 't')).toBe(start + 10_000);
+      });
+
+      it('with clock real, follows the wall clock, an advance adding to it', async () => {
+        const { store, elapse } = await open({ clock: 'real' });
+        const first = await store.clock('t');
+        await elapse(50);
+        const later = await store.clock('t');
+        expect(later.now - first.now).toBeGreaterThanOrEqual(45);
+        const moved = await store.moveClock('t', advance(60));
+        expect('now' in moved && moved.now - later.now).toBeGreaterThanOrEqual(60_000);
+        await store.reset('t');
+        const reset = await store.clock('t');
+        expect(reset.advancedMs).toBe(0);
+        expect(reset.now).toBeGreaterThanOrEqual(later.now);
+      });
+    });
+
     describe('reset', () => {
       it('goes back to the seed world: changes, pin and sequence positions go; journal and coverage stay', async () => {
         const { store } = await open();
@@ -225,7 +329,8 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         const journal = await entries(store, 't');
         expect(journal.map((entry) => entry.requestId)).toEqual(['second', 'first']);
         const { at, ...recorded } = call({ requestId: 'first' });
-        expect(journal[1]).toEqual({ time: new Date(at).toISOString(), ...recorded });
+        // The tenant's time at the call: its frozen clock, at its start.
+        expect(journal[1]).toEqual({ time: new Date(at).toISOString(), tenantTime: new Date((await store.clock('t')).now).toISOString(), ...recorded });
         expect(journal[1]?.time).toBe('2026-01-02T03:04:05.006Z');
       });
 
