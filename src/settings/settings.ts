@@ -3,7 +3,7 @@ import { DEFAULT_SCENARIOS_DIRECTORY } from '../scenarios/load-scenarios.js';
 import { DEFAULT_CONTRACT_PATH } from '../spec/load-contract.js';
 import { LOG_LEVELS } from '../log-levels.js';
 import { UNKNOWN_PROMOTIONS } from '../world/model.js';
-import { anyText, integerIn, oneOf, originList, secretOfAtLeast, trueOrFalse, type ValueKind } from './value-kinds.js';
+import { anyText, integerIn, nonEmptyText, oneOf, originList, redisUrl, secretOfAtLeast, trueOrFalse, type ValueKind } from './value-kinds.js';
 
 /** One setting: everything the command line, `startSandbox`, the config and the README say of it. */
 export interface Setting<T> {
@@ -43,7 +43,7 @@ export const SETTINGS = {
     argument: '<address>',
     env: 'HOST',
     overridingEnv: 'SANDBOX_HOST',
-    kind: anyText('an address'),
+    kind: nonEmptyText('an address'),
     default: '0.0.0.0',
     help: 'address to listen on',
   }),
@@ -191,7 +191,7 @@ export const SETTINGS = {
   redis: settingWithoutDefault({
     argument: '<url>',
     env: 'SANDBOX_REDIS_URL',
-    kind: anyText('a Redis URL'),
+    kind: redisUrl(),
     help: 'Redis URL, for several replicas behind one URL',
     readme: 'keep worlds, pins, journals, tokens and rate counters in Redis, for replicas',
   }),
