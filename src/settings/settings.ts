@@ -193,7 +193,7 @@ export const SETTINGS = {
     env: 'SANDBOX_REDIS_URL',
     kind: redisUrl(),
     help: 'Redis URL, for several replicas behind one URL',
-    readme: 'keep worlds, pins, journals, tokens and rate counters in Redis, for replicas',
+    readme: 'keep worlds, pins, journals, tokens and rate counters in Redis, for replicas: `redis://host:6379`, or `rediss://` for TLS',
   }),
   tenantIdleMinutes: setting({
     argument: '<n>',
