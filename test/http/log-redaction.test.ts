@@ -13,9 +13,12 @@ describe('credentials in the logs', () => {
     expect(line?.headers).toEqual({ 'x-api-key': '[redacted]', 'x-auth-token': '[redacted]', cookie: '[redacted]', 'x-sandbox-session': 'logs', 'x-trace': 'kept' });
   });
 
+  // A guard: no line logs a request's headers today, and none may start to.
   it('the line per request at debug carries none of them', async () => {
+    const before = sandbox.logs.length;
     await sandbox.inject({ method: 'POST', url: `${DEACTIVATE_PATH}?customerId=1&earnId=null`, headers });
-    expect(sandbox.logs.some((logged) => logged.msg === 'request')).toBe(true);
-    expect(JSON.stringify(sandbox.logs)).not.toMatch(/secret-\d/);
+    const lines = sandbox.logs.slice(before);
+    expect(lines.some((logged) => logged.msg === 'request')).toBe(true);
+    expect(JSON.stringify(lines)).not.toMatch(/secret-\d/);
   });
 });
