@@ -7,7 +7,7 @@ import { registerApiRoutes } from './http/api-routes.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { clientErrorResponder } from './http/client-errors.js';
 import { registerClosingConnections } from './http/closing.js';
-import { REDACTED, credentialHeaders } from './http/credential-headers.js';
+import { REDACTED, credentialHeaders, credentialHeaderTest, redactedHeaders } from './http/credential-headers.js';
 import { registerCors } from './http/cors.js';
 import { registerDocsPage } from './http/docs-page.js';
 import { errorResponder, registerErrorHandler } from './http/error-handler.js';
@@ -47,9 +47,17 @@ export interface AppOptions {
   readonly store?: TenantStore;
 }
 
-/** Credentials never reach a log line, whatever a future change decides to log. */
-function redactedPaths(contract: Contract): string[] {
-  return credentialHeaders(contract).flatMap((name) => [`req.headers["${name}"]`, `headers["${name}"]`]);
+/**
+ * Credentials never reach a log line, whatever a future change decides to log: the headers the
+ * contract names, by path (pino's redaction needs concrete names), and any `headers` logged, by
+ * the request history's rule (a name that looks like a credential's too, `X-Api-Key`).
+ */
+function logRedaction(contract: Contract) {
+  const isCredential = credentialHeaderTest(contract);
+  return {
+    redact: { paths: credentialHeaders(contract).flatMap((name) => [`req.headers["${name}"]`, `headers["${name}"]`]), censor: REDACTED },
+    serializers: { headers: (headers: Record<string, unknown>) => (typeof headers === 'object' && headers !== null ? redactedHeaders(headers, isCredential) : headers) },
+  };
 }
 
 /**
@@ -71,7 +79,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   const app = Fastify({
     logger: {
       level: config.logLevel,
-      redact: { paths: redactedPaths(contract), censor: REDACTED },
+      ...logRedaction(contract),
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     // One line per request comes from request-log.ts instead of Fastify's two.

@@ -10,7 +10,7 @@ import { authenticator } from './authenticate.js';
 import type { RateLimiter } from './rate-limit.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { sendAnswer, sendCatalogueError, sendErrors } from './envelope.js';
-import { credentialHeaders } from './credential-headers.js';
+import { credentialHeaderTest } from './credential-headers.js';
 import { isJournaled, operationJournal } from './journal.js';
 import type { JournalStore } from '../world/journal-store.js';
 import { unhandled } from '../unhandled.js';
@@ -51,7 +51,7 @@ export function registerApiRoutes(
   const sessionSchema = (contract.dereferenced.components?.parameters?.[SESSION_PARAMETER] as { schema?: { pattern?: string } } | undefined)?.schema;
   const sessionPattern = sessionSchema?.pattern ? new RegExp(sessionSchema.pattern) : undefined;
   const schemes = (contract.dereferenced.components?.securitySchemes ?? {}) as Parameters<typeof authenticator>[1];
-  const credentials = new Set(credentialHeaders(contract));
+  const isCredential = credentialHeaderTest(contract);
   for (const operation of contract.operations) {
     if (operation.tags.includes('operator') && adminToken === undefined) continue;
     const builtIn = builtIns[operation.operationId];
@@ -65,7 +65,7 @@ export function registerApiRoutes(
     const rateLimited = operation.tags.includes('promotions') || operation.tags.includes('oauth');
     const onRequest = admission(authenticator(operation, schemes, contract.catalogue, identifier, adminToken, sessionPattern), rateLimited ? limiter : undefined);
     // The vendor's per-customer and global calls are journaled.
-    const journal = isJournaled(operation) ? operationJournal(store, operation.operationId, credentials) : undefined;
+    const journal = isJournaled(operation) ? operationJournal(store, operation.operationId, isCredential) : undefined;
     const recordDrop: DropRecorder = journal?.recordDrop ?? (() => Promise.resolve());
     app.route({
       method: operation.method,

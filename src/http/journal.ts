@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
 import type { Operation } from '../spec/operations.js';
 import type { JournalStore, ReceivedValue, RecordedCall } from '../world/journal-store.js';
-import { REDACTED } from './credential-headers.js';
+import { type CredentialHeaderTest, REDACTED } from './credential-headers.js';
 
 const SHOWN_LENGTH = 300;
 /** The part of a body the history keeps: 16 KiB of its UTF-8 text. */
@@ -27,14 +27,14 @@ export interface OperationJournal {
  * over a connection sends the command ahead of anything the client asks next), without waiting
  * for it: the history is best effort, and an answer is never delayed or lost because it could not
  * be written down.
- * Credential headers (`credentials`, see credential-headers.ts) are recorded as `[redacted]`:
+ * Credential headers (`isCredential`, see credential-headers.ts) are recorded as `[redacted]`:
  * no credential reaches the journal.
  * The hook is the route's own, so other routes pay nothing for it.
  */
-export function operationJournal(store: JournalStore, operationId: string, credentials: ReadonlySet<string>): OperationJournal {
+export function operationJournal(store: JournalStore, operationId: string, isCredential: CredentialHeaderTest): OperationJournal {
   const record = (request: FastifyRequest, reply: FastifyReply | undefined): Promise<void> => {
     if (request.tenant === undefined) return Promise.resolve();
-    return store.record(request.tenant, entryOf(operationId, request, reply, credentials)).catch((error: unknown) => {
+    return store.record(request.tenant, entryOf(operationId, request, reply, isCredential)).catch((error: unknown) => {
       request.log.warn({ err: error }, 'could not record the call in the journal');
     });
   };
@@ -47,7 +47,7 @@ export function operationJournal(store: JournalStore, operationId: string, crede
   };
 }
 
-function entryOf(operationId: string, request: FastifyRequest, reply: FastifyReply | undefined, credentials: ReadonlySet<string>): RecordedCall {
+function entryOf(operationId: string, request: FastifyRequest, reply: FastifyReply | undefined, isCredential: CredentialHeaderTest): RecordedCall {
   const userAgent = request.headers['user-agent'];
   return {
     at: Date.now(),
@@ -62,16 +62,16 @@ function entryOf(operationId: string, request: FastifyRequest, reply: FastifyRep
     durationMs: Math.round((reply ? reply.elapsedTime : 0) * 10) / 10,
     // Fastify's parsed query is made for this request and changed by no one: kept, not copied.
     query: request.query as Record<string, ReceivedValue>,
-    headers: redacted(request.headers, credentials),
+    headers: redacted(request.headers, isCredential),
     ...recordedBody(request.rawBody),
   };
 }
 
-function redacted(headers: FastifyRequest['headers'], credentials: ReadonlySet<string>): Record<string, ReceivedValue> {
+function redacted(headers: FastifyRequest['headers'], isCredential: CredentialHeaderTest): Record<string, ReceivedValue> {
   const copy: Record<string, ReceivedValue> = {};
   for (const name in headers) {
     const value = headers[name];
-    if (value !== undefined) copy[name] = credentials.has(name) ? REDACTED : typeof value === 'string' ? shared(value) : value;
+    if (value !== undefined) copy[name] = isCredential(name) ? REDACTED : typeof value === 'string' ? shared(value) : value;
   }
   return copy;
 }
@@ -99,21 +99,30 @@ const encoder = new TextEncoder();
 /** Reused by every record (one thread, no await between its fill and its read). */
 const scratch = Buffer.alloc(BODY_CAP_BYTES);
 
+/** The most bytes one character takes in UTF-8. */
+const LONGEST_CHARACTER_BYTES = 4;
+
 /**
  * The body as the history keeps it: the raw text (not parsed JSON, which would hide an empty
  * body, a duplicate key or `null` spelt out), its first BODY_CAP_BYTES bytes of UTF-8, cut at a
- * whole character; null when the client sent no bytes.
+ * whole character; null when the client sent no bytes. Another content type (refused with 415
+ * when not empty) arrives as bytes: read as UTF-8, it is cut the same way.
  */
 export function recordedBody(raw: string | Buffer | undefined): { readonly body: string | null; readonly bodyTruncated: boolean } {
   if (raw === undefined || raw.length === 0) return { body: null, bodyTruncated: false };
-  if (typeof raw !== 'string') {
-    // Another content type (refused with 415 when not empty): its bytes read as UTF-8.
-    return raw.length <= BODY_CAP_BYTES ? { body: raw.toString('utf8'), bodyTruncated: false } : { body: raw.toString('utf8', 0, BODY_CAP_BYTES), bodyTruncated: true };
-  }
+  // Bytes past the cap and one character cannot be kept: only those are read (a body may be 1 MiB).
+  // A character cut at that end reads as U+FFFD, which starts past the cap and is cut off below.
+  const text = typeof raw === 'string' ? raw : raw.toString('utf8', 0, BODY_CAP_BYTES + LONGEST_CHARACTER_BYTES);
+  const body = withinCap(text);
+  return { body, bodyTruncated: body.length < text.length };
+}
+
+/** The text's first BODY_CAP_BYTES bytes of UTF-8, cut at a whole character. */
+function withinCap(text: string): string {
   // A UTF-16 unit is at most 3 bytes of UTF-8: a short text is within the cap without measuring it.
-  if (raw.length * 3 <= BODY_CAP_BYTES) return { body: raw, bodyTruncated: false };
-  const { read, written } = encoder.encodeInto(raw, scratch);
-  if (read === raw.length) return { body: raw, bodyTruncated: false };
+  if (text.length * 3 <= BODY_CAP_BYTES) return text;
+  const { read, written } = encoder.encodeInto(text, scratch);
+  if (read === text.length) return text;
   // A fresh string: a slice of the text would keep the whole body (up to --body-limit) alive.
-  return { body: scratch.toString('utf8', 0, written), bodyTruncated: true };
+  return scratch.toString('utf8', 0, written);
 }

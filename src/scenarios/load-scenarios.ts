@@ -41,7 +41,7 @@ export async function loadScenarios(
   { onlyOwn = false, cacheFile = SCENARIO_CACHE }: LoadOptions = {},
 ): Promise<ScenarioSet> {
   if (isShippedFolder(directory)) {
-    if (onlyOwn) throw new Error(ONLY_OWN_WITHOUT_A_FOLDER);
+    if (ownFolderMissing(directory, onlyOwn)) throw new Error(ONLY_OWN_WITHOUT_A_FOLDER);
     const contents = await readScenarioFolder(directory);
     const stored = storedScenarioSet(scenariosKey(contract, contents), unknownPromotions, directory, cacheFile);
     if (stored) return stored;
@@ -55,8 +55,16 @@ export async function loadScenarios(
   return checkScenarioFiles(own.schemaText, files, replaced, contract, checks, unknownPromotions, new Map(stored.map((scenario) => [scenario.file, scenario])));
 }
 
+/**
+ * The one rule of the own scenarios alone: they need a folder of one's own. The command words
+ * the refusal here (start and validate), startSandbox in its options' words (start-options.ts).
+ */
+export function ownFolderMissing(directory: string, onlyOwn: boolean): boolean {
+  return onlyOwn && isShippedFolder(directory);
+}
+
 const ONLY_OWN_WITHOUT_A_FOLDER =
-  '--only-own-scenarios needs a folder of your own, given with --scenarios <dir> (SANDBOX_SCENARIOS; in startSandbox, the scenarios option): without one, the shipped scenarios are the only ones';
+  '--only-own-scenarios needs a folder of your own, given with --scenarios <dir> (SANDBOX_SCENARIOS): without one, the shipped scenarios are the only ones';
 
 function isShippedFolder(directory: string): boolean {
   return resolve(directory) === resolve(DEFAULT_SCENARIOS_DIRECTORY);

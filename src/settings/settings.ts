@@ -4,7 +4,7 @@ import { DEFAULT_CONTRACT_PATH } from '../spec/load-contract.js';
 import { LOG_LEVELS } from '../log-levels.js';
 import { UNKNOWN_PROMOTIONS } from '../world/model.js';
 import { CLOCK_MODES, DEFAULT_CLOCK_MODE } from '../world/tenant-clock.js';
-import { anyText, integerIn, oneOf, originList, secretOfAtLeast, trueOrFalse, type ValueKind } from './value-kinds.js';
+import { anyText, integerIn, nonEmptyText, oneOf, originList, redisUrl, secretOfAtLeast, trueOrFalse, type ValueKind } from './value-kinds.js';
 
 /** One setting: everything the command line, `startSandbox`, the config and the README say of it. */
 export interface Setting<T> {
@@ -44,7 +44,7 @@ export const SETTINGS = {
     argument: '<address>',
     env: 'HOST',
     overridingEnv: 'SANDBOX_HOST',
-    kind: anyText('an address'),
+    kind: nonEmptyText('an address'),
     default: '0.0.0.0',
     help: 'address to listen on',
   }),
@@ -200,9 +200,9 @@ export const SETTINGS = {
   redis: settingWithoutDefault({
     argument: '<url>',
     env: 'SANDBOX_REDIS_URL',
-    kind: anyText('a Redis URL'),
+    kind: redisUrl(),
     help: 'Redis URL, for several replicas behind one URL',
-    readme: 'keep worlds, pins, journals, tokens and rate counters in Redis, for replicas',
+    readme: 'keep worlds, pins, journals, tokens and rate counters in Redis, for replicas: `redis://host:6379`, or `rediss://` for TLS',
   }),
   tenantIdleMinutes: setting({
     argument: '<n>',

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { redactedUrl } from '../world/redacted-url.js';
 
 /**
  * What a setting's value may be, with one rule for both ways a value arrives: as text (a flag or
@@ -75,6 +76,50 @@ export function anyText(what: string): ValueKind<string> {
     rule: `must be ${what}, a string`,
     accepts: (value): value is string => typeof value === 'string',
     shown: asWritten,
+  };
+}
+
+/**
+ * Text that names something and cannot be empty: an empty `--host` (`SANDBOX_HOST=` left blank)
+ * would listen on every address without saying so, as an empty port would pick one.
+ */
+export function nonEmptyText(what: string): ValueKind<string> {
+  const rule = `must be ${what}, not empty`;
+  const filled = (text: string) => text.trim() !== '';
+  return {
+    rule,
+    parse: (text) => {
+      if (!filled(text)) throw new InvalidArgumentError(`${rule}.`);
+      return text;
+    },
+    accepts: (value): value is string => typeof value === 'string' && filled(value),
+    shown: asWritten,
+  };
+}
+
+/**
+ * A Redis URL, `redis://` or `rediss://` (TLS): ioredis takes other text for a socket path or a
+ * host name and fails late and obscurely (`connect ENOENT //host:6379`). A refused value in code
+ * is shown without its credentials.
+ */
+export function redisUrl(): ValueKind<string> {
+  const rule = 'must be a redis:// or rediss:// URL (redis://host:6379, rediss://user:password@host:6380/0)';
+  const isRedisUrl = (text: string) => {
+    try {
+      const url = new URL(text);
+      return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  };
+  return {
+    rule,
+    parse: (text) => {
+      if (!isRedisUrl(text)) throw new InvalidArgumentError(`${rule}.`);
+      return text;
+    },
+    accepts: (value): value is string => typeof value === 'string' && isRedisUrl(value),
+    shown: (value) => (typeof value !== 'string' ? asWritten(value) : URL.canParse(value) ? `'${redactedUrl(value)}'` : 'text that is not a URL'),
   };
 }
 

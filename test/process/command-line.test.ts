@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { type AnySetting, flagOf, SETTING_NAMES, SETTINGS } from '../../src/settings/settings.js';
 import { DOCS_BASIC, DEACTIVATE_PATH } from '../helpers/sandbox.js';
 import { listeningUrl, runCli, startCli } from '../helpers/cli-process.js';
+import { freePort } from '../helpers/redis.js';
 
 const LOCAL = { HOST: '127.0.0.1', PORT: '0' };
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -59,6 +60,12 @@ describe('promotions-sandbox on the command line', () => {
     [['--admin-token', 'short'], {}, "error: option '--admin-token <token>' argument 'short' is invalid. must be at least 16 characters (it guards every tenant; for instance: openssl rand -hex 16)."],
     [['--auth', 'accounts'], {}, 'error: --auth accounts needs --accounts <file> (SANDBOX_ACCOUNTS)'],
     [['--accounts', 'accounts.yaml'], {}, 'error: --accounts is only read with --auth accounts'],
+    // An empty host would listen on every address, saying neither so nor where.
+    [['--host', ''], {}, "error: option '--host <address>' argument '' is invalid. must be an address, not empty."],
+    [[], { SANDBOX_HOST: '' }, "error: option '--host <address>' value '' from env 'SANDBOX_HOST' is invalid. must be an address, not empty."],
+    // ioredis takes anything else for a socket path or a host name and fails late and obscurely.
+    [['--redis', 'http://127.0.0.1:6397'], {}, `error: option '--redis <url>' argument 'http://127.0.0.1:6397' is invalid. ${SETTINGS.redis.kind.rule}.`],
+    [[], { SANDBOX_REDIS_URL: 'notaurl' }, `error: option '--redis <url>' value 'notaurl' from env 'SANDBOX_REDIS_URL' is invalid. ${SETTINGS.redis.kind.rule}.`],
   ])('refuses %j %j with its one line, word for word', async (args, env, line) => {
     const { code, stderr } = await runCli(args, { ...LOCAL, ...env });
     expect(code).not.toBe(0);
@@ -99,6 +106,14 @@ describe('promotions-sandbox on the command line', () => {
       silent.close();
     }
   }, 20_000);
+
+  it('Redis unreachable at start: the password of the URL\'s query (which ioredis reads) is not printed either', async () => {
+    const port = await freePort();
+    const { code, stderr } = await runCli(['--redis', `redis://127.0.0.1:${port}/6?password=s3cret&db=6`], LOCAL);
+    expect(code).not.toBe(0);
+    expect(stderr.trim()).toMatch(new RegExp(`^promotions-sandbox: cannot start: cannot reach Redis at redis://127\\.0\\.0\\.1:${port}/6\\?password=\\[redacted\\]&db=\\[redacted\\] \\(.*ECONNREFUSED`));
+    expect(stderr).not.toContain('s3cret');
+  });
 
   it('SANDBOX_PORT wins over PORT', async () => {
     const { code, stderr } = await runCli([], { HOST: '127.0.0.1', PORT: '0', SANDBOX_PORT: 'x' });

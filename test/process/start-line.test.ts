@@ -135,4 +135,11 @@ describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get ins
     expect(stderr).toBe(`promotions-sandbox ${VERSION} on ${url}: docs ${url}/docs, auth open, store Redis at ${redis.toString()}, ${SHIPPED_SCENARIOS} scenarios\n`);
     expect(stderr).not.toContain('hunter2');
   });
+
+  it('hides the values of the query too: ioredis reads a password there', async () => {
+    // Redis here asks for no password: an empty one is not sent, and shows as a given one would.
+    const redis = `redis://${new URL(REDIS_URL ?? '').host}/6`;
+    const { stderr, url } = await startAndStop(['--redis', `${redis}?password=&db=6`]);
+    expect(stderr).toBe(`promotions-sandbox ${VERSION} on ${url}: docs ${url}/docs, auth open, store Redis at ${redis}?password=[redacted]&db=[redacted], ${SHIPPED_SCENARIOS} scenarios\n`);
+  });
 });

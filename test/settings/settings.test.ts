@@ -42,6 +42,7 @@ function sampleText(name: SettingName, setting: AnySetting): string {
   };
   if (reads('2') === 2) return '2';
   if (reads('http://localhost:3000') === 'http://localhost:3000') return 'http://localhost:3000';
+  if (reads('redis://redis.example:6379') === 'redis://redis.example:6379') return 'redis://redis.example:6379';
   return `given-${name}-of-16-characters`;
 }
 

@@ -71,6 +71,20 @@ describe('startSandbox refuses what the command line refuses, naming the option'
     await expect(start({ accounts: 'accounts.yaml' })).rejects.toThrow(new Error("startSandbox: accounts is only read with auth 'accounts'"));
   });
 
+  it('a Redis URL that is none, without printing its credentials', async () => {
+    const rule = 'must be a redis:// or rediss:// URL (redis://host:6379, rediss://user:password@host:6380/0)';
+    await expect(start({ redis: 'notaurl' })).rejects.toThrow(new Error(`startSandbox: redis ${rule} (got text that is not a URL)`));
+    const refusal = start({ redis: 'http://user:hunter2@127.0.0.1:6397/?password=s3cret' });
+    await expect(refusal).rejects.toThrow(new Error(`startSandbox: redis ${rule} (got 'http://127.0.0.1:6397/?password=[redacted]')`));
+    await expect(refusal).rejects.not.toThrow(/hunter2|s3cret/);
+  });
+
+  it('onlyOwnScenarios without scenarios, in its options\' words', async () => {
+    await expect(start({ onlyOwnScenarios: true })).rejects.toThrow(
+      new Error('startSandbox: onlyOwnScenarios needs scenarios, a folder of your own scenario files: without one, the shipped scenarios are the only ones'),
+    );
+  });
+
   it('options that are not an object', async () => {
     await expect(start(null)).rejects.toThrow(new Error('startSandbox: the options must be an object (got null)'));
     await expect(start('quiet')).rejects.toThrow(new Error('startSandbox: the options must be an object (got string)'));

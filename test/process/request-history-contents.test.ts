@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { BODY_CAP_BYTES } from '../../src/http/journal.js';
+import { DEACTIVATE_PATH, DOCS_BASIC } from '../helpers/sandbox.js';
+import { listeningUrl, startCli } from '../helpers/cli-process.js';
+
+const LOCAL = { HOST: '127.0.0.1', PORT: '0' };
+
+interface Entry {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string | null;
+  readonly bodyTruncated: boolean;
+}
+
+/** Runs the built command, makes one call, and returns what the history recorded of it (and the whole answer's text). */
+async function recordedCall(init: RequestInit): Promise<{ entry: Entry; text: string }> {
+  const sandbox = startCli([], LOCAL);
+  try {
+    const url = await listeningUrl(sandbox.output);
+    const session = { authorization: DOCS_BASIC, 'x-sandbox-session': 'contents' };
+    await (await fetch(`${url}${DEACTIVATE_PATH}?customerId=1&earnId=null`, { method: 'POST', ...init, headers: { ...session, ...(init.headers as Record<string, string>) } })).text();
+    const text = await (await fetch(`${url}/__sandbox/requests`, { headers: session })).text();
+    const entry = (JSON.parse(text) as { data: { requests: Entry[] } }).data.requests[0];
+    if (!entry) throw new Error(`no call recorded: ${text}`);
+    return { entry, text };
+  } finally {
+    sandbox.child.kill('SIGTERM');
+    await sandbox.finished;
+  }
+}
+
+describe('what the request history of the built command keeps of a call', () => {
+  it('a header whose name looks like a credential is [redacted], whatever the contract says; the sandbox\'s own headers stay', async () => {
+    const secrets = { 'x-api-key': 'secret-1', 'x-auth-token': 'secret-2', 'x-client-secret': 'secret-3', 'x-user-password': 'secret-4', api_key: 'secret-5', 'x-credential': 'secret-6' };
+    const { entry, text } = await recordedCall({ headers: { ...secrets, 'x-sandbox-scenario': 'open-cart', 'x-trace': 'kept' } });
+    expect(entry.headers).toMatchObject({
+      ...Object.fromEntries(Object.keys(secrets).map((name) => [name, '[redacted]'])),
+      authorization: '[redacted]',
+      'x-sandbox-session': 'contents',
+      'x-sandbox-scenario': 'open-cart',
+      'x-trace': 'kept',
+    });
+    expect(text).not.toMatch(/secret-\d/);
+  });
+
+  it('a body of another content type (415) is cut as a JSON one: at most 16 KiB of UTF-8, at a whole character', async () => {
+    const sent = `a${'é'.repeat(9_000)}`;
+    const { entry } = await recordedCall({ headers: { 'content-type': 'text/plain' }, body: sent });
+    expect(entry.status).toBe(415);
+    expect(entry.bodyTruncated).toBe(true);
+    // 'a' and 8191 'é' (2 bytes each) are 16,383 bytes; one more 'é' would pass the cap.
+    expect(entry.body).toBe(`a${'é'.repeat((BODY_CAP_BYTES - 1) >> 1)}`);
+    expect(Buffer.byteLength(entry.body ?? '')).toBeLessThanOrEqual(BODY_CAP_BYTES);
+  });
+});
