@@ -2,9 +2,10 @@
 // First: V8's heap settings must be in place before anything else runs.
 import './v8-heap-tuning.js';
 import { writeFile } from 'node:fs/promises';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { ClientCredentials } from './verify/credentials.js';
 import { CREDENTIAL_FLAGS } from './verify/credential-flags.js';
+import { SandboxCommand } from './settings/boolean-flags.js';
 import { configFromOptions, sandboxOptions } from './settings/command-line.js';
 import { packageVersion } from './settings/package-version.js';
 import { environmentPrecedence } from './settings/settings-table.js';
@@ -12,7 +13,7 @@ import { runServer } from './server.js';
 
 // The subcommands (validate, verify, coverage) load their modules when run: a start needs none.
 
-const program = new Command('promotions-sandbox')
+const program = new SandboxCommand('promotions-sandbox')
   .description('A contract-testing sandbox of the promotion-deactivation API: every documented answer on demand.')
   .version(packageVersion(), '-V, --version', "print the sandbox's version and exit")
   .showHelpAfterError('(run promotions-sandbox --help for the settings)')
