@@ -2,9 +2,10 @@
 // First: V8's heap settings must be in place before anything else runs.
 import './v8-heap-tuning.js';
 import { writeFile } from 'node:fs/promises';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { ClientCredentials } from './verify/credentials.js';
 import { CREDENTIAL_FLAGS } from './verify/credential-flags.js';
+import { SandboxCommand } from './settings/boolean-flags.js';
 import { configFromOptions, sandboxOptions } from './settings/command-line.js';
 import { packageVersion } from './settings/package-version.js';
 import { environmentPrecedence } from './settings/settings-table.js';
@@ -12,7 +13,7 @@ import { runServer } from './server.js';
 
 // The subcommands (validate, verify, coverage) load their modules when run: a start needs none.
 
-const program = new Command('promotions-sandbox')
+const program = new SandboxCommand('promotions-sandbox')
   .description('A contract-testing sandbox of the promotion-deactivation API: every documented answer on demand.')
   .version(packageVersion(), '-V, --version', "print the sandbox's version and exit")
   .showHelpAfterError('(run promotions-sandbox --help for the settings)')
@@ -54,14 +55,20 @@ function clientOptions(command: Command): Command {
   return command
     .addOption(new Option('--base-url <url>', 'the server, e.g. http://localhost:4010').env('SANDBOX_BASE_URL').makeOptionMandatory())
     .addOption(new Option(CREDENTIAL_FLAGS.basic.flag, 'Basic credentials; the tool sends base64(user:md5(password))').env(CREDENTIAL_FLAGS.basic.env))
+    .addOption(
+      new Option(CREDENTIAL_FLAGS.authorization.flag, "the Authorization header as the client sends it (e.g. 'Basic Y2k6Y2k='), sent unchanged")
+        .env(CREDENTIAL_FLAGS.authorization.env)
+        .conflicts(['basic', 'oauthKey', 'oauthSecret']),
+    )
     .addOption(new Option(CREDENTIAL_FLAGS.oauthKey.flag, 'OAuth client key (a token is fetched first)').env(CREDENTIAL_FLAGS.oauthKey.env))
     .addOption(new Option(CREDENTIAL_FLAGS.oauthSecret.flag, 'OAuth client secret').env(CREDENTIAL_FLAGS.oauthSecret.env))
     .addOption(new Option('--junit <file>', 'also write a JUnit XML report'));
 }
 
-function credentialsOf(options: { basic?: string; oauthKey?: string; oauthSecret?: string }): ClientCredentials {
+function credentialsOf(options: { basic?: string; authorization?: string; oauthKey?: string; oauthSecret?: string }): ClientCredentials {
   return {
     ...(options.basic === undefined ? {} : { basic: options.basic }),
+    ...(options.authorization === undefined ? {} : { authorization: options.authorization }),
     ...(options.oauthKey === undefined ? {} : { oauthKey: options.oauthKey }),
     ...(options.oauthSecret === undefined ? {} : { oauthSecret: options.oauthSecret }),
   };
@@ -82,7 +89,7 @@ clientOptions(
   .addOption(new Option('--promotion-id <id>', 'with --allow-writes: the promotion for the per-customer success'))
   .addOption(new Option('--customer-id <id>', 'with --allow-writes: the customer for the per-customer success'))
   .addOption(new Option('--global-promotion-id <id>', 'with --allow-writes: a promotion to deactivate for the whole organisation'))
-  .action(async (options: { baseUrl: string; basic?: string; oauthKey?: string; oauthSecret?: string; junit?: string; json?: boolean; allowWrites?: boolean; promotionId?: string; customerId?: string; globalPromotionId?: string }) => {
+  .action(async (options: { baseUrl: string; basic?: string; authorization?: string; oauthKey?: string; oauthSecret?: string; junit?: string; json?: boolean; allowWrites?: boolean; promotionId?: string; customerId?: string; globalPromotionId?: string }) => {
     const config = configFromOptions(program);
     const [{ loadContract }, { jsonReport, junitReport, textReport, verify }, { writesFromFlags }] = await Promise.all([
       import('./spec/load-contract.js'),
@@ -103,7 +110,7 @@ clientOptions(program.command('coverage').description("print a tenant's coverage
   .addOption(new Option('--session <id>', 'the X-Sandbox-Session of the tenant').env('SANDBOX_SESSION'))
   .addOption(new Option('--min <percent>', 'fail below this percentage of documented answers received').argParser(percent))
   .addOption(new Option('--require-all', 'fail unless every documented answer was received').conflicts('min'))
-  .action(async (options: { baseUrl: string; basic?: string; oauthKey?: string; oauthSecret?: string; junit?: string; session?: string; min?: number; requireAll?: boolean }) => {
+  .action(async (options: { baseUrl: string; basic?: string; authorization?: string; oauthKey?: string; oauthSecret?: string; junit?: string; session?: string; min?: number; requireAll?: boolean }) => {
     const config = configFromOptions(program);
     const [{ checkCoverage }, { loadContract }] = await Promise.all([import('./coverage/coverage-check.js'), import('./spec/load-contract.js')]);
     const outcome = await checkCoverage(await loadContract(config.contract), options.baseUrl, credentialsOf(options), options.session, {

@@ -1,6 +1,7 @@
 import type { Contract } from '../spec/load-contract.js';
 import { compileContractChecks } from '../spec/contract-checks.js';
 import { unhandled } from '../unhandled.js';
+import { CREDENTIAL_FLAGS, flagName } from '../verify/credential-flags.js';
 import { type ClientCredentials, CredentialsRefused, authenticationHeaders, refusalLine } from '../verify/credentials.js';
 import { type JunitCase, junitXml } from '../verify/junit.js';
 import { networkReason } from '../verify/network-reason.js';
@@ -27,7 +28,8 @@ const TIMEOUT_MS = 10_000;
  * Reads a tenant's coverage from a sandbox and judges it: a partner's CI can prove its client
  * handles every documented error, not only the happy path. The tenant is the client's: without
  * credentials none is sent (with --auth off that is everyone's tenant; otherwise the sandbox
- * refuses, and that is the report, not an empty coverage). What is not a sandbox's answer, by
+ * refuses, and that is the report, not an empty coverage). A coverage with no call at all fails
+ * too, naming the likely cause: the credentials read another tenant than the client's. What is not a sandbox's answer, by
  * the contract's own check of GET /__sandbox/coverage, says so.
  */
 export async function checkCoverage(
@@ -63,6 +65,9 @@ export async function checkCoverage(
   } catch (error) {
     return cannotRead(error instanceof CredentialsRefused ? refusalLine('the sandbox', credentials) : networkReason(error, TIMEOUT_MS));
   }
+  // Nothing at all recorded is another tenant's empty coverage far more often than a client that
+  // made no call: each credential is its own tenant, and a Basic one is easily sent otherwise.
+  if (report.answers.every((answer) => answer.count === 0)) return cannot(`✗ ${noCallLine(baseUrl, session)}`);
   const percent = report.total === 0 ? 100 : (100 * report.covered) / report.total;
   const required = requirement.requireAll === true;
   const ok = (!required || report.covered === report.total) && percent >= (requirement.minPercent ?? 0);
@@ -79,4 +84,14 @@ export async function checkCoverage(
   }));
   if (!ok && !required) cases.push({ name: `at least ${requirement.minPercent ?? 0}% of the documented answers`, className: 'coverage', seconds: 0, failure: lines.at(-1) ?? '' });
   return { report, ok, lines, junit: junitXml('promotions-sandbox coverage', cases) };
+}
+
+/** Why an empty coverage fails: which tenant was read, and how to name the client's. */
+function noCallLine(baseUrl: string, session: string | undefined): string {
+  const { basic, authorization } = CREDENTIAL_FLAGS;
+  return (
+    `no call of the vendor's operations was recorded for these credentials${session === undefined ? '' : ` in session ${JSON.stringify(session)}`} on ${baseUrl}: ` +
+    `each credential is its own tenant, so pass the one your client sends; ` +
+    `${flagName('basic')} (${basic.env}) sends base64(user:md5(password)), while ${flagName('authorization')} (${authorization.env}) sends the header as the client does`
+  );
 }

@@ -1,5 +1,5 @@
 import { readFile, readdir } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ContractChecks } from '../spec/contract-checks.js';
 import type { Contract } from '../spec/load-contract.js';
@@ -106,7 +106,7 @@ async function checkScenarioFiles(
   unknownPromotions: UnknownPromotions,
   stored: ReadonlyMap<string, Scenario> = new Map(),
 ): Promise<ScenarioSet> {
-  const [{ readScenarioFile, storedFile }, { checkScenarios }] = await Promise.all([import('./read-scenario-file.js'), import('./check-scenarios.js')]);
+  const [{ nameProblem, readScenarioFile, storedFile }, { checkScenarios }] = await Promise.all([import('./read-scenario-file.js'), import('./check-scenarios.js')]);
   const validate = checks.compile(JSON.parse(schemaText) as object);
   const problems: ScenarioProblem[] = [];
   const files: ReadFile[] = [];
@@ -120,13 +120,13 @@ async function checkScenarioFiles(
       allRead = false;
       continue;
     }
-    if (result.scenario.name !== basename(file, extname(file))) {
-      problems.push({ file, place: result.place(['name']), problem: `the scenario is named "${result.scenario.name}"; name the file ${result.scenario.name}.yaml` });
-    }
+    const misnamed = nameProblem(file, result.scenario.name, result.place);
+    if (misnamed) problems.push(misnamed);
     files.push(result);
   }
   // The checks across files need every file read; a misnamed file is read, so its other problems
-  // (and the other files') come with its name's, at once.
+  // (and the other files') come with its name's, at once; one its schema refuses says its name's
+  // beside those (read-scenario-file.ts).
   if (!allRead) throw new ScenarioError(problems);
   const { world, problems: crossProblems } = checkScenarios(files, contract, checks, unknownPromotions);
   problems.push(...crossProblems);

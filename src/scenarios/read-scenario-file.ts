@@ -1,3 +1,4 @@
+import { basename, extname } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { LineCounter, type Document as YamlDocument, isNode, parseDocument } from 'yaml';
 import { canonicalCustomerId, canonicalHexId, type EarnedFromType, type EarnStatus, type Lasting, type PendingCart, type PromotionMode, type PromotionStatus, type PromotionType, UNTIL_RESET, type WorldSetup } from '../world/model.js';
@@ -42,11 +43,20 @@ export function readScenarioFile(
   }
   const content: unknown = document.toJS({ maxAliasCount: 50 });
   if (!validate(content)) {
-    return { problems: (validate.errors ?? []).map((error) => schemaProblem(file, document, lines, error)) };
+    // A file that names another scenario says so beside its schema problems, not after they are fixed.
+    const name = (content as { name?: unknown } | null)?.name;
+    const misnamed = typeof name === 'string' ? nameProblem(file, name, (path) => placeOf(document, lines, path)) : undefined;
+    return { problems: [...(misnamed ? [misnamed] : []), ...(validate.errors ?? []).map((error) => schemaProblem(file, document, lines, error))] };
   }
   const timeProblems = lastingProblems(content as ScenarioFileContent).map(({ path, problem }) => ({ file, place: placeOf(document, lines, path), problem }));
   if (timeProblems.length > 0) return { problems: timeProblems };
   return { scenario: toScenario(file, source, content as ScenarioFileContent), place: (path) => placeOf(document, lines, path) };
+}
+
+/** The problem of a file named otherwise than the scenario it holds, at its `name`; none when they agree. */
+export function nameProblem(file: string, name: string, place: ReadFile['place']): ScenarioProblem | undefined {
+  if (name === basename(file, extname(file))) return undefined;
+  return { file, place: place(['name']), problem: `the scenario is named "${name}"; name the file ${name}.yaml` };
 }
 
 /**

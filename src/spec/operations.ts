@@ -24,7 +24,17 @@ export interface Operation {
   readonly security: readonly OpenAPIV3_1.SecurityRequirementObject[];
   /** The documented errors of this operation, from the catalogue. */
   readonly errors: readonly CatalogueEntry[];
+  /** A query parameter the operation does not declare is refused (400), not ignored (`x-sandbox-unknown-query`). */
+  readonly refusesUnknownQuery: boolean;
 }
+
+/**
+ * What an operation does with a query parameter it does not declare: `ignore` (the default, as a
+ * gateway reading only its own parameters does), or `refuse`, so that a mistyped filter of the
+ * sandbox's own calls (`stauts=400`) is never taken for no filter.
+ */
+export const UNKNOWN_QUERY_KEY = 'x-sandbox-unknown-query';
+const UNKNOWN_QUERY_CHOICES = ['ignore', 'refuse'];
 
 const SUPPORTED_PARAMETER_LOCATIONS = new Set<string>(PARAMETER_LOCATIONS);
 const SUPPORTED_MEDIA_TYPES = new Set(['application/json']);
@@ -62,6 +72,10 @@ export function readOperations(
         if (!SUPPORTED_MEDIA_TYPES.has(mediaType)) problems.push(`${where}: request body ${mediaType} is not supported`);
       }
       const authoredResponses = (authored.paths?.[path]?.[method]?.responses ?? {}) as Record<string, unknown>;
+      const unknownQuery = (operation as Record<string, unknown>)[UNKNOWN_QUERY_KEY] ?? 'ignore';
+      if (typeof unknownQuery !== 'string' || !UNKNOWN_QUERY_CHOICES.includes(unknownQuery)) {
+        problems.push(`${where}: ${UNKNOWN_QUERY_KEY} must be one of ${UNKNOWN_QUERY_CHOICES.join(', ')}`);
+      }
       operations.push({
         operationId,
         method: method.toUpperCase() as Uppercase<HttpMethod>,
@@ -72,6 +86,7 @@ export function readOperations(
         responses: (operation.responses ?? {}) as Record<string, OpenAPIV3_1.ResponseObject>,
         security: operation.security ?? dereferenced.security ?? [],
         errors: entriesReferencedBy(authoredResponses, authored, catalogue, where, problems),
+        refusesUnknownQuery: unknownQuery === 'refuse',
       });
     }
   }

@@ -63,6 +63,8 @@ export function compileRequestValidator(operation: Operation, catalogue: Catalog
   const validateBody = bodySchema ? compile(bodySchema) : undefined;
   const bodyRequired = operation.requestBody?.required === true;
   const invalidInput = catalogue.get(REQUIRED_KEYS.invalidInput);
+  const declaredQuery = operation.parameters.filter((parameter) => parameter.in === 'query').map((parameter) => parameter.name);
+  const takes = declaredQuery.length === 0 ? 'none' : declaredQuery.join(', ');
 
   return (request) => {
     const diagnostics: Diagnostic[] = [];
@@ -94,6 +96,13 @@ export function compileRequestValidator(operation: Operation, catalogue: Catalog
         continue;
       }
       values[parameter.name] = value;
+    }
+    if (operation.refusesUnknownQuery) {
+      for (const name of Object.keys(request.query)) {
+        if (declaredQuery.includes(name)) continue;
+        const problem = `Query parameter ${show(name)} is not one ${operation.method} ${operation.path} takes; it takes ${takes}.`;
+        diagnostics.push({ location: 'query', name, problem, error: invalidInput });
+      }
     }
     if (validateBody) {
       if (request.body === undefined) {

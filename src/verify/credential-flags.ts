@@ -5,6 +5,7 @@
  */
 export const CREDENTIAL_FLAGS = {
   basic: { flag: '--basic <user:password>', env: 'SANDBOX_BASIC' },
+  authorization: { flag: '--authorization <header>', env: 'SANDBOX_AUTHORIZATION' },
   oauthKey: { flag: '--oauth-key <key>', env: 'SANDBOX_OAUTH_KEY' },
   oauthSecret: { flag: '--oauth-secret <secret>', env: 'SANDBOX_OAUTH_SECRET' },
 } as const;

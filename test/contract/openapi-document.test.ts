@@ -59,6 +59,14 @@ describe('openapi/promotions.yaml', () => {
     }
   });
 
+  it("refuses unknown query names on every tenant call of the sandbox's own (a mistyped filter is never no filter), and ignores them on the vendor's", async () => {
+    const contract = await theContract();
+    for (const operation of contract.operations) {
+      const expected = operation.tags.includes('sandbox') && operation.path.startsWith('/__sandbox/');
+      expect(operation.refusesUnknownQuery, operation.operationId).toBe(expected);
+    }
+  });
+
   it('offers Basic and the X-CAP-API-OAUTH-TOKEN header as alternatives', async () => {
     const { dereferenced } = await theContract();
     expect(dereferenced.security).toEqual([{ basicAuth: [] }, { oauthToken: [] }]);

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { md5Hex } from '../../src/auth/credentials.js';
-import { type RunningSandbox, startSandbox } from '../../src/index.js';
+import { type RequestFilter, type RunningSandbox, startSandbox } from '../../src/index.js';
 import { freePort } from '../helpers/redis.js';
 import { DEACTIVATE_PATH } from '../helpers/sandbox.js';
 
@@ -124,6 +124,14 @@ describe('startSandbox(), from a Node test suite', () => {
 
   it('refuses a bad filter with the sandbox\'s message', async () => {
     await expect(sandbox.requests({ limit: 0 })).rejects.toThrow(/Query parameter limit must be >= 1/);
+  });
+
+  it('refuses a filter it does not know (a typo), naming it and the filters, rather than answering every call', async () => {
+    await deactivate(sandbox, 4);
+    const typo = { stauts: 999 } as unknown as RequestFilter;
+    await expect(sandbox.requests(typo)).rejects.toThrow(
+      /^GET \/__sandbox\/requests\?stauts=999: .* Query parameter "stauts" is not one GET \/__sandbox\/requests takes; it takes operationId, method, status, code, scenario, since, limit\.$/,
+    );
   });
 
   it('says what is wrong when asked for a scenario that does not exist', async () => {

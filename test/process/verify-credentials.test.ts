@@ -1,4 +1,7 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +15,11 @@ import { DEACTIVATE_PATH } from '../helpers/sandbox.js';
 
 const ACCOUNTS = fileURLToPath(new URL('../fixtures/accounts.yaml', import.meta.url));
 const LOCAL = { HOST: '127.0.0.1', PORT: '0' };
-const PASS = "pass the client's with --basic <user:password> (SANDBOX_BASIC), or --oauth-key and --oauth-secret (SANDBOX_OAUTH_KEY, SANDBOX_OAUTH_SECRET)";
+const PASS = "pass the client's with --basic <user:password> (SANDBOX_BASIC), --authorization <header> (SANDBOX_AUTHORIZATION), or --oauth-key and --oauth-secret (SANDBOX_OAUTH_KEY, SANDBOX_OAUTH_SECRET)";
+
+/** What coverage says of a tenant with no call recorded. */
+const noCall = (url: string) =>
+  `✗ no call of the vendor's operations was recorded for these credentials on ${url}: each credential is its own tenant, so pass the one your client sends; --basic (SANDBOX_BASIC) sends base64(user:md5(password)), while --authorization (SANDBOX_AUTHORIZATION) sends the header as the client does`;
 
 /** The lines a run printed, on both streams. */
 const linesOf = ({ stdout, stderr }: Finished) => `${stdout}${stderr}`.trim().split('\n');
@@ -58,6 +65,17 @@ describe('against a sandbox with --auth accounts', () => {
     }
   });
 
+  it('verify and coverage with an Authorization header the sandbox refuses: the header given (--authorization), never printed', async () => {
+    const header = `Basic ${Buffer.from('qa-till:not-the-md5').toString('base64')}`;
+    for (const command of ['verify', 'coverage']) {
+      const run = await runCli([command, '--base-url', url, '--authorization', header]);
+      expect(run.code).toBe(1);
+      const reason = `the sandbox refused the credentials (401): the Authorization header given (--authorization); ${PASS}`;
+      expect(linesOf(run)).toEqual([command === 'verify' ? `✗ cannot verify ${url}: ${reason}` : `✗ cannot read the coverage from ${url}: ${reason}`]);
+      expect(`${run.stdout}${run.stderr}`).not.toContain(header.slice(6));
+    }
+  });
+
   it("verify with an account's credentials checks every documented answer", async () => {
     const run = await runCli(['verify', '--base-url', url, '--basic', 'qa-till:qa:pass-1']);
     expect(run.code).toBe(0);
@@ -91,6 +109,57 @@ describe('against a sandbox with --auth open (the default)', () => {
     const run = await runCli(['coverage', '--base-url', url, '--min', '0']);
     expect(run.code).toBe(1);
     expect(linesOf(run)).toEqual([`✗ cannot read the coverage from ${url}: the sandbox refused the credentials (401): none were given; ${PASS}`]);
+  });
+});
+
+describe('against a sandbox with --auth open: the tenant of the README\'s curl (Basic Y2k6Y2k=, ci:ci as is)', () => {
+  let url = '';
+  beforeAll(async () => {
+    url = await serve([]);
+    const curl = await fetch(`${url}${DEACTIVATE_PATH}?customerId=1`, { method: 'POST', headers: { authorization: 'Basic Y2k6Y2k=', 'x-sandbox-scenario': 'open-cart' } });
+    expect(curl.status).toBe(400);
+  });
+
+  it('coverage --basic ci:ci reads another tenant (base64(ci:md5(ci))): exit 1, no call recorded, and why, not "0 of 20 … OK"', async () => {
+    const run = await runCli(['coverage', '--base-url', url, '--basic', 'ci:ci']);
+    expect(run.code).toBe(1);
+    expect(linesOf(run)).toEqual([noCall(url)]);
+  });
+
+  it('coverage --authorization sends the header as the curl did: that tenant\'s calls; SANDBOX_AUTHORIZATION too', async () => {
+    const flag = await runCli(['coverage', '--base-url', url, '--authorization', 'Basic Y2k6Y2k=']);
+    expect(flag.code).toBe(0);
+    expect(flag.stdout).toContain('✓ deactivatePromotionForCustomer 737 PROMO.UNSUPPORTED_PREFERENCE_CHANGE_PENDING_CART: received 1 time');
+    const env = await runCli(['coverage', '--base-url', url, '--min', '1'], { SANDBOX_AUTHORIZATION: 'Basic Y2k6Y2k=' });
+    expect(env.code).toBe(0);
+    expect(env.stdout).toMatch(/^1 of \d+ documented answers received/m);
+  });
+
+  it('an empty coverage in a session names the session; a JUnit report says the same', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'coverage-'));
+    const junit = join(folder, 'coverage.xml');
+    const run = await runCli(['coverage', '--base-url', url, '--authorization', 'Basic Y2k6Y2k=', '--session', 'job-9', '--junit', junit]);
+    expect(run.code).toBe(1);
+    expect(linesOf(run)).toEqual([noCall(url).replace('these credentials on', 'these credentials in session "job-9" on')]);
+    expect(readFileSync(junit, 'utf8')).toContain('each credential is its own tenant');
+  });
+
+  it('--authorization with --basic (or SANDBOX_BASIC) is refused: one credential at a time', async () => {
+    const run = await runCli(['coverage', '--base-url', url, '--authorization', 'Basic Y2k6Y2k=', '--basic', 'ci:ci']);
+    expect(run.code).toBe(1);
+    expect(run.stderr.split('\n')[0]).toBe("error: option '--authorization <header>' cannot be used with option '--basic <user:password>'");
+  });
+
+  it('an --authorization that is no header value (a line break) is said so, without its value', async () => {
+    const run = await runCli(['coverage', '--base-url', url, '--authorization', 'Basic Y2k6Y2k=\nX-Injected: secret-part']);
+    expect(run.code).toBe(1);
+    expect(linesOf(run)).toEqual([`✗ cannot read the coverage from ${url}: the header given with --authorization is empty or holds a line break`]);
+  });
+
+  it('verify --authorization: every documented answer, as that tenant', async () => {
+    const run = await runCli(['verify', '--base-url', url, '--authorization', 'Basic Y2k6Y2k=']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^\d+ passed, 0 failed, 0 skipped$/m);
   });
 });
 

@@ -63,6 +63,56 @@ describe('promotions-sandbox validate [dir]', () => {
   });
 });
 
+describe('a misnamed file its schema also refuses', () => {
+  it('gets the name mismatch, with its line and column, beside the schema problems', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'misnamed-'));
+    writeFileSync(join(folder, 'mis.yaml'), 'name: other\n');
+    writeFileSync(join(folder, 'vip.yaml'), `${EXTRA.replace('name: extra-error', 'name: vip-cart')}colour: red\n`);
+    const { code, stderr } = await runCli(['validate', folder]);
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      `${folder}/mis.yaml:1:7 /name: the scenario is named "other"; name the file other.yaml`,
+      `${folder}/mis.yaml:1:1: the document must have required property 'description'`,
+      `${folder}/vip.yaml:2:7 /name: the scenario is named "vip-cart"; name the file vip-cart.yaml`,
+      `${folder}/vip.yaml:7:9 /colour: unknown property "colour"`,
+    ]);
+  });
+
+  it('a name that is no string is a schema problem only', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'misnamed-'));
+    writeFileSync(join(folder, 'mis.yaml'), EXTRA.replace('name: extra-error', 'name: 42'));
+    const { code, stderr } = await runCli(['validate', folder]);
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([`${folder}/mis.yaml:2:7 /name: must be string`]);
+  });
+});
+
+describe('validate with a [bool] flag before the folder', () => {
+  const ownFolder = (): string => {
+    const folder = mkdtempSync(join(tmpdir(), 'own-'));
+    writeFileSync(join(folder, 'extra-error.yaml'), EXTRA);
+    return folder;
+  };
+
+  it.each([['--only-own-scenarios'], ['--watch'], ['--validate-responses']])('validate %s my-scenarios: the flag stands alone, the folder is the folder', async (flag) => {
+    const folder = ownFolder();
+    const { code, stdout, stderr } = await runCli(['validate', flag, folder]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(flag === '--only-own-scenarios' ? new RegExp(`^1 scenario in ${folder}: all valid\\.$`, 'm') : new RegExp(`^\\d+ scenarios, 1 of ${folder} and \\d+ shipped: all valid\\.$`, 'm'));
+  });
+
+  it('validate --only-own-scenarios false (or true) my-scenarios still reads the value given', async () => {
+    const folder = ownFolder();
+    const union = await runCli(['validate', '--only-own-scenarios', 'false', folder]);
+    expect(union.code).toBe(0);
+    expect(union.stdout).toMatch(new RegExp(`^\\d+ scenarios, 1 of ${folder} and \\d+ shipped: all valid\\.$`, 'm'));
+    const alone = await runCli(['validate', '--only-own-scenarios', 'true', folder]);
+    expect(alone.code).toBe(0);
+    expect(alone.stdout).toMatch(new RegExp(`^1 scenario in ${folder}: all valid\\.$`, 'm'));
+  });
+});
+
 describe('--watch', () => {
   it('reloads on change, and keeps serving the last good set when an edit is broken', async () => {
     // A folder of one's own, with one file to start with; the shipped scenarios are served beside it.

@@ -61,6 +61,12 @@ describe('a contract the sandbox cannot serve faithfully fails to load, saying w
     ]);
   });
 
+  it('says what to do with an unknown query parameter in a way it does not know', async () => {
+    expect(await problemsOf((document) => void (node(document, 'paths', '/gadgets', 'get')['x-sandbox-unknown-query'] = 'warn'))).toEqual([
+      'paths//gadgets/get: x-sandbox-unknown-query must be one of ignore, refuse',
+    ]);
+  });
+
   it('uses the same operationId twice', async () => {
     expect(await problemsOf((document) => void (node(document, 'paths', '/gadgets', 'get').operationId = 'getWidget'))).toEqual([
       'paths//gadgets/get: operationId getWidget is used twice',

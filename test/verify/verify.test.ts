@@ -116,7 +116,7 @@ describe('verify against servers that are not the vendor\'s API as documented', 
     const report = await verify(await theContract(), { baseUrl: url, credentials: { basic: 'partner:wrong' } });
     expect(report).toMatchObject({ target: 'api', failed: 1, results: [] });
     expect(report.error).toBe(
-      `cannot verify ${url}: the server refused the credentials (401): the Basic credential given (--basic); pass the client's with --basic <user:password> (SANDBOX_BASIC), or --oauth-key and --oauth-secret (SANDBOX_OAUTH_KEY, SANDBOX_OAUTH_SECRET)`,
+      `cannot verify ${url}: the server refused the credentials (401): the Basic credential given (--basic); pass the client's with --basic <user:password> (SANDBOX_BASIC), --authorization <header> (SANDBOX_AUTHORIZATION), or --oauth-key and --oauth-secret (SANDBOX_OAUTH_KEY, SANDBOX_OAUTH_SECRET)`,
     );
   });
 
