@@ -13,6 +13,7 @@ import { sendAnswer, sendCatalogueError, sendErrors } from './envelope.js';
 import { credentialHeaders } from './credential-headers.js';
 import { isJournaled, operationJournal } from './journal.js';
 import type { JournalStore } from '../world/journal-store.js';
+import type { AnswerMetrics } from './metrics.js';
 import { unhandled } from '../unhandled.js';
 
 /** Answers one of the sandbox's own operations (tag `sandbox`) once the call is valid. */
@@ -39,6 +40,10 @@ export function registerApiRoutes(
     readonly identifier: Identifier;
     /** Without it the operator operations are not served at all. */
     readonly adminToken: string | undefined;
+    /** Whether the sandbox serves this operation (the operator calls, /metrics: only when asked for). */
+    readonly serves: (operation: Operation) => boolean;
+    /** With `--metrics`: counts each operation's answers. */
+    readonly metrics: AnswerMetrics | undefined;
     /** The API key's budget: the vendor's calls and the token call count against it. */
     readonly limiter: RateLimiter;
     /** Names the scenario whose magic values a refused request carries, when its code matches. */
@@ -47,13 +52,13 @@ export function registerApiRoutes(
     readonly store: JournalStore;
   },
 ): void {
-  const { labelInvalid, store, identifier, adminToken, limiter } = hooks;
+  const { labelInvalid, store, identifier, adminToken, limiter, serves, metrics } = hooks;
   const sessionSchema = (contract.dereferenced.components?.parameters?.[SESSION_PARAMETER] as { schema?: { pattern?: string } } | undefined)?.schema;
   const sessionPattern = sessionSchema?.pattern ? new RegExp(sessionSchema.pattern) : undefined;
   const schemes = (contract.dereferenced.components?.securitySchemes ?? {}) as Parameters<typeof authenticator>[1];
   const credentials = new Set(credentialHeaders(contract));
   for (const operation of contract.operations) {
-    if (operation.tags.includes('operator') && adminToken === undefined) continue;
+    if (!serves(operation)) continue;
     const builtIn = builtIns[operation.operationId];
     if (!builtIn && operation.tags.includes('sandbox')) {
       throw new Error(`${operation.operationId} is a sandbox operation with no built-in handler`);
@@ -66,13 +71,18 @@ export function registerApiRoutes(
     const onRequest = admission(authenticator(operation, schemes, contract.catalogue, identifier, adminToken, sessionPattern), rateLimited ? limiter : undefined);
     // The vendor's per-customer and global calls are journaled.
     const journal = isJournaled(operation) ? operationJournal(store, operation.operationId, credentials) : undefined;
-    const recordDrop: DropRecorder = journal?.recordDrop ?? (() => Promise.resolve());
+    const counted = metrics?.forOperation(operation.operationId);
+    const recordDrop: DropRecorder = (request) => {
+      counted?.countDrop(request);
+      return journal ? journal.recordDrop(request) : Promise.resolve();
+    };
+    const onSend = [journal?.onSend, counted?.onSend].filter((hook) => hook !== undefined);
     app.route({
       method: operation.method,
       url: fastifyPath(operation.path),
       config: { operationId: operation.operationId },
       ...(onRequest ? { onRequest } : {}),
-      ...(journal ? { onSend: journal.onSend } : {}),
+      ...(onSend.length > 0 ? { onSend } : {}),
       handler: async (request, reply) => {
         const validation = validate(request as unknown as RawRequest);
         if (!validation.valid) {
