@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
 import type { DecideOutcome, Outcome, ValidCall } from '../outcome.js';
 import type { Contract } from '../spec/load-contract.js';
 import type { Operation } from '../spec/operations.js';
@@ -13,13 +13,21 @@ import { sendAnswer, sendCatalogueError, sendErrors } from './envelope.js';
 import { credentialHeaders } from './credential-headers.js';
 import { isJournaled, operationJournal } from './journal.js';
 import type { JournalStore } from '../world/journal-store.js';
-import type { AnswerMetrics } from './metrics.js';
 import { unhandled } from '../unhandled.js';
 
 /** Answers one of the sandbox's own operations (tag `sandbox`) once the call is valid. */
 export type BuiltInHandler = (call: ValidCall, reply: FastifyReply) => Promise<FastifyReply>;
 export type BuiltInHandlers = Readonly<Record<string, BuiltInHandler>>;
 export type DropRecorder = (request: FastifyRequest) => Promise<void>;
+
+/** What counts the answers of each operation (`--metrics`, see metrics.ts). */
+export interface RouteMetrics {
+  forOperation(operationId: string): {
+    readonly onSend: onSendHookHandler;
+    /** Counts a call whose connection a scenario drops (no answer, so no onSend). */
+    readonly countDrop: (request: FastifyRequest) => void;
+  };
+}
 
 /** The sandbox's header that splits a credential's tenant: a parameter of the contract. */
 const SESSION_PARAMETER = 'SandboxSession';
@@ -43,7 +51,7 @@ export function registerApiRoutes(
     /** Whether the sandbox serves this operation (the operator calls, /metrics: only when asked for). */
     readonly serves: (operation: Operation) => boolean;
     /** With `--metrics`: counts each operation's answers. */
-    readonly metrics: AnswerMetrics | undefined;
+    readonly metrics: RouteMetrics | undefined;
     /** The API key's budget: the vendor's calls and the token call count against it. */
     readonly limiter: RateLimiter;
     /** Names the scenario whose magic values a refused request carries, when its code matches. */

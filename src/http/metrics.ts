@@ -1,9 +1,9 @@
-import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type * as PromClient from 'prom-client';
 import { requireCommonJs } from '../require-commonjs.js';
 import type { StoreHealth } from '../world/store-health.js';
 import type { TenantDirectory } from '../world/tenant-directory.js';
-import type { BuiltInHandlers } from './api-routes.js';
+import type { BuiltInHandlers, RouteMetrics } from './api-routes.js';
 
 /** Seconds; from a cached answer (well under a millisecond) to a scenario's delay of seconds. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -14,16 +14,7 @@ export const METRICS_OPERATION = 'getMetrics';
 /** What the metrics read from the store when scraped. */
 export type MetricsStore = Pick<TenantDirectory, 'tenantCount'> & Pick<StoreHealth, 'readiness'>;
 
-/** Counts the answers of one operation: its route's onSend hook, and the count of a dropped call. */
-export interface OperationMetrics {
-  readonly onSend: onSendHookHandler;
-  /** Counts a call whose connection a scenario drops (no answer, so no onSend, no latency): status `0`, as in the history. */
-  readonly countDrop: (request: FastifyRequest) => void;
-}
-
-export interface AnswerMetrics {
-  /** The hooks of one operation's route. */
-  forOperation(operationId: string): OperationMetrics;
+export interface AnswerMetrics extends RouteMetrics {
   /** The built-in handler of `getMetrics` (GET /metrics). */
   readonly handlers: BuiltInHandlers;
 }
@@ -36,7 +27,8 @@ export interface AnswerMetrics {
  * Labels come only from the contract and the scenario set: the operationId of the route, the HTTP
  * status, the catalogue code the envelope carries and the name of the scenario that answered, so
  * their number is bounded and no credential or tenant id can reach one. The answers are counted
- * where the journal records them (the route's onSend), so a route that is not measured pays nothing.
+ * where the journal records them (the route's onSend hook): no hook of its own on every request,
+ * and none at all without `--metrics`.
  */
 export function answerMetrics(store: MetricsStore): AnswerMetrics {
   const prometheus = requireCommonJs('prom-client') as typeof PromClient;
