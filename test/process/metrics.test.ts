@@ -1,8 +1,12 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REQUIRED_KEYS } from '../../src/spec/catalogue.js';
 import { listeningUrl, startCli } from '../helpers/cli-process.js';
 import { DEACTIVATE_PATH, theContract } from '../helpers/sandbox.js';
 
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CANARY_BASIC = `Basic ${Buffer.from('canary-cli-till:canary-cli-password').toString('base64')}`;
 
 describe('the command with --metrics', () => {
@@ -41,6 +45,22 @@ describe('the command with --metrics', () => {
     const response = await fetch(`${url}/metrics`);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('# TYPE sandbox_answers_total counter');
+  });
+
+  it('loads prom-client only when on (the cold start does not pay for it)', () => {
+    const built = (file: string) => JSON.stringify(join(ROOT, 'dist', file));
+    const script = `
+      import { createRequire } from 'node:module';
+      const { buildApp } = await import(${built('app.js')});
+      const { configWith } = await import(${built('config.js')});
+      const cache = createRequire(import.meta.url).cache;
+      const loaded = () => Object.keys(cache).some((path) => path.includes('/node_modules/prom-client/'));
+      await (await buildApp(configWith({ logLevel: 'silent' }))).close();
+      const before = loaded();
+      await (await buildApp(configWith({ logLevel: 'silent', metrics: true }))).close();
+      process.stdout.write(JSON.stringify({ off: before, on: loaded() }));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({ off: false, on: true });
   });
 
   it('without it, /metrics is the contract\'s 404', async () => {
