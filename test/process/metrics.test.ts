@@ -40,6 +40,16 @@ describe('the command with --metrics', () => {
     expect(exposition).not.toContain(CANARY_BASIC.slice('Basic '.length));
   });
 
+  it('counts a connection a scenario drops with status 0, as the history does', async () => {
+    const url = await start(['--metrics']);
+    const dropped = fetch(`${url}${DEACTIVATE_PATH}`, { method: 'PUT', headers: { authorization: CANARY_BASIC, 'x-sandbox-scenario': 'connection-dropped' } });
+    await expect(dropped).rejects.toThrow();
+    const exposition = await (await fetch(`${url}/metrics`)).text();
+    expect(exposition).toContain('sandbox_answers_total{operation="deactivatePromotionGlobally",status="0",code="",scenario="connection-dropped"} 1\n');
+    // No answer, so no latency: the histogram counts answers only.
+    expect(exposition).not.toContain('sandbox_answer_duration_seconds_count{operation="deactivatePromotionGlobally"}');
+  });
+
   it('SANDBOX_METRICS=true turns them on too', async () => {
     const url = await start([], { SANDBOX_METRICS: 'true' });
     const response = await fetch(`${url}/metrics`);
