@@ -1,7 +1,8 @@
 // npm run bench: the sandbox under load beside a bare Fastify server, in the same run.
 // Figures: requests/s, p50/p99 latency, the ratio to bare Fastify, the sandbox's peak RSS; cold
 // start to the first /healthz (median of several) for both; RSS after a million requests over
-// 10,000 tenants; bytes per idle tenant. Writes bench/results/latest.json and prints a table.
+// 10,000 tenants; bytes per idle tenant. The happy path again with --metrics, for its cost.
+// Writes bench/results/latest.json and prints a table.
 // Set REDIS_URL to add the Redis store. Shorter runs for a quick look: BENCH_SECONDS=3.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -194,6 +195,11 @@ const sandbox = await start('sandbox');
 for (const [name, shape] of Object.entries(SHAPES)) rows.push(await measure(name, sandbox, shape, bare));
 await stop(sandbox);
 
+// What --metrics costs: the happy path again, on a sandbox that counts every answer.
+const counted = await start('sandbox', ['--metrics']);
+rows.push(await measure('happy path, --metrics', counted, SHAPES['happy path (POST, a new customer each request)']!, bare));
+await stop(counted);
+
 if (process.env.REDIS_URL) {
   const redis = await start('sandbox', ['--redis', process.env.REDIS_URL]);
   rows.push(await measure('happy path, Redis store', redis, SHAPES['happy path (POST, a new customer each request)']!, bare));
@@ -267,10 +273,12 @@ const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
 const happy = rows[0];
 const forced = rows[1];
 const redisRow = rows.find((row) => row.name.includes('Redis'));
+const metricsRow = rows.find((row) => row.name.includes('--metrics'));
 const inMemory = rows.filter((row) => row !== redisRow);
 console.log(`\nbudgets:
   happy path ≥ 0.6 × bare: ${happy?.ratioToBare} ${verdict((happy?.ratioToBare ?? 0) >= 0.6)}
   forced error ≥ 0.6 × bare: ${forced?.ratioToBare} ${verdict((forced?.ratioToBare ?? 0) >= 0.6)}
+  happy path with --metrics ≥ 0.6 × bare: ${metricsRow?.ratioToBare} ${verdict((metricsRow?.ratioToBare ?? 0) >= 0.6)}
   Redis ≥ 0.3 × bare: ${redisRow ? `${redisRow.ratioToBare} ${verdict(redisRow.ratioToBare >= 0.3)}` : 'not run (set REDIS_URL)'}
   p99 < 10 ms in memory: ${Math.max(...inMemory.map((row) => row.p99Ms))} ms ${verdict(inMemory.every((row) => row.p99Ms < 10))}
   cold start ≤ 1.5 × bare: ${result.coldStart.ratio} ${verdict(result.coldStart.ratio <= 1.5)}

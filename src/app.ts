@@ -14,6 +14,7 @@ import { errorResponder, registerErrorHandler } from './http/error-handler.js';
 import './http/fastify-types.js';
 import { healthHandlers } from './http/health.js';
 import { lazyChildLogger } from './http/lazy-request-logger.js';
+import { METRICS_OPERATION, answerMetrics } from './http/metrics.js';
 import { registerNotFound } from './http/not-found.js';
 import { oauthTokenHandlers } from './http/oauth-token.js';
 import { operatorHandlers } from './http/operator-api.js';
@@ -32,6 +33,7 @@ import { watchScenarios } from './scenarios/watch-scenarios.js';
 import { REQUIRED_KEYS } from './spec/catalogue.js';
 import { compileContractChecks } from './spec/contract-checks.js';
 import { type Contract, ContractError, loadContract } from './spec/load-contract.js';
+import type { Operation } from './spec/operations.js';
 import { servedDocument } from './spec/served-document.js';
 import { type OpenedStore, openStore } from './world/open-store.js';
 import type { TenantStore } from './world/tenant-store.js';
@@ -116,12 +118,11 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   registerClosingConnections(app);
   registerBodyParsers(app, contract.catalogue);
   registerErrorHandler(app, respondToError);
-  // Without an operator token the operator calls do not exist: not even a 405 tells of them.
-  registerNotFound(
-    app,
-    contract.operations.filter((operation) => config.adminToken !== undefined || !operation.tags.includes('operator')),
-    contract.catalogue,
-  );
+  // Without an operator token the operator calls do not exist: not even a 405 tells of them;
+  // without --metrics, neither does /metrics.
+  const serves = (operation: Operation) =>
+    (config.adminToken !== undefined || !operation.tags.includes('operator')) && (config.metrics || operation.operationId !== METRICS_OPERATION);
+  registerNotFound(app, contract.operations.filter(serves), contract.catalogue);
   if (config.validateResponses || options.onResponseMismatch) {
     registerResponseCheck(app, checks, (mismatch) => {
       app.log.error({ mismatch }, 'answer does not match the contract');
@@ -141,6 +142,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     if (served?.set !== scenarios.set) served = { set: scenarios.set, document: servedDocument(contract, scenarios.set) };
     return served.document;
   });
+  const metrics = config.metrics ? answerMetrics(store) : undefined;
   const decide = decideAnswer(scenarios, store, contract.catalogue, await SuccessAnswers.of(contract, config.seed), REQUIRED_KEYS.unknownScenario);
   registerApiRoutes(
     app,
@@ -152,10 +154,13 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
       ...adminHandlers(contract, scenarios, store, REQUIRED_KEYS.unknownScenario, config.unknownPromotions, config.clock),
       ...oauthTokenHandlers(identifier, store, contract.catalogue, config.tokenTtl),
       ...operatorHandlers(store, contract.catalogue),
+      ...metrics?.handlers,
     },
     {
       identifier,
       adminToken: config.adminToken,
+      serves,
+      metrics,
       limiter,
       labelInvalid: invalidRequestScenario(scenarios),
       store,

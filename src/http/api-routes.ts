@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
 import type { DecideOutcome, Outcome, ValidCall } from '../outcome.js';
 import type { Contract } from '../spec/load-contract.js';
 import type { Operation } from '../spec/operations.js';
@@ -20,6 +20,15 @@ export type BuiltInHandler = (call: ValidCall, reply: FastifyReply) => Promise<F
 export type BuiltInHandlers = Readonly<Record<string, BuiltInHandler>>;
 export type DropRecorder = (request: FastifyRequest) => Promise<void>;
 
+/** What counts the answers of each operation (`--metrics`, see metrics.ts). */
+export interface RouteMetrics {
+  forOperation(operationId: string): {
+    readonly onSend: onSendHookHandler;
+    /** Counts a call whose connection a scenario drops (no answer, so no onSend). */
+    readonly countDrop: (request: FastifyRequest) => void;
+  };
+}
+
 /** The sandbox's header that splits a credential's tenant: a parameter of the contract. */
 const SESSION_PARAMETER = 'SandboxSession';
 
@@ -39,6 +48,10 @@ export function registerApiRoutes(
     readonly identifier: Identifier;
     /** Without it the operator operations are not served at all. */
     readonly adminToken: string | undefined;
+    /** Whether the sandbox serves this operation (the operator calls, /metrics: only when asked for). */
+    readonly serves: (operation: Operation) => boolean;
+    /** With `--metrics`: counts each operation's answers. */
+    readonly metrics: RouteMetrics | undefined;
     /** The API key's budget: the vendor's calls and the token call count against it. */
     readonly limiter: RateLimiter;
     /** Names the scenario whose magic values a refused request carries, when its code matches. */
@@ -47,13 +60,13 @@ export function registerApiRoutes(
     readonly store: JournalStore;
   },
 ): void {
-  const { labelInvalid, store, identifier, adminToken, limiter } = hooks;
+  const { labelInvalid, store, identifier, adminToken, limiter, serves, metrics } = hooks;
   const sessionSchema = (contract.dereferenced.components?.parameters?.[SESSION_PARAMETER] as { schema?: { pattern?: string } } | undefined)?.schema;
   const sessionPattern = sessionSchema?.pattern ? new RegExp(sessionSchema.pattern) : undefined;
   const schemes = (contract.dereferenced.components?.securitySchemes ?? {}) as Parameters<typeof authenticator>[1];
   const isCredential = credentialHeaderTest(contract);
   for (const operation of contract.operations) {
-    if (operation.tags.includes('operator') && adminToken === undefined) continue;
+    if (!serves(operation)) continue;
     const builtIn = builtIns[operation.operationId];
     if (!builtIn && operation.tags.includes('sandbox')) {
       throw new Error(`${operation.operationId} is a sandbox operation with no built-in handler`);
@@ -66,13 +79,18 @@ export function registerApiRoutes(
     const onRequest = admission(authenticator(operation, schemes, contract.catalogue, identifier, adminToken, sessionPattern), rateLimited ? limiter : undefined);
     // The vendor's per-customer and global calls are journaled.
     const journal = isJournaled(operation) ? operationJournal(store, operation.operationId, isCredential) : undefined;
-    const recordDrop: DropRecorder = journal?.recordDrop ?? (() => Promise.resolve());
+    const counted = metrics?.forOperation(operation.operationId);
+    const recordDrop: DropRecorder = (request) => {
+      counted?.countDrop(request);
+      return journal ? journal.recordDrop(request) : Promise.resolve();
+    };
+    const onSend = [journal?.onSend, counted?.onSend].filter((hook) => hook !== undefined);
     app.route({
       method: operation.method,
       url: fastifyPath(operation.path),
       config: { operationId: operation.operationId },
       ...(onRequest ? { onRequest } : {}),
-      ...(journal ? { onSend: journal.onSend } : {}),
+      ...(onSend.length > 0 ? { onSend } : {}),
       handler: async (request, reply) => {
         const validation = validate(request as unknown as RawRequest);
         if (!validation.valid) {

@@ -182,6 +182,14 @@ export const SETTINGS = {
     help: 'enables the operator calls (X-Sandbox-Operator-Token)',
     readme: 'enables the operator calls (at least 16 characters)',
   }),
+  metrics: setting({
+    argument: '[bool]',
+    env: 'SANDBOX_METRICS',
+    kind: trueOrFalse(),
+    default: false,
+    help: 'serve Prometheus metrics at GET /metrics (answers, latency, tenants, readiness, process)',
+    readme: 'serve this process\'s Prometheus metrics at `GET /metrics`, without credentials: answers by operation, status, code and scenario, latency per operation, tenants, readiness, Node\'s process metrics (see [docs/hosting.md](docs/hosting.md#metrics))',
+  }),
   cors: settingWithoutDefault({
     argument: '<origins>',
     env: 'SANDBOX_CORS',

@@ -18,6 +18,8 @@ export type ResponseValidator = (response: SentResponse) => ResponseProblems;
 
 interface CompiledResponse {
   readonly validateBody: ValidateFunction | undefined;
+  /** The media types declared besides JSON (`text/plain`), whose bodies have no schema to check. */
+  readonly otherMediaTypes: readonly string[];
   readonly requiredHeaders: readonly string[];
   /** Every header this response declares, required or not (lower-case names). */
   readonly declaredHeaders: ReadonlySet<string>;
@@ -37,6 +39,7 @@ export function compileResponseValidator(operation: Operation, compile: CompileS
     const schema = response.content?.['application/json']?.schema;
     byStatus.set(status, {
       validateBody: schema ? compile(schema) : undefined,
+      otherMediaTypes: Object.keys(response.content ?? {}).filter((type) => type !== 'application/json'),
       requiredHeaders: Object.entries(response.headers ?? {})
         .filter(([, header]) => (header as OpenAPIV3_1.HeaderObject).required === true)
         .map(([name]) => name.toLowerCase()),
@@ -66,6 +69,12 @@ export function compileResponseValidator(operation: Operation, compile: CompileS
         if (declared.documentedCodes.size > 0 && !declared.documentedCodes.has(code)) {
           problems.push(`${operation.operationId} ${status}: error code ${code} is not documented for this status`);
         }
+      }
+    } else if (declared.otherMediaTypes.length > 0) {
+      // A text the contract gives no schema to (the Prometheus metrics): only its type is checked.
+      const contentType = typeof sent.headers['content-type'] === 'string' ? sent.headers['content-type'] : '';
+      if (!declared.otherMediaTypes.some((type) => contentType.startsWith(type))) {
+        problems.push(`${operation.operationId} ${status}: content-type is ${contentType || 'missing'}, not ${declared.otherMediaTypes.join(' or ')}`);
       }
     } else if (sent.body !== '') {
       problems.push(`${operation.operationId} ${status}: a body is sent but none is declared`);

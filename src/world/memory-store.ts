@@ -298,6 +298,11 @@ export class MemoryStore implements TenantStore {
     );
   }
 
+  tenantCount(): Promise<number> {
+    this.sweep();
+    return Promise.resolve(this.#tenants.size);
+  }
+
   forget(tenant: string): Promise<boolean> {
     const state = this.#live(tenant, this.#now());
     if (state) this.#drop(tenant, state);

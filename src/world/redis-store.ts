@@ -507,6 +507,13 @@ export class RedisStore implements TenantStore {
     });
   }
 
+  tenantCount(): Promise<number> {
+    return this.#run(async () => {
+      await this.#leaveIdle(Date.now());
+      return this.#redis.zcard(TENANTS);
+    });
+  }
+
   forget(tenant: string): Promise<boolean> {
     return this.#run(async () => {
       await this.#leaveIdle(Date.now());

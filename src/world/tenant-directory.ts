@@ -15,6 +15,8 @@ export interface TenantSummary {
 export interface TenantDirectory {
   /** Every tenant with its size, most recently used first. */
   tenants(): Promise<readonly TenantSummary[]>;
+  /** How many tenants it holds, without listing them (the metrics read it on every scrape). */
+  tenantCount(): Promise<number>;
   /** Forgets a tenant entirely (world, pin, sequences, journal, coverage); false if it held none. */
   forget(tenant: string): Promise<boolean>;
   /** Forgets every tenant; how many there were. */

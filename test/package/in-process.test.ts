@@ -145,6 +145,17 @@ describe('startSandbox(), from a Node test suite', () => {
     expect(strict.url).not.toBe(sandbox.url);
     await strict.close();
   });
+
+  it('serves metrics with { metrics: true }, and not by default', async () => {
+    const measured = await startSandbox({ metrics: true });
+    const metrics = await fetch(`${measured.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('# TYPE sandbox_answers_total counter');
+    await measured.close();
+    const response = await fetch(`${sandbox.url}/metrics`);
+    expect(response.status).toBe(404);
+    await response.text();
+  });
 });
 
 describe('startSandbox({ session })', () => {

@@ -475,8 +475,10 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         const { store } = await open();
         await store.transact('a', () => deactivate(P));
         await store.record('b', call());
+        expect(await store.tenantCount()).toBe(2);
         expect(await store.forgetAll()).toBe(2);
         expect(await store.tenants()).toEqual([]);
+        expect(await store.tenantCount()).toBe(0);
         expect(await everything(store, 'a')).toEqual([]);
         expect(await entries(store, 'b')).toEqual([]);
       });
