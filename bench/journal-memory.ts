@@ -97,10 +97,11 @@ try {
   const [newest] = history.data.requests;
   if (!newest) throw new Error('tenant 0 has no history');
   const { time, tenantTime, ...recorded } = newest;
-  const estimateKiB = journalEntryWeight({ ...recorded, at: Date.parse(time) }) / 1024;
+  const asRecorded = { ...recorded, at: Date.parse(time) };
+  const estimateKiB = journalEntryWeight(asRecorded) / 1024;
   console.log(`tenant 0 keeps ${history.data.total} calls (about ${history.data.total * TENANTS} in all, at ${tenantTime}); the newest: truncated ${JSON.stringify({ headers: newest.headersTruncated, query: newest.queryTruncated, body: newest.bodyTruncated })}, estimated ${estimateKiB.toFixed(1)} KiB`);
   const first = ordinary(0);
-  console.log(`an ordinary call is estimated at ${(journalEntryWeight({ ...recorded, query: { customerId: '1000' }, headers: { ...first.headers, host: `127.0.0.1:${port}`, 'content-type': 'application/json', 'content-length': '18', connection: 'keep-alive' }, body: first.body }) / 1024).toFixed(1)} KiB`);
+  console.log(`an ordinary call is estimated at ${(journalEntryWeight({ ...asRecorded, query: { customerId: '1000' }, headers: { ...first.headers, host: `127.0.0.1:${port}`, 'content-type': 'application/json', 'content-length': '18', connection: 'keep-alive' }, body: first.body }) / 1024).toFixed(1)} KiB`);
   console.log(`peak RSS ${(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024).toFixed(1)} MB`);
 } finally {
   child.kill('SIGTERM');
