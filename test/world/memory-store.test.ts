@@ -108,6 +108,18 @@ describe('the memory store keeps memory flat on a long-running shared sandbox', 
     await store.close();
   });
 
+  it('gives back the bytes of a call its tenant\'s full ring overwrites', async () => {
+    const call = (requestId: string) => recordedCall({ requestId, body: 'x'.repeat(16 * 1024) });
+    const weight = journalEntryWeight(call('a1'));
+    const store = new MemoryStore({ journalSize: 2, journalMemoryBytes: weight * 3, idleMs: 60_000, maxTenants: 10 });
+    await store.record('b', call('b1'));
+    for (const id of ['a1', 'a2', 'a3', 'a4', 'a5']) await store.record('a', call(id));
+    // a holds two calls, b one: three, within the budget, however many a overwrote.
+    expect(await requestIdsOf(store, 'b')).toEqual(['b1']);
+    expect(await requestIdsOf(store, 'a')).toEqual(['a5', 'a4']);
+    await store.close();
+  });
+
   it('estimates an entry\'s size as growing with its body, headers and query', () => {
     const sizes = [0, 1, 100, 16 * 1024].map((length) => journalEntryWeight(recordedCall({ body: length === 0 ? null : 'é'.repeat(length) })));
     expect(sizes).toEqual([...sizes].sort((a, b) => a - b));
