@@ -6,6 +6,10 @@ import { type CredentialHeaderTest, REDACTED } from './credential-headers.js';
 const SHOWN_LENGTH = 300;
 /** The part of a body the history keeps: 16 KiB of its UTF-8 text. */
 export const BODY_CAP_BYTES = 16 * 1024;
+/** The header values and the query values the history keeps of a call, at most (a list counts each of its items). */
+export const RECORDED_VALUES_CAP = 64;
+/** The characters the history keeps of one header or query value, at most. */
+export const RECORDED_VALUE_LENGTH = 1024;
 
 /** The vendor's operations (per customer and global) are journaled; the sandbox's own are not. */
 export function isJournaled(operation: Operation): boolean {
@@ -60,20 +64,69 @@ function entryOf(operationId: string, request: FastifyRequest, reply: FastifyRep
     scenario: request.scenarioName ?? null,
     userAgent: typeof userAgent === 'string' ? userAgent.slice(0, SHOWN_LENGTH) : null,
     durationMs: Math.round((reply ? reply.elapsedTime : 0) * 10) / 10,
-    // Fastify's parsed query is made for this request and changed by no one: kept, not copied.
-    query: request.query as Record<string, ReceivedValue>,
-    headers: redacted(request.headers, isCredential),
+    ...recordedQuery(request.query as Record<string, ReceivedValue | undefined>),
+    ...recordedHeaders(request.headers, isCredential),
     ...recordedBody(request.rawBody),
   };
 }
 
-function redacted(headers: FastifyRequest['headers'], isCredential: CredentialHeaderTest): Record<string, ReceivedValue> {
-  const copy: Record<string, ReceivedValue> = {};
-  for (const name in headers) {
-    const value = headers[name];
-    if (value !== undefined) copy[name] = isCredential(name) ? REDACTED : typeof value === 'string' ? shared(value) : value;
+function recordedQuery(query: Record<string, ReceivedValue | undefined>): { readonly query: Record<string, ReceivedValue>; readonly queryTruncated: boolean } {
+  const { values, truncated } = withinValueCaps(query, () => false);
+  return { query: values, queryTruncated: truncated };
+}
+
+function recordedHeaders(headers: FastifyRequest['headers'], isCredential: CredentialHeaderTest): { readonly headers: Record<string, ReceivedValue>; readonly headersTruncated: boolean } {
+  const { values, truncated } = withinValueCaps(headers, isCredential);
+  return { headers: values, headersTruncated: truncated };
+}
+
+/**
+ * What the history keeps of a call's headers or query: the first RECORDED_VALUES_CAP values in
+ * the order received (a name's list is cut where the count ends), each cut to
+ * RECORDED_VALUE_LENGTH characters, credentials as `[redacted]`. Without it a request within
+ * Node's limits (some 700 tiny headers, 1,500 query names) parsed into an entry of ~190 KiB;
+ * with it an entry stays a few KiB whatever a client sends (docs/hosting.md).
+ */
+function withinValueCaps(received: Readonly<Record<string, ReceivedValue | undefined>>, isCredential: CredentialHeaderTest): { readonly values: Record<string, ReceivedValue>; readonly truncated: boolean } {
+  // No prototype: a name such as `__proto__` is kept as a name.
+  const values = Object.create(null) as Record<string, ReceivedValue>;
+  let left = RECORDED_VALUES_CAP;
+  let truncated = false;
+  for (const name in received) {
+    const value = received[name];
+    if (value === undefined) continue;
+    if (left === 0) {
+      truncated = true;
+      break;
+    }
+    if (isCredential(name)) {
+      values[name] = REDACTED;
+      left -= 1;
+    } else if (typeof value === 'string') {
+      values[name] = shortened(value);
+      truncated ||= value.length > RECORDED_VALUE_LENGTH;
+      left -= 1;
+    } else {
+      const kept = value.slice(0, left);
+      values[name] = kept.map(shortened);
+      truncated ||= kept.length < value.length || kept.some((item) => item.length > RECORDED_VALUE_LENGTH);
+      left -= kept.length;
+    }
   }
-  return copy;
+  return { values, truncated };
+}
+
+/** A value as kept: shared when short (below), cut to RECORDED_VALUE_LENGTH characters at a whole character when long. */
+function shortened(value: string): string {
+  if (value.length <= RECORDED_VALUE_LENGTH) return shared(value);
+  // Not in the middle of a surrogate pair.
+  const end = isHighSurrogate(value.charCodeAt(RECORDED_VALUE_LENGTH - 1)) ? RECORDED_VALUE_LENGTH - 1 : RECORDED_VALUE_LENGTH;
+  // A fresh string: a slice would keep the whole value alive.
+  return Buffer.from(value.slice(0, end), 'utf16le').toString('utf16le');
+}
+
+function isHighSurrogate(unit: number): boolean {
+  return unit >= 0xd800 && unit <= 0xdbff;
 }
 
 /** Values up to this length are kept once for all entries; a longer one is rarely repeated. */

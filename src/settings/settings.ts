@@ -160,6 +160,14 @@ export const SETTINGS = {
     help: 'calls kept in all request histories together (memory store; least recently active tenants lose theirs first)',
     readme: 'calls kept in all request histories together (memory store): past it, the tenants that called least recently lose their oldest calls first, so memory stays flat',
   }),
+  journalMemory: setting({
+    argument: '<MiB>',
+    env: 'SANDBOX_JOURNAL_MEMORY',
+    kind: integerIn(1, 1_048_576, 'a size in MiB'),
+    default: 64,
+    help: 'estimated memory of all request histories together, in MiB (memory store; least recently active tenants lose theirs first)',
+    readme: 'estimated memory of all request histories together, in MiB (memory store): each entry weighs an estimate of its size; past it, as past `--journal-total`, the tenants that called least recently lose their oldest calls first (see [hosting](docs/hosting.md#tenants))',
+  }),
   auth: setting({
     argument: '<mode>',
     env: 'SANDBOX_AUTH',

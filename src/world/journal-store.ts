@@ -17,10 +17,14 @@ export interface JournalEntry {
   readonly scenario: string | null;
   readonly userAgent: string | null;
   readonly durationMs: number;
-  /** The query parameters as received (a name given twice: a list). */
+  /** The query parameters as received (a name given twice: a list), up to the value caps (src/http/journal.ts). */
   readonly query: Readonly<Record<string, ReceivedValue>>;
-  /** Every request header, names in lower case, credentials replaced by `[redacted]`. */
+  /** True when the query had more values, or longer ones, than the caps and `query` is its beginning. */
+  readonly queryTruncated: boolean;
+  /** The request headers, names in lower case, credentials replaced by `[redacted]`, up to the value caps. */
   readonly headers: Readonly<Record<string, ReceivedValue>>;
+  /** True when the headers had more values, or longer ones, than the caps and `headers` is their beginning. */
+  readonly headersTruncated: boolean;
   /** The body as the client sent it, as text, up to the body cap; null when it sent no bytes. */
   readonly body: string | null;
   /** True when the body was longer than the cap and `body` is its beginning. */

@@ -4,6 +4,7 @@ import { NO_CHANGES, type OwnChanges, type TenantChanges, applyChange, changeCou
 import { Ring } from './ring.js';
 import { answerKey } from './coverage-store.js';
 import { selectCalls } from './journal-filter.js';
+import { journalEntryWeight } from './journal-weight.js';
 import { type JournalFilter, type JournalPage, type RecordedCall, type StoredCall, journalEntryOf } from './journal-store.js';
 import { type ClockMode, type ClockPlan, type ClockReading, DEFAULT_CLOCK_MODE, readingOf, tenantTime } from './tenant-clock.js';
 import type { Pin } from './pin-store.js';
@@ -17,8 +18,10 @@ interface TenantState {
   pin: Pin | undefined;
   /** Made on first use: most tenants never run a sequence. */
   sequences: Map<string, number> | undefined;
-  /** Made on first record; bounded per tenant, and by the store's total across tenants. */
-  journal: Ring<StoredCall> | undefined;
+  /** Made on first record; bounded per tenant, and by the store's total and memory budget across tenants. */
+  journal: Ring<WeighedCall> | undefined;
+  /** The estimated bytes of the tenant's journal entries (journal-weight.ts). */
+  journalBytes: number;
   coverage: Map<string, number> | undefined;
   lastUsed: number;
   /** The tenant's clock (tenant-clock.ts): started at its first call, forgotten with it. */
@@ -39,10 +42,17 @@ const MAX_TOKENS = 100_000;
  */
 const SWEEP_EVERY_MS = 10_000;
 
+/** A stored call with its estimated size, computed once when recorded. */
+interface WeighedCall extends StoredCall {
+  readonly bytes: number;
+}
+
 export interface MemoryStoreOptions {
   readonly journalSize: number;
   /** Journal entries kept across all tenants; default: unbounded beyond journalSize per tenant. */
   readonly journalTotal?: number;
+  /** The estimated bytes (journal-weight.ts) of journal entries kept across all tenants; default: unbounded. */
+  readonly journalMemoryBytes?: number;
   /** A tenant unused this long is forgotten. */
   readonly idleMs: number;
   readonly maxTenants: number;
@@ -59,8 +69,9 @@ export interface MemoryStoreOptions {
  * a tenant idle for `idleMs` is forgotten (a call then meets a fresh world, the listing no longer
  * shows it; the sweep gives its memory back), and past `maxTenants` the least recently used goes,
  * keeping memory flat.
- * Journals are bounded per tenant and together: past `journalTotal`, the oldest entries of the
- * tenant that recorded least recently go first.
+ * Journals are bounded per tenant and together: past `journalTotal` entries or `journalMemoryBytes`
+ * (each entry weighed by an estimate of its size), the oldest entries of the tenant that recorded
+ * least recently go first.
  */
 export class MemoryStore implements TenantStore {
   readonly #tenants = new Map<string, TenantState>();
@@ -71,6 +82,7 @@ export class MemoryStore implements TenantStore {
   /** Tenants with journal entries, in order of their latest record (least recent first). */
   readonly #journaled = new Map<TenantState, true>();
   #journalEntries = 0;
+  #journalBytes = 0;
   /** The tenant used last: a call touches its tenant several times, one reorder is enough. */
   #newest: TenantState | undefined;
   /** The tenant that recorded last: it is already last in #journaled. */
@@ -117,7 +129,7 @@ export class MemoryStore implements TenantStore {
     if (state) {
       this.#tenants.delete(tenant);
     } else {
-      state = { changes: NO_CHANGES, pin: undefined, sequences: undefined, journal: undefined, coverage: undefined, lastUsed: 0, clockStart: this.#now(), advancedMs: 0 };
+      state = { changes: NO_CHANGES, pin: undefined, sequences: undefined, journal: undefined, journalBytes: 0, coverage: undefined, lastUsed: 0, clockStart: this.#now(), advancedMs: 0 };
       if (this.#tenants.size >= this.options.maxTenants) {
         const [leastRecent, itsState] = this.#tenants.entries().next().value ?? [];
         if (leastRecent !== undefined && itsState) this.#drop(leastRecent, itsState);
@@ -138,7 +150,9 @@ export class MemoryStore implements TenantStore {
 
   #forgetJournal(state: TenantState): void {
     this.#journalEntries -= state.journal?.size ?? 0;
+    this.#journalBytes -= state.journalBytes;
     state.journal = undefined;
+    state.journalBytes = 0;
     this.#journaled.delete(state);
     if (this.#lastRecorded === state) this.#lastRecorded = undefined;
   }
@@ -219,7 +233,12 @@ export class MemoryStore implements TenantStore {
     // The tenant's time at the call (in real mode, the call's own wall time plus the advance).
     const tenantAt = tenantTime({ start: state.clockStart, advancedMs: state.advancedMs }, this.#clockMode, call.at);
     // The call is kept as the HTTP layer made it, beside its tenant time: a copy with one more field would cost far more.
-    if (!journal.push({ call, tenantAt })) this.#journalEntries += 1;
+    const bytes = journalEntryWeight(call);
+    const overwritten = journal.push({ call, tenantAt, bytes });
+    if (overwritten) this.#journalBytes -= overwritten.bytes;
+    else this.#journalEntries += 1;
+    state.journalBytes += bytes - (overwritten?.bytes ?? 0);
+    this.#journalBytes += bytes;
     if (this.#lastRecorded !== state) {
       this.#journaled.delete(state);
       this.#journaled.set(state, true);
@@ -234,15 +253,18 @@ export class MemoryStore implements TenantStore {
     return Promise.resolve();
   }
 
-  /** Past the total, the oldest entries of the least recently recording tenants go. */
+  /** Past the total or the memory budget, the oldest entries of the least recently recording tenants go. */
   #keepJournalTotal(): void {
     const total = this.options.journalTotal ?? Number.POSITIVE_INFINITY;
-    while (this.#journalEntries > total) {
+    const budget = this.options.journalMemoryBytes ?? Number.POSITIVE_INFINITY;
+    while (this.#journalEntries > total || this.#journalBytes > budget) {
       const oldest = this.#journaled.keys().next().value;
-      if (!oldest?.journal) break;
-      oldest.journal.dropOldest();
+      const dropped = oldest?.journal?.dropOldest();
+      if (!oldest || !dropped) break;
       this.#journalEntries -= 1;
-      if (oldest.journal.size === 0) this.#forgetJournal(oldest);
+      this.#journalBytes -= dropped.bytes;
+      oldest.journalBytes -= dropped.bytes;
+      if (oldest.journal?.size === 0) this.#forgetJournal(oldest);
     }
   }
 
@@ -315,6 +337,7 @@ export class MemoryStore implements TenantStore {
     this.#tenants.clear();
     this.#journaled.clear();
     this.#journalEntries = 0;
+    this.#journalBytes = 0;
     this.#newest = undefined;
     this.#lastRecorded = undefined;
     return Promise.resolve(count);

@@ -13,14 +13,16 @@ export interface OpenedStore {
   readonly sharedRateLimit?: Pick<RateLimitPluginOptions, 'redis' | 'nameSpace'>;
 }
 
-type StoreSettings = Pick<SandboxConfig, 'redis' | 'journalSize' | 'journalTotal' | 'tenantIdleMinutes' | 'maxTenants' | 'clock'>;
+const MIB = 1024 * 1024;
+
+type StoreSettings = Pick<SandboxConfig, 'redis' | 'journalSize' | 'journalTotal' | 'journalMemory' | 'tenantIdleMinutes' | 'maxTenants' | 'clock'>;
 
 /**
  * The one place that knows the backends: Redis when the configuration names one (for replicas
  * behind one URL), else memory.
  */
 export async function openStore(config: StoreSettings): Promise<OpenedStore> {
-  const options = { journalSize: config.journalSize, journalTotal: config.journalTotal, idleMs: config.tenantIdleMinutes * 60_000, maxTenants: config.maxTenants, clock: config.clock };
+  const options = { journalSize: config.journalSize, journalTotal: config.journalTotal, journalMemoryBytes: config.journalMemory * MIB, idleMs: config.tenantIdleMinutes * 60_000, maxTenants: config.maxTenants, clock: config.clock };
   if (!config.redis) return { store: new MemoryStore(options) };
   // ioredis is loaded only when Redis is asked for.
   const { RedisStore } = await import('./redis-store.js');

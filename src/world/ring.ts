@@ -15,24 +15,27 @@ export class Ring<T> {
     return this.#size;
   }
 
-  /** Adds the newest item; returns whether the oldest had to go to make room. */
-  push(item: T): boolean {
+  /** Adds the newest item; returns the oldest when it had to go to make room (its owner may count what it held). */
+  push(item: T): T | undefined {
     if (this.#size < this.capacity) {
       this.#items[(this.#start + this.#size) % this.capacity] = item;
       this.#size += 1;
-      return false;
+      return undefined;
     }
+    const overwritten = this.#items[this.#start];
     this.#items[this.#start] = item;
     this.#start = (this.#start + 1) % this.capacity;
-    return true;
+    return overwritten;
   }
 
-  /** Removes the oldest item, if any. */
-  dropOldest(): void {
-    if (this.#size === 0) return;
+  /** Removes the oldest item, if any, and returns it. */
+  dropOldest(): T | undefined {
+    if (this.#size === 0) return undefined;
+    const oldest = this.#items[this.#start];
     this.#items[this.#start] = undefined;
     this.#start = (this.#start + 1) % this.capacity;
     this.#size -= 1;
+    return oldest;
   }
 
   newestFirst(): T[] {

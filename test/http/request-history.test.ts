@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JournalEntry, JournalPage } from '../../src/world/journal-store.js';
-import { BODY_CAP_BYTES, isJournaled } from '../../src/http/journal.js';
+import { BODY_CAP_BYTES, RECORDED_VALUES_CAP, RECORDED_VALUE_LENGTH, isJournaled } from '../../src/http/journal.js';
 import { callOf, freshIds } from '../helpers/calls.js';
 import { DEACTIVATE_PATH, theContract, useSandbox } from '../helpers/sandbox.js';
 
@@ -51,6 +51,33 @@ describe('the request history shows what the client sent', () => {
       const entry = await newest(headers);
       expect(entry.headers).toMatchObject({ 'x-partner-trace': 'trace-1', accept: 'application/json', 'user-agent': 'partner/2.0', 'x-sandbox-session': headers['x-sandbox-session'] });
       expect(entry.userAgent).toBe('partner/2.0');
+    });
+
+    it('keeps at most 64 header values and 64 query values, each cut to 1,024 characters, and says so', async () => {
+      const headers = tenant();
+      const valuesOf = (received: JournalEntry['query']) => Object.values(received).flat();
+      await sandbox.inject({ ...callOf(PUT, freshIds()), headers });
+      expect(await newest(headers)).toMatchObject({ queryTruncated: false, headersTruncated: false });
+
+      const many = Object.fromEntries(Array.from({ length: 100 }, (_, index) => [`x-many-${index}`, `${index}`]));
+      await sandbox.inject({ ...callOf(PUT, freshIds()), headers: { ...headers, ...many } });
+      const crowded = await newest(headers);
+      expect(valuesOf(crowded.headers)).toHaveLength(RECORDED_VALUES_CAP);
+      expect(crowded).toMatchObject({ headersTruncated: true, queryTruncated: false, headers: { authorization: '[redacted]' } });
+
+      const long = 'é'.repeat(RECORDED_VALUE_LENGTH + 10);
+      const { promotionId } = freshIds();
+      const names = Array.from({ length: 100 }, (_, index) => `q${index}=${index}`).join('&');
+      await sandbox.inject({ method: 'POST', url: `/api_gateway/v1/promotions/${promotionId}/deactivate?customerId=1&${names}`, headers: { ...headers, 'x-long': long } });
+      const wide = await newest(headers);
+      expect(valuesOf(wide.query)).toHaveLength(RECORDED_VALUES_CAP);
+      expect(wide.query).toMatchObject({ customerId: '1', q0: '0', q62: '62' });
+      expect(wide.query).not.toHaveProperty('q63');
+      expect(wide).toMatchObject({ queryTruncated: true, headersTruncated: true, headers: { 'x-long': long.slice(0, RECORDED_VALUE_LENGTH) } });
+
+      const repeated = Array.from({ length: 100 }, () => 'customerId=1').join('&');
+      await sandbox.inject({ method: 'POST', url: `/api_gateway/v1/promotions/${promotionId}/deactivate?${repeated}`, headers });
+      expect(await newest(headers)).toMatchObject({ queryTruncated: true, query: { customerId: Array.from({ length: RECORDED_VALUES_CAP }, () => '1') } });
     });
 
     it('has the body as the raw text sent, not parsed; null when none was sent', async () => {

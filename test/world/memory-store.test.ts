@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { accept } from '../../src/rules/decision.js';
 import { MemoryStore } from '../../src/world/memory-store.js';
+import { journalEntryWeight } from '../../src/world/journal-weight.js';
 import { describeStoreContract, recordedCall, requestIdsOf } from './store-contract.js';
 
 describeStoreContract('the memory store', (limits) => {
@@ -74,5 +75,57 @@ describe('the memory store keeps memory flat on a long-running shared sandbox', 
     // Coverage is not part of the journal: it stays when the calls go.
     expect((await store.coverage('a')).get('op 200')).toBe(2);
     await store.close();
+  });
+
+  it('bounds all journals by their estimated bytes: big bodies push out the least recently recording tenants\' oldest calls while the count is far under the total', async () => {
+    const body = 'x'.repeat(16 * 1024);
+    const call = (requestId: string) => recordedCall({ requestId, operationId: 'op', status: 200, code: null, body, bodyTruncated: true });
+    const weight = journalEntryWeight(call('a1'));
+    // Room for four such entries, not five; the count (20 at most) never bites.
+    const store = new MemoryStore({ journalSize: 10, journalTotal: 20, journalMemoryBytes: weight * 4 + weight / 2, idleMs: 60_000, maxTenants: 10 });
+    await store.record('a', call('a1'));
+    await store.record('a', call('a2'));
+    await store.record('b', call('b1'));
+    await store.record('b', call('b2'));
+    expect(await requestIdsOf(store, 'a')).toEqual(['a2', 'a1']);
+    await store.record('b', call('b3'));
+    expect(await requestIdsOf(store, 'a')).toEqual(['a2']);
+    await store.record('c', call('c1'));
+    expect(await requestIdsOf(store, 'a')).toEqual([]);
+    expect(await requestIdsOf(store, 'b')).toEqual(['b3', 'b2', 'b1']);
+    // Small calls weigh less: more of them fit in the same budget.
+    await store.record('c', recordedCall({ requestId: 'c2', body: null }));
+    expect(await requestIdsOf(store, 'b')).toEqual(['b3', 'b2', 'b1']);
+    // A cleared journal gives its bytes back: c grows to four big calls and the small one, then loses its oldest.
+    await store.clearJournal('b');
+    for (const id of ['c3', 'c4', 'c5']) await store.record('c', call(id));
+    expect(await requestIdsOf(store, 'c')).toEqual(['c5', 'c4', 'c3', 'c2', 'c1']);
+    await store.record('c', call('c6'));
+    expect(await requestIdsOf(store, 'c')).toEqual(['c6', 'c5', 'c4', 'c3', 'c2']);
+    expect((await store.tenants()).reduce((sum, tenant) => sum + tenant.journal, 0)).toBe(5);
+    // Coverage is not part of the journal: it stays when the calls go.
+    expect((await store.coverage('a')).get('op 200')).toBe(2);
+    await store.close();
+  });
+
+  it('gives back the bytes of a call its tenant\'s full ring overwrites', async () => {
+    const call = (requestId: string) => recordedCall({ requestId, body: 'x'.repeat(16 * 1024) });
+    const weight = journalEntryWeight(call('a1'));
+    const store = new MemoryStore({ journalSize: 2, journalMemoryBytes: weight * 3, idleMs: 60_000, maxTenants: 10 });
+    await store.record('b', call('b1'));
+    for (const id of ['a1', 'a2', 'a3', 'a4', 'a5']) await store.record('a', call(id));
+    // a holds two calls, b one: three, within the budget, however many a overwrote.
+    expect(await requestIdsOf(store, 'b')).toEqual(['b1']);
+    expect(await requestIdsOf(store, 'a')).toEqual(['a5', 'a4']);
+    await store.close();
+  });
+
+  it('estimates an entry\'s size as growing with its body, headers and query', () => {
+    const sizes = [0, 1, 100, 16 * 1024].map((length) => journalEntryWeight(recordedCall({ body: length === 0 ? null : 'é'.repeat(length) })));
+    expect(sizes).toEqual([...sizes].sort((a, b) => a - b));
+    expect(new Set(sizes).size).toBe(sizes.length);
+    const plain = journalEntryWeight(recordedCall({ query: {}, headers: {} }));
+    expect(journalEntryWeight(recordedCall({ query: { a: '1' }, headers: {} }))).toBeGreaterThan(plain);
+    expect(journalEntryWeight(recordedCall({ query: {}, headers: { a: ['1', '2'] } }))).toBeGreaterThan(journalEntryWeight(recordedCall({ query: {}, headers: { a: '1' } })));
   });
 });

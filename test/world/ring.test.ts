@@ -4,8 +4,8 @@ import { Ring } from '../../src/world/ring.js';
 describe('a ring keeps the newest items up to its capacity', () => {
   it('overwrites the oldest when full, and says so', () => {
     const ring = new Ring<number>(3);
-    expect([1, 2, 3].map((item) => ring.push(item))).toEqual([false, false, false]);
-    expect(ring.push(4)).toBe(true);
+    expect([1, 2, 3].map((item) => ring.push(item))).toEqual([undefined, undefined, undefined]);
+    expect(ring.push(4)).toBe(1);
     expect(ring.newestFirst()).toEqual([4, 3, 2]);
     expect(ring.size).toBe(3);
   });
