@@ -17,6 +17,7 @@ import { lazyChildLogger } from './http/lazy-request-logger.js';
 import { registerNotFound } from './http/not-found.js';
 import { oauthTokenHandlers } from './http/oauth-token.js';
 import { operatorHandlers } from './http/operator-api.js';
+import { postmanCollectionHandlers } from './http/postman-collection-handler.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { generateRequestId, registerRequestId } from './http/request-id.js';
 import { MAX_PATH_PARAMETER_LENGTH, registerUrlLimit } from './http/url-limits.js';
@@ -133,7 +134,8 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     if (served?.set !== scenarios.set) served = { set: scenarios.set, document: servedDocument(contract, scenarios.set) };
     return served.document;
   });
-  const decide = decideAnswer(scenarios, store, contract.catalogue, await SuccessAnswers.of(contract, config.seed), REQUIRED_KEYS.unknownScenario);
+  const successes = await SuccessAnswers.of(contract, config.seed);
+  const decide = decideAnswer(scenarios, store, contract.catalogue, successes, REQUIRED_KEYS.unknownScenario);
   registerApiRoutes(
     app,
     contract,
@@ -144,6 +146,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
       ...adminHandlers(contract, scenarios, store, REQUIRED_KEYS.unknownScenario, config.unknownPromotions, config.clock),
       ...oauthTokenHandlers(identifier, store, contract.catalogue, config.tokenTtl),
       ...operatorHandlers(store, contract.catalogue),
+      ...postmanCollectionHandlers(contract, scenarios, { checks, success: (operation) => successes.of(operation) }),
     },
     {
       identifier,
