@@ -78,6 +78,7 @@ export function postmanCollection(sources: CollectionSources): PostmanCollection
   const found = contract.operations.find((operation) => operation.operationId === RESET_OPERATION);
   if (!found) throw new Error(`the contract has no ${RESET_OPERATION}, which each request of the collection calls first`);
   const reset: Operation = found;
+  const request = requestMaker(reset);
   const plan = planChecks(contract, checks, { sandbox: true });
   const folders = contract.operations
     .filter((operation) => operation.tags.includes('promotions'))
@@ -100,7 +101,6 @@ export function postmanCollection(sources: CollectionSources): PostmanCollection
   };
 
   function operationFolder(operation: Operation, planned: ReturnType<typeof planChecks>, { success }: CollectionSources): Folder {
-    const request = requestMaker(reset);
     const chosen = new Set<Scenario>();
     const missing: string[] = [];
     const requests: Request[] = [];
@@ -111,7 +111,7 @@ export function postmanCollection(sources: CollectionSources): PostmanCollection
         continue;
       }
       chosen.add(scenario);
-      const expected = expectedOf(check.answer, operation, success);
+      const expected = expectedOfCode(check.answer.code, operation, success);
       const condition = conditionOf(check.answer, operation, success);
       requests.push(request(`${answerLabel(check.answer)} (${scenario.name})`, operation.method, check.request.path, { [SCENARIO_HEADER]: scenario.name }, condition, expected));
       const magic = magicPath(operation, scenario);
@@ -121,7 +121,9 @@ export function postmanCollection(sources: CollectionSources): PostmanCollection
     const more = otherScenarios(operation, others, success);
     const description = [
       `${operation.operationId}: ${operation.method} ${operation.path}. One request per documented answer, forced with ${SCENARIO_HEADER}, and one with the scenario's magic values where it has them.`,
-      `A rate limit spent for real (a minute's budget of requests) is not included: the forced 429 answers as one without spending it.`,
+      ...(operation.errors.some((entry) => entry.httpStatus === 429)
+        ? ["A rate limit spent for real (a minute's budget of requests) is not included: the forced 429 answers as one without spending it."]
+        : []),
       ...missing.map((line) => `Not included: ${line}.`),
     ].join('\n\n');
     return { name: operation.operationId, description, item: [...requests, ...(more ? [more] : [])] };
@@ -130,7 +132,6 @@ export function postmanCollection(sources: CollectionSources): PostmanCollection
   /** The operation's scenarios no documented answer picked: what a client's retries, timeouts and error handling meet. */
   function otherScenarios(operation: Operation, others: readonly Scenario[], success: CollectionSources['success']): Folder | undefined {
     if (others.length === 0) return undefined;
-    const request = requestMaker(reset);
     const notes: string[] = [];
     const item: (Request | Folder)[] = [];
     for (const scenario of others) {
@@ -158,10 +159,6 @@ export function postmanCollection(sources: CollectionSources): PostmanCollection
     const entry = operation.errors.find((candidate) => candidate.code === code) ?? contract.catalogue.entries.find((candidate) => candidate.code === code);
     if (!entry) throw new Error(`${operation.operationId}: a scenario answers ${code}, which the catalogue does not have`);
     return { httpStatus: entry.httpStatus, code: entry.code };
-  }
-
-  function expectedOf(answer: DocumentedAnswer, operation: Operation, success: CollectionSources['success']): Expected {
-    return answer.key === null ? { httpStatus: answer.httpStatus, data: dataOf(success(operation)) } : { httpStatus: answer.httpStatus, code: answer.code };
   }
 }
 
