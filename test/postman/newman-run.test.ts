@@ -104,3 +104,28 @@ describe('the Postman collection, run by newman against the built command with a
     expect(requests.find((request) => request.name.startsWith('deactivatePromotionForCustomer 737'))?.request?.description).toBe(openCart.condition);
   });
 });
+
+describe('the Postman collection with --watch', () => {
+  it('follows the scenario set in force: a file added to the folder shows up in the next download', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'postman-watch-'));
+    // A folder of one's own holds one scenario at least.
+    writeFileSync(join(folder, 'first-open-cart.yaml'), VIP.replace('name: vip-open-cart', 'name: first-open-cart'));
+    const sandbox = startCli(['--scenarios', folder, '--watch'], { HOST: '127.0.0.1', PORT: '0' });
+    try {
+      const url = await listeningUrl(sandbox.output);
+      const forced = async () =>
+        leaves(((await (await fetch(`${url}/postman-collection.json`)).json()) as Collection).item).flatMap(
+          (item) => item.request?.header.filter(({ key }) => key === 'X-Sandbox-Scenario').map(({ value }) => value) ?? [],
+        );
+      expect(await forced()).not.toContain('vip-open-cart');
+      // Its own customer: two scenarios' worlds may not set the same one.
+      writeFileSync(join(folder, 'vip-open-cart.yaml'), VIP.replaceAll('555000111', '555000222'));
+      const deadline = Date.now() + 10_000;
+      while (!(await forced()).includes('vip-open-cart') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await forced()).toContain('vip-open-cart');
+    } finally {
+      sandbox.child.kill('SIGTERM');
+      await sandbox.finished;
+    }
+  }, 20_000);
+});
