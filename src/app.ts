@@ -18,6 +18,7 @@ import { METRICS_OPERATION, answerMetrics } from './http/metrics.js';
 import { registerNotFound } from './http/not-found.js';
 import { oauthTokenHandlers } from './http/oauth-token.js';
 import { operatorHandlers } from './http/operator-api.js';
+import { postmanCollectionHandlers } from './http/postman-collection-handler.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { generateRequestId, registerRequestId } from './http/request-id.js';
 import { MAX_PATH_PARAMETER_LENGTH, registerUrlLimit } from './http/url-limits.js';
@@ -143,7 +144,8 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     return served.document;
   });
   const metrics = config.metrics ? answerMetrics(store) : undefined;
-  const decide = decideAnswer(scenarios, store, contract.catalogue, await SuccessAnswers.of(contract, config.seed), REQUIRED_KEYS.unknownScenario);
+  const successes = await SuccessAnswers.of(contract, config.seed);
+  const decide = decideAnswer(scenarios, store, contract.catalogue, successes, REQUIRED_KEYS.unknownScenario);
   registerApiRoutes(
     app,
     contract,
@@ -155,6 +157,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
       ...oauthTokenHandlers(identifier, store, contract.catalogue, config.tokenTtl),
       ...operatorHandlers(store, contract.catalogue),
       ...metrics?.handlers,
+      ...postmanCollectionHandlers(contract, scenarios, { checks, success: (operation) => successes.of(operation) }),
     },
     {
       identifier,

@@ -35,6 +35,7 @@ const queryOf = fc.record(
   { requiredKeys: [] },
 );
 
+const COLLECTION_PATH = contract.operations.find((operation) => operation.operationId === 'getPostmanCollection')?.path;
 const contractPaths = [...new Set(contract.operations.map((operation) => operation.path))];
 const path = fc.oneof(
   { weight: 6, arbitrary: promotionId.map((id) => `/api_gateway/v1/promotions/${encodeURIComponent(id).replaceAll('%60', '`')}/deactivate`) },
@@ -111,7 +112,10 @@ describe(`fuzzing requests from the contract (${RUNS} cases, seed ${SEED})`, () 
         // The one answer that is no envelope: `/` sends a browser to the docs page.
         const home = response.statusCode === 302 && response.headers.location === DOCS_PATH;
         if (home) expect(options.method, `a redirect for ${shown}`).toMatch(/^(GET|HEAD)$/);
-        if (options.method !== 'HEAD' && !home) {
+        // The other: the Postman collection, a document of its own format.
+        const collection = response.statusCode === 200 && shown.split('?')[0] === `GET ${COLLECTION_PATH}`;
+        if (collection) expect(response.json<{ info: { schema: string } }>().info.schema).toMatch(/^https:\/\/schema\.getpostman\.com\//);
+        if (options.method !== 'HEAD' && !home && !collection) {
           expect(response.headers['content-type']).toMatch(/^application\/json/);
           const parsed = response.json<{ data: unknown; errors: unknown }>();
           expect(Object.keys(parsed)).toEqual(expect.arrayContaining(['data', 'errors']));
