@@ -10,19 +10,9 @@ import { compileContractChecks } from '../../src/spec/contract-checks.js';
 import type { Contract } from '../../src/spec/load-contract.js';
 import { listeningUrl, startCli } from '../helpers/cli-process.js';
 import { theContract } from '../helpers/sandbox.js';
+import { vipOpenCart } from '../helpers/own-scenario.js';
 
-/** A scenario of one's own, as the README's "Writing your own scenario" makes one. */
-const VIP = `name: vip-open-cart
-description: Our VIP test customer has a cart waiting at the till.
-operations: [deactivatePromotionForCustomer]
-code: 737
-world:
-  customers:
-    - id: 555000111
-      pendingCart: { evaluationId: 65f0c0ffee0000000000e001 }
-magic:
-  customerId: 555000111
-`;
+const VIP = vipOpenCart();
 
 interface Item {
   readonly name: string;

@@ -8,6 +8,7 @@ import { describeWith } from '../helpers/components.js';
 import { type Finished, listeningUrl, runCli, startCli } from '../helpers/cli-process.js';
 import { REDIS_URL, flushRedis } from '../helpers/redis.js';
 import { DEACTIVATE_PATH, DOCS_BASIC, PROMOTION_ID } from '../helpers/sandbox.js';
+import { vipOpenCart } from '../helpers/own-scenario.js';
 
 // Every mode and subcommand the README documents, each run as the built `dist/cli.js` with one
 // real HTTP call (or one real run of the subcommand) whose answer is checked.
@@ -24,20 +25,6 @@ const UNAUTHORIZED = { data: null, errors: [{ code: 401, message: 'Authenticatio
 /** `Authorization: Basic base64(user:md5(password))`, as the vendor requires. */
 const md5Basic = (user: string, password: string): string =>
   `Basic ${Buffer.from(`${user}:${createHash('md5').update(password).digest('hex')}`).toString('base64')}`;
-
-/** The README's own scenario, "vip-open-cart", for a customer of the caller's choosing. */
-const vipOpenCart = (customerId: string, code = 737): string => `# yaml-language-server: $schema=./scenario.schema.json
-name: vip-open-cart
-description: Our VIP test customer has a cart waiting at the till.
-operations: [deactivatePromotionForCustomer]
-code: ${code}
-world:
-  customers:
-    - id: ${customerId}
-      pendingCart: { evaluationId: 65f0c0ffee0000000000e001 }
-magic:
-  customerId: ${customerId}
-`;
 
 // Folders of one's own, made before the table is read (the rows name them in their arguments).
 // Each holds only its own files, as the README says: they are served beside the shipped ones.

@@ -15,6 +15,7 @@ import type { Contract } from '../../src/spec/load-contract.js';
 import { validateFolder } from '../../src/scenarios/validate-folder.js';
 import { DEFAULT_CONTRACT_PATH } from '../../src/spec/load-contract.js';
 import { theContract } from '../helpers/sandbox.js';
+import { vipOpenCart } from '../helpers/own-scenario.js';
 
 const SHIPPED = join(DEFAULT_SCENARIOS_DIRECTORY, '.');
 const SHIPPED_NAMES = readdirSync(DEFAULT_SCENARIOS_DIRECTORY)
@@ -22,18 +23,7 @@ const SHIPPED_NAMES = readdirSync(DEFAULT_SCENARIOS_DIRECTORY)
   .map((name) => name.replace(/\.yaml$/, ''));
 const HEADER = '# yaml-language-server: $schema=./scenario.schema.json\n';
 
-/** The README's own scenario: a VIP customer with a cart waiting. */
-const VIP = `${HEADER}name: vip-open-cart
-description: Our VIP test customer has a cart waiting at the till.
-operations: [deactivatePromotionForCustomer]
-code: 737
-world:
-  customers:
-    - id: 555000111
-      pendingCart: { evaluationId: 65f0c0ffee0000000000e001 }
-magic:
-  customerId: 555000111
-`;
+const VIP = vipOpenCart();
 
 /** A file named open-cart: another customer with a cart, in place of the shipped 737000737. */
 const OWN_OPEN_CART = `${HEADER}name: open-cart
