@@ -84,16 +84,19 @@ export function anyText(what: string): ValueKind<string> {
  * would listen on every address without saying so, as an empty port would pick one.
  */
 export function nonEmptyText(what: string): ValueKind<string> {
-  const rule = `must be ${what}, not empty`;
-  const filled = (text: string) => text.trim() !== '';
+  return textThat(`must be ${what}, not empty`, (text) => text.trim() !== '');
+}
+
+/** Text taken as written when `valid` says so; the rule in a refusal, and the value shown by `shown`. */
+function textThat(rule: string, valid: (text: string) => boolean, shown: (value: unknown) => string = asWritten): ValueKind<string> {
   return {
     rule,
     parse: (text) => {
-      if (!filled(text)) throw new InvalidArgumentError(`${rule}.`);
+      if (!valid(text)) throw new InvalidArgumentError(`${rule}.`);
       return text;
     },
-    accepts: (value): value is string => typeof value === 'string' && filled(value),
-    shown: asWritten,
+    accepts: (value): value is string => typeof value === 'string' && valid(value),
+    shown,
   };
 }
 
@@ -112,29 +115,16 @@ export function redisUrl(): ValueKind<string> {
       return false;
     }
   };
-  return {
-    rule,
-    parse: (text) => {
-      if (!isRedisUrl(text)) throw new InvalidArgumentError(`${rule}.`);
-      return text;
-    },
-    accepts: (value): value is string => typeof value === 'string' && isRedisUrl(value),
-    shown: (value) => (typeof value !== 'string' ? asWritten(value) : URL.canParse(value) ? `'${redactedUrl(value)}'` : 'text that is not a URL'),
-  };
+  return textThat(rule, isRedisUrl, (value) =>
+    typeof value !== 'string' ? asWritten(value) : URL.canParse(value) ? `'${redactedUrl(value)}'` : 'text that is not a URL',
+  );
 }
 
 /** A secret of at least `minLength` characters; a refusal in code never prints it. */
 export function secretOfAtLeast(minLength: number, why: string): ValueKind<string> {
-  const rule = `must be at least ${minLength} characters (${why})`;
-  return {
-    rule,
-    parse: (text) => {
-      if (text.length < minLength) throw new InvalidArgumentError(`${rule}.`);
-      return text;
-    },
-    accepts: (value): value is string => typeof value === 'string' && value.length >= minLength,
-    shown: (value) => (typeof value === 'string' ? `a string of ${value.length} characters` : asWritten(value)),
-  };
+  return textThat(`must be at least ${minLength} characters (${why})`, (text) => text.length >= minLength, (value) =>
+    typeof value === 'string' ? `a string of ${value.length} characters` : asWritten(value),
+  );
 }
 
 /**
