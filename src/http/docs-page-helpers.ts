@@ -13,6 +13,7 @@ export const DOCS_POLL_MS = 2000;
  * - `section(id)`: the panel's own section below the document's description, in a fixed order;
  * - `basicHeader(username, secret)`: `Basic base64(username:secret)`, of the UTF-8 bytes;
  * - `answered()`: Swagger UI's response interceptor (docs-page.ts) calls it on each answer;
+ * - `withUtf8Basic(request)`: its request interceptor: the reader's Basic header made of UTF-8;
  * - `whenToRefresh(listener)`: calls the listener when the panels should show something new:
  *   the reader's credentials changed, a "Try it out" answer arrived, the page became visible
  *   again, and every DOCS_POLL_MS while it is visible (a hidden tab asks nothing).
@@ -49,6 +50,15 @@ export function docsPageHelpersScript(tenantSchemes: readonly TenantScheme[]): s
       }
     }
     return undefined;
+  }
+  // Swagger UI makes its Basic header with the browser's btoa, which reads the text as Latin-1
+  // (a till named kassa-göteborg got a header the sandbox and every UTF-8 client read otherwise):
+  // its request interceptor (docs-page.ts) sends the reader's Basic credential as UTF-8 instead.
+  function withUtf8Basic(request) {
+    var mine = credentials();
+    var headers = request.headers || {};
+    if (mine && mine.authorization && /^Basic /i.test(headers.Authorization || '')) headers.Authorization = mine.authorization;
+    return request;
   }
   function element(tag, text, className) {
     var node = document.createElement(tag);
@@ -88,7 +98,15 @@ export function docsPageHelpersScript(tenantSchemes: readonly TenantScheme[]): s
   document.addEventListener('visibilitychange', function () { if (!document.hidden) notify('visible'); });
   setInterval(function () { if (!document.hidden) notify('poll'); }, POLL_MS);
   window.addEventListener('load', watchCredentials);
-  window.sandboxDocs = { credentials: credentials, element: element, section: section, basicHeader: basicHeader, whenToRefresh: whenToRefresh, answered: function () { notify('answer'); } };
+  window.sandboxDocs = {
+    credentials: credentials,
+    element: element,
+    section: section,
+    basicHeader: basicHeader,
+    whenToRefresh: whenToRefresh,
+    answered: function () { notify('answer'); },
+    withUtf8Basic: withUtf8Basic,
+  };
 })();
 `;
 }

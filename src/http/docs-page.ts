@@ -29,6 +29,12 @@ function announceAnswer<Answer>(response: Answer): Answer {
   return response;
 }
 
+/** Swagger UI's `requestInterceptor`, written into the page as source: see `withUtf8Basic` in docs-page-helpers.ts. */
+function sendBasicAsUtf8<Request>(request: Request): Request {
+  const docs = (globalThis as unknown as { sandboxDocs?: { withUtf8Basic: (request: Request) => Request } }).sandboxDocs;
+  return docs ? docs.withUtf8Basic(request) : request;
+}
+
 /** The page's scripts, in the order they load: the helpers first, the MD5 library before the form. */
 function pageScripts(facts: DocsPageFacts): { filename: string; content: string }[] {
   const basic = facts.tenantSchemes.find((scheme) => scheme.kind === 'basic');
@@ -110,6 +116,7 @@ export async function registerDocsPage(app: FastifyInstance, currentDocument: ()
         tryItOutEnabled: true,
         defaultModelsExpandDepth: 0,
         plugins: [exposeSwaggerSystem],
+        requestInterceptor: sendBasicAsUtf8,
         responseInterceptor: announceAnswer,
       },
       // The product's own title, logo and favicon, not Swagger UI's and Fastify's.

@@ -59,7 +59,7 @@ describeInChromium('/docs: Recent Requests of each operation, as on the vendor\'
     await operation.locator('tr[data-param-name="X-Sandbox-Scenario"] select').selectOption('open-cart');
     expect(await execute(operation)).toBe('400');
     await expect.poll(() => rowsOf(panel), { timeout: 10_000 }).toHaveLength(1);
-    const userAgent = await page.evaluate(() => navigator.userAgent);
+    const userAgent = await page.evaluate(() => (globalThis as unknown as { navigator: { userAgent: string } }).navigator.userAgent);
     const [forced] = await rowsOf(panel);
     expect(forced?.slice(1)).toEqual(['400', '737', userAgent, 'open-cart']);
     // The time is the history's, shown in the reader's locale, the exact instant on hover.
