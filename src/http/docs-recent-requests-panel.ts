@@ -1,3 +1,4 @@
+import { SESSION_HEADER } from './authenticate.js';
 import type { DocsPageFacts } from './docs-page-facts.js';
 
 /** The calls a panel shows: the vendor's table shows a handful, the history keeps more (`--journal-size`). */
@@ -10,7 +11,8 @@ export const RECENT_REQUESTS_SHOWN = 10;
  * envelope code, user agent, scenario), from `GET /__sandbox/requests?operationId=…&limit=…`
  * with the reader's credentials, refreshed as the helpers say (each "Try it out" answer, and
  * every few seconds while the page is visible); before that it says, as the vendor's page does,
- * to log in. Only open operations ask: a closed one has no panel.
+ * to log in. Only open operations ask: a closed one has no panel. A session typed into the
+ * operation's form (X-Sandbox-Session) is asked for too, as "Try it out" sends it.
  * What a client sent (its user agent above all) is shown as text only: DOM nodes and
  * textContent, never HTML.
  */
@@ -19,6 +21,7 @@ export function recentRequestsPanelScript(journaled: DocsPageFacts['journaled'])
   var docs = window.sandboxDocs;
   var OPERATIONS = ${JSON.stringify(journaled)};
   var SHOWN = ${RECENT_REQUESTS_SHOWN};
+  var SESSION_HEADER = ${JSON.stringify(SESSION_HEADER)};
   var COLUMNS = ['Time', 'Status', 'Code', 'User Agent', 'Scenario'];
   var NONE = '—';
   // The panels on the page, by operation block id: a block Swagger UI closes and opens again gets a new one.
@@ -40,7 +43,7 @@ export function recentRequestsPanelScript(journaled: DocsPageFacts['journaled'])
       var node = docs.element('section', undefined, 'sandbox-panel sandbox-recent-requests');
       node.dataset.operationId = block.operationId;
       body.insertBefore(node, body.firstChild);
-      panels[block.id] = { node: node, operationId: block.operationId, asked: 0, shown: undefined };
+      panels[block.id] = { node: node, block: block.id, operationId: block.operationId, asked: 0, shown: undefined };
       fresh.push(panels[block.id]);
     });
     return fresh;
@@ -84,7 +87,17 @@ export function recentRequestsPanelScript(journaled: DocsPageFacts['journaled'])
       ],
     };
   }
-  function refresh(panel, headers) {
+  // A session typed into the operation's "Try it out" form is a tenant of its own: the panel asks for it.
+  function withSession(panel, headers) {
+    var input = document.querySelector('#' + CSS.escape(panel.block) + ' tr[data-param-name="' + SESSION_HEADER + '" i] input');
+    var session = input ? input.value.trim() : '';
+    if (!session) return headers;
+    var both = Object.assign({}, headers);
+    both[SESSION_HEADER] = session;
+    return both;
+  }
+  function refresh(panel, credentials) {
+    var headers = credentials && withSession(panel, credentials);
     if (!headers) {
       panel.asked += 1;
       return show(panel, 'Log in to see full request history: Authorize (at the top of the page) with your Basic credential or OAuth token.');
@@ -101,7 +114,8 @@ export function recentRequestsPanelScript(journaled: DocsPageFacts['journaled'])
         if (asked !== panel.asked) return;
         var data = answer.body && answer.body.data;
         if (answer.status === 401) return show(panel, 'These credentials are refused (401): Authorize with a credential this sandbox takes.');
-        if (!data || !Array.isArray(data.requests)) return show(panel, 'The request history is not available (HTTP ' + answer.status + ').');
+        var refusal = answer.body && Array.isArray(answer.body.errors) && answer.body.errors[0] && answer.body.errors[0].message;
+        if (!data || !Array.isArray(data.requests)) return show(panel, 'The request history is not available (HTTP ' + answer.status + (refusal ? '): ' + refusal : ').'));
         if (data.requests.length === 0) return show(panel, 'No requests of this operation yet with these credentials: make one with "Try it out" below.');
         show(
           panel,

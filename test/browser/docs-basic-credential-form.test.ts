@@ -5,8 +5,8 @@ import type { Page, Request } from 'playwright-core';
 import { stringify } from 'yaml';
 import { expect, it } from 'vitest';
 import { basicAuthorization } from '../../src/auth/credentials.js';
-import { describeInChromium } from '../helpers/browser.js';
-import { execute, operationBlock, useDocsInChromium } from '../helpers/docs-in-chromium.js';
+import { BROWSER_TEST_TIMEOUT, describeInChromium } from '../helpers/browser.js';
+import { execute, operationBlock, POLL, useDocsInChromium } from '../helpers/docs-in-chromium.js';
 import { DEACTIVATE_PATH, useSandbox } from '../helpers/sandbox.js';
 
 /**
@@ -44,7 +44,7 @@ describeInChromium('/docs: the Basic credential form', () => {
   const sandbox = useSandbox({ logLevel: 'silent', auth: 'accounts', accounts: accountsFile() });
   const chromium = useDocsInChromium(sandbox);
 
-  it('makes the header Node makes, base64(till:md5(password)), in the browser, sending nothing, and Authorize and "Try it out" use it', async () => {
+  it('makes the header Node makes, base64(till:md5(password)), in the browser, sending nothing, and Authorize and "Try it out" use it', { timeout: BROWSER_TEST_TIMEOUT }, async () => {
     const page = await chromium.browser.newPage();
     const sent: Promise<string>[] = [];
     page.on('request', (request) => sent.push(sentText(request)));
@@ -55,7 +55,7 @@ describeInChromium('/docs: the Basic credential form', () => {
 
     // A wrong password makes another header, which the sandbox refuses: the panel says so.
     await useTheForm(page, 'store123', 'not-the-password');
-    await expect.poll(() => panel.innerText()).toContain('These credentials are refused (401)');
+    await expect.poll(() => panel.innerText(), POLL).toContain('These credentials are refused (401)');
     expect(await execute(operation)).toBe('401');
 
     for (const till of TILLS) {
@@ -80,15 +80,15 @@ describeInChromium('/docs: the Basic credential form', () => {
     }
     expect(everything).toContain(basicAuthorization(TILLS[1]?.username ?? '', TILLS[1]?.password ?? ''));
     await page.close();
-  }, 60_000);
+  });
 
-  it('copies the header, and refuses a till name with a colon, which Basic cannot carry', async () => {
+  it('copies the header, and refuses a till name with a colon, which Basic cannot carry', { timeout: BROWSER_TEST_TIMEOUT }, async () => {
     const page = await chromium.browser.newPage();
     await page.goto(`${chromium.origin}/docs`);
     await page.locator('#sandbox-basic-credential').waitFor();
     const header = await useTheForm(page, 'store123', 'Pass123');
     await page.locator('#sandbox-basic-credential button', { hasText: 'Copy' }).click();
-    await expect.poll(() => page.locator('.sandbox-basic-status').innerText()).toBe('Copied the header value.');
+    await expect.poll(() => page.locator('.sandbox-basic-status').innerText(), POLL).toBe('Copied the header value.');
     // Plain HTTP to a host name is no secure context: the page copied by selecting the field.
     expect(await page.evaluate(() => (globalThis as unknown as { isSecureContext: boolean }).isSecureContext)).toBe(false);
     const field = page.locator('.sandbox-basic-header');

@@ -5,6 +5,9 @@ import { describeWith } from './components.js';
 /** The system's Chromium, which playwright-core drives (it downloads no browser of its own). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** A browser test's time: a page of Swagger UI takes seconds to draw on a busy machine (two cores, shared). */
+export const BROWSER_TEST_TIMEOUT = 60_000;
+
 /** A suite that needs Chromium: skipped with the line to install it, or failed in CI (components.ts). */
 export function describeInChromium(name: string, suite: () => void): void {
   describeWith(`Chromium at ${CHROMIUM}`, existsSync(CHROMIUM), 'apt-get install chromium', name, suite);

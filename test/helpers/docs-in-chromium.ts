@@ -9,6 +9,9 @@ import type { TestSandbox } from './sandbox.js';
  */
 export const HOSTED_NAME = 'partners.sandbox.test';
 
+/** How long a test waits for a panel to show something: past the panels' poll of 2 s, with room for a busy machine. */
+export const POLL = { timeout: 10_000 } as const;
+
 export interface DocsInChromium {
   readonly browser: Browser;
   /** `http://partners.sandbox.test:<port>`: the sandbox, listening on loopback. */
