@@ -11,6 +11,7 @@ export const DOCS_PAGE_STYLE = `
 .swagger-ui .sandbox-panel .sandbox-note { margin: 6px 0; font-size: 13px; color: #555; }
 .swagger-ui .sandbox-recent-requests { margin: 10px 20px; }
 .swagger-ui .sandbox-recent-requests td { white-space: nowrap; }
+.swagger-ui .sandbox-recent-requests td:first-child { min-width: 13em; }
 .swagger-ui .sandbox-recent-requests td:nth-child(4) { white-space: normal; word-break: break-all; font-family: monospace; }
 .swagger-ui .sandbox-recent-requests tr.sandbox-succeeded td:nth-child(2) { color: #2f8132; font-weight: 700; }
 .swagger-ui .sandbox-recent-requests tr.sandbox-failed td:nth-child(2) { color: #c0392b; font-weight: 700; }
