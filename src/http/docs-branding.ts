@@ -19,8 +19,21 @@ export interface DocsBranding {
  */
 export function docsBranding(): DocsBranding {
   const svg = (name: string) => readFileSync(new URL(name, ASSETS));
+  // The logo goes into the page's script at start; the favicon is read when a browser first asks
+  // for it (the plugin reads its content then).
+  let favicon: Buffer | undefined;
   return {
     logo: { type: 'image/svg+xml', content: svg('logo.svg') },
-    favicon: [{ filename: 'favicon.svg', rel: 'icon', sizes: 'any', type: 'image/svg+xml', content: svg('favicon.svg') }],
+    favicon: [
+      {
+        filename: 'favicon.svg',
+        rel: 'icon',
+        sizes: 'any',
+        type: 'image/svg+xml',
+        get content() {
+          return (favicon ??= svg('favicon.svg'));
+        },
+      },
+    ],
   };
 }

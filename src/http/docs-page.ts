@@ -38,6 +38,8 @@ function sendBasicAsUtf8<Request>(request: Request): Request {
 /** The page's scripts, in the order they load: the helpers first, the MD5 library before the form. */
 function pageScripts(facts: DocsPageFacts): { filename: string; content: string }[] {
   const basic = facts.tenantSchemes.find((scheme) => scheme.kind === 'basic');
+  // The plugin reads a script's content when the page asks for it: the library is found and read then, not at start.
+  let md5: string | undefined;
   return [
     { filename: 'page-helpers.js', content: docsPageHelpersScript(facts.tenantSchemes) },
     { filename: 'coverage-panel.js', content: COVERAGE_PANEL_SCRIPT },
@@ -45,7 +47,12 @@ function pageScripts(facts: DocsPageFacts): { filename: string; content: string 
     // A contract with no Basic scheme has no Basic header to make.
     ...(basic
       ? [
-          { filename: 'md5.min.js', content: md5LibraryScript() },
+          {
+            filename: 'md5.min.js',
+            get content() {
+              return (md5 ??= md5LibraryScript());
+            },
+          },
           { filename: 'basic-credential-form.js', content: basicCredentialFormScript(basic.name) },
         ]
       : []),
