@@ -21,7 +21,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
-# 3. The runtime: compiled JavaScript, production dependencies, the contract and the scenarios.
+# 3. The runtime: compiled JavaScript, production dependencies, the contract, the scenarios and
+#    the docs page's logo and favicon.
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
@@ -35,6 +36,7 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY openapi/promotions.yaml ./openapi/promotions.yaml
 COPY scenarios ./scenarios
+COPY assets ./assets
 # Warm Node's compile cache (NODE_COMPILE_CACHE) with every module the sandbox loads, at build
 # time, so that a container starts faster; `validate` loads them all and checks the scenarios.
 RUN node dist/cli.js validate && chown -R node:node /app/.node-compile-cache

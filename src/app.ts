@@ -10,6 +10,7 @@ import { registerClosingConnections } from './http/closing.js';
 import { REDACTED, credentialHeaders, credentialHeaderTest, redactedHeaders } from './http/credential-headers.js';
 import { registerCors } from './http/cors.js';
 import { registerDocsPage } from './http/docs-page.js';
+import { docsPageFacts } from './http/docs-page-facts.js';
 import { errorResponder, registerErrorHandler } from './http/error-handler.js';
 import './http/fastify-types.js';
 import { healthHandlers } from './http/health.js';
@@ -142,7 +143,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   await registerDocsPage(app, () => {
     if (served?.set !== scenarios.set) served = { set: scenarios.set, document: servedDocument(contract, scenarios.set) };
     return served.document;
-  });
+  }, docsPageFacts(contract.operations, contract.document));
   const metrics = config.metrics ? answerMetrics(store) : undefined;
   const successes = await SuccessAnswers.of(contract, config.seed);
   const decide = decideAnswer(scenarios, store, contract.catalogue, successes, REQUIRED_KEYS.unknownScenario);

@@ -1,56 +1,27 @@
 /**
- * A script for the /docs page (Swagger UI's `theme.js`): once the reader authorizes with Basic or
- * an OAuth token, it shows the coverage of documented answers of that tenant, refreshed every
- * few seconds, so "Try it out" calls show up as they are made. Built with DOM nodes and
- * textContent only: nothing from an answer is ever parsed as HTML.
+ * A script for the /docs page (Swagger UI's `theme.js`, after docs-page-helpers.ts): once the
+ * reader authorizes with Basic or an OAuth token, it shows the coverage of documented answers
+ * of that tenant, refreshed as the helpers say (each "Try it out" answer, and every few seconds
+ * while the page is visible). Built with DOM nodes and textContent only: nothing from an answer
+ * is ever parsed as HTML.
  */
 export const COVERAGE_PANEL_SCRIPT = String.raw`(function () {
-  var PANEL = 'sandbox-coverage';
-  function credentials() {
-    var system = window.sandboxSwagger;
-    if (!system || !system.authSelectors) return undefined;
-    var auth = system.authSelectors.authorized().toJS();
-    var basic = auth.basicAuth && auth.basicAuth.value;
-    if (basic && basic.username) return { authorization: 'Basic ' + btoa(basic.username + ':' + (basic.password || '')) };
-    if (auth.oauthToken && auth.oauthToken.value) return { 'X-CAP-API-OAUTH-TOKEN': auth.oauthToken.value };
-    return undefined;
-  }
-  function panel() {
-    var existing = document.getElementById(PANEL);
-    if (existing) return existing;
-    var host = document.querySelector('.swagger-ui .information-container');
-    if (!host) return undefined;
-    var section = document.createElement('section');
-    section.id = PANEL;
-    section.style.cssText = 'margin: 0 20px 20px; padding: 10px 16px; border: 1px solid #d0d0d0; border-radius: 4px; font-family: sans-serif; font-size: 14px';
-    host.appendChild(section);
-    return section;
-  }
-  function element(tag, text) {
-    var node = document.createElement(tag);
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
+  var docs = window.sandboxDocs;
   function show(target, title, rows) {
-    target.replaceChildren(element('h3', title));
+    target.replaceChildren(docs.element('h3', title));
     if (!rows) return;
-    var table = element('table');
-    table.style.borderCollapse = 'collapse';
+    var table = docs.element('table');
     rows.forEach(function (row) {
-      var line = element('tr');
-      row.forEach(function (cell) {
-        var td = element('td', String(cell));
-        td.style.padding = '2px 12px 2px 0';
-        line.appendChild(td);
-      });
+      var line = docs.element('tr');
+      row.forEach(function (cell) { line.appendChild(docs.element('td', String(cell))); });
       table.appendChild(line);
     });
     target.appendChild(table);
   }
   function refresh() {
-    var target = panel();
+    var target = docs.section('sandbox-coverage');
     if (!target) return;
-    var headers = credentials();
+    var headers = docs.credentials();
     if (!headers) {
       show(target, 'Coverage of documented answers: click Authorize to see the coverage of your credentials.');
       return;
@@ -70,7 +41,6 @@ export const COVERAGE_PANEL_SCRIPT = String.raw`(function () {
       })
       .catch(function () { show(target, 'Coverage of documented answers: the sandbox did not answer.'); });
   }
-  setInterval(refresh, 2000);
-  window.addEventListener('load', refresh);
+  docs.whenToRefresh(refresh);
 })();
 `;

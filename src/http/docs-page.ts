@@ -2,7 +2,13 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import type { OpenAPIV3_1 } from 'openapi-types';
+import { basicCredentialFormScript, md5LibraryScript } from './docs-basic-credential-form.js';
+import { DOCS_TITLE, docsBranding } from './docs-branding.js';
 import { COVERAGE_PANEL_SCRIPT } from './docs-coverage-panel.js';
+import type { DocsPageFacts } from './docs-page-facts.js';
+import { docsPageHelpersScript } from './docs-page-helpers.js';
+import { DOCS_PAGE_STYLE } from './docs-page-style.js';
+import { recentRequestsPanelScript } from './docs-recent-requests-panel.js';
 
 /**
  * A Swagger UI plugin, written into the page as source: it hands the UI's system (its
@@ -14,6 +20,45 @@ function exposeSwaggerSystem(system: unknown): object {
   return page.SwaggerUIBundle.plugins.DownloadUrl(system);
 }
 
+/**
+ * Swagger UI's `responseInterceptor`, written into the page as source: each answer it receives
+ * ("Try it out") tells the page's panels to refresh at once (docs-page-helpers.ts).
+ */
+function announceAnswer<Answer>(response: Answer): Answer {
+  (globalThis as unknown as { sandboxDocs?: { answered: () => void } }).sandboxDocs?.answered();
+  return response;
+}
+
+/** Swagger UI's `requestInterceptor`, written into the page as source: see `withUtf8Basic` in docs-page-helpers.ts. */
+function sendBasicAsUtf8<Request>(request: Request): Request {
+  const docs = (globalThis as unknown as { sandboxDocs?: { withUtf8Basic: (request: Request) => Request } }).sandboxDocs;
+  return docs ? docs.withUtf8Basic(request) : request;
+}
+
+/** The page's scripts, in the order they load: the helpers first, the MD5 library before the form. */
+function pageScripts(facts: DocsPageFacts): { filename: string; content: string }[] {
+  const basic = facts.tenantSchemes.find((scheme) => scheme.kind === 'basic');
+  // The plugin reads a script's content when the page asks for it: the library is found and read then, not at start.
+  let md5: string | undefined;
+  return [
+    { filename: 'page-helpers.js', content: docsPageHelpersScript(facts.tenantSchemes) },
+    { filename: 'coverage-panel.js', content: COVERAGE_PANEL_SCRIPT },
+    { filename: 'recent-requests-panel.js', content: recentRequestsPanelScript(facts.journaled) },
+    // A contract with no Basic scheme has no Basic header to make.
+    ...(basic
+      ? [
+          {
+            filename: 'md5.min.js',
+            get content() {
+              return (md5 ??= md5LibraryScript());
+            },
+          },
+          { filename: 'basic-credential-form.js', content: basicCredentialFormScript(basic.name) },
+        ]
+      : []),
+  ];
+}
+
 /** Where the interactive docs are. */
 export const DOCS_PATH = '/docs';
 
@@ -22,7 +67,7 @@ export const DOCS_PATH = '/docs';
  * server), `/openapi.json` and `/openapi.yaml`, and `/` redirects to `/docs`. @fastify/swagger
  * runs in static mode: it serves the authored document and invents nothing.
  */
-export async function registerDocsPage(app: FastifyInstance, currentDocument: () => OpenAPIV3_1.Document): Promise<void> {
+export async function registerDocsPage(app: FastifyInstance, currentDocument: () => OpenAPIV3_1.Document, facts: DocsPageFacts): Promise<void> {
   // The scenarios can be reloaded (--watch): a new document comes with a new set.
   // The YAML form is made on its first request only: stringifying it costs start-up time.
   let cached: { document: OpenAPIV3_1.Document; json: string; yaml?: string } | undefined;
@@ -31,6 +76,7 @@ export async function registerDocsPage(app: FastifyInstance, currentDocument: ()
     if (cached?.document !== document) cached = { document, json: JSON.stringify(document) };
     return cached;
   };
+  const branding = docsBranding();
   await app.register(swagger, { mode: 'static', specification: { document: served().document as never } });
   // Security headers (CSP, nosniff, frame and referrer policies) on the docs pages only: the
   // API's answers stay as the vendor's, and pay nothing for them. helmet loads on the first
@@ -77,8 +123,12 @@ export async function registerDocsPage(app: FastifyInstance, currentDocument: ()
         tryItOutEnabled: true,
         defaultModelsExpandDepth: 0,
         plugins: [exposeSwaggerSystem],
+        requestInterceptor: sendBasicAsUtf8,
+        responseInterceptor: announceAnswer,
       },
-      theme: { title: 'promotions-sandbox', js: [{ filename: 'coverage-panel.js', content: COVERAGE_PANEL_SCRIPT }] },
+      // The product's own title, logo and favicon, not Swagger UI's and Fastify's.
+      logo: branding.logo,
+      theme: { title: DOCS_TITLE, favicon: branding.favicon, css: [{ filename: 'sandbox.css', content: DOCS_PAGE_STYLE }], js: pageScripts(facts) },
       transformSpecificationClone: false,
       transformSpecification: () => served().document as never,
     });

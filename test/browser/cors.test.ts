@@ -1,13 +1,11 @@
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { listeningUrl, startCli } from '../helpers/cli-process.js';
-import { describeWith } from '../helpers/components.js';
+import { describeInChromium, launchChromium } from '../helpers/browser.js';
 import { DEACTIVATE_PATH, DOCS_BASIC } from '../helpers/sandbox.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The QA tool's page: an origin of its own, another host name than the sandbox's. */
 const PAGE_HOST = 'qa-tool.test';
 
@@ -20,7 +18,7 @@ interface Called {
   readonly failed?: string;
 }
 
-describeWith(`Chromium at ${CHROMIUM}`, existsSync(CHROMIUM), 'apt-get install chromium', '--cors in a real browser', () => {
+describeInChromium('--cors in a real browser', () => {
   let browser: Browser;
   let page: Server;
   let pageOrigin = '';
@@ -30,10 +28,7 @@ describeWith(`Chromium at ${CHROMIUM}`, existsSync(CHROMIUM), 'apt-get install c
     page = createServer((_request, response) => response.end('<!doctype html><title>QA tool</title>'));
     await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
     pageOrigin = `http://${PAGE_HOST}:${(page.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', `--host-resolver-rules=MAP ${PAGE_HOST} 127.0.0.1`],
-    });
+    browser = await launchChromium([PAGE_HOST]);
   });
   afterEach(async () => {
     const stopping = running.splice(0);

@@ -1,37 +1,19 @@
-import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWith } from '../helpers/components.js';
+import { readFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import { BROWSER_TEST_TIMEOUT, describeInChromium } from '../helpers/browser.js';
+import { authorizeBasic, execute, operationBlock, useDocsInChromium } from '../helpers/docs-in-chromium.js';
 import { documentedAnswerLabels, vendorOperations } from '../helpers/documented-answers.js';
 import { theContract, useSandbox } from '../helpers/sandbox.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/**
- * The page is reached as partner QA reaches a hosted sandbox: by a host name that is not
- * loopback, over plain HTTP (Chromium treats localhost as secure, and hid a blank page there).
- */
-const HOSTED_NAME = 'partners.sandbox.test';
+const asset = (name: string) => readFileSync(new URL(`../../assets/${name}`, import.meta.url));
 
-describeWith(`Chromium at ${CHROMIUM}`, existsSync(CHROMIUM), 'apt-get install chromium', '/docs in a real browser', () => {
+describeInChromium('/docs in a real browser', () => {
   const sandbox = useSandbox({ logLevel: 'silent' });
-  let browser: Browser;
-  let origin = '';
+  const chromium = useDocsInChromium(sandbox);
 
-  beforeAll(async () => {
-    const { port } = new URL(await sandbox.app.listen({ host: '127.0.0.1', port: 0 }));
-    origin = `http://${HOSTED_NAME}:${port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', `--host-resolver-rules=MAP ${HOSTED_NAME} 127.0.0.1`],
-    });
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  it('shows the vendor\'s operations and every error of the catalogue with its key', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${origin}/docs`);
+  it('shows the vendor\'s operations and every error of the catalogue with its key', { timeout: BROWSER_TEST_TIMEOUT }, async () => {
+    const page = await chromium.browser.newPage();
+    await page.goto(`${chromium.origin}/docs`);
     await page.locator('.opblock').first().waitFor();
     const text = await page.locator('body').innerText();
     const contract = await theContract();
@@ -53,9 +35,9 @@ describeWith(`Chromium at ${CHROMIUM}`, existsSync(CHROMIUM), 'apt-get install c
     await page.close();
   });
 
-  it('offers this sandbox alone as the server "Try it out" calls (the vendor\'s gateway stays in the text)', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${origin}/docs`);
+  it('offers this sandbox alone as the server "Try it out" calls (the vendor\'s gateway stays in the text)', { timeout: BROWSER_TEST_TIMEOUT }, async () => {
+    const page = await chromium.browser.newPage();
+    await page.goto(`${chromium.origin}/docs`);
     await page.locator('.opblock').first().waitFor();
     const servers = await page.locator('.servers select option').allInnerTexts();
     expect(servers).toEqual([expect.stringMatching(/^\/ ?/)]);
@@ -63,9 +45,9 @@ describeWith(`Chromium at ${CHROMIUM}`, existsSync(CHROMIUM), 'apt-get install c
     await page.close();
   });
 
-  it('lists each error code of an operation among its response examples', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${origin}/docs#/promotions/deactivatePromotionForCustomer`);
+  it('lists each error code of an operation among its response examples', { timeout: BROWSER_TEST_TIMEOUT }, async () => {
+    const page = await chromium.browser.newPage();
+    await page.goto(`${chromium.origin}/docs#/promotions/deactivatePromotionForCustomer`);
     const operation = page.locator('#operations-promotions-deactivatePromotionForCustomer');
     await operation.locator('.responses-wrapper').waitFor();
     const options = await operation.locator('tr.response[data-code="400"] select.examples-select-element option').allInnerTexts();
@@ -79,23 +61,15 @@ describeWith(`Chromium at ${CHROMIUM}`, existsSync(CHROMIUM), 'apt-get install c
     await page.close();
   });
 
-  it('"Try it out" calls this sandbox and shows its answer', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${origin}/docs#/promotions/deactivatePromotionGlobally`);
-    await page.locator('button.authorize').first().click();
-    const basic = page.locator('.auth-container').filter({ hasText: 'basicAuth' });
+  it('"Try it out" calls this sandbox and shows its answer', { timeout: BROWSER_TEST_TIMEOUT }, async () => {
+    const page = await chromium.browser.newPage();
+    await page.goto(`${chromium.origin}/docs#/promotions/deactivatePromotionGlobally`);
     // The docs' worked example: store123 with md5('Pass123') as the password.
-    await basic.locator('#auth-basic-username').fill('store123');
-    await basic.locator('#auth-basic-password').fill('bdc87b9c894da5168059e00ebffb9077');
-    await basic.locator('button.authorize').click();
-    await page.locator('.modal-ux .close-modal').click();
-    const operation = page.locator('#operations-promotions-deactivatePromotionGlobally');
+    await authorizeBasic(page, 'store123', '2f23fa3579f3f75175793649115c1b25');
+    const operation = operationBlock(page, 'promotions', 'deactivatePromotionGlobally');
     // tryItOutEnabled: the form is open already.
-    await operation.locator('button.execute').click();
+    expect(await execute(operation)).toContain('200');
     const live = operation.locator('.live-responses-table');
-    const status = live.locator('tr.response .response-col_status');
-    await status.first().waitFor();
-    expect(await status.first().innerText()).toContain('200');
     expect(await live.innerText()).toContain('"data": true');
     expect(await live.innerText()).toContain('x-cap-requestid');
     // The coverage panel shows what these credentials' client has received: that call.
@@ -103,6 +77,32 @@ describeWith(`Chromium at ${CHROMIUM}`, existsSync(CHROMIUM), 'apt-get install c
     const documented = documentedAnswerLabels(await theContract()).length;
     await expect.poll(() => coverage.innerText(), { timeout: 10_000 }).toContain(`your client has received 1 of ${documented}`);
     expect(await coverage.innerText()).toMatch(/✓\s+deactivatePromotionGlobally\s+200\s+success\s+1 received/);
+    await page.close();
+  });
+
+  it("carries the product's own title, logo and favicon, not Swagger UI's or Fastify's, under a strict CSP", { timeout: BROWSER_TEST_TIMEOUT }, async () => {
+    const page = await chromium.browser.newPage();
+    const answer = await page.goto(`${chromium.origin}/docs`);
+    const policy = answer?.headers()['content-security-policy'] ?? '';
+    // Every script of the page is a file of the sandbox's own origin: none inline, none elsewhere.
+    expect(policy).toMatch(/(^|;)\s*script-src 'self'(;|$)/);
+    expect(policy).toMatch(/(^|;)\s*script-src-attr 'none'(;|$)/);
+    await page.locator('.opblock').first().waitFor();
+    expect(await page.title()).toBe('promotions-sandbox');
+    const logo = page.locator('.topbar a.link img');
+    expect(await logo.getAttribute('src')).toBe(`data:image/svg+xml;base64,${asset('logo.svg').toString('base64')}`);
+    // Drawn, not a broken image.
+    expect(await logo.evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+    expect(await page.locator('.topbar').innerHTML()).not.toMatch(/fastify/i);
+    const icons = page.locator('link[rel~="icon"]');
+    expect(await icons.count()).toBe(1);
+    expect(await icons.getAttribute('type')).toBe('image/svg+xml');
+    // Fetched by the page itself: only Chromium resolves the hosted name.
+    const favicon = await page.evaluate(async (href) => {
+      const answer = await fetch(href);
+      return { type: answer.headers.get('content-type'), text: await answer.text() };
+    }, (await icons.getAttribute('href')) ?? '');
+    expect(favicon).toEqual({ type: 'image/svg+xml', text: asset('favicon.svg').toString('utf8') });
     await page.close();
   });
 });

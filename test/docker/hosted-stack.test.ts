@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { callReplica, composeCommand, composeStack } from '../helpers/compose.js';
+import { describeInChromium, launchChromium } from '../helpers/browser.js';
 import { describeWith } from '../helpers/components.js';
 import { docker, haveDockerEngine, run, waitForHealthz } from '../helpers/docker.js';
 import { freePort } from '../helpers/redis.js';
@@ -48,7 +49,6 @@ async function logsOf(container: string): Promise<string> {
   return `${stdout}${stderr}`;
 }
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PROJECT = `promotions-sandbox-test-${process.pid}`;
 const ADMIN_TOKEN = randomBytes(16).toString('hex');
 
@@ -153,7 +153,7 @@ describeWith('a Docker engine with docker compose', haveDockerEngine() && compos
     }
   });
 
-  describeWith(`Chromium at ${CHROMIUM}`, existsSync(CHROMIUM), 'apt-get install chromium', '/docs through nginx', () => {
+  describeInChromium('/docs through nginx', () => {
     let browser: Browser | undefined;
     afterAll(async () => {
       await browser?.close();
@@ -161,10 +161,7 @@ describeWith('a Docker engine with docker compose', haveDockerEngine() && compos
 
     it('renders /docs in Chromium reached by a host name that is not loopback, over plain HTTP', async () => {
       const hostName = 'partners.sandbox.test';
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', `--host-resolver-rules=MAP ${hostName} 127.0.0.1`],
-      });
+      browser = await launchChromium([hostName]);
       const page = await browser.newPage();
       await page.goto(`http://${hostName}:${new URL(origin).port}/docs`);
       await page.locator('.opblock').first().waitFor({ timeout: 15_000 });
@@ -172,6 +169,11 @@ describeWith('a Docker engine with docker compose', haveDockerEngine() && compos
       expect(text).toContain('deactivatePromotionForCustomer');
       expect(text).toContain('deactivatePromotionGlobally');
       expect(await page.locator('.servers select option').allInnerTexts()).toHaveLength(1);
+      // The image ships the product's logo and favicon (assets/), and the MD5 library of the Basic form.
+      expect(await page.locator('.topbar a.link img').getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
+      const favicon = await fetch(`${origin}/docs/static/theme/favicon.svg`);
+      expect(await favicon.text()).toBe(readFileSync(new URL('../../assets/favicon.svg', import.meta.url), 'utf8'));
+      expect(await page.evaluate(() => typeof (globalThis as unknown as { md5?: unknown }).md5)).toBe('function');
     });
   });
 

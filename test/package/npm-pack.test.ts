@@ -69,6 +69,12 @@ describe('the npm package (a release tarball)', () => {
       const asset = await fetch(`${url}/docs/static/swagger-ui.css`);
       expect(asset.status).toBe(200);
       expect((await asset.text()).length).toBeGreaterThan(0);
+      // The package carries the product's favicon (assets/) and depends on the Basic form's MD5 library.
+      const favicon = await fetch(`${url}/docs/static/theme/favicon.svg`);
+      expect(favicon.headers.get('content-type')).toBe('image/svg+xml');
+      expect(await favicon.text()).toContain('<svg');
+      const md5 = await fetch(`${url}/docs/static/theme/md5.min.js`);
+      expect(await md5.text()).toMatch(/^\/\*! blueimp-md5 /);
       expect(await (await fetch(`${url}/openapi.yaml`)).text()).toMatch(/^openapi: 3\.1/m);
     });
     expect(exitCode).toBe(0);
