@@ -1,7 +1,18 @@
 import { execFile, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 export const run = promisify(execFile);
+
+const baseImage = /^ARG NODE_IMAGE=(node:(\d+)-\S+)$/m.exec(readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8'));
+if (!baseImage) throw new Error('Dockerfile: no `ARG NODE_IMAGE=node:<major>-…` line (the Node base image)');
+/**
+ * The Node base image the Dockerfile builds on (its `ARG NODE_IMAGE` default) and its major
+ * version, so that a test, a skip line and the image budget name the image the Dockerfile names.
+ */
+export const [, NODE_IMAGE = '', NODE_MAJOR = ''] = baseImage;
+/** What makes the base image where no image registry is reachable. */
+export const BASE_IMAGE_INSTALL = `apt-get install docker.io; ../shared/tools/docker-base-image.sh ${NODE_MAJOR}`;
 
 export function haveDockerEngine(): boolean {
   try {
