@@ -3,14 +3,15 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, expect, inject, it } from 'vitest';
 import { describeWith } from '../helpers/components.js';
 import { BASE_IMAGE_INSTALL, docker, haveDockerEngine, NODE_IMAGE, NODE_MAJOR, run, waitForHealthz } from '../helpers/docker.js';
 import { freePort } from '../helpers/redis.js';
 import { VENDOR_PAGES, curlExample, filledIn, readPage } from '../helpers/vendor-pages.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const IMAGE = `promotions-sandbox:test-${process.pid}`;
+/** Built once for every file by test/docker/build-image.ts. */
+const IMAGE = inject('sandboxImage');
 const KEY = { authorization: 'Basic ZG9ja2VyOnRlc3Q=' };
 
 describeWith('a Docker engine', haveDockerEngine(), BASE_IMAGE_INSTALL, 'the Docker image', () => {
@@ -27,12 +28,8 @@ describeWith('a Docker engine', haveDockerEngine(), BASE_IMAGE_INSTALL, 'the Doc
     return { id, origin };
   };
 
-  beforeAll(async () => {
-    await docker('build', '-q', '-t', IMAGE, ROOT);
-  });
   afterAll(async () => {
     if (containers.length > 0) await docker('rm', '-f', ...containers).catch(() => '');
-    await docker('rmi', '-f', IMAGE).catch(() => '');
   });
 
   it('answers the docs\' curl examples, pasted as printed, with 200 {"data": true, "errors": []}', async () => {

@@ -1,32 +1,34 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// recipe:start
 import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+// recipe:end
+import { inject } from 'vitest';
 import { describeWith } from '../helpers/components.js';
 import { BASE_IMAGE_INSTALL, docker, haveDockerEngine } from '../helpers/docker.js';
 import { vipOpenCart } from '../helpers/own-scenario.js';
 
 // The README's Testcontainers recipe, run as printed: the lines between the `recipe` markers
-// below are the README's code block (`npm run docs:readme` copies them there, and
-// test/process/readme.test.ts fails when the two differ). Around them, this file sets up what a
-// user has: the image built, and a project folder holding my-scenarios/vip-open-cart.yaml.
+// (its imports, then its hooks and tests) are the README's code block: `npm run docs:readme`
+// copies them there, and test/process/readme.test.ts fails when the two differ. Around them,
+// this file sets up what a user has: the image built (once, by test/docker/build-image.ts), and
+// a project folder holding my-scenarios/vip-open-cart.yaml.
 
 // Testcontainers starts Ryuk, a reaper container that removes what a test run leaves behind,
 // from the image testcontainers/ryuk on Docker Hub, which this machine cannot reach. Without it
 // the recipe's afterAll stops its container (and testcontainers removes it on stop).
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const IMAGE = `promotions-sandbox:testcontainers-${process.pid}`;
+/** Built once for every file by test/docker/build-image.ts. */
+const IMAGE = inject('sandboxImage');
 
 describeWith('a Docker engine', haveDockerEngine(), BASE_IMAGE_INSTALL, 'the image through Testcontainers (the README recipe)', () => {
   const cwd = process.cwd();
   let project = '';
 
-  beforeAll(async () => {
-    await docker('build', '-q', '-t', IMAGE, ROOT);
+  beforeAll(() => {
     project = mkdtempSync(join(tmpdir(), 'testcontainers-project-'));
     mkdirSync(join(project, 'my-scenarios'));
     writeFileSync(join(project, 'my-scenarios', 'vip-open-cart.yaml'), vipOpenCart());
@@ -34,10 +36,9 @@ describeWith('a Docker engine', haveDockerEngine(), BASE_IMAGE_INSTALL, 'the ima
     process.env.SANDBOX_IMAGE = IMAGE;
     process.chdir(project);
   });
-  afterAll(async () => {
+  afterAll(() => {
     process.chdir(cwd);
     if (project) rmSync(project, { recursive: true, force: true });
-    await docker('rmi', '-f', IMAGE).catch(() => '');
   });
 
   // recipe:start
@@ -75,7 +76,7 @@ describeWith('a Docker engine', haveDockerEngine(), BASE_IMAGE_INSTALL, 'the ima
   });
   // recipe:end
 
-  it('ran the image this test built, with the flags and the folder the recipe gave', async () => {
+  it('ran the image this run built, with the flags and the folder the recipe gave', async () => {
     const [inspected] = JSON.parse(await docker('inspect', sandbox.getId())) as { Config: { Image: string; Cmd: string[]; Env: string[] } }[];
     expect(inspected?.Config.Image).toBe(IMAGE);
     expect(inspected?.Config.Cmd).toEqual(['--rate-limit', '100000']);
