@@ -31,11 +31,18 @@ export async function docker(...args: string[]): Promise<string> {
 /** Polls until `/healthz` answers; returns the milliseconds it took from `since`. */
 export async function waitForHealthz(origin: string, since: number, timeoutMs = 20_000): Promise<number> {
   while (performance.now() - since < timeoutMs) {
+    // A timer of our own, not AbortSignal.timeout's: that one does not hold the process, and while
+    // Docker's proxy holds a connection to a container not yet listening, Node 20's fetch holds
+    // nothing either, so a script awaiting this (npm run bench:docker) would end with exit 13.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 500);
     try {
-      const response = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(500) });
+      const response = await fetch(`${origin}/healthz`, { signal: controller.signal });
       if (response.ok) return performance.now() - since;
     } catch {
       // not up yet
+    } finally {
+      clearTimeout(timer);
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
