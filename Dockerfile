@@ -1,6 +1,6 @@
 # promotions-sandbox: docker build -t promotions-sandbox . && docker run -p 4010:4010 promotions-sandbox
-# Node 22 on Debian bookworm (slim). No syntax directive: the build needs no frontend image.
-ARG NODE_IMAGE=node:22-bookworm-slim
+# Node 24 (the active LTS) on Debian bookworm (slim). No syntax directive: the build needs no frontend image.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # 1. Build with every dependency: TypeScript, the start caches, the bundled command.
 FROM ${NODE_IMAGE} AS build

@@ -1,11 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
-// `npm run test:docker`: builds the image and checks it over HTTP, and brings docker-compose.yml
-// up and drives it through nginx; not part of `npm test`.
+// `npm run test:docker`: builds the image (once, test/docker/build-image.ts) and checks it over
+// HTTP and through the README's Testcontainers recipe, and brings docker-compose.yml up and
+// drives it through nginx; not part of `npm test`.
 export default defineConfig({
   test: {
     include: ['test/docker/**/*.test.ts'],
-    // One file at a time: each builds the image, and two builds at once on two cores take longer.
+    globalSetup: ['test/docker/build-image.ts'],
+    // One file at a time: the compose stack builds the image again (from the cache), and starts
+    // containers that the other files' containers would compete with on two cores.
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 600_000,

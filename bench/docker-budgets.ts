@@ -4,12 +4,12 @@
 // promotions-sandbox:bench (the script builds it).
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { docker, waitForHealthz } from '../test/helpers/docker.js';
+import { docker, NODE_IMAGE, waitForHealthz } from '../test/helpers/docker.js';
 import { freePort } from '../test/helpers/redis.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const IMAGE = 'promotions-sandbox:bench';
-const BASE = 'node:22-bookworm-slim';
+const BASE = NODE_IMAGE;
 const STARTS = 7;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;

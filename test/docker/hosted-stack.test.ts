@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { callReplica, composeCommand, composeStack } from '../helpers/compose.js';
 import { describeInChromium, launchChromium } from '../helpers/browser.js';
 import { describeWith } from '../helpers/components.js';
-import { docker, haveDockerEngine, run, waitForHealthz } from '../helpers/docker.js';
+import { BASE_IMAGE_INSTALL, docker, haveDockerEngine, run, waitForHealthz } from '../helpers/docker.js';
 import { freePort } from '../helpers/redis.js';
 
 // The hosted partner sandbox as the README starts it (docker-compose.yml: two replicas on one
@@ -52,7 +52,7 @@ async function logsOf(container: string): Promise<string> {
 const PROJECT = `promotions-sandbox-test-${process.pid}`;
 const ADMIN_TOKEN = randomBytes(16).toString('hex');
 
-describeWith('a Docker engine with docker compose', haveDockerEngine() && composeCommand() !== undefined, 'apt-get install docker.io docker-compose; ../shared/tools/docker-base-image.sh 22; ../shared/tools/docker-service-images.sh', 'the hosted partner sandbox (docker-compose.yml, through nginx)', () => {
+describeWith('a Docker engine with docker compose', haveDockerEngine() && composeCommand() !== undefined, `${BASE_IMAGE_INSTALL}; apt-get install docker-compose; ../shared/tools/docker-service-images.sh`, 'the hosted partner sandbox (docker-compose.yml, through nginx)', () => {
   let origin = '';
   let publish = '';
   const stack = composeStack(PROJECT, {});

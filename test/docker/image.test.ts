@@ -3,17 +3,18 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, expect, inject, it } from 'vitest';
 import { describeWith } from '../helpers/components.js';
-import { docker, haveDockerEngine, run, waitForHealthz } from '../helpers/docker.js';
+import { BASE_IMAGE_INSTALL, docker, haveDockerEngine, NODE_IMAGE, NODE_MAJOR, run, waitForHealthz } from '../helpers/docker.js';
 import { freePort } from '../helpers/redis.js';
 import { VENDOR_PAGES, curlExample, filledIn, readPage } from '../helpers/vendor-pages.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const IMAGE = `promotions-sandbox:test-${process.pid}`;
+/** Built once for every file by test/docker/build-image.ts. */
+const IMAGE = inject('sandboxImage');
 const KEY = { authorization: 'Basic ZG9ja2VyOnRlc3Q=' };
 
-describeWith('a Docker engine', haveDockerEngine(), 'apt-get install docker.io; ../shared/tools/docker-base-image.sh 22', 'the Docker image', () => {
+describeWith('a Docker engine', haveDockerEngine(), BASE_IMAGE_INSTALL, 'the Docker image', () => {
   const containers: string[] = [];
   /** `docker run -d`: `args` before the image (mounts), `flags` after it (the sandbox's own). */
   const start = async (args: string[] = [], env: Record<string, string> = {}, { flags = [] as string[], containerPort = 4010 } = {}) => {
@@ -27,12 +28,8 @@ describeWith('a Docker engine', haveDockerEngine(), 'apt-get install docker.io; 
     return { id, origin };
   };
 
-  beforeAll(async () => {
-    await docker('build', '-q', '-t', IMAGE, ROOT);
-  });
   afterAll(async () => {
     if (containers.length > 0) await docker('rm', '-f', ...containers).catch(() => '');
-    await docker('rmi', '-f', IMAGE).catch(() => '');
   });
 
   it('answers the docs\' curl examples, pasted as printed, with 200 {"data": true, "errors": []}', async () => {
@@ -87,6 +84,11 @@ describeWith('a Docker engine', haveDockerEngine(), 'apt-get install docker.io; 
     expect(((await magic.json()) as { errors: { code: number }[] }).errors[0]?.code).toBe(737);
     const shipped = await fetch(`${origin}/api_gateway/v1/promotions/68fb1e6831d91c625a8d9ef4/deactivate?customerId=1`, { method: 'POST', headers: { ...KEY, 'x-sandbox-scenario': 'open-cart' } });
     expect(((await shipped.json()) as { errors: { code: number }[] }).errors[0]?.code).toBe(737);
+  });
+
+  it(`runs on the Node line of its base image, ${NODE_IMAGE}`, async () => {
+    const { stdout } = await run('docker', ['run', '--rm', '--entrypoint', 'node', IMAGE, '--version']);
+    expect(stdout.trim()).toMatch(new RegExp(`^v${NODE_MAJOR}\\.`));
   });
 
   it('takes flags appended to docker run', async () => {
