@@ -1,5 +1,5 @@
 import { Cluster, Redis } from 'ioredis';
-import { isRedisConnectionError, notRedisReason, refusedFirstByte } from './redis-connection-errors.js';
+import { notRedisReason, refusedFirstByte } from './redis-connection-errors.js';
 import { parseClusterSeeds, redactedSeeds } from './redis-cluster-seeds.js';
 import { redactedUrl } from './redacted-url.js';
 import { foreignProtocolByte } from './redis-probe.js';
@@ -55,18 +55,6 @@ export async function openRedisConnection(target: RedisTarget, waitMs = 0): Prom
     clearTimeout(deadline);
   }
   return redis;
-}
-
-/**
- * A cluster's own ways of saying a slot has no master now (a failover under way) or could not
- * be reached: the call gets 503 and service resumes once a replica took over.
- */
-export function isClusterUnavailableError(error: unknown): boolean {
-  const { message } = (error ?? {}) as { message?: string };
-  return (
-    isRedisConnectionError(error) ||
-    /^(CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING)\b|Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes is available|Cluster isn't ready|Command timed out/i.test(message ?? '')
-  );
 }
 
 function singleRedis(url: string): Redis {

@@ -12,7 +12,8 @@ import { type ClockMode, type ClockPlan, type ClockReading, DEFAULT_CLOCK_MODE, 
 import type { Pin } from './pin-store.js';
 import { type Readiness, StoreUnavailableError } from './store-health.js';
 import type { TenantSummary } from './tenant-directory.js';
-import { type RedisConnection, type RedisTarget, isClusterUnavailableError, openRedisConnection } from './redis-connection.js';
+import { isClusterUnavailableError } from './redis-connection-errors.js';
+import { type RedisConnection, type RedisTarget, openRedisConnection } from './redis-connection.js';
 import type { TenantStore } from './tenant-store.js';
 
 const PREFIX = 'ps:';

@@ -43,7 +43,7 @@ describeWith('a Redis Cluster (REDIS_CLUSTER_NODES)', REDIS_CLUSTER_NODES !== un
     const tenants = Array.from({ length: 30 }, (_, index) => `tenant-${String(index)}`);
     for (const tenant of tenants) {
       await store.transact(tenant, () => ({ accepted: true, change: { kind: 'deactivate-promotion', promotionId: 'a0000000000000000000000a' } }));
-      await store.setPin(tenant, { name: 'unexpected-error', remaining: 1 });
+      await store.setPin(tenant, { scenario: 'unexpected-error', remaining: 1 });
     }
     const cluster = await clusterClient(SEEDS);
     const before = await keysByMaster(cluster);
@@ -123,8 +123,8 @@ describeWith('a Redis Cluster (REDIS_CLUSTER_NODES)', REDIS_CLUSTER_NODES !== un
     // Frozen for 6 s, three times the cluster's node timeout: its replica is elected meanwhile;
     // when it wakes it finds itself a replica.
     const frozen = promisify(execFile)('redis-cli', ['-h', host, '-p', port, 'debug', 'sleep', '6']);
-    await expect.poll(async () => answers.some((answer) => answer.status === 503), { timeout: 15_000, interval: 100 }).toBe(true);
-    await expect.poll(async () => answers.at(-1)?.status, { timeout: 30_000, interval: 200 }).toBe(200);
+    await expect.poll(() => answers.some((answer) => answer.status === 503), { timeout: 15_000, interval: 100 }).toBe(true);
+    await expect.poll(() => answers.at(-1)?.status, { timeout: 30_000, interval: 200 }).toBe(200);
     await frozen;
     stop = true;
     await load;
