@@ -38,13 +38,30 @@ interface Sandbox {
 async function startSandbox(wait: boolean): Promise<Sandbox> {
   const port = await freePort();
   const waitArgs = wait ? ['--redis-wait-replicas', '1', '--redis-wait-timeout', '500'] : [];
-  const child = spawn(process.execPath, [`${ROOT}dist/cli.js`, '--host', '127.0.0.1', '--port', String(port), '--rate-limit', '10000000', '--log-level', 'silent', '--redis-cluster', SEEDS, ...waitArgs], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [`${ROOT}dist/cli.js`, '--host', '127.0.0.1', '--port', String(port), '--rate-limit', '10000000', '--log-level', 'error', '--redis-cluster', SEEDS, ...waitArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // What the sandbox says beyond its start line is a fault worth seeing (an error logged, an exit).
+  let said = '';
+  const keep = (chunk: Buffer) => (said += chunk.toString('utf8'));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  child.once('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM') console.error(`the sandbox exited (${String(code ?? signal)}):\n${said}`);
+  });
   const url = `http://127.0.0.1:${String(port)}`;
   for (let attempt = 0; attempt < 100; attempt += 1) {
     if (await fetch(`${url}/readyz`).then((answer) => answer.ok, () => false)) break;
     await delay(100);
   }
-  return { url, stop: () => new Promise((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); }) };
+  return {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        const errors = said.split('\n').filter((line) => line.includes('"level":50'));
+        if (errors.length > 0) console.error(`the sandbox logged ${String(errors.length)} errors, the first: ${errors[0] ?? ''}`);
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 /** The load: each client deactivates a new customer per call until told to stop; the acknowledged changes by tenant. */

@@ -235,7 +235,7 @@ export const SETTINGS = {
     default: 0,
     help: 'answer a change only once this many Redis replicas have it (WAIT); 0: do not wait',
     readme:
-      'answer a change (deactivation, reset, pin, clock move) only once this many replicas of its Redis master acknowledged it (Redis `WAIT`), else 503; `0` does not wait. A failover then loses no acknowledged change, at a cost in throughput (see [docs/hosting.md](docs/hosting.md#redis-cluster))',
+      'answer a change (deactivation, reset, pin, clock move) only once this many replicas of its Redis master acknowledged it (Redis `WAIT`), else 503; `0` does not wait. A failover to such a replica keeps every change answered 200, at a cost in throughput (see [docs/hosting.md](docs/hosting.md#redis-cluster))',
   }),
   redisWaitTimeout: setting({
     argument: '<ms>',
