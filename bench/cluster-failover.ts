@@ -9,7 +9,8 @@
 // microseconds on loopback) and `partition` (the master first loses its replica, as behind a
 // network partition, and dies 300 ms later: what it acknowledged meanwhile is only on it).
 // The failover figures count every 200 of the round, on every master: only the killed one's can be lost.
-// Throughput: 5 s of the same load on a healthy cluster, without and with WAIT, in one run.
+// Throughput: 5 s of the same load on a healthy cluster, without and with WAIT, in one run; and
+// the median time of one change when one client sends them one after another.
 // Run: npm run build && npx tsx bench/cluster-failover.ts [first-port (default 7201): ports and +10000]
 import { execFileSync, spawn } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -25,6 +26,7 @@ const BEFORE_KILL_MS = 2_000;
 const AFTER_KILL_MS = 8_000;
 const STEADY_MS = 5_000;
 const ROUNDS = 3;
+const SEQUENTIAL_CALLS = 300;
 const PROMOTION = 'a0000000000000000000000a';
 
 const cluster = (action: 'start' | 'stop') => execFileSync('bash', [`${ROOT}scripts/redis-cluster.sh`, action, String(FIRST_PORT)], { encoding: 'utf8' });
@@ -140,6 +142,19 @@ async function steady(wait: boolean): Promise<number> {
   return (running.statuses.get(200) ?? 0) / (STEADY_MS / 1000);
 }
 
+/** One client's changes, one after another: the median time of one (ms), which a busy machine disturbs less than a throughput. */
+async function medianLatency(wait: boolean): Promise<number> {
+  const sandbox = await startSandbox(wait);
+  const times: number[] = [];
+  for (let call = 0; call < SEQUENTIAL_CALLS; call += 1) {
+    const started = performance.now();
+    await fetch(`${sandbox.url}/api_gateway/v1/promotions/${PROMOTION}/deactivate?customerId=${String(3_000_000 + call + (wait ? 500_000 : 0))}`, { method: 'POST', headers: { authorization: TENANTS[0] ?? '' } });
+    times.push(performance.now() - started);
+  }
+  await sandbox.stop();
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)] ?? 0;
+}
+
 cluster('stop');
 cluster('start');
 const throughput = { without: [] as number[], with: [] as number[] };
@@ -147,7 +162,13 @@ for (let round = 0; round < ROUNDS; round += 1) {
   throughput.without.push(await steady(false));
   throughput.with.push(await steady(true));
 }
+const latency = { without: [] as number[], with: [] as number[] };
+for (let round = 0; round < ROUNDS; round += 1) {
+  latency.without.push(await medianLatency(false));
+  latency.with.push(await medianLatency(true));
+}
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+console.log(`one client, ${String(SEQUENTIAL_CALLS)} changes one after another, median ms (mean of ${String(ROUNDS)}): without WAIT ${mean(latency.without).toFixed(2)}, with WAIT ${mean(latency.with).toFixed(2)}: ratio ${(mean(latency.with) / mean(latency.without)).toFixed(2)}`);
 console.log(`throughput (changes answered 200 per second, ${String(CLIENTS)} clients, mean of ${String(ROUNDS)}): without WAIT ${mean(throughput.without).toFixed(0)}, with WAIT ${mean(throughput.with).toFixed(0)}: ratio ${(mean(throughput.with) / mean(throughput.without)).toFixed(2)}`);
 
 for (const how of ['kill', 'partition'] as const) {

@@ -45,12 +45,17 @@ export async function openRedisConnection(target: RedisTarget, waitMs = 0): Prom
     await Promise.race([redis.connect().then(() => redis.ping()), silence]);
   } catch (error) {
     redis.disconnect();
-    const reason = (lastError ?? (error as Error)).message.split('\n')[0] ?? 'error';
+    const failed = lastError ?? (error as Error);
+    // A cluster's "Failed to refresh slots cache." says why in the last node's error.
+    const reason = (failed as Error & { lastNodeError?: Error }).lastNodeError?.message ?? failed.message;
+    const said = reason.split('\n')[0] ?? 'error';
     const where = describeTarget(target);
     // What speaks another protocol often closes before ioredis reads its answer (EPIPE): asked
     // once more, plainly, it says what it is.
-    const foreign = refusedFirstByte(reason) ?? ('url' in target ? await foreignProtocolByte(target.url) : undefined);
-    throw new Error(foreign ? `${where.replace(/^Redis at /, '')} is not a Redis server: ${notRedisReason(foreign)}` : `cannot reach ${where} (${reason})`, { cause: error });
+    const foreign = refusedFirstByte(said) ?? ('url' in target ? await foreignProtocolByte(target.url) : undefined);
+    if (foreign) throw new Error(`${where.replace(/^Redis (cluster )?at /, '')} is not a Redis server: ${notRedisReason(foreign)}`, { cause: error });
+    const single = /cluster support disabled/i.test(said) ? ': it is one Redis, not a cluster (--redis is for one Redis)' : '';
+    throw new Error(`cannot reach ${where} (${said})${single}`, { cause: error });
   } finally {
     clearTimeout(deadline);
   }
