@@ -153,7 +153,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     checks,
     decide,
     {
-      ...healthHandlers(contract.catalogue, () => store.readiness()),
+      ...healthHandlers(contract.catalogue, () => store.readiness(), config.redisCluster ? 'redis-cluster' : config.redis ? 'redis' : 'memory'),
       ...adminHandlers(contract, scenarios, store, REQUIRED_KEYS.unknownScenario, config.unknownPromotions, config.clock),
       ...oauthTokenHandlers(identifier, store, contract.catalogue, config.tokenTtl),
       ...operatorHandlers(store, contract.catalogue),

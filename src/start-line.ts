@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import type { SandboxConfig } from './config.js';
 import { DOCS_PATH } from './http/docs-page.js';
 import { redactedUrl } from './world/redacted-url.js';
+import { redactedSeeds } from './world/redis-cluster-seeds.js';
 
 /** What the sandbox serves, as buildApp knows it (the `sandboxSummary` decoration). */
 export interface SandboxSummary {
@@ -17,7 +18,7 @@ export interface SandboxSummary {
 export function startLine(version: string, url: string, config: SandboxConfig, summary: SandboxSummary): string {
   const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
   const auth = config.auth === 'accounts' ? `auth accounts (${plural(summary.accounts, 'account')})` : `auth ${config.auth}`;
-  const store = config.redis ? `store Redis at ${redactedUrl(config.redis)}` : 'store memory';
+  const store = config.redisCluster ? `store Redis cluster at ${redactedSeeds(config.redisCluster)}` : config.redis ? `store Redis at ${redactedUrl(config.redis)}` : 'store memory';
   const listening = isWildcard(config.host) ? ` (listening on every address, ${config.host})` : '';
   return `promotions-sandbox ${version} on ${url}${listening}: docs ${url}${DOCS_PATH}, ${auth}, ${store}, ${plural(summary.scenarios, 'scenario')}`;
 }

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { configWith, type SandboxConfig } from '../config.js';
-import { accountsMismatch, type AnySetting, flagOf, SETTING_NAMES, SETTINGS, type SettingName } from './settings.js';
+import { accountsMismatch, storeMismatch, type AnySetting, flagOf, SETTING_NAMES, SETTINGS, type SettingName } from './settings.js';
 
 /**
  * The start-up options, one per setting, each also read from its environment variable (a flag
@@ -38,5 +38,8 @@ export function configFromOptions(command: Command): SandboxConfig {
   const mismatch = accountsMismatch(config);
   if (mismatch === 'accounts-needed') command.error(`error: ${flagOf('auth')} accounts needs ${flagOf('accounts')} ${SETTINGS.accounts.argument} (${SETTINGS.accounts.env})`);
   if (mismatch === 'accounts-unused') command.error(`error: ${flagOf('accounts')} is only read with ${flagOf('auth')} accounts`);
+  const store = storeMismatch(config);
+  if (store === 'redis-and-cluster') command.error(`error: ${flagOf('redis')} and ${flagOf('redisCluster')} exclude each other: one Redis, or one cluster (${SETTINGS.redis.env}, ${SETTINGS.redisCluster.env})`);
+  if (store === 'wait-without-redis') command.error(`error: ${flagOf('redisWaitReplicas')} needs ${flagOf('redis')} or ${flagOf('redisCluster')}: the memory store has no replicas`);
   return config;
 }

@@ -4,7 +4,7 @@ import { DEFAULT_CONTRACT_PATH } from '../spec/load-contract.js';
 import { LOG_LEVELS } from '../log-levels.js';
 import { UNKNOWN_PROMOTIONS } from '../world/model.js';
 import { CLOCK_MODES, DEFAULT_CLOCK_MODE } from '../world/tenant-clock.js';
-import { anyText, integerIn, nonEmptyText, oneOf, originList, redisUrl, secretOfAtLeast, trueOrFalse, type ValueKind } from './value-kinds.js';
+import { anyText, clusterSeeds, integerIn, nonEmptyText, oneOf, originList, redisUrl, secretOfAtLeast, trueOrFalse, type ValueKind } from './value-kinds.js';
 
 /** One setting: everything the command line, `startSandbox`, the config and the README say of it. */
 export interface Setting<T> {
@@ -220,6 +220,30 @@ export const SETTINGS = {
     help: 'Redis URL, for several replicas behind one URL',
     readme: 'keep worlds, pins, journals, tokens and rate counters in Redis, for replicas: `redis://host:6379`, or `rediss://` for TLS',
   }),
+  redisCluster: settingWithoutDefault({
+    argument: '<seeds>',
+    env: 'SANDBOX_REDIS_CLUSTER',
+    kind: clusterSeeds(),
+    help: 'Redis Cluster seed nodes (host:port,host:port or redis:// URLs), instead of --redis',
+    readme:
+      'keep the same in a Redis Cluster instead of one Redis (not with `--redis`): seed nodes `host:port,host:port`, or `redis://`/`rediss://` URLs; the first password given and TLS apply to every node (see [docs/hosting.md](docs/hosting.md#redis-cluster))',
+  }),
+  redisWaitReplicas: setting({
+    argument: '<n>',
+    env: 'SANDBOX_REDIS_WAIT_REPLICAS',
+    kind: integerIn(0, 16, 'a number of replicas'),
+    default: 0,
+    help: 'answer a change only once this many Redis replicas have it (WAIT); 0: do not wait',
+    readme:
+      'answer a change (deactivation, reset, pin, clock move) only once this many replicas of its Redis master acknowledged it (Redis `WAIT`), else 503; `0` does not wait. A failover to such a replica keeps every change answered 200, at a cost in throughput (see [docs/hosting.md](docs/hosting.md#redis-cluster))',
+  }),
+  redisWaitTimeout: setting({
+    argument: '<ms>',
+    env: 'SANDBOX_REDIS_WAIT_TIMEOUT',
+    kind: integerIn(1, 60_000, 'a number of milliseconds'),
+    default: 500,
+    help: 'how long a change waits for --redis-wait-replicas before it is answered 503',
+  }),
   tenantIdleMinutes: setting({
     argument: '<n>',
     env: 'SANDBOX_TENANT_IDLE_MINUTES',
@@ -253,6 +277,16 @@ export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 /** The flag of a setting: its name in kebab case, `tokenTtl` → `--token-ttl`. */
 export function flagOf(name: SettingName): string {
   return `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+}
+
+/**
+ * The rule between the store's settings: one Redis or one cluster, and waiting for replicas
+ * needs one of them.
+ */
+export function storeMismatch(settings: { readonly redis: string | undefined; readonly redisCluster: string | undefined; readonly redisWaitReplicas: number }): 'redis-and-cluster' | 'wait-without-redis' | undefined {
+  if (settings.redis !== undefined && settings.redisCluster !== undefined) return 'redis-and-cluster';
+  if (settings.redisWaitReplicas > 0 && settings.redis === undefined && settings.redisCluster === undefined) return 'wait-without-redis';
+  return undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { configWith, type SandboxConfig } from '../config.js';
 import { ownFolderMissing } from '../scenarios/load-scenarios.js';
-import { accountsMismatch, SETTING_NAMES, SETTINGS, type SettingName } from './settings.js';
+import { accountsMismatch, storeMismatch, SETTING_NAMES, SETTINGS, type SettingName } from './settings.js';
 import { anyText, type ValueKind } from './value-kinds.js';
 
 /**
@@ -68,6 +68,9 @@ export function startPlan(options: unknown): StartPlan {
   const mismatch = accountsMismatch(config);
   if (mismatch === 'accounts-needed') throw new Error("startSandbox: auth 'accounts' needs accounts, the accounts file");
   if (mismatch === 'accounts-unused') throw new Error("startSandbox: accounts is only read with auth 'accounts'");
+  const store = storeMismatch(config);
+  if (store === 'redis-and-cluster') throw new Error('startSandbox: redis and redisCluster exclude each other: one Redis, or one cluster');
+  if (store === 'wait-without-redis') throw new Error('startSandbox: redisWaitReplicas needs redis or redisCluster: the memory store has no replicas');
   if (ownFolderMissing(config.scenarios, config.onlyOwnScenarios)) {
     throw new Error('startSandbox: onlyOwnScenarios needs scenarios, a folder of your own scenario files: without one, the shipped scenarios are the only ones');
   }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { parseClusterSeeds, redactedSeeds } from '../world/redis-cluster-seeds.js';
 import { redactedUrl } from '../world/redacted-url.js';
 
 /**
@@ -118,6 +119,17 @@ export function redisUrl(): ValueKind<string> {
   return textThat(rule, isRedisUrl, (value) =>
     typeof value !== 'string' ? asWritten(value) : URL.canParse(value) ? `'${redactedUrl(value)}'` : 'text that is not a URL',
   );
+}
+
+/**
+ * A Redis Cluster's seed nodes, `host:port,host:port` or `redis://` / `rediss://` URLs
+ * (redis-cluster-seeds.ts says how credentials and TLS are shared); a refused value is shown
+ * without its credentials.
+ */
+export function clusterSeeds(): ValueKind<string> {
+  const rule =
+    'must be seed nodes separated by commas, each host:port or a redis:// or rediss:// URL without a path (127.0.0.1:7001,127.0.0.1:7002, rediss://:password@host:6380), one password and TLS mode for all';
+  return textThat(rule, (text) => parseClusterSeeds(text) !== undefined, (value) => (typeof value === 'string' ? `'${redactedSeeds(value)}'` : asWritten(value)));
 }
 
 /** A secret of at least `minLength` characters; a refusal in code never prints it. */

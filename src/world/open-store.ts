@@ -15,17 +15,18 @@ export interface OpenedStore {
 
 const MIB = 1024 * 1024;
 
-type StoreSettings = Pick<SandboxConfig, 'redis' | 'journalSize' | 'journalTotal' | 'journalMemory' | 'tenantIdleMinutes' | 'maxTenants' | 'clock'>;
+type StoreSettings = Pick<SandboxConfig, 'redis' | 'redisCluster' | 'redisWaitReplicas' | 'redisWaitTimeout' | 'journalSize' | 'journalTotal' | 'journalMemory' | 'tenantIdleMinutes' | 'maxTenants' | 'clock'>;
 
 /**
  * The one place that knows the backends: Redis when the configuration names one (for replicas
- * behind one URL), else memory.
+ * behind one URL) or a Redis Cluster (its seed nodes), else memory.
  */
 export async function openStore(config: StoreSettings): Promise<OpenedStore> {
   const options = { journalSize: config.journalSize, journalTotal: config.journalTotal, journalMemoryBytes: config.journalMemory * MIB, idleMs: config.tenantIdleMinutes * 60_000, maxTenants: config.maxTenants, clock: config.clock };
-  if (!config.redis) return { store: new MemoryStore(options) };
+  const target = config.redisCluster !== undefined ? { cluster: config.redisCluster } : config.redis !== undefined ? { url: config.redis } : undefined;
+  if (!target) return { store: new MemoryStore(options) };
   // ioredis is loaded only when Redis is asked for.
   const { RedisStore } = await import('./redis-store.js');
-  const store = await RedisStore.connect({ url: config.redis, ...options });
+  const store = await RedisStore.connect({ ...target, ...options, waitReplicas: config.redisWaitReplicas, waitTimeoutMs: config.redisWaitTimeout });
   return { store, sharedRateLimit: store.rateLimitCounters() };
 }

@@ -8,7 +8,20 @@ export function isRedisConnectionError(error: unknown): boolean {
   return (
     name === 'MaxRetriesPerRequestError' ||
     ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code ?? '') ||
-    /Connection is closed|Stream isn't writeable|Connection lost|max retries per request/i.test(message ?? '')
+    /Connection is closed|Stream isn't writeable|Connection lost|max retries per request|Command aborted due to connection close/i.test(message ?? '')
+  );
+}
+
+/**
+ * A cluster's own ways of saying a slot has no master now (a failover under way) or could not be
+ * reached, besides a lost connection: the call gets 503, and service resumes once a replica took
+ * over. A master that stopped answering meets the command timeout.
+ */
+export function isClusterUnavailableError(error: unknown): boolean {
+  const { message } = (error ?? {}) as { message?: string };
+  return (
+    isRedisConnectionError(error) ||
+    /^(CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING)\b|Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes is available|Cluster isn't ready|Command timed out/i.test(message ?? '')
   );
 }
 

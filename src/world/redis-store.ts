@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Identity } from '../auth/identity.js';
 import type { Decision } from '../rules/decision.js';
 import { unhandled } from '../unhandled.js';
@@ -12,17 +12,19 @@ import { type ClockMode, type ClockPlan, type ClockReading, DEFAULT_CLOCK_MODE, 
 import type { Pin } from './pin-store.js';
 import { type Readiness, StoreUnavailableError } from './store-health.js';
 import type { TenantSummary } from './tenant-directory.js';
-import { isRedisConnectionError, notRedisReason, refusedFirstByte } from './redis-connection-errors.js';
-import { redactedUrl } from './redacted-url.js';
-import { foreignProtocolByte } from './redis-probe.js';
+import { isClusterUnavailableError } from './redis-connection-errors.js';
+import { type RedisConnection, type RedisTarget, openRedisConnection } from './redis-connection.js';
 import type { TenantStore } from './tenant-store.js';
 
 const PREFIX = 'ps:';
 const TOUCH_EVERY_MS = 1_000;
-/** How long the start waits for Redis's first answer. */
-const FIRST_ANSWER_MS = 5_000;
 /** Every key a tenant has, after `ps:{tenant}:`. */
 const TENANT_PARTS = ['promotions', 'participations', 'earns', 'pin', 'sequences', 'journal', 'coverage', 'clock'] as const;
+/**
+ * The tenant directory: one key, in one slot of a cluster, touched only by commands and scripts
+ * of that one key, so it works alike on one Redis and on a cluster (each tenant's own keys are in
+ * its tenant's slot: `{tenant}` is their hash tag).
+ */
 const TENANTS = `${PREFIX}tenants`;
 /** The change sets: the part of their key, and their field in TenantChanges (in APPLY_CHANGE's KEYS order). */
 const CHANGE_SETS = [
@@ -32,6 +34,8 @@ const CHANGE_SETS = [
 ] as const;
 /** What a call that met Redis away is told (503), and /readyz says meanwhile. */
 const UNREACHABLE = 'Redis is unreachable';
+/** What a change that no replica acknowledged in time is told (503, with --redis-wait-replicas). */
+const UNACKNOWLEDGED = 'The change was made on the Redis master, but not acknowledged by its replicas in time: it may be lost in a failover; ask again';
 /** Optimistic transactions retry on conflict; two rounds settle even 200 identical calls. */
 const MAX_ATTEMPTS = 20;
 
@@ -115,34 +119,45 @@ present[#present + 1] = clockOf(KEYS[4], ARGV[1], ARGV[2])
 return present`;
 
 /**
- * Marks a tenant used: into the tenant index (idle ones leave it), every key's idle time starts
- * again; returns how many tenants the index holds. One command rather than thirteen.
- * KEYS: the index, then the tenant's keys; ARGV: now (ms), idle ms, tenant.
+ * Marks a tenant used in the tenant index (idle ones leave it); returns how many tenants the
+ * index holds. KEYS: the index; ARGV: now (ms), idle ms, tenant. The index is a key of its own
+ * slot, so the tenant's keys are touched by TOUCH_KEYS, in the tenant's slot.
  */
-const TOUCH_TENANT = `
+const TOUCH_DIRECTORY = `
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
-for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
 return redis.call('ZCARD', KEYS[1])`;
 
+/** Every key of a tenant starts its idle time again, in one command. KEYS: the tenant's keys; ARGV: idle ms. */
+const TOUCH_KEYS = `
+for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+return 1`;
+
 /** The scripts, sent once and then called by their hash (ioredis's defineCommand: EVALSHA). */
-interface RedisWithScripts extends Redis {
+type RedisWithScripts = RedisConnection & Scripts;
+interface Scripts {
   applyChange(...keysAndArgs: (string | number)[]): Promise<number>;
   compareAndSet(key: string, expected: string, next: string, idleMs: number): Promise<number>;
   resetClock(clockKey: string, idleMs: number): Promise<number>;
   recordCall(journalKey: string, coverageKey: string, clockKey: string, entry: string, journalSize: number, idleMs: number, answer: string, at: number, frozen: string, now: number): Promise<number>;
   readMembers(...keysAndArgs: (string | number)[]): Promise<(number | string)[]>;
-  touchTenant(...keysAndArgs: (string | number)[]): Promise<number>;
+  touchDirectory(directory: string, now: number, idleMs: number, tenant: string): Promise<number>;
+  touchKeys(...keysAndArgs: (string | number)[]): Promise<number>;
 }
 
-export interface RedisStoreOptions {
-  readonly url: string;
+export type RedisStoreOptions = RedisTarget & {
   readonly journalSize: number;
   readonly idleMs: number;
   readonly maxTenants: number;
   /** How tenants' clocks run (`--clock`; default DEFAULT_CLOCK_MODE); replicas of one Redis are run alike. */
   readonly clock?: ClockMode;
-}
+  /**
+   * How many replicas must acknowledge each change before it is answered (Redis WAIT; 0 or
+   * absent: none), and for how long (ms) a change waits for them before it is answered 503.
+   */
+  readonly waitReplicas?: number;
+  readonly waitTimeoutMs?: number;
+};
 
 /**
  * Tenants' state in Redis, so that several sandbox processes behind one URL act as one sandbox.
@@ -154,7 +169,9 @@ export interface RedisStoreOptions {
  * Other keys: `ps:tenants` orders tenants by last use; `ps:token:<token>` holds an access token's
  * identity for its lifetime; `ps:rate:…` are the rate limiter's counters (rateLimitCounters).
  * Commands fail at once while Redis is away (no offline queue): the caller answers 503 and
- * nothing is half-written; ioredis reconnects by itself and service resumes.
+ * nothing is half-written; ioredis reconnects by itself and service resumes. On a Redis Cluster
+ * every script names keys of one tenant only (one slot), and the shared keys (the directory, a
+ * token, a rate counter) are each used alone: so a cluster serves the same calls.
  */
 export class RedisStore implements TenantStore {
   readonly #redis: RedisWithScripts;
@@ -172,44 +189,16 @@ export class RedisStore implements TenantStore {
 
   /** Connects, or fails with one clear line (the URL's password never appears). */
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
-    const redis = new Redis(options.url, {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      connectTimeout: 3_000,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-      // Commands of concurrent calls leave in one write and come back in one read: under load a
-      // call's few commands cost a fraction of a round trip each, for the process and for Redis.
-      enableAutoPipelining: true,
-    }) as RedisWithScripts;
+    const target: RedisTarget = 'cluster' in options ? { cluster: options.cluster } : { url: options.url };
+    const waits = (options.waitReplicas ?? 0) > 0;
+    const redis = (await openRedisConnection(target, waits ? (options.waitTimeoutMs ?? 0) : 0)) as RedisWithScripts;
     redis.defineCommand('applyChange', { numberOfKeys: 5, lua: APPLY_CHANGE });
     redis.defineCommand('compareAndSet', { numberOfKeys: 1, lua: COMPARE_AND_SET });
     redis.defineCommand('resetClock', { numberOfKeys: 1, lua: RESET_CLOCK });
     redis.defineCommand('recordCall', { numberOfKeys: 3, lua: RECORD_CALL });
     redis.defineCommand('readMembers', { numberOfKeys: 4, lua: READ_MEMBERS });
-    redis.defineCommand('touchTenant', { numberOfKeys: 1 + TENANT_PARTS.length, lua: TOUCH_TENANT });
-    // Errors surface through commands and readiness; without a listener ioredis would print them.
-    let lastError: Error | undefined;
-    redis.on('error', (error: Error) => (lastError = error));
-    // Something that accepts the connection and never answers (not Redis) would keep the start
-    // waiting for ever: the first answer has a deadline.
-    let deadline: NodeJS.Timeout | undefined;
-    const silence = new Promise<never>((_resolve, reject) => {
-      deadline = setTimeout(() => reject(new Error(`no answer within ${FIRST_ANSWER_MS / 1000} seconds; is it a Redis server?`)), FIRST_ANSWER_MS);
-    });
-    try {
-      await Promise.race([redis.connect().then(() => redis.ping()), silence]);
-    } catch (error) {
-      redis.disconnect();
-      const reason = (lastError ?? (error as Error)).message.split('\n')[0] ?? 'error';
-      const where = redactedUrl(options.url);
-      // What speaks another protocol often closes before ioredis reads its answer (EPIPE): asked
-      // once more, plainly, it says what it is.
-      const foreign = refusedFirstByte(reason) ?? (await foreignProtocolByte(options.url));
-      throw new Error(foreign ? `${where} is not a Redis server: ${notRedisReason(foreign)}` : `cannot reach Redis at ${where} (${reason})`, { cause: error });
-    } finally {
-      clearTimeout(deadline);
-    }
+    redis.defineCommand('touchDirectory', { numberOfKeys: 1, lua: TOUCH_DIRECTORY });
+    redis.defineCommand('touchKeys', { numberOfKeys: TENANT_PARTS.length, lua: TOUCH_KEYS });
     return new RedisStore(redis, options);
   }
 
@@ -218,7 +207,8 @@ export class RedisStore implements TenantStore {
    * replicas sharing this Redis hold one budget per key.
    */
   rateLimitCounters(): { readonly redis: Redis; readonly nameSpace: string } {
-    return { redis: this.#redis, nameSpace: `${PREFIX}rate:` };
+    // Its script names one key a call (@fastify/rate-limit's RedisStore): a cluster serves it too.
+    return { redis: this.#redis as Redis, nameSpace: `${PREFIX}rate:` };
   }
 
   #key(tenant: string, part: string): string {
@@ -240,8 +230,10 @@ export class RedisStore implements TenantStore {
    * its state. Past maxTenants the least recently used tenant is forgotten.
    */
   async #touch(tenant: string): Promise<void> {
-    const keys = [TENANTS, ...TENANT_PARTS.map((part) => this.#key(tenant, part))];
-    const count = await this.#redis.touchTenant(...keys, Date.now(), this.options.idleMs, tenant);
+    const [count] = await Promise.all([
+      this.#redis.touchDirectory(TENANTS, Date.now(), this.options.idleMs, tenant),
+      this.#redis.touchKeys(...TENANT_PARTS.map((part) => this.#key(tenant, part)), this.options.idleMs),
+    ]);
     const excess = count - this.options.maxTenants;
     if (excess > 0) {
       const oldest = (await this.#redis.zpopmin(TENANTS, excess)).filter((_, index) => index % 2 === 0);
@@ -261,6 +253,23 @@ export class RedisStore implements TenantStore {
     if (this.#touchedAt.size >= 10_000) this.#touchedAt.clear();
     this.#touchedAt.set(tenant, now);
     this.#touch(tenant).catch(() => undefined);
+  }
+
+  /**
+   * With --redis-wait-replicas: returns once that many replicas of the tenant's master hold every
+   * write made so far on its connection (Redis WAIT, sent on that connection: a pipeline goes
+   * where its key's slot is served, so on a cluster it reaches the tenant's master), else the call
+   * is answered 503: the change is on the master but a failover now could lose it.
+   */
+  async #acknowledged(tenant: string): Promise<void> {
+    const replicas = this.options.waitReplicas ?? 0;
+    if (replicas === 0) return;
+    const timeoutMs = this.options.waitTimeoutMs ?? 500;
+    const [, [error, acknowledged] = [null, 0]] = (await this.#redis.pipeline().exists(this.#key(tenant, 'clock')).wait(replicas, timeoutMs).exec()) ?? [];
+    if (error) throw error;
+    if (typeof acknowledged !== 'number' || acknowledged < replicas) {
+      throw new StoreUnavailableError(`${UNACKNOWLEDGED} (${replicas} asked within ${timeoutMs} ms, ${String(acknowledged)} answered).`);
+    }
   }
 
   async #deleteTenant(tenant: string): Promise<number> {
@@ -325,7 +334,10 @@ export class RedisStore implements TenantStore {
         const keys = [...CHANGE_SETS.map(([set]) => this.#key(tenant, set)), this.#key(tenant, part), this.#key(tenant, 'clock')];
         // Without reads the change is made whatever the world and the time (a forced success).
         const applied = await this.#redis.applyChange(...keys, member, this.options.idleMs, reads ? clock : '', ...seenAbsent);
-        if (applied === 1) return decision;
+        if (applied === 1) {
+          await this.#acknowledged(tenant);
+          return decision;
+        }
       }
       throw new Error(`tenant ${tenant}: too many concurrent changes`);
     });
@@ -345,6 +357,7 @@ export class RedisStore implements TenantStore {
         this.#redis.del(...['promotions', 'participations', 'earns', 'pin', 'sequences'].map((part) => this.#key(tenant, part))),
         this.#redis.resetClock(this.#key(tenant, 'clock'), this.options.idleMs),
       ]);
+      await this.#acknowledged(tenant);
     });
   }
 
@@ -364,7 +377,10 @@ export class RedisStore implements TenantStore {
         const planned = plan(reading);
         if ('problem' in planned) return planned;
         const next = `${String(reading.start)}:${String(planned.advancedMs)}`;
-        if ((await this.#redis.compareAndSet(this.#key(tenant, 'clock'), text, next, this.options.idleMs)) === 1) return this.#reading(next);
+        if ((await this.#redis.compareAndSet(this.#key(tenant, 'clock'), text, next, this.options.idleMs)) === 1) {
+          await this.#acknowledged(tenant);
+          return this.#reading(next);
+        }
       }
       throw new Error(`tenant ${tenant}: too many concurrent clock moves`);
     });
@@ -383,6 +399,7 @@ export class RedisStore implements TenantStore {
       this.#touchSoon(tenant);
       if (pin) await this.#redis.set(this.#key(tenant, 'pin'), JSON.stringify(pin), 'PX', this.options.idleMs);
       else await this.#redis.del(this.#key(tenant, 'pin'));
+      await this.#acknowledged(tenant);
     });
   }
 
@@ -396,7 +413,10 @@ export class RedisStore implements TenantStore {
         if (!applies(pin)) return undefined;
         if (pin.remaining === undefined) return pin;
         const next = pin.remaining > 1 ? JSON.stringify({ ...pin, remaining: pin.remaining - 1 }) : '';
-        if ((await this.#redis.compareAndSet(this.#key(tenant, 'pin'), text, next, this.options.idleMs)) === 1) return pin;
+        if ((await this.#redis.compareAndSet(this.#key(tenant, 'pin'), text, next, this.options.idleMs)) === 1) {
+          await this.#acknowledged(tenant);
+          return pin;
+        }
       }
       throw new Error(`tenant ${tenant}: too many concurrent pin changes`);
     });
@@ -539,7 +559,7 @@ export class RedisStore implements TenantStore {
 
   unavailableError(error: unknown): StoreUnavailableError | undefined {
     if (error instanceof StoreUnavailableError) return error;
-    return isRedisConnectionError(error) ? new StoreUnavailableError(`${UNREACHABLE}.`) : undefined;
+    return isClusterUnavailableError(error) ? new StoreUnavailableError(`${UNREACHABLE}.`) : undefined;
   }
 
   async close(): Promise<void> {

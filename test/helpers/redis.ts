@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 
 /** The Redis the Redis tests use (CI starts one); they flush its database. */
 export const REDIS_URL = process.env.REDIS_URL;
@@ -56,4 +56,30 @@ export async function stopRedisServer(server: ChildProcess): Promise<void> {
   const exited = new Promise((resolve) => server.once('exit', resolve));
   server.kill('SIGKILL');
   await exited;
+}
+
+/**
+ * The Redis Cluster the cluster tests use, as seed nodes `host:port,host:port` (CI starts one
+ * with scripts/redis-cluster.sh); they flush every master of it.
+ */
+export const REDIS_CLUSTER_NODES = process.env.REDIS_CLUSTER_NODES;
+
+/** What to do when there is no cluster, for the line a skipped cluster test prints. */
+export const START_A_CLUSTER = 'apt-get install redis-server, run scripts/redis-cluster.sh start, set REDIS_CLUSTER_NODES to the seeds it prints';
+
+/** A client of the cluster, for a test to look at it as it is (which master holds what). */
+export async function clusterClient(seeds: string): Promise<Cluster> {
+  const cluster = new Cluster(seeds.split(',').map((seed) => {
+    const [host = '127.0.0.1', port = '6379'] = seed.split(':');
+    return { host, port: Number(port) };
+  }), { lazyConnect: true });
+  await cluster.connect();
+  return cluster;
+}
+
+/** Empties every master of the cluster (replicas follow). */
+export async function flushCluster(seeds: string): Promise<void> {
+  const cluster = await clusterClient(seeds);
+  await Promise.all(cluster.nodes('master').map((node) => node.flushdb()));
+  await cluster.quit();
 }

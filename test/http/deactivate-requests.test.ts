@@ -206,7 +206,7 @@ describe('routing and credentials', () => {
 
   it('health and readiness need no credentials', async () => {
     expect((await sandbox.app.inject({ url: '/healthz' })).json()).toEqual({ data: { status: 'ok' }, errors: [] });
-    expect((await sandbox.app.inject({ url: '/readyz' })).json()).toEqual({ data: { status: 'ready' }, errors: [] });
+    expect((await sandbox.app.inject({ url: '/readyz' })).json()).toEqual({ data: { status: 'ready', store: 'memory' }, errors: [] });
   });
 
   it('sends security headers with the docs pages, and not with the API\'s answers', async () => {

@@ -117,6 +117,18 @@ describeWith('redis-server', haveRedisServerBinary(), 'apt-get install redis-ser
     await app.close();
   });
 
+  it('--redis-cluster given one Redis (not a cluster): exit non-zero, saying so', async () => {
+    const port = await freePort();
+    server = await startRedisServer(port);
+    const { code, stderr } = await runCli(['--redis-cluster', `127.0.0.1:${port}`], { HOST: '127.0.0.1', PORT: '0' });
+    await stopRedisServer(server);
+    server = undefined;
+    expect(code).not.toBe(0);
+    expect(stderr.trim()).toBe(
+      `promotions-sandbox: cannot start: cannot reach Redis cluster at 127.0.0.1:${port} (ERR This instance has cluster support disabled): it is one Redis, not a cluster (--redis is for one Redis)`,
+    );
+  });
+
   it('Redis unreachable at start: exit non-zero with one clear line, without the password', async () => {
     const port = await freePort();
     const { code, stderr } = await runCli(['--redis', `redis://:hunter2@127.0.0.1:${port}`], { HOST: '127.0.0.1', PORT: '0' });

@@ -72,25 +72,38 @@ describe('the command line, made from the table', () => {
     expect(parsed([])).toEqual(DEFAULT_CONFIG);
   });
 
+  // One Redis or one cluster: every setting is given at once, but these two one at a time.
+  const exclusive: readonly SettingName[] = ['redis', 'redisCluster'];
+  const groups = exclusive.map((chosen) => settings.filter(([name]) => name === chosen || !exclusive.includes(name)));
+
   it('puts each flag into its setting', () => {
-    const args = settings.flatMap(([name, setting]) => [flagOf(name), sampleText(name, setting)]);
-    const config = parsed(args);
-    for (const [name, setting] of settings) {
-      const text = sampleText(name, setting);
-      expect([name, config[name]]).toEqual([name, setting.kind.parse ? setting.kind.parse(text) : text]);
-      expect(config[name]).not.toEqual(DEFAULT_CONFIG[name]);
+    for (const group of groups) {
+      const config = parsed(group.flatMap(([name, setting]) => [flagOf(name), sampleText(name, setting)]));
+      for (const [name, setting] of group) {
+        const text = sampleText(name, setting);
+        expect([name, config[name]]).toEqual([name, setting.kind.parse ? setting.kind.parse(text) : text]);
+        expect(config[name]).not.toEqual(DEFAULT_CONFIG[name]);
+      }
     }
   });
 
   it('reads each setting from its environment variable, the overriding SANDBOX_ one winning', () => {
-    for (const [name, setting] of settings) vi.stubEnv(setting.env, sampleText(name, setting));
-    vi.stubEnv('SANDBOX_PORT', '5000');
-    const config = parsed([]);
-    for (const [name, setting] of settings) {
-      if (name === 'port') continue;
-      const text = sampleText(name, setting);
-      expect([name, config[name]]).toEqual([name, setting.kind.parse ? setting.kind.parse(text) : text]);
+    for (const group of groups) {
+      for (const [name, setting] of settings) vi.stubEnv(setting.env, group.some(([given]) => given === name) ? sampleText(name, setting) : undefined);
+      vi.stubEnv('SANDBOX_PORT', '5000');
+      const config = parsed([]);
+      for (const [name, setting] of group) {
+        if (name === 'port') continue;
+        const text = sampleText(name, setting);
+        expect([name, config[name]]).toEqual([name, setting.kind.parse ? setting.kind.parse(text) : text]);
+      }
+      expect(config.port).toBe(5000);
     }
-    expect(config.port).toBe(5000);
+  });
+
+  it('refuses --redis with --redis-cluster, and --redis-wait-replicas without either', () => {
+    for (const [, setting] of settings) vi.stubEnv(setting.env, undefined);
+    expect(() => parsed(['--redis', 'redis://a:6379', '--redis-cluster', 'b:7001'])).toThrow('--redis and --redis-cluster exclude each other');
+    expect(() => parsed(['--redis-wait-replicas', '1'])).toThrow('--redis-wait-replicas needs --redis or --redis-cluster');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRedisConnectionError, notRedisReason, refusedFirstByte } from '../../src/world/redis-connection-errors.js';
+import { isClusterUnavailableError, isRedisConnectionError, notRedisReason, refusedFirstByte } from '../../src/world/redis-connection-errors.js';
 
 describe('the Redis store tells a lost connection from a fault of the sandbox', () => {
   it.each([
@@ -8,8 +8,20 @@ describe('the Redis store tells a lost connection from a fault of the sandbox', 
     ['a closed connection', new Error('Connection is closed.')],
     ['a command sent while the stream is down', new Error("Stream isn't writeable and enableOfflineQueue options is false")],
     ['retries given up', Object.assign(new Error('Reached the max retries per request limit (which is 1).'), { name: 'MaxRetriesPerRequestError' })],
+    ['a command in flight when the connection closed', Object.assign(new Error('Command aborted due to connection close'), { name: 'AbortError' })],
   ])('%s is the connection', (_what, error) => {
     expect(isRedisConnectionError(error)).toBe(true);
+  });
+
+  it.each([
+    ['a slot without a master', new Error('CLUSTERDOWN The cluster is down')],
+    ['a slot being moved', new Error('TRYAGAIN Multiple keys request during rehashing of slot')],
+    ['redirections given up', new Error('Too many Cluster redirections. Last error: Error: Connection is closed.')],
+    ['a master that stopped answering', new Error('Command timed out')],
+    ['the layout not to be had', new Error('Failed to refresh slots cache.')],
+  ])('on a cluster, %s is its absence too', (_what, error) => {
+    expect(isClusterUnavailableError(error)).toBe(true);
+    expect(isClusterUnavailableError(new Error('ERR Error running script'))).toBe(false);
   });
 
   it.each([
