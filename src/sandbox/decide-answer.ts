@@ -38,12 +38,18 @@ export function decideAnswer(
 
     const asked = requestedScenario(operation, call.headers, set);
     if (asked && 'problem' in asked) return { kind: 'error', error: unknownScenario, message: `${unknownScenario.message} ${asked.problem}` };
+    // What the world's decision reads, known before the pin is: a store may fetch both at once.
+    const reads = rule?.reads(texts);
     const pinned = asked
       ? undefined
-      : await store.takePin(tenant, (pin) => {
-          const scenario = set.byName(pin.scenario);
-          return scenario !== undefined && scenario.operations.includes(operation.operationId) && (pin.operationId ?? operation.operationId) === operation.operationId;
-        });
+      : await store.takePin(
+          tenant,
+          (pin) => {
+            const scenario = set.byName(pin.scenario);
+            return scenario !== undefined && scenario.operations.includes(operation.operationId) && (pin.operationId ?? operation.operationId) === operation.operationId;
+          },
+          reads,
+        );
     const forced = asked?.scenario ?? (pinned ? set.byName(pinned.scenario) : undefined);
     if (forced) return forcedAnswer(forced, call, texts, rule);
 
@@ -53,7 +59,7 @@ export function decideAnswer(
     if (!rule) return answered(successes.of(operation), magic?.name);
     const seed = scenarios.seed;
     // At the tenant's time: its clock as the store holds it, read with the changes.
-    const decision = await store.transact(tenant, (changes, clock) => rule.decide(seed.viewWith(changes, clock.start), texts, clock.now), rule.reads(texts));
+    const decision = await store.transact(tenant, (changes, clock) => rule.decide(seed.viewWith(changes, clock.start), texts, clock.now), reads);
     // The world answers or refuses; only a scenario drops a connection.
     if (decision.accepted) {
       const success = successes.of(operation);
