@@ -78,7 +78,7 @@ export function registerApiRoutes(
     const rateLimited = operation.tags.includes('promotions') || operation.tags.includes('oauth');
     const onRequest = admission(authenticator(operation, schemes, contract.catalogue, identifier, adminToken, sessionPattern), rateLimited ? limiter : undefined);
     // The vendor's per-customer and global calls are journaled.
-    const journal = isJournaled(operation) ? operationJournal(store, operation.operationId, isCredential) : undefined;
+    const journal = isJournaled(operation) ? operationJournal(store, operation, isCredential) : undefined;
     const counted = metrics?.forOperation(operation.operationId);
     const recordDrop: DropRecorder = (request) => {
       counted?.countDrop(request);

@@ -143,6 +143,8 @@ interface IntegerRange {
   readonly format: string;
   readonly min: bigint;
   readonly max: bigint;
+  /** Up to this many digits a value is within the range whatever they are: no BigInt is made. */
+  readonly safeDigits: number;
 }
 
 /**
@@ -151,11 +153,12 @@ interface IntegerRange {
  * 9223372036854775807: the digits are compared as a BigInt, before they become a number.
  */
 const INTEGER_FORMATS: Readonly<Record<string, IntegerRange | undefined>> = {
-  int32: { format: 'int32', min: -(2n ** 31n), max: 2n ** 31n - 1n },
-  int64: { format: 'int64', min: -(2n ** 63n), max: 2n ** 63n - 1n },
+  int32: { format: 'int32', min: -(2n ** 31n), max: 2n ** 31n - 1n, safeDigits: 9 },
+  int64: { format: 'int64', min: -(2n ** 63n), max: 2n ** 63n - 1n, safeDigits: 18 },
 };
 
-function outside({ format, min, max }: IntegerRange, digits: string): string | undefined {
+function outside({ format, min, max, safeDigits }: IntegerRange, digits: string): string | undefined {
+  if (digits.length - (digits.startsWith('-') ? 1 : 0) <= safeDigits) return undefined;
   const value = BigInt(digits);
   if (value > max) return `must be at most ${max}, the largest ${format}`;
   if (value < min) return `must be at least ${min}, the smallest ${format}`;

@@ -129,8 +129,12 @@ export type UnknownPromotions = (typeof UNKNOWN_PROMOTIONS)[number];
 
 /** Canonical forms, so `0566881933` and `566881933`, or upper and lower hex, are one entity. */
 export function canonicalCustomerId(id: string | number): string {
+  // Digits without a leading zero are already canonical: every call asks, most send such ids.
+  if (typeof id === 'string' && CANONICAL_DIGITS.test(id)) return id;
   return BigInt(id).toString();
 }
+
+const CANONICAL_DIGITS = /^(?:0|[1-9]\d*)$/;
 
 export function canonicalHexId(id: string): string {
   return id.toLowerCase();

@@ -1,3 +1,4 @@
+import type { ChangeReads } from './tenant-changes.js';
 /** A scenario pinned for a tenant: for all its operations or one, for N calls or until removed. */
 export interface Pin {
   readonly scenario: string;
@@ -13,6 +14,9 @@ export interface PinStore {
   /**
    * The pin that applies to a call of this operation, counting the call against it: of
    * concurrent calls, a pin of N calls goes to N of them.
+   * `readAhead`: the reads the call's `transact` will make (the same object) when no pin applies;
+   * a store over a connection may fetch them with the pin, in one command, for that transact's
+   * first attempt (a read that is stale by then only makes the decision's check fail and retry).
    */
-  takePin(tenant: string, applies: (pin: Pin) => boolean): Promise<Pin | undefined>;
+  takePin(tenant: string, applies: (pin: Pin) => boolean, readAhead?: ChangeReads): Promise<Pin | undefined>;
 }

@@ -101,10 +101,12 @@ end
 return 1`;
 
 /**
- * Which of the named members each change set holds, and the tenant's clock (started by this
- * call if it is the tenant's first), in one command.
- * KEYS: promotions, participations, earns, clock; ARGV: now (ms), idle ms, how many members of
- * each set, then the members. Returns 1 or 0 per member, in order, then the clock's value.
+ * Which of the named members each change set holds, the tenant's clock (started by this call if
+ * it is the tenant's first) and its pin, in one command: a vendor call needs all three before it
+ * decides (the pin first), so they cost one round trip, not two.
+ * KEYS: promotions, participations, earns, clock, pin; ARGV: now (ms), idle ms, how many members
+ * of each set, then the members. Returns 1 or 0 per member, in order, then the clock's value,
+ * then the pin's JSON or '' (none).
  */
 const READ_MEMBERS = `${CLOCK_OF}
 local present = {}
@@ -116,6 +118,7 @@ for set = 1, 3 do
   end
 end
 present[#present + 1] = clockOf(KEYS[4], ARGV[1], ARGV[2])
+present[#present + 1] = redis.call('GET', KEYS[5]) or ''
 return present`;
 
 /**
@@ -132,6 +135,13 @@ return redis.call('ZCARD', KEYS[1])`;
 const TOUCH_KEYS = `
 for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
 return 1`;
+
+/** What one READ_MEMBERS gives: the changes asked for, the clock's value and the pin's JSON ('' for none). */
+interface TenantRead {
+  readonly changes: TenantChanges;
+  readonly clock: string;
+  readonly pin: string;
+}
 
 /** The scripts, sent once and then called by their hash (ioredis's defineCommand: EVALSHA). */
 type RedisWithScripts = RedisConnection & Scripts;
@@ -178,6 +188,8 @@ export class RedisStore implements TenantStore {
   /** When this process last touched each tenant (see #touchSoon). */
   readonly #touchedAt = new Map<string, number>();
   readonly #clockMode: ClockMode;
+  /** Reads fetched with a call's pin (takePin's readAhead), for its transact's first attempt: keyed by the call's own reads object. */
+  readonly #readsAhead = new WeakMap<ChangeReads, Promise<TenantRead>>();
 
   private constructor(
     redis: RedisWithScripts,
@@ -196,7 +208,7 @@ export class RedisStore implements TenantStore {
     redis.defineCommand('compareAndSet', { numberOfKeys: 1, lua: COMPARE_AND_SET });
     redis.defineCommand('resetClock', { numberOfKeys: 1, lua: RESET_CLOCK });
     redis.defineCommand('recordCall', { numberOfKeys: 3, lua: RECORD_CALL });
-    redis.defineCommand('readMembers', { numberOfKeys: 4, lua: READ_MEMBERS });
+    redis.defineCommand('readMembers', { numberOfKeys: 5, lua: READ_MEMBERS });
     redis.defineCommand('touchDirectory', { numberOfKeys: 1, lua: TOUCH_DIRECTORY });
     redis.defineCommand('touchKeys', { numberOfKeys: TENANT_PARTS.length, lua: TOUCH_KEYS });
     return new RedisStore(redis, options);
@@ -283,17 +295,17 @@ export class RedisStore implements TenantStore {
    * clock is as read (APPLY_CHANGE); changes are only added (or all removed by a reset), so the
    * outcome is that of some serial order of the calls.
    */
-  async #read(tenant: string, reads?: ChangeReads): Promise<{ changes: TenantChanges; clock: string }> {
+  async #read(tenant: string, reads?: ChangeReads): Promise<TenantRead> {
     const keys = CHANGE_SETS.map(([part]) => this.#key(tenant, part));
     const named = CHANGE_SETS.map(([part]) => reads?.[part] ?? []);
     const [present, sets] = await Promise.all([
-      this.#redis.readMembers(...keys, this.#key(tenant, 'clock'), Date.now(), this.options.idleMs, ...named.map((members) => members.length), ...named.flat()),
+      this.#redis.readMembers(...keys, this.#key(tenant, 'clock'), this.#key(tenant, 'pin'), Date.now(), this.options.idleMs, ...named.map((members) => members.length), ...named.flat()),
       reads ? undefined : Promise.all(keys.map(async (key) => new Set(await this.#redis.smembers(key)))),
     ]);
     let at = 0;
     const [inactivePromotions = new Set<string>(), inactiveParticipations = new Set<string>(), inactiveEarns = new Set<string>()] =
       sets ?? named.map((members) => new Set(members.filter(() => present[at++] === 1)));
-    return { changes: { inactivePromotions, inactiveParticipations, inactiveEarns }, clock: String(present[present.length - 1]) };
+    return { changes: { inactivePromotions, inactiveParticipations, inactiveEarns }, clock: String(present[present.length - 2]), pin: String(present[present.length - 1]) };
   }
 
   /** The clock as Redis holds it, `<start>:<advance>`, started if this is the tenant's first call. */
@@ -324,7 +336,10 @@ export class RedisStore implements TenantStore {
     return this.#run(async () => {
       this.#touchSoon(tenant);
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-        const { changes, clock } = await this.#read(tenant, reads);
+        // The first attempt may use what takePin read with the pin; applyChange checks it is still true.
+        const ahead = attempt === 0 && reads ? this.#readsAhead.get(reads) : undefined;
+        if (ahead && reads) this.#readsAhead.delete(reads);
+        const { changes, clock } = await (ahead ?? this.#read(tenant, reads));
         const decision = decide(changes, this.#reading(clock));
         if (!decision.accepted) return decision;
         const { part, member } = this.#setOf(decision.change);
@@ -403,11 +418,11 @@ export class RedisStore implements TenantStore {
     });
   }
 
-  takePin(tenant: string, applies: (pin: Pin) => boolean): Promise<Pin | undefined> {
+  takePin(tenant: string, applies: (pin: Pin) => boolean, readAhead?: ChangeReads): Promise<Pin | undefined> {
     return this.#run(async () => {
       this.#touchSoon(tenant);
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-        const text = await this.#redis.get(this.#key(tenant, 'pin'));
+        const text = attempt === 0 && readAhead ? (await this.#readAhead(tenant, readAhead)).pin : await this.#redis.get(this.#key(tenant, 'pin'));
         if (!text) return undefined;
         const pin = JSON.parse(text) as Pin;
         if (!applies(pin)) return undefined;
@@ -420,6 +435,13 @@ export class RedisStore implements TenantStore {
       }
       throw new Error(`tenant ${tenant}: too many concurrent pin changes`);
     });
+  }
+
+  /** The pin read with the members and clock the call's transact will want (READ_MEMBERS), kept for it. */
+  #readAhead(tenant: string, reads: ChangeReads): Promise<TenantRead> {
+    const read = this.#read(tenant, reads);
+    this.#readsAhead.set(reads, read);
+    return read;
   }
 
   nextInSequence(tenant: string, scenario: string): Promise<number> {

@@ -47,8 +47,9 @@ export class SeedWorld {
         const earn = this.#earns.get(id);
         return earn && changes.inactiveEarns.has(id) ? { ...earn, status: 'INACTIVE' } : earn;
       },
+      // The key is made only when the tenant has deactivated some participation: most have none.
       takesPart: (customerId, promotionId) =>
-        !changes.inactiveParticipations.has(participationKey(customerId, promotionId)) &&
+        !(changes.inactiveParticipations.size > 0 && changes.inactiveParticipations.has(participationKey(customerId, promotionId))) &&
         !(this.#customers.get(customerId)?.inactivePromotions.includes(promotionId) ?? false),
     };
   }

@@ -28,8 +28,13 @@ export function tenantTime(clock: TenantClock, mode: ClockMode, wallNow: number)
   return (mode === 'frozen' ? clock.start : wallNow) + clock.advancedMs;
 }
 
+/**
+ * Made on every decision: the fields are named rather than spread, because V8 (Node 20) builds
+ * `{ ...clock, now }` through its slow runtime path, some microseconds a call (`--cpu-prof`
+ * showed it as the sandbox's costliest function of the happy path).
+ */
 export function readingOf(clock: TenantClock, mode: ClockMode, wallNow: number): ClockReading {
-  return { ...clock, now: tenantTime(clock, mode, wallNow) };
+  return { start: clock.start, advancedMs: clock.advancedMs, now: tenantTime(clock, mode, wallNow) };
 }
 
 /** An advance moves the clock at most this far at once: ten years of 365 days. */
