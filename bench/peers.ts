@@ -46,13 +46,14 @@ async function onFreePort(name: string, command: string, args: (port: number) =>
   return startServer({ name, url: `http://127.0.0.1:${port}`, command, args: args(port), cwd: work, ready: callAnswers, timeoutMs: 120_000 });
 }
 
+const noJava = javaMissing();
 const bare: Contender = { name: 'bare Fastify', version: versionOf('../node_modules/fastify/package.json'), start: () => startBare(replies, callAnswers) };
 const contenders: Contender[] = [
   { name: 'promotions-sandbox', version: versionOf('../package.json'), start: () => startSandbox([], callAnswers) },
   {
     name: 'WireMock',
     version: installedVersion('wiremock') ?? '?',
-    ...(javaMissing() ? { missing: javaMissing() } : {}),
+    ...(noJava ? { missing: noJava } : {}),
     start: () =>
       onFreePort('WireMock', 'java', (port) => [
         '-jar',
