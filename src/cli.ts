@@ -6,7 +6,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { ClientCredentials } from './verify/credentials.js';
 import { CREDENTIAL_FLAGS } from './verify/credential-flags.js';
 import { SandboxCommand } from './settings/boolean-flags.js';
-import { configFromOptions, sandboxOptions } from './settings/command-line.js';
+import { configFromOptions, RedactedRefusal, sandboxOptions } from './settings/command-line.js';
 import { packageVersion } from './settings/package-version.js';
 import { environmentPrecedence } from './settings/settings-table.js';
 import { runServer } from './server.js';
@@ -122,4 +122,9 @@ clientOptions(program.command('coverage').description("print a tenant's coverage
     process.exitCode = outcome.ok ? 0 : 1;
   });
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (!(error instanceof RedactedRefusal)) throw error;
+  program.error(error.message);
+}

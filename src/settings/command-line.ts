@@ -1,4 +1,4 @@
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { configWith, type SandboxConfig } from '../config.js';
 import { accountsMismatch, storeMismatch, type AnySetting, flagOf, SETTING_NAMES, SETTINGS, type SettingName } from './settings.js';
 
@@ -25,11 +25,32 @@ function optionOf(name: SettingName, env: NodeJS.ProcessEnv): Option {
   // commander prints a default only when it has a value: one decided elsewhere is said in the line.
   const describedDefault = setting.default === undefined && setting.defaultShown ? ` (default: ${setting.defaultShown.help})` : '';
   const option = new Option(`${flagOf(name)} ${setting.argument}`, `${setting.help}${describedDefault}`).env(environmentNameOf(name, env));
-  if (setting.kind.parse) option.argParser(setting.kind.parse);
+  if (setting.kind.parse) option.argParser(parserOf(option, setting));
   if (setting.kind.choices) option.choices(setting.kind.choices as readonly string[]);
   if (setting.default !== undefined) option.default(setting.default, setting.defaultShown?.help);
   return option;
 }
+
+/**
+ * The setting's parser. commander words a refusal with the text as given (`argument 'redis://:pw@…'
+ * is invalid`), so a setting whose kind shows a refused value otherwise (a URL without its
+ * credentials, a secret as its length) refuses in its own words.
+ */
+function parserOf(option: Option, setting: AnySetting): (text: string) => unknown {
+  const parse = setting.kind.parse as (text: string) => unknown;
+  return (text) => {
+    try {
+      return parse(text);
+    } catch (error) {
+      const shown = setting.kind.shown(text);
+      if (!(error instanceof InvalidArgumentError) || shown === `'${text}'`) throw error;
+      throw new RedactedRefusal(`error: option '${option.flags}' (or ${option.envVar ?? setting.env}) value ${shown} is invalid. ${error.message}`);
+    }
+  };
+}
+
+/** A refusal whose message is whole (commander would put the raw text before it): the command prints it and exits 1. */
+export class RedactedRefusal extends Error {}
 
 /** Reads the config from what commander parsed (commander's attribute names are the settings' names). */
 export function configFromOptions(command: Command): SandboxConfig {

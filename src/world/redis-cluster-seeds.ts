@@ -50,7 +50,8 @@ export function redactedSeeds(text: string): string {
     .split(',')
     .map((part) => {
       const seed = part.trim();
-      return seed.includes('://') ? redactedUrl(seed).replace(/\/$/, '') : seed.replace(/^[^@]*@/, '');
+      // Up to the last '@', as the URL parser reads it: a password may hold an '@' of its own.
+      return seed.includes('://') ? redactedUrl(seed).replace(/\/$/, '') : seed.replace(/^.*@/, '');
     })
     .join(',');
 }
@@ -74,8 +75,10 @@ function seedOf(text: string): Seed | undefined {
   // A cluster has one database (0): a path or query would be silently ignored, so it is refused.
   if ((parsed.pathname !== '' && parsed.pathname !== '/') || parsed.search !== '') return undefined;
   const port = parsed.port === '' ? DEFAULT_PORT : Number(parsed.port);
-  const username = parsed.username === '' ? undefined : decodeURIComponent(parsed.username);
-  const password = parsed.password === '' ? undefined : decodeURIComponent(parsed.password);
+  const username = decodedOrUndefined(parsed.username);
+  const password = decodedOrUndefined(parsed.password);
+  // A '%' that starts no escape (`sec%ret`) cannot be read: refused, as any other bad seed.
+  if (username === null || password === null) return undefined;
   return {
     host: parsed.hostname.replace(/^\[|\]$/g, ''),
     port,
@@ -84,4 +87,14 @@ function seedOf(text: string): Seed | undefined {
     tls: parsed.protocol === 'rediss:',
     url,
   };
+}
+
+/** A URL's user or password as written before encoding; undefined when empty, null when it cannot be decoded. */
+function decodedOrUndefined(text: string): string | undefined | null {
+  if (text === '') return undefined;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
 }

@@ -55,9 +55,10 @@ describeWith('a Docker engine', haveDockerEngine(), BASE_IMAGE_INSTALL, 'the ima
       .withEnvironment({ SANDBOX_SCENARIOS: '/my-scenarios', SANDBOX_LOG_LEVEL: 'warn' })
       .withCommand(['--rate-limit', '100000']) // flags, after the image's `node dist/cli.js`
       .withWaitStrategy(Wait.forHttp('/healthz', 4010))
+      .withStartupTimeout(30_000) // inside the hook's 60 s, so a slow start fails with its reason
       .start();
     baseUrl = `http://${sandbox.getHost()}:${sandbox.getMappedPort(4010)}`;
-  }, 60_000); // Testcontainers waits up to 60 s for /healthz; vitest's hooks get 10 s by default
+  }, 60_000); // vitest's hooks get 10 s by default
   afterAll(() => sandbox?.stop());
 
   it('answers the open-cart error when the test asks for it', async () => {

@@ -57,15 +57,15 @@ describe('promotions-sandbox on the command line', () => {
     [['--rate-limit', '0'], {}, "error: option '--rate-limit <n>' argument '0' is invalid. must be a request count, an integer from 1 to 10000000."],
     [['--watch', 'perhaps'], {}, "error: option '--watch [bool]' argument 'perhaps' is invalid. must be true or false."],
     [['--unknown-promotions', 'maybe'], {}, "error: option '--unknown-promotions <mode>' argument 'maybe' is invalid. Allowed choices are active, not-found."],
-    [['--admin-token', 'short'], {}, "error: option '--admin-token <token>' argument 'short' is invalid. must be at least 16 characters (it guards every tenant; for instance: openssl rand -hex 16)."],
+    [['--admin-token', 'short'], {}, "error: option '--admin-token <token>' (or SANDBOX_ADMIN_TOKEN) value a string of 5 characters is invalid. must be at least 16 characters (it guards every tenant; for instance: openssl rand -hex 16)."],
     [['--auth', 'accounts'], {}, 'error: --auth accounts needs --accounts <file> (SANDBOX_ACCOUNTS)'],
     [['--accounts', 'accounts.yaml'], {}, 'error: --accounts is only read with --auth accounts'],
     // An empty host would listen on every address, saying neither so nor where.
     [['--host', ''], {}, "error: option '--host <address>' argument '' is invalid. must be an address, not empty."],
     [[], { SANDBOX_HOST: '' }, "error: option '--host <address>' value '' from env 'SANDBOX_HOST' is invalid. must be an address, not empty."],
     // ioredis takes anything else for a socket path or a host name and fails late and obscurely.
-    [['--redis', 'http://127.0.0.1:6397'], {}, `error: option '--redis <url>' argument 'http://127.0.0.1:6397' is invalid. ${SETTINGS.redis.kind.rule}.`],
-    [[], { SANDBOX_REDIS_URL: 'notaurl' }, `error: option '--redis <url>' value 'notaurl' from env 'SANDBOX_REDIS_URL' is invalid. ${SETTINGS.redis.kind.rule}.`],
+    [['--redis', 'http://127.0.0.1:6397'], {}, `error: option '--redis <url>' (or SANDBOX_REDIS_URL) value 'http://127.0.0.1:6397/' is invalid. ${SETTINGS.redis.kind.rule}.`],
+    [[], { SANDBOX_REDIS_URL: 'notaurl' }, `error: option '--redis <url>' (or SANDBOX_REDIS_URL) value text that is not a URL is invalid. ${SETTINGS.redis.kind.rule}.`],
   ])('refuses %j %j with its one line, word for word', async (args, env, line) => {
     const { code, stderr } = await runCli(args, { ...LOCAL, ...env });
     expect(code).not.toBe(0);
@@ -113,6 +113,24 @@ describe('promotions-sandbox on the command line', () => {
     expect(code).not.toBe(0);
     expect(stderr.trim()).toMatch(new RegExp(`^promotions-sandbox: cannot start: cannot reach Redis at redis://127\\.0\\.0\\.1:${port}/6\\?password=\\[redacted\\]&db=\\[redacted\\] \\(.*ECONNREFUSED`));
     expect(stderr).not.toContain('s3cret');
+  });
+
+  it('a refused Redis URL, cluster seed list or admin token is not printed as given: commander would repeat the text, password and all', async () => {
+    const refused = await Promise.all([
+      runCli(['--redis-cluster', 'redis://:hunter2@127.0.0.1:7001/0'], LOCAL),
+      runCli([], { ...LOCAL, SANDBOX_REDIS_CLUSTER: 'redis://:hunter2@127.0.0.1:7001/0' }),
+      runCli(['--redis', 'http://:hunter2@127.0.0.1:6379'], LOCAL),
+      runCli(['--admin-token', 'hunter2'], LOCAL),
+      runCli(['--redis-cluster', 'redis://:hunter2%zz@127.0.0.1:7001'], LOCAL),
+    ]);
+    for (const { code, stderr } of refused) {
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/^error: option '--(redis-cluster <seeds>|redis <url>|admin-token <token>)' \(or SANDBOX_[A-Z_]+\) value .* is invalid\. must be /);
+      expect(stderr).not.toContain('hunter2');
+      expect(stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(refused[0]?.stderr).toContain("value 'redis://127.0.0.1:7001/0' is invalid");
+    expect(refused[3]?.stderr).toContain('value a string of 7 characters is invalid');
   });
 
   it('SANDBOX_PORT wins over PORT', async () => {

@@ -12,12 +12,15 @@ describe('Redis Cluster seeds (--redis-cluster)', () => {
   });
 
   it('refuses what a cluster would ignore or cannot mean: a database, a query, two passwords, plain and TLS seeds, an empty seed', () => {
-    for (const text of ['h1:7001/2', 'redis://h1:7001?password=x', 'redis://:a@h1,redis://:b@h2', 'rediss://h1,redis://h2', 'h1:7001,', 'http://h1:7001', 'h1:99999']) {
+    for (const text of ['h1:7001/2', 'redis://h1:7001?password=x', 'redis://:a@h1,redis://:b@h2', 'rediss://h1,redis://h2', 'h1:7001,', 'http://h1:7001', 'h1:99999', 'redis://:sec%ret@h1:7001']) {
       expect(parseClusterSeeds(text), text).toBeUndefined();
     }
   });
 
   it('shows seeds without their credentials', () => {
     expect(redactedSeeds('redis://:hunter2@h1:7001,user:pw@h2:7002,h3:7003')).toBe('redis://h1:7001,h2:7002,h3:7003');
+    // The parser reads the credentials up to the last '@': so does the redaction.
+    expect(parseClusterSeeds(':p@ss@h1:7001')).toMatchObject({ password: 'p@ss', seeds: [{ host: 'h1', port: 7001 }] });
+    expect(redactedSeeds(':p@ss@h1:7001')).toBe('h1:7001');
   });
 });
