@@ -26,9 +26,13 @@ function accountsFile(): string {
   return file;
 }
 
-/** Everything a request of the page carried, as text. */
+/**
+ * Everything a request of the page carried, as text. The page's polling goes on until it closes,
+ * and a request's headers cannot be read once it has: those requests are left out, not a failure.
+ */
 async function sentText(request: Request): Promise<string> {
-  return `${request.url()}\n${JSON.stringify(await request.allHeaders())}\n${request.postData() ?? ''}`;
+  const headers = await request.allHeaders().catch(() => undefined);
+  return headers === undefined ? '' : `${request.url()}\n${JSON.stringify(headers)}\n${request.postData() ?? ''}`;
 }
 
 async function useTheForm(page: Page, username: string, password: string): Promise<string> {
