@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -44,4 +45,15 @@ export async function listeningUrl(output: () => string, timeoutMs = 15_000): Pr
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`the sandbox did not start:\n${output()}`);
+}
+
+/** The processes a test starts with startCli, pushed here: each is stopped (SIGTERM) and awaited after the test. */
+export function stoppedAfterEach(): ReturnType<typeof startCli>[] {
+  const running: ReturnType<typeof startCli>[] = [];
+  afterEach(async () => {
+    const stopping = running.splice(0);
+    for (const sandbox of stopping) sandbox.child.kill('SIGTERM');
+    await Promise.all(stopping.map((sandbox) => sandbox.finished));
+  });
+  return running;
 }

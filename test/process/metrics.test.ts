@@ -1,21 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REQUIRED_KEYS } from '../../src/spec/catalogue.js';
-import { listeningUrl, startCli } from '../helpers/cli-process.js';
+import { listeningUrl, startCli, stoppedAfterEach } from '../helpers/cli-process.js';
 import { DEACTIVATE_PATH, theContract } from '../helpers/sandbox.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CANARY_BASIC = `Basic ${Buffer.from('canary-cli-till:canary-cli-password').toString('base64')}`;
 
 describe('the command with --metrics', () => {
-  const running: ReturnType<typeof startCli>[] = [];
-  afterEach(async () => {
-    const stopping = running.splice(0);
-    for (const sandbox of stopping) sandbox.child.kill('SIGTERM');
-    await Promise.all(stopping.map((sandbox) => sandbox.finished));
-  });
+  const running = stoppedAfterEach();
   const start = async (args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> => {
     const sandbox = startCli(args, { HOST: '127.0.0.1', PORT: '0', ...env });
     running.push(sandbox);

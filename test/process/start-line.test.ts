@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadAccounts } from '../../src/auth/accounts-file.js';
 import { isLoopback } from '../../src/start-line.js';
 import { REQUIRED_KEYS } from '../../src/spec/catalogue.js';
-import { type Finished, listeningUrl, startCli } from '../helpers/cli-process.js';
+import { type Finished, listeningUrl, startCli, stoppedAfterEach } from '../helpers/cli-process.js';
 import { describeWith } from '../helpers/components.js';
 import { REDIS_URL } from '../helpers/redis.js';
 import { theContract } from '../helpers/sandbox.js';
@@ -96,12 +96,7 @@ describe('loopback, where --auth off warns of nothing', () => {
 });
 
 describe('/ in a browser', () => {
-  const running: ReturnType<typeof startCli>[] = [];
-  afterEach(async () => {
-    const stopping = running.splice(0);
-    for (const sandbox of stopping) sandbox.child.kill('SIGTERM');
-    await Promise.all(stopping.map((sandbox) => sandbox.finished));
-  });
+  const running = stoppedAfterEach();
 
   it('redirects to /docs (302); another path is still 404 SANDBOX.ROUTE_NOT_FOUND, another method on / too', async () => {
     const sandbox = startCli([], { HOST: '127.0.0.1', PORT: '0' });
