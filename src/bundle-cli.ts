@@ -26,6 +26,8 @@ const { metafile } = await build({
   platform: 'node',
   target: 'node20',
   sourcemap: true,
+  minifyWhitespace: true,
+  minifySyntax: true,
   // Fastify's plugins and its dependencies are CommonJS: the bundle gives them a require.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   external: [

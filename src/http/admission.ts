@@ -21,9 +21,12 @@ export function admission(authenticate: AdmissionStep | undefined, limiter: Rate
   if (!authenticate && !limiter) return undefined;
   const limit = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     if (!limiter) return done();
-    limiter.admit(request, reply).then((admitted) => {
-      if (admitted) done();
-    }, done);
+    const admitted = limiter.admit(request, reply);
+    if (admitted === true) done();
+    else if (admitted !== false)
+      admitted.then((counted) => {
+        if (counted) done();
+      }, done);
   };
   if (!authenticate) return limit;
   return (request, reply, done) => {

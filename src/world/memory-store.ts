@@ -2,6 +2,7 @@ import type { Identity } from '../auth/identity.js';
 import type { Decision } from '../rules/decision.js';
 import { NO_CHANGES, type OwnChanges, type TenantChanges, applyChange, changeCount, emptyChanges } from './tenant-changes.js';
 import { Ring } from './ring.js';
+import { RecencyList, type RecencyLinks } from './recency-list.js';
 import { answerKey } from './coverage-store.js';
 import { selectCalls } from './journal-filter.js';
 import { journalEntryWeight } from './journal-weight.js';
@@ -12,7 +13,8 @@ import type { Readiness, StoreUnavailableError } from './store-health.js';
 import type { TenantSummary } from './tenant-directory.js';
 import type { TenantStore } from './tenant-store.js';
 
-interface TenantState {
+/** newer and older: the tenant's place among those with journal entries, in order of their latest record. */
+interface TenantState extends RecencyLinks<TenantState> {
   /** NO_CHANGES (shared) until the tenant's first change, then its own sets, changed in place. */
   changes: TenantChanges | OwnChanges;
   pin: Pin | undefined;
@@ -80,13 +82,11 @@ export class MemoryStore implements TenantStore {
   readonly #clockMode: ClockMode;
   readonly #sweeper: NodeJS.Timeout;
   /** Tenants with journal entries, in order of their latest record (least recent first). */
-  readonly #journaled = new Map<TenantState, true>();
+  readonly #journaled = new RecencyList<TenantState>();
   #journalEntries = 0;
   #journalBytes = 0;
   /** The tenant used last: a call touches its tenant several times, one reorder is enough. */
   #newest: TenantState | undefined;
-  /** The tenant that recorded last: it is already last in #journaled. */
-  #lastRecorded: TenantState | undefined;
 
   constructor(private readonly options: MemoryStoreOptions) {
     this.#now = options.now ?? Date.now;
@@ -129,7 +129,7 @@ export class MemoryStore implements TenantStore {
     if (state) {
       this.#tenants.delete(tenant);
     } else {
-      state = { changes: NO_CHANGES, pin: undefined, sequences: undefined, journal: undefined, journalBytes: 0, coverage: undefined, lastUsed: 0, clockStart: this.#now(), advancedMs: 0 };
+      state = { changes: NO_CHANGES, pin: undefined, sequences: undefined, journal: undefined, journalBytes: 0, coverage: undefined, lastUsed: 0, clockStart: this.#now(), advancedMs: 0, newer: undefined, older: undefined };
       if (this.#tenants.size >= this.options.maxTenants) {
         const [leastRecent, itsState] = this.#tenants.entries().next().value ?? [];
         if (leastRecent !== undefined && itsState) this.#drop(leastRecent, itsState);
@@ -153,8 +153,7 @@ export class MemoryStore implements TenantStore {
     this.#journalBytes -= state.journalBytes;
     state.journal = undefined;
     state.journalBytes = 0;
-    this.#journaled.delete(state);
-    if (this.#lastRecorded === state) this.#lastRecorded = undefined;
+    this.#journaled.remove(state);
   }
 
   #reading(state: TenantState): ClockReading {
@@ -239,11 +238,7 @@ export class MemoryStore implements TenantStore {
     else this.#journalEntries += 1;
     state.journalBytes += bytes - (overwritten?.bytes ?? 0);
     this.#journalBytes += bytes;
-    if (this.#lastRecorded !== state) {
-      this.#journaled.delete(state);
-      this.#journaled.set(state, true);
-      this.#lastRecorded = state;
-    }
+    this.#journaled.touch(state);
     this.#keepJournalTotal();
     const key = answerKey(call);
     if (key) {
@@ -258,7 +253,7 @@ export class MemoryStore implements TenantStore {
     const total = this.options.journalTotal ?? Number.POSITIVE_INFINITY;
     const budget = this.options.journalMemoryBytes ?? Number.POSITIVE_INFINITY;
     while (this.#journalEntries > total || this.#journalBytes > budget) {
-      const oldest = this.#journaled.keys().next().value;
+      const oldest = this.#journaled.oldest;
       const dropped = oldest?.journal?.dropOldest();
       if (!oldest || !dropped) break;
       this.#journalEntries -= 1;
@@ -339,7 +334,6 @@ export class MemoryStore implements TenantStore {
     this.#journalEntries = 0;
     this.#journalBytes = 0;
     this.#newest = undefined;
-    this.#lastRecorded = undefined;
     return Promise.resolve(count);
   }
 

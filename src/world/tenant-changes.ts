@@ -19,8 +19,12 @@ export const NO_CHANGES: TenantChanges = Object.freeze({ inactivePromotions: NON
 /** A tenant's own changes, changed in place by its store; each set is made on its first member. */
 export type OwnChanges = { -readonly [Kind in keyof TenantChanges]: TenantChanges[Kind] };
 
+/**
+ * One text, made whole: a template or `+` gives V8 a rope (a pair of pointers), which a set then
+ * keeps beside the flat copy it makes to hash it, 32 bytes more for each of a tenant's changes.
+ */
 export function participationKey(customerId: string, promotionId: string): string {
-  return `${customerId}/${promotionId}`;
+  return [customerId, promotionId].join('/');
 }
 
 /** A tenant's own, empty changes (most tenants change one kind of thing only: sets cost). */

@@ -29,4 +29,22 @@ describe('a ring keeps the newest items up to its capacity', () => {
   it('refuses a capacity below one', () => {
     expect(() => new Ring(0)).toThrow(RangeError);
   });
+
+  it('agrees with a plain list over many pushes and drops, as it grows to its capacity', () => {
+    for (const capacity of [1, 3, 5, 100]) {
+      const ring = new Ring<number>(capacity);
+      const expected: number[] = [];
+      let seed = capacity;
+      const random = () => (seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647;
+      for (let step = 0; step < 3_000; step += 1) {
+        if (random() < 0.6) {
+          const overwritten = ring.push(step);
+          expected.push(step);
+          expect(overwritten).toBe(expected.length > capacity ? expected.shift() : undefined);
+        } else expect(ring.dropOldest()).toBe(expected.shift());
+        expect(ring.size).toBe(expected.length);
+      }
+      expect(ring.newestFirst()).toEqual([...expected].reverse());
+    }
+  });
 });
