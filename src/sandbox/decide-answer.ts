@@ -70,8 +70,10 @@ export function decideAnswer(
   };
 
   async function forcedAnswer(scenario: Scenario, call: ValidCall, texts: Record<string, string | undefined>, rule: OperationRule | undefined): Promise<Outcome> {
-    const delivery = { scenario: scenario.name, ...(scenario.forced?.latencyMs ? { delayMs: scenario.forced.latencyMs } : {}) };
-    if (scenario.forced?.dropConnection) return { kind: 'drop', ...delivery };
+    // Each outcome below in one literal, as answered() explains; delayMs undefined is no delay.
+    const { name } = scenario;
+    const delayMs = scenario.forced?.latencyMs || undefined;
+    if (scenario.forced?.dropConnection) return { kind: 'drop', scenario: name, delayMs };
     const sequence = scenario.forced?.sequence;
     const code = sequence
       ? sequence[Math.min(await store.nextInSequence(call.tenant, scenario.name), sequence.length - 1)]
@@ -79,11 +81,11 @@ export function decideAnswer(
     const success = successes.of(call.operation);
     if (code === success.statusCode) {
       if (rule) await store.transact(call.tenant, () => accept(rule.successChange(texts)));
-      return { kind: 'answer', ...success, ...delivery };
+      return { kind: 'answer', statusCode: success.statusCode, body: success.body, text: success.text, scenario: name, delayMs };
     }
     const error = call.operation.errors.find((entry) => entry.code === code);
-    if (!error) throw new Error(`scenario ${scenario.name} answers ${String(code)}, which ${call.operation.operationId} does not document`);
-    return { kind: 'error', error, ...delivery };
+    if (!error) throw new Error(`scenario ${name} answers ${String(code)}, which ${call.operation.operationId} does not document`);
+    return { kind: 'error', error, scenario: name, delayMs };
   }
 }
 

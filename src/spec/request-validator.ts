@@ -40,6 +40,8 @@ interface CompiledParameter {
   readonly range: IntegerRange | undefined;
   readonly validate: ValidateFunction;
   readonly error: CatalogueEntry;
+  /** The name its value is found under: a header's in lower case, as Node gives headers. */
+  readonly receivedAs: string;
 }
 
 const SHOWN_VALUE_LENGTH = 40;
@@ -58,6 +60,7 @@ export function compileRequestValidator(operation: Operation, catalogue: Catalog
     range: typeof parameter.schema.format === 'string' ? INTEGER_FORMATS[parameter.schema.format] : undefined,
     validate: compile(parameter.schema),
     error: errorFor(parameter.name),
+    receivedAs: parameter.in === 'header' ? parameter.name.toLowerCase() : parameter.name,
   }));
   const bodySchema = operation.requestBody?.content?.['application/json']?.schema;
   const validateBody = bodySchema ? compile(bodySchema) : undefined;
@@ -70,35 +73,33 @@ export function compileRequestValidator(operation: Operation, catalogue: Catalog
     const diagnostics: Diagnostic[] = [];
     const values: Record<string, unknown> = {};
     const texts: Record<string, string | undefined> = {};
-    for (const { parameter, types, range, validate, error } of compiled) {
-      const location = parameter.in;
-      const raw = rawValue(request, parameter);
+    // Every call passes here: nothing is made for a parameter but its text and value (a problem's words only when there is one).
+    for (const checked of compiled) {
+      const { parameter, types, range, validate } = checked;
+      const raw = rawValue(request, checked);
       texts[parameter.name] = Array.isArray(raw) ? raw[0] : raw;
-      const report = (problem: string): void => {
-        diagnostics.push({ location, name: parameter.name, problem: `${describe(parameter)} ${problem}.`, error });
-      };
       if (raw === undefined || (raw === '' && parameter.in === 'path')) {
-        if (parameter.required) report('is required');
+        if (parameter.required) diagnostics.push(diagnosticOf(checked, 'is required'));
         continue;
       }
       if (Array.isArray(raw)) {
-        report(`must be given once (got it ${raw.length} times)`);
+        diagnostics.push(diagnosticOf(checked, `must be given once (got it ${raw.length} times)`));
         continue;
       }
       const outOfRange = range && INTEGER_TEXT.test(raw) ? outside(range, raw) : undefined;
       if (outOfRange) {
-        report(`${outOfRange} (got ${show(raw)})`);
+        diagnostics.push(diagnosticOf(checked, `${outOfRange} (got ${show(raw)})`));
         continue;
       }
       const value = fromText(raw, types);
       if (!validate(value)) {
-        report(`${explain(validate.errors)} (got ${show(raw)})`);
+        diagnostics.push(diagnosticOf(checked, `${explain(validate.errors)} (got ${show(raw)})`));
         continue;
       }
       values[parameter.name] = value;
     }
     if (operation.refusesUnknownQuery) {
-      for (const name of Object.keys(request.query)) {
+      for (const name in request.query) {
         if (declaredQuery.includes(name)) continue;
         const problem = `Query parameter ${show(name)} is not one ${operation.method} ${operation.path} takes; it takes ${takes}.`;
         diagnostics.push({ location: 'query', name, problem, error: invalidInput });
@@ -116,14 +117,18 @@ export function compileRequestValidator(operation: Operation, catalogue: Catalog
   };
 }
 
-function rawValue(request: RawRequest, parameter: Parameter): string | string[] | undefined {
+function diagnosticOf({ parameter, error }: CompiledParameter, problem: string): Diagnostic {
+  return { location: parameter.in, name: parameter.name, problem: `${describe(parameter)} ${problem}.`, error };
+}
+
+function rawValue(request: RawRequest, { parameter, receivedAs }: CompiledParameter): string | string[] | undefined {
   switch (parameter.in) {
     case 'path':
-      return stripBackticks(request.params[parameter.name]);
+      return stripBackticks(request.params[receivedAs]);
     case 'query':
-      return request.query[parameter.name];
+      return request.query[receivedAs];
     case 'header':
-      return request.headers[parameter.name.toLowerCase()];
+      return request.headers[receivedAs];
     default:
       return unhandled('parameter location', parameter.in);
   }
