@@ -65,8 +65,8 @@ function usualNames(operation: Operation): ReadonlySet<string> {
 
 function entryOf(operationId: string, request: FastifyRequest, reply: FastifyReply | undefined, isCredential: CredentialHeaderTest, usual: ReadonlySet<string>): RecordedCall {
   const userAgent = request.headers['user-agent'];
-  const query = withinValueCaps(request.query as Record<string, ReceivedValue | undefined>, () => false, usual);
-  const headers = withinValueCaps(request.headers, isCredential, usual);
+  const query = withinValueCaps(request.query as Record<string, ReceivedValue | undefined>, NO_CREDENTIAL, usual, unshared);
+  const headers = withinValueCaps(request.headers, isCredential, usual, shared);
   const body = recordedBody(request.rawBody);
   // Every field named, in one literal: an entry per call, so one object of one shape (spreading
   // the parts would make more objects and slower ones).
@@ -101,6 +101,7 @@ function withinValueCaps(
   received: Readonly<Record<string, ReceivedValue | undefined>>,
   isCredential: CredentialHeaderTest,
   usual: ReadonlySet<string>,
+  kept: (value: string) => string,
 ): { readonly values: Record<string, ReceivedValue>; readonly truncated: boolean } {
   const values = keptValues(received, usual);
   let left = RECORDED_VALUES_CAP;
@@ -116,14 +117,14 @@ function withinValueCaps(
       values[name] = REDACTED;
       left -= 1;
     } else if (typeof value === 'string') {
-      values[name] = shortened(value);
+      values[name] = shortened(value, kept);
       truncated ||= value.length > RECORDED_VALUE_LENGTH;
       left -= 1;
     } else {
-      const kept = value.slice(0, left);
-      values[name] = kept.map(shortened);
-      truncated ||= kept.length < value.length || kept.some((item) => item.length > RECORDED_VALUE_LENGTH);
-      left -= kept.length;
+      const items = value.slice(0, left);
+      values[name] = items.map((item) => shortened(item, kept));
+      truncated ||= items.length < value.length || items.some((item) => item.length > RECORDED_VALUE_LENGTH);
+      left -= items.length;
     }
   }
   return { values, truncated };
@@ -149,9 +150,11 @@ function keptValues(received: Readonly<Record<string, ReceivedValue | undefined>
   return {};
 }
 
-/** A value as kept: shared when short (below), cut to RECORDED_VALUE_LENGTH characters at a whole character when long. */
-function shortened(value: string): string {
-  if (value.length <= RECORDED_VALUE_LENGTH) return shared(value);
+const NO_CREDENTIAL: CredentialHeaderTest = () => false;
+
+/** A value as kept: as `kept` keeps it when short, cut to RECORDED_VALUE_LENGTH characters at a whole character when long. */
+function shortened(value: string, kept: (value: string) => string): string {
+  if (value.length <= RECORDED_VALUE_LENGTH) return kept(value);
   // Not in the middle of a surrogate pair.
   const end = isHighSurrogate(value.charCodeAt(RECORDED_VALUE_LENGTH - 1)) ? RECORDED_VALUE_LENGTH - 1 : RECORDED_VALUE_LENGTH;
   // A fresh string: a slice would keep the whole value alive.
@@ -170,7 +173,9 @@ const sharedValues = new Map<string, string>();
 /**
  * Most header values repeat from call to call (host, accept, user agent, connection), yet Node's
  * parser makes a new string for each: an entry refers to the one kept here instead, which nearly
- * halves what the headers add to an entry. Bounded: the table starts again when full.
+ * halves what the headers add to an entry. Bounded: the table starts again when full. Query
+ * values (customer ids) mostly differ from call to call: they are kept as they come (`unshared`),
+ * or they would fill the table and start it again every thousand calls.
  */
 function shared(value: string): string {
   if (value.length > SHARED_VALUE_LENGTH) return value;
@@ -178,6 +183,11 @@ function shared(value: string): string {
   if (known !== undefined) return known;
   if (sharedValues.size >= SHARED_VALUES) sharedValues.clear();
   sharedValues.set(value, value);
+  return value;
+}
+
+/** A value kept as it came. */
+function unshared(value: string): string {
   return value;
 }
 

@@ -50,6 +50,12 @@ export class ScenarioSet {
 
   /** The scenario whose magic values all appear in the call (canonical texts), if any. */
   matchMagic(operationId: string, texts: Readonly<Record<string, string | undefined>>): Scenario | undefined {
-    return this.#magicByOperation.get(operationId)?.find(({ values }) => values.every(([name, value]) => texts[name] === value))?.scenario;
+    // Loops, not find and every: every call asks, and a closure per magic scenario per call added up.
+    for (const { scenario, values } of this.#magicByOperation.get(operationId) ?? []) {
+      let all = true;
+      for (const [name, value] of values) all &&= texts[name] === value;
+      if (all) return scenario;
+    }
+    return undefined;
   }
 }
