@@ -183,7 +183,8 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
 /** The contract's documented budget (`x-rate-limit.requestsPerMinute`), else the docs' 1,000. */
 function contractRateLimit(contract: Contract): number {
   const declared = (contract.document as { 'x-rate-limit'?: { requestsPerMinute?: unknown } })['x-rate-limit']?.requestsPerMinute;
-  return typeof declared === 'number' && declared > 0 ? declared : 1000;
+  // Whole calls, as the limiter counts them (a contract of one's own may say 2.5 or .inf).
+  return typeof declared === 'number' && Number.isFinite(declared) && declared >= 1 ? Math.floor(declared) : 1000;
 }
 
 /** Every refusal a domain rule can make must be documented for its operation (stripe-mock style). */

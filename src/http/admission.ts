@@ -21,7 +21,14 @@ export function admission(authenticate: AdmissionStep | undefined, limiter: Rate
   if (!authenticate && !limiter) return undefined;
   const limit = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     if (!limiter) return done();
-    const admitted = limiter.admit(request, reply);
+    let admitted: boolean | Promise<boolean>;
+    // Counted at once in memory: a throw here must reach Fastify as an error, also when this runs
+    // in the callback of an authentication that waited (a token looked up), where nothing else catches it.
+    try {
+      admitted = limiter.admit(request, reply);
+    } catch (error) {
+      return done(error as Error);
+    }
     if (admitted === true) done();
     else if (admitted !== false)
       admitted.then((counted) => {

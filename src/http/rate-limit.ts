@@ -57,14 +57,19 @@ export async function registerRateLimit(app: FastifyInstance, catalogue: Catalog
 
   if (!options.shared) {
     const counters = new LocalStore(false, false, options.keys);
-    // The in-memory store calls back before it returns: one callback for every call, no closure each.
-    let counted: Counted = { current: 0, ttl: 0 };
+    // The in-memory store calls back before it returns: one callback for every call, no closure
+    // each. Should a release of the plugin count later, the call fails loudly (a 500), never on
+    // the count of the call before.
+    let counted: Counted | undefined;
     const keep = (_error: Error | null, count: Counted) => (counted = count);
     return {
       admit: (request, reply) => {
         const max = budgetOf(request);
+        counted = undefined;
         counters.incr(keyOf(request), keep, WINDOW_SECONDS * 1000, max);
-        return counted.current <= max || refuse(reply, max, counted.ttl);
+        const count = counted as Counted | undefined;
+        if (!count) throw new Error("@fastify/rate-limit's in-memory store did not count the call before returning");
+        return count.current <= max || refuse(reply, max, count.ttl);
       },
       forcedHeaders,
     };

@@ -53,7 +53,11 @@ export class ScenarioSet {
     // Loops, not find and every: every call asks, and a closure per magic scenario per call added up.
     for (const { scenario, values } of this.#magicByOperation.get(operationId) ?? []) {
       let all = true;
-      for (const [name, value] of values) all &&= texts[name] === value;
+      for (const [name, value] of values) {
+        if (texts[name] === value) continue;
+        all = false;
+        break;
+      }
       if (all) return scenario;
     }
     return undefined;

@@ -77,6 +77,34 @@ describe('the memory store keeps memory flat on a long-running shared sandbox', 
     await store.close();
   });
 
+  it('keeps the journal total across tenants evicted by the tenant bound, forgotten all at once, or idle', async () => {
+    let now = 0;
+    const store = new MemoryStore({ journalSize: 2, journalTotal: 3, idleMs: 1_000, maxTenants: 2, now: () => now });
+    const call = (requestId: string) => recordedCall({ requestId, operationId: 'op', status: 200, code: null });
+    const total = async () => (await store.tenants()).reduce((sum, tenant) => sum + tenant.journal, 0);
+    // Each new tenant past the bound evicts the least recently used, journal and all.
+    for (const tenant of ['a', 'b', 'c', 'd', 'e']) {
+      await store.record(tenant, call(`${tenant}1`));
+      await store.record(tenant, call(`${tenant}2`));
+    }
+    expect((await store.tenants()).map((summary) => summary.tenant)).toEqual(['e', 'd']);
+    // The total still bites: e recorded last, so d lost its oldest call.
+    expect(await total()).toBe(3);
+    expect(await requestIdsOf(store, 'd')).toEqual(['d2']);
+    await store.forgetAll();
+    for (const tenant of ['f', 'g']) for (const index of [1, 2]) await store.record(tenant, call(`${tenant}${index}`));
+    expect([await total(), await requestIdsOf(store, 'f')]).toEqual([3, ['f2']]);
+    // An idle tenant is dropped with its journal; the next records count from what is left.
+    now += 1_000;
+    await store.record('h', call('h1'));
+    await store.record('h', call('h2'));
+    await store.record('i', call('i1'));
+    await store.record('i', call('i2'));
+    expect(await total()).toBe(3);
+    expect(await requestIdsOf(store, 'h')).toEqual(['h2']);
+    await store.close();
+  });
+
   it('bounds all journals by their estimated bytes: big bodies push out the least recently recording tenants\' oldest calls while the count is far under the total', async () => {
     const body = 'x'.repeat(16 * 1024);
     const call = (requestId: string) => recordedCall({ requestId, operationId: 'op', status: 200, code: null, body, bodyTruncated: true });
