@@ -1,7 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { DEFAULT_CONTRACT_PATH, loadContract } from '../../src/spec/load-contract.js';
 import { md5Hex } from '../../src/auth/credentials.js';
 import { useSandbox } from '../helpers/sandbox.js';
 import { callOf, freshIds } from '../helpers/calls.js';
@@ -68,5 +70,24 @@ describe('an account\'s own rate limit', () => {
     expect((await sandbox.app.inject(callOf(PUT, freshIds(), as('slow')))).statusCode).toBe(200);
     expect((await sandbox.app.inject(callOf(PUT, freshIds(), as('slow')))).statusCode).toBe(429);
     for (let call = 0; call < 5; call += 1) expect((await sandbox.app.inject(callOf(PUT, freshIds(), as('fast')))).statusCode).toBe(200);
+  });
+});
+
+describe("a contract's own rate limit (x-rate-limit), without --rate-limit", () => {
+  const withBudget = (requestsPerMinute: number) => async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'contract-'));
+    const document = parse(readFileSync(DEFAULT_CONTRACT_PATH, 'utf8')) as { 'x-rate-limit': { requestsPerMinute: number } };
+    document['x-rate-limit'].requestsPerMinute = requestsPerMinute;
+    writeFileSync(join(folder, 'contract.yaml'), stringify(document));
+    return loadContract(join(folder, 'contract.yaml'));
+  };
+  const fractional = useSandbox({ logLevel: 'silent' }, withBudget(2.5));
+  const key = { authorization: `Basic ${Buffer.from('fraction:x').toString('base64')}` };
+
+  it('counts whole calls: 2.5 a minute is 2', async () => {
+    const statuses = [];
+    for (let call = 0; call < 3; call += 1) statuses.push((await fractional.app.inject(callOf(PUT, freshIds(), key))).statusCode);
+    expect(statuses).toEqual([200, 200, 429]);
+    expect((await fractional.app.inject(callOf(PUT, freshIds(), key))).headers['x-ratelimit-limit']).toBe('2');
   });
 });
