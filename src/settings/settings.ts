@@ -4,7 +4,7 @@ import { DEFAULT_CONTRACT_PATH } from '../spec/load-contract.js';
 import { LOG_LEVELS } from '../log-levels.js';
 import { UNKNOWN_PROMOTIONS } from '../world/model.js';
 import { CLOCK_MODES, DEFAULT_CLOCK_MODE } from '../world/tenant-clock.js';
-import { anyText, clusterSeeds, integerIn, nonEmptyText, oneOf, originList, redisUrl, secretOfAtLeast, trueOrFalse, type ValueKind } from './value-kinds.js';
+import { anyText, clusterSeeds, integerIn, nonEmptyText, oneOf, operatorToken, originList, proxyAddresses, publicUrl, redisUrl, trueOrFalse, type ValueKind } from './value-kinds.js';
 
 /** One setting: everything the command line, `startSandbox`, the config and the README say of it. */
 export interface Setting<T> {
@@ -87,6 +87,14 @@ export const SETTINGS = {
     default: 1_048_576,
     help: 'largest request body accepted (bigger gets 413)',
     readme: 'largest request body; bigger gets 413',
+  }),
+  requestTimeout: setting({
+    argument: '<ms>',
+    env: 'SANDBOX_REQUEST_TIMEOUT',
+    kind: integerIn(1_000, 600_000, 'a number of milliseconds'),
+    default: 10_000,
+    help: 'a request not received whole in this time (a body that never ends) gets 408',
+    readme: 'a request whose headers and body are not received whole in this time (a body that never ends) gets `408` in the envelope and its connection closed',
   }),
   contract: setting({
     argument: '<file>',
@@ -186,9 +194,9 @@ export const SETTINGS = {
   adminToken: settingWithoutDefault({
     argument: '<token>',
     env: 'SANDBOX_ADMIN_TOKEN',
-    kind: secretOfAtLeast(16, 'it guards every tenant; for instance: openssl rand -hex 16'),
+    kind: operatorToken(32, 'it guards every tenant; for instance: openssl rand -hex 16'),
     help: 'enables the operator calls (X-Sandbox-Operator-Token)',
-    readme: 'enables the operator calls (at least 16 characters)',
+    readme: 'enables the operator calls (at least 32 characters, not one repeated: `openssl rand -hex 16`)',
   }),
   metrics: setting({
     argument: '[bool]',
@@ -213,6 +221,36 @@ export const SETTINGS = {
     defaultShown: { help: "the contract's 1000", readme: "the contract's `1000`" },
     help: 'requests per minute per API key',
   }),
+  adminRateLimit: setting({
+    argument: '<n>',
+    env: 'SANDBOX_ADMIN_RATE_LIMIT',
+    kind: integerIn(1, 10_000_000, 'a request count'),
+    default: 10_000,
+    help: 'sandbox calls (/__sandbox/*) per minute per credential; past it 429',
+    readme: 'calls of `/__sandbox/*` per minute per credential (its sessions share it), apart from the API\'s own budget: past it `429` in the envelope with `Retry-After`; the docs page polls far below it',
+  }),
+  authFailureLimit: setting({
+    argument: '<n>',
+    env: 'SANDBOX_AUTH_FAILURE_LIMIT',
+    kind: integerIn(1, 10_000_000, 'a request count'),
+    default: 30,
+    help: 'refused credentials per minute per client address; past it that address gets 429',
+    readme: 'refused credentials (a wrong password, an unknown token, a wrong operator token) per minute per client address: past it that address alone gets `429` for the rest of the minute, and one `warn` line names the address and the username tried',
+  }),
+  trustProxy: settingWithoutDefault({
+    argument: '<addresses>',
+    env: 'SANDBOX_TRUST_PROXY',
+    kind: proxyAddresses(),
+    help: "proxies whose X-Forwarded-For names the client's address (addresses, CIDRs, loopback)",
+    readme: "the proxies in front of the sandbox whose `X-Forwarded-For` names the client's address (addresses or CIDRs, or `loopback`, `linklocal`, `uniquelocal`): the per-address budgets then count each client, not the proxy",
+  }),
+  publicUrl: settingWithoutDefault({
+    argument: '<url>',
+    env: 'SANDBOX_PUBLIC_URL',
+    kind: publicUrl(),
+    help: 'the URL partners reach the sandbox at (the Postman collection\'s baseUrl); else the request\'s Host',
+    readme: 'the URL partners reach a hosted sandbox at: the Postman collection\'s `baseUrl`; without it, the `Host` of the request',
+  }),
   redis: settingWithoutDefault({
     argument: '<url>',
     env: 'SANDBOX_REDIS_URL',
@@ -227,6 +265,14 @@ export const SETTINGS = {
     help: 'Redis Cluster seed nodes (host:port,host:port or redis:// URLs), instead of --redis',
     readme:
       'keep the same in a Redis Cluster instead of one Redis (not with `--redis`): seed nodes `host:port,host:port`, or `redis://`/`rediss://` URLs; the first password given and TLS apply to every node (see [docs/hosting.md](docs/hosting.md#redis-cluster))',
+  }),
+  redisCommandTimeout: setting({
+    argument: '<ms>',
+    env: 'SANDBOX_REDIS_COMMAND_TIMEOUT',
+    kind: integerIn(100, 60_000, 'a number of milliseconds'),
+    default: 3_000,
+    help: 'a Redis command not answered in this time fails the call with 503 (--redis and --redis-cluster)',
+    readme: 'a Redis command not answered in this time fails its call with `503` and marks the sandbox not ready until Redis answers again (`--redis` and `--redis-cluster`)',
   }),
   redisWaitReplicas: setting({
     argument: '<n>',
@@ -252,13 +298,21 @@ export const SETTINGS = {
     help: 'forget a tenant unused this long',
     readme: 'a tenant unused this long is forgotten',
   }),
+  maxSessions: setting({
+    argument: '<n>',
+    env: 'SANDBOX_MAX_SESSIONS',
+    kind: integerIn(1, 1_000_000, 'a count'),
+    default: 1_000,
+    help: "tenants one credential keeps at once (its X-Sandbox-Session values); past it, that credential's least recently used goes",
+    readme: "tenants one credential keeps at once (its own and one per `X-Sandbox-Session` value): past it, that credential's least recently used session is forgotten, never another credential's (see [hosting](docs/hosting.md#fair-shares))",
+  }),
   maxTenants: setting({
     argument: '<n>',
     env: 'SANDBOX_MAX_TENANTS',
     kind: integerIn(1, 10_000_000, 'a count'),
     default: 10_000,
-    help: 'keep at most this many tenants (least recently used go first)',
-    readme: 'at most this many tenants; the least recently used goes first',
+    help: 'keep at most this many tenants (the credential holding most gives up its least recently used)',
+    readme: 'at most this many tenants in all: past it, the credential that holds the most gives up its least recently used one, so one credential\'s sessions never push out another\'s tenants',
   }),
   tokenTtl: setting({
     argument: '<seconds>',

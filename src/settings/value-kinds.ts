@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { InvalidArgumentError } from 'commander';
 import { parseClusterSeeds, redactedSeeds } from '../world/redis-cluster-seeds.js';
 import { redactedUrl } from '../world/redacted-url.js';
@@ -132,11 +133,77 @@ export function clusterSeeds(): ValueKind<string> {
   return textThat(rule, (text) => parseClusterSeeds(text) !== undefined, (value) => (typeof value === 'string' ? `'${redactedSeeds(value)}'` : asWritten(value)));
 }
 
-/** A secret of at least `minLength` characters; a refusal in code never prints it. */
-export function secretOfAtLeast(minLength: number, why: string): ValueKind<string> {
-  return textThat(`must be at least ${minLength} characters (${why})`, (text) => text.length >= minLength, (value) =>
-    typeof value === 'string' ? `a string of ${value.length} characters` : asWritten(value),
+/**
+ * The operator's token: at least `minLength` characters and not one character repeated
+ * (`aaaa…` guards nothing); a refusal in code never prints it.
+ */
+export function operatorToken(minLength: number, why: string): ValueKind<string> {
+  return textThat(
+    `must be at least ${minLength} characters, not one character repeated (${why})`,
+    (text) => text.length >= minLength && new Set(text).size > 1,
+    (value) => (typeof value === 'string' ? `a string of ${value.length} characters` : asWritten(value)),
   );
+}
+
+/** The names proxy-addr (Fastify's trustProxy) gives to ranges of addresses. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * The proxies whose `X-Forwarded-For` is believed: addresses, CIDRs (`172.16.0.0/12`) or
+ * proxy-addr's names (`loopback`, `linklocal`, `uniquelocal`), separated by commas. The value
+ * is the list as given, spaces taken out.
+ */
+export function proxyAddresses(): ValueKind<string> {
+  const rule = 'must be addresses or CIDRs separated by commas (10.0.0.1, 172.16.0.0/12, ::1), or loopback, linklocal, uniquelocal';
+  const isEntry = (entry: string): boolean => {
+    if (PROXY_RANGE_NAMES.includes(entry)) return true;
+    const [address = '', prefix, ...rest] = entry.split('/');
+    const family = isIP(address);
+    if (family === 0 || rest.length > 0) return false;
+    if (prefix === undefined) return true;
+    return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+  };
+  const read = (text: string): string | undefined => {
+    const entries = text.split(',').map((entry) => entry.trim());
+    return entries.every(isEntry) ? entries.join(',') : undefined;
+  };
+  return {
+    rule,
+    parse: (text) => {
+      const entries = read(text);
+      if (entries === undefined) throw new InvalidArgumentError(`${rule}.`);
+      return entries;
+    },
+    accepts: (value): value is string => typeof value === 'string' && read(value) !== undefined,
+    shown: asWritten,
+  };
+}
+
+/**
+ * The URL partners reach the sandbox at, `http(s)://host[:port][/path]` with no query or
+ * fragment, taken without a trailing slash: the base of what the sandbox tells them to call.
+ */
+export function publicUrl(): ValueKind<string> {
+  const rule = 'must be an http:// or https:// URL with no query or fragment (https://sandbox.example.com)';
+  const read = (text: string): string | undefined => {
+    try {
+      const url = new URL(text.trim());
+      if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') return undefined;
+      return url.href.replace(/\/+$/, '');
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    rule,
+    parse: (text) => {
+      const url = read(text);
+      if (url === undefined) throw new InvalidArgumentError(`${rule}.`);
+      return url;
+    },
+    accepts: (value): value is string => typeof value === 'string' && read(value) !== undefined,
+    shown: asWritten,
+  };
 }
 
 /**

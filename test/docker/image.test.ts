@@ -119,7 +119,7 @@ function haveDockerCompose(): boolean {
 describeWith('docker-compose', haveDockerCompose(), 'apt-get install docker-compose', 'docker-compose.yml', () => {
   it('is a valid compose file: two sandbox replicas on Redis behind one proxy', async () => {
     const { stdout } = await run('docker-compose', ['-f', join(ROOT, 'docker-compose.yml'), 'config'], {
-      env: { ...process.env, SANDBOX_ADMIN_TOKEN: 'operator-token-0123456789' },
+      env: { ...process.env, SANDBOX_ADMIN_TOKEN: 'operator-token-0123456789abcdefghij' },
     });
     expect(stdout).toMatch(/replicas: 2/);
     expect(stdout).toContain('SANDBOX_REDIS_URL: redis://redis:6379');

@@ -57,7 +57,7 @@ describe('promotions-sandbox on the command line', () => {
     [['--rate-limit', '0'], {}, "error: option '--rate-limit <n>' argument '0' is invalid. must be a request count, an integer from 1 to 10000000."],
     [['--watch', 'perhaps'], {}, "error: option '--watch [bool]' argument 'perhaps' is invalid. must be true or false."],
     [['--unknown-promotions', 'maybe'], {}, "error: option '--unknown-promotions <mode>' argument 'maybe' is invalid. Allowed choices are active, not-found."],
-    [['--admin-token', 'short'], {}, "error: option '--admin-token <token>' (or SANDBOX_ADMIN_TOKEN) value a string of 5 characters is invalid. must be at least 16 characters (it guards every tenant; for instance: openssl rand -hex 16)."],
+    [['--admin-token', 'short'], {}, "error: option '--admin-token <token>' (or SANDBOX_ADMIN_TOKEN) value a string of 5 characters is invalid. must be at least 32 characters, not one character repeated (it guards every tenant; for instance: openssl rand -hex 16)."],
     [['--auth', 'accounts'], {}, 'error: --auth accounts needs --accounts <file> (SANDBOX_ACCOUNTS)'],
     [['--accounts', 'accounts.yaml'], {}, 'error: --accounts is only read with --auth accounts'],
     // An empty host would listen on every address, saying neither so nor where.

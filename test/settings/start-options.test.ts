@@ -40,7 +40,7 @@ describe('startSandbox refuses what the command line refuses, naming the option'
   it('an admin token too short, without printing it', async () => {
     const refusal = start({ adminToken: 'hunter2' });
     await expect(refusal).rejects.toThrow(
-      new Error('startSandbox: adminToken must be at least 16 characters (it guards every tenant; for instance: openssl rand -hex 16) (got a string of 7 characters)'),
+      new Error('startSandbox: adminToken must be at least 32 characters, not one character repeated (it guards every tenant; for instance: openssl rand -hex 16) (got a string of 7 characters)'),
     );
     await expect(refusal).rejects.not.toThrow(/hunter2/);
   });
