@@ -181,8 +181,10 @@ export type RedisStoreOptions = RedisTarget & {
  * `:coverage` hash (answer → count), `:clock` `<start ms>:<advance ms>` (tenant-clock.ts).
  * Other keys: `ps:tenants` orders tenants by last use; `ps:token:<token>` holds an access token's
  * identity for its lifetime; `ps:rate:…` are the rate limiter's counters (rateLimitCounters).
- * Commands fail at once while Redis is away (no offline queue): the caller answers 503 and
- * nothing is half-written; ioredis reconnects by itself and service resumes. On a Redis Cluster
+ * Commands fail at once while Redis is away (no offline queue), and at the command timeout
+ * while it stalls: the caller answers 503 and nothing is half-written; ioredis reconnects by
+ * itself and service resumes. Any failure of Redis (refused, stalled, gone) marks the store not
+ * ready until a probe write succeeds (FaultWatch). On a Redis Cluster
  * every script names keys of one tenant only (one slot), and the shared keys (the directory, a
  * token, a rate counter) are each used alone: so a cluster serves the same calls.
  */
