@@ -14,9 +14,17 @@ const BAD_REQUEST_REASONS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * What a call that met a fault of the sandbox's own (a bug) is told, after the entry's message.
+ * Not the vendor's 500 (GLOBAL.UNEXPECTED_ERROR): a tester would take it for the vendor's answer,
+ * exactly as with a store's fault; only a scenario gives that one.
+ */
+const OWN_FAULT = "It met a fault of its own, which is not an answer of the vendor's; the sandbox's log has it under this call's X-Cap-Requestid.";
+
+/**
  * Any error that escapes a handler, or that Fastify raises before one runs, becomes a documented
- * error in the envelope. 5xx answers are logged with the error for operators; the client gets the
- * catalogue's message only.
+ * error in the envelope. Faults of the sandbox (its store's, or its own) are 503 in the
+ * sandbox's own entry, never the vendor's 500; a fault of its own is logged with the error for
+ * operators. The client gets the catalogue's message only.
  */
 export function errorResponder(catalogue: Catalogue, store?: StoreHealth) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
@@ -49,7 +57,8 @@ export function errorResponder(catalogue: Catalogue, store?: StoreHealth) {
     // Other refusals by Fastify: its message is about the request, never the sandbox's internals.
     if (status > 400 && status < 500) return sendErrors(reply, status, [{ code: status, message: error.message.slice(0, 200) }]);
     request.log.error({ err: error }, 'unexpected error');
-    return sendCatalogueError(reply, catalogue.get(REQUIRED_KEYS.unexpectedError));
+    const entry = catalogue.get(REQUIRED_KEYS.notReady);
+    return sendCatalogueError(reply, entry, `${entry.message} ${OWN_FAULT}`);
   };
 }
 

@@ -58,7 +58,7 @@ export async function registerRateLimit(app: FastifyInstance, catalogue: Catalog
   if (!options.shared) {
     const counters = new LocalStore(false, false, options.keys);
     // The in-memory store calls back before it returns: one callback for every call, no closure
-    // each. Should a release of the plugin count later, the call fails loudly (a 500), never on
+    // each. Should a release of the plugin count later, the call fails loudly (a 503), never on
     // the count of the call before.
     let counted: Counted | undefined;
     const keep = (_error: Error | null, count: Counted) => (counted = count);

@@ -1,4 +1,4 @@
-import type { WorldChange, WorldView } from '../world/model.js';
+import type { WorldView } from '../world/model.js';
 import { canonicalCustomerId, canonicalHexId } from '../world/model.js';
 import type { ParameterTexts } from '../spec/request-validator.js';
 import { type ChangeReads, participationKey } from '../world/tenant-changes.js';
@@ -15,8 +15,6 @@ export interface OperationRule {
   decide(world: WorldView, texts: ParameterTexts, now: number): Decision;
   /** The tenant's changes the decision can look at, so a store need read no others. */
   reads(texts: ParameterTexts): ChangeReads;
-  /** The change a success makes, for answers forced to succeed by a scenario. */
-  successChange(texts: ParameterTexts): WorldChange;
 }
 
 const promotionIdOf = (texts: ParameterTexts): string => canonicalHexId(texts.promotionId ?? '');
@@ -47,19 +45,12 @@ const perCustomer: OperationRule = {
       earns: earnId === undefined ? [] : [earnId],
     };
   },
-  successChange: (texts) => {
-    const earnId = earnIdOf(texts);
-    return earnId === undefined
-      ? { kind: 'deactivate-participation', customerId: canonicalCustomerId(texts.customerId ?? '0'), promotionId: promotionIdOf(texts) }
-      : { kind: 'deactivate-earn', earnId };
-  },
 };
 
 const global: OperationRule = {
   refusals: GLOBAL_REFUSALS,
   decide: (world, texts, now) => deactivateGlobally(world, { promotionId: promotionIdOf(texts) }, now),
   reads: (texts) => ({ promotions: [promotionIdOf(texts)], participations: [], earns: [] }),
-  successChange: (texts) => ({ kind: 'deactivate-promotion', promotionId: promotionIdOf(texts) }),
 };
 
 /** The operations whose answers the world decides, by operationId. Others answer their example. */

@@ -1,5 +1,4 @@
 import { OPERATION_RULES, type OperationRule } from '../rules/operation-rules.js';
-import { accept } from '../rules/decision.js';
 import { canonicalTexts } from '../world/model.js';
 import type { LiveScenarios } from '../scenarios/live-scenarios.js';
 import type { Scenario } from '../scenarios/scenario.js';
@@ -7,6 +6,8 @@ import type { DecideOutcome, Outcome, SuccessAnswers, ValidCall } from '../outco
 import type { Answer } from '../spec/success-answer.js';
 import { type Catalogue, entryFor } from '../spec/catalogue.js';
 import type { ChangeStore } from '../world/change-store.js';
+import type { ChangeReads } from '../world/tenant-changes.js';
+import type { Decision } from '../rules/decision.js';
 import type { PinStore } from '../world/pin-store.js';
 import type { SequenceStore } from '../world/sequence-store.js';
 import { requestedScenario } from './choose-scenario.js';
@@ -18,8 +19,10 @@ import { requestedScenario } from './choose-scenario.js';
  *      else one pinned for the tenant;
  *   2. magic values in the call's parameters;
  *   3. the tenant's world at the tenant's time, through the domain rules; a success changes the world.
- * A forced scenario answers its code whatever the world holds; forcing a success still makes
- * the success's change, so the world stays true to the answers given.
+ * A forced scenario answers its code whatever the world holds. A forced success changes the
+ * world only where the world itself would have answered success at the tenant's time: the world
+ * only ever holds states its rules can reach (a POS promotion never holds a deactivation, and
+ * plain calls on it keep answering 707).
  */
 export function decideAnswer(
   scenarios: LiveScenarios,
@@ -51,15 +54,13 @@ export function decideAnswer(
           reads,
         );
     const forced = asked?.scenario ?? (pinned ? set.byName(pinned.scenario) : undefined);
-    if (forced) return forcedAnswer(forced, call, texts, rule);
+    if (forced) return forcedAnswer(forced, call, texts, rule, reads);
 
     const magic = set.matchMagic(operation.operationId, texts);
-    if (magic?.forced) return forcedAnswer(magic, call, texts, rule);
+    if (magic?.forced) return forcedAnswer(magic, call, texts, rule, reads);
 
     if (!rule) return answered(successes.of(operation), magic?.name);
-    const seed = scenarios.seed;
-    // At the tenant's time: its clock as the store holds it, read with the changes.
-    const decision = await store.transact(tenant, (changes, clock) => rule.decide(seed.viewWith(changes, clock.start), texts, clock.now), reads);
+    const decision = await decideInWorld(tenant, rule, texts, reads);
     // The world answers or refuses; only a scenario drops a connection.
     if (decision.accepted) {
       const success = successes.of(operation);
@@ -69,7 +70,16 @@ export function decideAnswer(
     return magic && magic.code === error.code ? { kind: 'error', error, scenario: magic.name } : { kind: 'error', error };
   };
 
-  async function forcedAnswer(scenario: Scenario, call: ValidCall, texts: Record<string, string | undefined>, rule: OperationRule | undefined): Promise<Outcome> {
+  /**
+   * The world's own decision at the tenant's time (its clock as the store holds it, read with the
+   * changes); the store makes its change only if it is a success.
+   */
+  function decideInWorld(tenant: string, rule: OperationRule, texts: Record<string, string | undefined>, reads: ChangeReads | undefined): Promise<Decision> {
+    const seed = scenarios.seed;
+    return store.transact(tenant, (changes, clock) => rule.decide(seed.viewWith(changes, clock.start), texts, clock.now), reads);
+  }
+
+  async function forcedAnswer(scenario: Scenario, call: ValidCall, texts: Record<string, string | undefined>, rule: OperationRule | undefined, reads: ChangeReads | undefined): Promise<Outcome> {
     // Each outcome below in one literal, as answered() explains; delayMs undefined is no delay.
     const { name } = scenario;
     const delayMs = scenario.forced?.latencyMs || undefined;
@@ -80,7 +90,8 @@ export function decideAnswer(
       : scenario.code;
     const success = successes.of(call.operation);
     if (code === success.statusCode) {
-      if (rule) await store.transact(call.tenant, () => accept(rule.successChange(texts)));
+      // Sent whatever the world decides: the world changes only as a plain call would change it.
+      if (rule) await decideInWorld(call.tenant, rule, texts, reads);
       return { kind: 'answer', statusCode: success.statusCode, body: success.body, text: success.text, scenario: name, delayMs };
     }
     const error = call.operation.errors.find((entry) => entry.code === code);

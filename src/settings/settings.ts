@@ -272,7 +272,7 @@ export const SETTINGS = {
     kind: integerIn(100, 60_000, 'a number of milliseconds'),
     default: 3_000,
     help: 'a Redis command not answered in this time fails the call with 503 (--redis and --redis-cluster)',
-    readme: 'a Redis command not answered in this time fails its call with `503` and marks the sandbox not ready until Redis answers again (`--redis` and `--redis-cluster`)',
+    readme: 'a Redis command not answered in this time fails its call with `503` (never the vendor\'s 500) and marks the sandbox not ready until Redis takes a write again (`--redis` and `--redis-cluster`; see [docs/hosting.md](docs/hosting.md#the-sandboxs-faults-are-not-the-vendors-503-readiness---redis-command-timeout))',
   }),
   redisWaitReplicas: setting({
     argument: '<n>',

@@ -28,7 +28,6 @@ export interface CatalogueEntry {
 /** Keys the sandbox itself needs; the contract is checked for them at load. */
 export const REQUIRED_KEYS = {
   invalidInput: 'GLOBAL.INVALID_INPUT',
-  unexpectedError: 'GLOBAL.UNEXPECTED_ERROR',
   authenticationFailed: 'GLOBAL.AUTHENTICATION_FAILED',
   operatorTokenRefused: 'SANDBOX.OPERATOR_TOKEN_REFUSED',
   payloadTooLarge: 'SANDBOX.PAYLOAD_TOO_LARGE',

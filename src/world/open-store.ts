@@ -15,7 +15,7 @@ export interface OpenedStore {
 
 const MIB = 1024 * 1024;
 
-type StoreSettings = Pick<SandboxConfig, 'redis' | 'redisCluster' | 'redisWaitReplicas' | 'redisWaitTimeout' | 'journalSize' | 'journalTotal' | 'journalMemory' | 'tenantIdleMinutes' | 'maxTenants' | 'clock'>;
+type StoreSettings = Pick<SandboxConfig, 'redis' | 'redisCluster' | 'redisWaitReplicas' | 'redisWaitTimeout' | 'redisCommandTimeout' | 'journalSize' | 'journalTotal' | 'journalMemory' | 'tenantIdleMinutes' | 'maxTenants' | 'clock'>;
 
 /**
  * The one place that knows the backends: Redis when the configuration names one (for replicas
@@ -27,6 +27,6 @@ export async function openStore(config: StoreSettings): Promise<OpenedStore> {
   if (!target) return { store: new MemoryStore(options) };
   // ioredis is loaded only when Redis is asked for.
   const { RedisStore } = await import('./redis-store.js');
-  const store = await RedisStore.connect({ ...target, ...options, waitReplicas: config.redisWaitReplicas, waitTimeoutMs: config.redisWaitTimeout });
+  const store = await RedisStore.connect({ ...target, ...options, waitReplicas: config.redisWaitReplicas, waitTimeoutMs: config.redisWaitTimeout, commandTimeoutMs: config.redisCommandTimeout });
   return { store, sharedRateLimit: store.rateLimitCounters() };
 }

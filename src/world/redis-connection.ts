@@ -12,12 +12,17 @@ export type RedisConnection = Redis | Cluster;
 
 /** How long the start waits for Redis's first answer. */
 const FIRST_ANSWER_MS = 5_000;
+
 /**
- * How long a cluster's command may go unanswered: a master that stopped answering (frozen, or
- * gone without a reset) would otherwise hold the call until its replica took over, and longer.
- * The call gets 503 and the client asks again. A WAIT is given its own timeout on top.
+ * `commandTimeoutMs`: how long a command may go unanswered (`--redis-command-timeout`): a Redis
+ * that stopped answering (frozen, busy, or a cluster's master gone without a reset) would
+ * otherwise hold every call as long as it stalls. The call gets 503 and the client asks again.
+ * `waitMs`: the longest WAIT a command will make (0: none), given on top.
  */
-const CLUSTER_COMMAND_MS = 3_000;
+export interface CommandTimes {
+  readonly commandTimeoutMs: number;
+  readonly waitMs: number;
+}
 
 /** The target in words, for the start line and errors: never a credential. */
 export function describeTarget(target: RedisTarget): string {
@@ -26,12 +31,13 @@ export function describeTarget(target: RedisTarget): string {
 
 /**
  * Connects, or fails with one clear line (no password in it). Commands fail at once while the
- * connection is away (no offline queue): the caller answers 503 and nothing is half-written;
- * ioredis reconnects by itself (to a cluster: to whichever node serves each slot now).
- * `waitMs`: the longest WAIT a command will make (0: none).
+ * connection is away (no offline queue), and after the command timeout while Redis stalls: the
+ * caller answers 503 and nothing is half-written; ioredis reconnects by itself (to a cluster: to
+ * whichever node serves each slot now).
  */
-export async function openRedisConnection(target: RedisTarget, waitMs = 0): Promise<RedisConnection> {
-  const redis = 'url' in target ? singleRedis(target.url) : clusterOf(target.cluster, waitMs);
+export async function openRedisConnection(target: RedisTarget, times: CommandTimes): Promise<RedisConnection> {
+  const commandTimeout = times.commandTimeoutMs + times.waitMs;
+  const redis = 'url' in target ? singleRedis(target.url, commandTimeout) : clusterOf(target.cluster, commandTimeout);
   // Errors surface through commands and readiness; without a listener ioredis would print them.
   let lastError: Error | undefined;
   redis.on('error', (error: Error) => (lastError = error));
@@ -62,9 +68,10 @@ export async function openRedisConnection(target: RedisTarget, waitMs = 0): Prom
   return redis;
 }
 
-function singleRedis(url: string): Redis {
+function singleRedis(url: string, commandTimeout: number): Redis {
   return new Redis(url, {
     lazyConnect: true,
+    commandTimeout,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 3_000,
@@ -75,7 +82,7 @@ function singleRedis(url: string): Redis {
   });
 }
 
-function clusterOf(text: string, waitMs: number): Cluster {
+function clusterOf(text: string, commandTimeout: number): Cluster {
   const seeds = parseClusterSeeds(text);
   // The setting's kind has checked the text already; this is for a caller in code.
   if (!seeds) throw new Error(`cannot reach Redis cluster at ${redactedSeeds(text)} (not a list of seed nodes)`);
@@ -97,7 +104,7 @@ function clusterOf(text: string, waitMs: number): Cluster {
       redisOptions: {
         connectTimeout: 3_000,
         maxRetriesPerRequest: 1,
-        commandTimeout: CLUSTER_COMMAND_MS + waitMs,
+        commandTimeout,
         ...(seeds.username !== undefined ? { username: seeds.username } : {}),
         ...(seeds.password !== undefined ? { password: seeds.password } : {}),
         ...(seeds.tls ? { tls: {} } : {}),

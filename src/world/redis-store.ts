@@ -12,7 +12,8 @@ import { type ClockMode, type ClockPlan, type ClockReading, DEFAULT_CLOCK_MODE, 
 import type { Pin } from './pin-store.js';
 import { type Readiness, StoreUnavailableError } from './store-health.js';
 import type { TenantSummary } from './tenant-directory.js';
-import { isClusterUnavailableError } from './redis-connection-errors.js';
+import { FaultWatch } from './fault-watch.js';
+import { UNREACHABLE, redisFaultReason } from './redis-faults.js';
 import { type RedisConnection, type RedisTarget, openRedisConnection } from './redis-connection.js';
 import type { TenantStore } from './tenant-store.js';
 
@@ -32,8 +33,8 @@ const CHANGE_SETS = [
   ['participations', 'inactiveParticipations'],
   ['earns', 'inactiveEarns'],
 ] as const;
-/** What a call that met Redis away is told (503), and /readyz says meanwhile. */
-const UNREACHABLE = 'Redis is unreachable';
+/** A key the fault watch writes to see whether Redis takes writes again (FaultWatch). */
+const PROBE_KEY = `${PREFIX}probe`;
 /** What a change that no replica acknowledged in time is told (503, with --redis-wait-replicas). */
 const UNACKNOWLEDGED = 'The change was made on the Redis master, but not acknowledged by its replicas in time: it may be lost in a failover; ask again';
 /** Optimistic transactions retry on conflict; two rounds settle even 200 identical calls. */
@@ -167,6 +168,8 @@ export type RedisStoreOptions = RedisTarget & {
    */
   readonly waitReplicas?: number;
   readonly waitTimeoutMs?: number;
+  /** How long a command may go unanswered before its call is answered 503 (`--redis-command-timeout`; a WAIT gets its own timeout on top). */
+  readonly commandTimeoutMs: number;
 };
 
 /**
@@ -178,8 +181,10 @@ export type RedisStoreOptions = RedisTarget & {
  * `:coverage` hash (answer → count), `:clock` `<start ms>:<advance ms>` (tenant-clock.ts).
  * Other keys: `ps:tenants` orders tenants by last use; `ps:token:<token>` holds an access token's
  * identity for its lifetime; `ps:rate:…` are the rate limiter's counters (rateLimitCounters).
- * Commands fail at once while Redis is away (no offline queue): the caller answers 503 and
- * nothing is half-written; ioredis reconnects by itself and service resumes. On a Redis Cluster
+ * Commands fail at once while Redis is away (no offline queue), and at the command timeout
+ * while it stalls: the caller answers 503 and nothing is half-written; ioredis reconnects by
+ * itself and service resumes. Any failure of Redis (refused, stalled, gone) marks the store not
+ * ready until a probe write succeeds (FaultWatch). On a Redis Cluster
  * every script names keys of one tenant only (one slot), and the shared keys (the directory, a
  * token, a rate counter) are each used alone: so a cluster serves the same calls.
  */
@@ -190,6 +195,8 @@ export class RedisStore implements TenantStore {
   readonly #clockMode: ClockMode;
   /** Reads fetched with a call's pin (takePin's readAhead), for its transact's first attempt: keyed by the call's own reads object. */
   readonly #readsAhead = new WeakMap<ChangeReads, Promise<TenantRead>>();
+  /** Whether Redis failed lately (refused, stalled): /readyz says so until a probe write succeeds. */
+  readonly #faults: FaultWatch;
 
   private constructor(
     redis: RedisWithScripts,
@@ -197,13 +204,17 @@ export class RedisStore implements TenantStore {
   ) {
     this.#redis = redis;
     this.#clockMode = options.clock ?? DEFAULT_CLOCK_MODE;
+    this.#faults = new FaultWatch(
+      () => redis.set(PROBE_KEY, String(Date.now()), 'PX', 60_000),
+      (error) => this.#reasonOf(error),
+    );
   }
 
   /** Connects, or fails with one clear line (the URL's password never appears). */
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
     const target: RedisTarget = 'cluster' in options ? { cluster: options.cluster } : { url: options.url };
     const waits = (options.waitReplicas ?? 0) > 0;
-    const redis = (await openRedisConnection(target, waits ? (options.waitTimeoutMs ?? 0) : 0)) as RedisWithScripts;
+    const redis = (await openRedisConnection(target, { commandTimeoutMs: options.commandTimeoutMs, waitMs: waits ? (options.waitTimeoutMs ?? 0) : 0 })) as RedisWithScripts;
     redis.defineCommand('applyChange', { numberOfKeys: 5, lua: APPLY_CHANGE });
     redis.defineCommand('compareAndSet', { numberOfKeys: 1, lua: COMPARE_AND_SET });
     redis.defineCommand('resetClock', { numberOfKeys: 1, lua: RESET_CLOCK });
@@ -231,9 +242,15 @@ export class RedisStore implements TenantStore {
     try {
       return await work();
     } catch (error) {
-      // While the connection is down any failure is its absence, whatever its message says.
-      throw this.#redis.status === 'ready' ? (this.unavailableError(error) ?? error) : new StoreUnavailableError(`${UNREACHABLE}.`);
+      throw this.unavailableError(error) ?? error;
     }
+  }
+
+  /** Why an error is Redis's failure (refused, stalled, gone), or undefined for a fault of the sandbox's own. */
+  #reasonOf(error: unknown): string | undefined {
+    // While the connection is down any failure is its absence, whatever its message says.
+    if (this.#redis.status !== 'ready') return UNREACHABLE;
+    return redisFaultReason(error, this.options.commandTimeoutMs);
   }
 
   /**
@@ -347,7 +364,7 @@ export class RedisStore implements TenantStore {
           (reads?.[set] ?? []).filter((candidate) => !changes[field].has(candidate)).flatMap((candidate) => [String(index + 1), candidate]),
         );
         const keys = [...CHANGE_SETS.map(([set]) => this.#key(tenant, set)), this.#key(tenant, part), this.#key(tenant, 'clock')];
-        // Without reads the change is made whatever the world and the time (a forced success).
+        // Without reads the change is made whatever the world and the time (a caller that read nothing).
         const applied = await this.#redis.applyChange(...keys, member, this.options.idleMs, reads ? clock : '', ...seenAbsent);
         if (applied === 1) {
           await this.#acknowledged(tenant);
@@ -576,15 +593,22 @@ export class RedisStore implements TenantStore {
   }
 
   readiness(): Readiness {
-    return this.#redis.status === 'ready' ? { ready: true } : { ready: false, reason: `${UNREACHABLE} (${this.#redis.status}).` };
+    if (this.#redis.status !== 'ready') return { ready: false, reason: `${UNREACHABLE} (${this.#redis.status}).` };
+    const fault = this.#faults.reason();
+    return fault === undefined ? { ready: true } : { ready: false, reason: `${fault}.` };
   }
 
+  /** Redis's failure as the call's 503, and the store degraded until Redis takes a write again. */
   unavailableError(error: unknown): StoreUnavailableError | undefined {
     if (error instanceof StoreUnavailableError) return error;
-    return isClusterUnavailableError(error) ? new StoreUnavailableError(`${UNREACHABLE}.`) : undefined;
+    const reason = this.#reasonOf(error);
+    if (reason === undefined) return undefined;
+    this.#faults.failed(reason);
+    return new StoreUnavailableError(`${reason}.`);
   }
 
   async close(): Promise<void> {
+    this.#faults.close();
     await this.#redis.quit().catch(() => this.#redis.disconnect());
   }
 }

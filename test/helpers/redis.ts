@@ -31,10 +31,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A redis-server of the test's own, on a port of its own, without persistence. */
-export async function startRedisServer(port: number, persistence?: { dir: string }): Promise<ChildProcess> {
+/** A redis-server of the test's own, on a port of its own, without persistence; `args`: more of its options. */
+export async function startRedisServer(port: number, persistence?: { dir: string }, args: readonly string[] = []): Promise<ChildProcess> {
   const durability = persistence ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', persistence.dir] : ['--appendonly', 'no'];
-  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...durability], { stdio: 'ignore' });
+  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...durability, ...args], { stdio: 'ignore' });
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null });

@@ -50,11 +50,19 @@ describe('a store backend that cannot reach its storage: 503 in its own words, w
     expect(answer.json()).toEqual({ data: null, errors: [{ code: 503, message: expect.stringMatching(/ The test backend is unreachable\.$/) as string }] });
   });
 
-  it('any other failure of the store stays a fault of the sandbox: 500', async () => {
-    store.failure = new Error('a bug');
+  it("any other failure is a fault of the sandbox's own: 503 in its own entry, never the vendor's 500; /readyz stays ready", async () => {
+    store.failure = new TypeError("Cannot read properties of undefined (reading 'x')");
     const answer = await sandbox.app.inject(callOf('deactivatePromotionGlobally', freshIds(), KEY));
+    const ready = await sandbox.app.inject({ url: '/readyz' });
     recover();
-    expect(answer.statusCode).toBe(500);
+    expect(answer.statusCode).toBe(503);
+    expect(answer.json()).toEqual({
+      data: null,
+      errors: [{ code: 503, message: "The sandbox is not ready. It met a fault of its own, which is not an answer of the vendor's; the sandbox's log has it under this call's X-Cap-Requestid." }],
+    });
+    expect(answer.headers['x-cap-requestid']).toEqual(expect.any(String));
+    expect(answer.body).not.toContain('reading');
+    expect(ready.statusCode).toBe(200);
   });
 
   it('while the backend says it is not ready, /readyz and a failing call give its reason; /healthz stays 200', async () => {

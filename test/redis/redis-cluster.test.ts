@@ -33,13 +33,13 @@ describeWith('a Redis Cluster (REDIS_CLUSTER_NODES)', REDIS_CLUSTER_NODES !== un
 
   describeStoreContract('the Redis store on a cluster', async (limits) => {
     await flushCluster(SEEDS);
-    const store = await RedisStore.connect({ cluster: SEEDS, ...limits });
+    const store = await RedisStore.connect({ cluster: SEEDS, ...limits, commandTimeoutMs: 3_000 });
     return { store, elapse: (ms) => delay(ms) };
   });
 
   it("keeps each tenant's keys in one slot, spreads tenants over every master, and lists and forgets them all", async () => {
     await flushCluster(SEEDS);
-    const store = await RedisStore.connect({ cluster: SEEDS, journalSize: 10, maxTenants: 1_000, idleMs: 60_000 });
+    const store = await RedisStore.connect({ cluster: SEEDS, journalSize: 10, maxTenants: 1_000, idleMs: 60_000, commandTimeoutMs: 3_000 });
     const tenants = Array.from({ length: 30 }, (_, index) => `tenant-${String(index)}`);
     for (const tenant of tenants) {
       await store.transact(tenant, () => ({ accepted: true, change: { kind: 'deactivate-promotion', promotionId: 'a0000000000000000000000a' } }));

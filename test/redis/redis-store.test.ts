@@ -20,7 +20,7 @@ describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get ins
   describeStoreContract('the Redis store', async (limits) => {
     const url = contractDatabase(REDIS_URL ?? '');
     await flushRedis(url);
-    const store = await RedisStore.connect({ url, ...limits });
+    const store = await RedisStore.connect({ url, ...limits, commandTimeoutMs: 3_000 });
     // Redis keeps its own time: a token's lifetime is waited for.
     return { store, elapse: (ms) => delay(ms) };
   });
@@ -32,7 +32,7 @@ describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get ins
     const raw = new Redis(url);
     await raw.lpush('ps:{before-clocks}:journal', JSON.stringify({ time: new Date(at).toISOString(), ...call }));
     raw.disconnect();
-    const store = await RedisStore.connect({ url, journalSize: 10, maxTenants: 10, idleMs: 60_000 });
+    const store = await RedisStore.connect({ url, journalSize: 10, maxTenants: 10, idleMs: 60_000, commandTimeoutMs: 3_000 });
     const page = await store.journal('before-clocks');
     await store.close();
     expect(page?.requests[0]).toEqual({ time: new Date(at).toISOString(), tenantTime: new Date(at).toISOString(), ...call });

@@ -137,8 +137,8 @@ describe('a contract the sandbox cannot serve faithfully fails to load, saying w
   });
 
   it('lacks a catalogue entry the sandbox needs', async () => {
-    expect(await problemsOf((document) => delete node(document, 'components', 'examples')['GLOBAL.UNEXPECTED_ERROR'])).toEqual([
-      '#/components/examples/GLOBAL.UNEXPECTED_ERROR: the sandbox needs this catalogue entry',
+    expect(await problemsOf((document) => delete node(document, 'components', 'examples')['SANDBOX.NOT_READY'])).toEqual([
+      '#/components/examples/SANDBOX.NOT_READY: the sandbox needs this catalogue entry',
     ]);
   });
 
