@@ -54,7 +54,8 @@ export interface AppOptions {
 /**
  * Credentials never reach a log line, whatever a future change decides to log: the headers the
  * contract names, by path (pino's redaction needs concrete names), and any `headers` logged, by
- * the request history's rule (a name that looks like a credential's too, `X-Api-Key`).
+ * the request history's rule (a name that looks like a credential's, `X-Api-Key`, `X-Pwd`, and a
+ * Basic, Bearer or Digest value under any name; credential-headers.ts).
  */
 function logRedaction(contract: Contract) {
   const isCredential = credentialHeaderTest(contract);
