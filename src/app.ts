@@ -54,7 +54,8 @@ export interface AppOptions {
 /**
  * Credentials never reach a log line, whatever a future change decides to log: the headers the
  * contract names, by path (pino's redaction needs concrete names), and any `headers` logged, by
- * the request history's rule (a name that looks like a credential's too, `X-Api-Key`).
+ * the request history's rule (a name that looks like a credential's, `X-Api-Key`, `X-Pwd`, and a
+ * Basic, Bearer or Digest value under any name; credential-headers.ts).
  */
 function logRedaction(contract: Contract) {
   const isCredential = credentialHeaderTest(contract);
@@ -92,6 +93,12 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     genReqId: generateRequestId,
     requestIdHeader: false,
     bodyLimit: config.bodyLimit,
+    // A request (headers and body) not received whole in time gets 408 (client-errors.ts) and its
+    // connection closed; an answer that takes long (a slow scenario) is not cut by it. Node's
+    // headersTimeout (60 s) must not exceed it: Node swaps the two when it does, and a body then
+    // had 60 s. Node looks every 30 s by default: every second, a timeout is kept within a second.
+    requestTimeout: config.requestTimeout,
+    http: { headersTimeout: config.requestTimeout, connectionsCheckingInterval: Math.min(1_000, config.requestTimeout) },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PATH_PARAMETER_LENGTH },
     // Errors raised before routing (a malformed URL) get the same envelope as any other,
     // and so does what Node's parser refuses before Fastify (headers too large).
@@ -158,7 +165,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
       ...oauthTokenHandlers(identifier, store, contract.catalogue, config.tokenTtl),
       ...operatorHandlers(store, contract.catalogue),
       ...metrics?.handlers,
-      ...postmanCollectionHandlers(contract, scenarios, { checks, success: (operation) => successes.of(operation) }),
+      ...postmanCollectionHandlers(contract, scenarios, { checks, success: (operation) => successes.of(operation) }, config.publicUrl),
     },
     {
       identifier,

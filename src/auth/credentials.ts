@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { CredentialIds } from './credential-ids.js';
 
 /** `Authorization: Basic <token>`: the token, or undefined when the header is not Basic. */
 export function basicToken(header: string | undefined): string | undefined {
@@ -33,25 +34,12 @@ export function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-/** Above the default tenant limit (10,000): a round-robin over every tenant must not empty it. */
-const KNOWN_IDS_LIMIT = 50_000;
-/** Per kind of credential, so that a lookup needs no string built from the credential. */
-const knownIds = new Map<string, Map<string, string>>();
+const credentialIds = new CredentialIds();
 
 /**
  * A stable id that names a credential without holding it: tenants, rate keys, the journal and
- * the operator's list use it, never the credential. The ids of the credentials seen lately are
- * remembered in this process (keyed by the credential, in memory only, never logged), since a
- * hash on every request costs.
+ * the operator's list use it, never the credential. Remembered within a few MiB (credential-ids.ts).
  */
 export function credentialId(kind: string, credential: string): string {
-  let ids = knownIds.get(kind);
-  if (ids === undefined) knownIds.set(kind, (ids = new Map<string, string>()));
-  let id = ids.get(credential);
-  if (id === undefined) {
-    id = createHash('sha256').update(`${kind}\n${credential}`).digest('base64url').slice(0, 22);
-    if (ids.size >= KNOWN_IDS_LIMIT) ids.clear();
-    ids.set(credential, id);
-  }
-  return id;
+  return credentialIds.idOf(kind, credential);
 }

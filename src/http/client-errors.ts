@@ -31,13 +31,19 @@ export function clientErrorResponder(catalogue: Catalogue) {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
     const { entry, message } = answerTo(error);
     const body = JSON.stringify({ data: null, errors: [{ code: entry.code, message }] });
-    if (socket.writable) {
+    // Not over an answer already begun (one sent before the body was whole): as Node itself does.
+    if (socket.writable && !answerBegun(socket)) {
       socket.write(
         `HTTP/1.1 ${entry.httpStatus} ${STATUS_CODES[entry.httpStatus] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Cap-Requestid: ${generateRequestId()}\r\nConnection: close\r\n\r\n${body}`,
       );
     }
     socket.destroy();
   };
+}
+
+/** Whether Node has started writing an answer on this socket (its own check, on its own field). */
+function answerBegun(socket: Socket): boolean {
+  return (socket as Socket & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage?.headersSent === true;
 }
 
 const SPACE = 0x20;

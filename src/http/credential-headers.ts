@@ -5,10 +5,26 @@ export const REDACTED = '[redacted]';
 
 /**
  * A header whose name looks like it carries a credential, whatever the contract says of it:
- * clients send their own (`X-Api-Key`, `X-Auth-Token`, `X-Client-Secret`, …) and a sandbox that
- * records what they sent must not keep them in clear.
+ * clients send their own (`X-Api-Key`, `X-Pwd`, `X-Private-Key`, `X-Jwt`, `X-Session-Id`, …)
+ * and a sandbox that records what they sent must not keep them in clear. Broad on purpose: a
+ * header wrongly hidden costs a tester a look at their own client; one wrongly kept leaks.
  */
-const CREDENTIAL_LIKE_NAME = /auth|cookie|token|secret|password|passwd|api[-_]?key|credential|signature/i;
+const CREDENTIAL_LIKE_NAME = /auth|token|secret|pass|pwd|key|session|cookie|jwt|signature|credential/i;
+
+/**
+ * A value that is an HTTP credential whatever header carries it (`X-Upstream: Bearer …`): a
+ * Basic, Bearer or Digest scheme and something after it, at the start of the value or of one
+ * of the values Node joined with commas.
+ */
+const CREDENTIAL_VALUE = /(?:^|,)\s*(?:basic|bearer|digest)\s+\S/i;
+/** "Basic x" is the shortest credential value. */
+const SHORTEST_CREDENTIAL_VALUE = 7;
+
+/** Whether a header value is a Basic, Bearer or Digest credential (see CREDENTIAL_VALUE). */
+export function isCredentialValue(value: unknown): boolean {
+  if (typeof value === 'string') return value.length >= SHORTEST_CREDENTIAL_VALUE && CREDENTIAL_VALUE.test(value);
+  return Array.isArray(value) && value.some(isCredentialValue);
+}
 
 /** The sandbox's own headers that say which world and which answer, not who: always shown. */
 const NOT_SECRET = new Set(['x-sandbox-session', 'x-sandbox-scenario']);
@@ -31,9 +47,10 @@ export function credentialHeaders(contract: Contract): readonly string[] {
 export type CredentialHeaderTest = (name: string) => boolean;
 
 /**
- * The one rule for the request history and the logs: a header of `credentialHeaders`, or one
- * whose name looks like a credential's (CREDENTIAL_LIKE_NAME), but X-Sandbox-Session and
- * X-Sandbox-Scenario. Answers are remembered per name (names repeat from call to call; bounded).
+ * The one rule for the request history and the logs, by name: a header of `credentialHeaders`,
+ * or one whose name looks like a credential's (CREDENTIAL_LIKE_NAME), but X-Sandbox-Session and
+ * X-Sandbox-Scenario; with `isCredentialValue`, by value. Answers are remembered per name (names
+ * repeat from call to call; bounded).
  */
 export function credentialHeaderTest(contract: Contract): CredentialHeaderTest {
   const named = new Set(credentialHeaders(contract));
@@ -49,9 +66,12 @@ export function credentialHeaderTest(contract: Contract): CredentialHeaderTest {
 }
 const KNOWN_NAMES = 1_000;
 
-/** A copy of `headers` with each credential header's value replaced by `[redacted]`. */
+/** A copy of `headers` with the value of each credential header, and each credential value, replaced by `[redacted]`. */
 export function redactedHeaders<T>(headers: Readonly<Record<string, T>>, isCredential: CredentialHeaderTest): Record<string, T | typeof REDACTED> {
   const copy: Record<string, T | typeof REDACTED> = {};
-  for (const name in headers) copy[name] = isCredential(name.toLowerCase()) ? REDACTED : (headers[name] as T);
+  for (const name in headers) {
+    const value = headers[name] as T;
+    copy[name] = isCredential(name.toLowerCase()) || isCredentialValue(value) ? REDACTED : value;
+  }
   return copy;
 }

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
 import type { Operation } from '../spec/operations.js';
 import type { JournalStore, ReceivedValue, RecordedCall } from '../world/journal-store.js';
-import { type CredentialHeaderTest, REDACTED } from './credential-headers.js';
+import { type CredentialHeaderTest, REDACTED, isCredentialValue } from './credential-headers.js';
 
 const SHOWN_LENGTH = 300;
 /** The part of a body the history keeps: 16 KiB of its UTF-8 text. */
@@ -31,16 +31,18 @@ export interface OperationJournal {
  * over a connection sends the command ahead of anything the client asks next), without waiting
  * for it: the history is best effort, and an answer is never delayed or lost because it could not
  * be written down.
- * Credential headers (`isCredential`, see credential-headers.ts) are recorded as `[redacted]`:
- * no credential reaches the journal.
+ * Credentials are recorded as `[redacted]`, by the rule of credential-headers.ts: the value of a
+ * header whose name says credential (`isCredential`), and any Basic, Bearer or Digest value
+ * whatever the header (the user agent included): no credential reaches the journal.
  * The hook is the route's own, so other routes pay nothing for it.
  */
 export function operationJournal(store: JournalStore, operation: Operation, isCredential: CredentialHeaderTest): OperationJournal {
   const { operationId } = operation;
   const usual = usualNames(operation);
+  const redacted: Redacted = (name, value) => isCredential(name) || isCredentialValue(value);
   const record = (request: FastifyRequest, reply: FastifyReply | undefined): Promise<void> => {
     if (request.tenant === undefined) return Promise.resolve();
-    return store.record(request.tenant, entryOf(operationId, request, reply, isCredential, usual)).catch((error: unknown) => {
+    return store.record(request.tenant, entryOf(operationId, request, reply, redacted, usual)).catch((error: unknown) => {
       request.log.warn({ err: error }, 'could not record the call in the journal');
     });
   };
@@ -63,10 +65,13 @@ function usualNames(operation: Operation): ReadonlySet<string> {
   return new Set([...COMMON_HEADERS, ...operation.parameters.map((parameter) => (parameter.in === 'header' ? parameter.name.toLowerCase() : parameter.name))]);
 }
 
-function entryOf(operationId: string, request: FastifyRequest, reply: FastifyReply | undefined, isCredential: CredentialHeaderTest, usual: ReadonlySet<string>): RecordedCall {
+/** Whether a received value is kept as `[redacted]`, by its name (in lower case) or by itself. */
+type Redacted = (name: string, value: ReceivedValue) => boolean;
+
+function entryOf(operationId: string, request: FastifyRequest, reply: FastifyReply | undefined, redacted: Redacted, usual: ReadonlySet<string>): RecordedCall {
   const userAgent = request.headers['user-agent'];
-  const query = withinValueCaps(request.query as Record<string, ReceivedValue | undefined>, NO_CREDENTIAL, usual, unshared);
-  const headers = withinValueCaps(request.headers, isCredential, usual, shared);
+  const query = withinValueCaps(request.query as Record<string, ReceivedValue | undefined>, NOT_REDACTED, usual, unshared);
+  const headers = withinValueCaps(request.headers, redacted, usual, shared);
   const body = recordedBody(request.rawBody);
   // Every field named, in one literal: an entry per call, so one object of one shape (spreading
   // the parts would make more objects and slower ones).
@@ -79,7 +84,7 @@ function entryOf(operationId: string, request: FastifyRequest, reply: FastifyRep
     status: reply ? reply.statusCode : 0,
     code: reply ? (request.answerCode ?? null) : null,
     scenario: request.scenarioName ?? null,
-    userAgent: typeof userAgent === 'string' ? userAgent.slice(0, SHOWN_LENGTH) : null,
+    userAgent: typeof userAgent === 'string' ? (isCredentialValue(userAgent) ? REDACTED : userAgent.slice(0, SHOWN_LENGTH)) : null,
     durationMs: Math.round((reply ? reply.elapsedTime : 0) * 10) / 10,
     query: query.values,
     queryTruncated: query.truncated,
@@ -99,7 +104,7 @@ function entryOf(operationId: string, request: FastifyRequest, reply: FastifyRep
  */
 function withinValueCaps(
   received: Readonly<Record<string, ReceivedValue | undefined>>,
-  isCredential: CredentialHeaderTest,
+  redacted: Redacted,
   usual: ReadonlySet<string>,
   kept: (value: string) => string,
 ): { readonly values: Record<string, ReceivedValue>; readonly truncated: boolean } {
@@ -113,7 +118,7 @@ function withinValueCaps(
       truncated = true;
       break;
     }
-    if (isCredential(name)) {
+    if (redacted(name, value)) {
       values[name] = REDACTED;
       left -= 1;
     } else if (typeof value === 'string') {
@@ -150,7 +155,8 @@ function keptValues(received: Readonly<Record<string, ReceivedValue | undefined>
   return {};
 }
 
-const NO_CREDENTIAL: CredentialHeaderTest = () => false;
+/** Query values are the operation's parameters (customer and earn ids), kept as sent. */
+const NOT_REDACTED: Redacted = () => false;
 
 /** A value as kept: as `kept` keeps it when short, cut to RECORDED_VALUE_LENGTH characters at a whole character when long. */
 function shortened(value: string, kept: (value: string) => string): string {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { get } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -120,6 +121,18 @@ describeWith('a Docker engine with docker compose', haveDockerEngine() && compos
     const long = await call('POST', `${customerPath(freshId(), 1)}&padding=${'x'.repeat(9_000)}`, PARTNER_A);
     expect(long.status).toBe(414);
     expect(long.body.errors?.[0]?.code).toBe(414);
+  });
+
+  it("gives the Postman collection the compose file's SANDBOX_PUBLIC_URL as baseUrl, whatever Host a client sends", async () => {
+    // node:http, not fetch: fetch sends its own Host.
+    const baseUrl = await new Promise<string | undefined>((resolve, reject) => {
+      get(`${origin}/postman-collection.json`, { headers: { host: 'evil.example' } }, (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        response.on('end', () => resolve((JSON.parse(text) as { variable: { key: string; value: string }[] }).variable.find(({ key }) => key === 'baseUrl')?.value));
+      }).on('error', reject);
+    });
+    expect(baseUrl).toBe('http://localhost:4010');
   });
 
   it('shares a pinned scenario across replicas', async () => {

@@ -7,7 +7,7 @@ const POST = 'deactivatePromotionForCustomer';
 const CANARY_USER = 'canary-till-7f3a9c';
 const CANARY_BASIC = `Basic ${Buffer.from(`${CANARY_USER}:canary-password-5e1d`).toString('base64')}`;
 const CANARY_SESSION = 'canary-session-91b2';
-const OPERATOR_TOKEN = 'canary-operator-token-4c8e0d2a';
+const OPERATOR_TOKEN = 'canary-operator-token-4c8e0d2a9f71b3';
 
 /** The value of one sample of the exposition, by its name and labels as written; undefined if absent. */
 function sample(exposition: string, series: string): number | undefined {

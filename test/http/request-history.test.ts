@@ -135,6 +135,20 @@ describe('the request history shows what the client sent', () => {
       for (const secret of [BASIC.slice(6), ...Object.values(secrets), 'cookie-secret-1', 'cHJveHktc2VjcmV0']) expect(response.body).not.toContain(secret);
     });
 
+    it('redacts by rule: a credential-like name, and a Basic, Bearer or Digest value under any name, the user agent included', async () => {
+      const headers = tenant();
+      const byName = { 'x-pwd': 'pwd-secret-1', 'x-private-key': 'key-secret-2', 'x-jwt': 'jwt-secret-3', 'x-api-token': 'token-secret-4', 'x-session-id': 'session-secret-5', 'X-Signature-256': 'sig-secret-6' };
+      const byValue = { 'x-upstream': 'Bearer bearer-secret-7', 'x-other': 'DIGEST username="digest-secret-8"', 'x-relayed': 'Basic YmFzaWMtc2VjcmV0LTk=', 'user-agent': 'Bearer agent-secret-10' };
+      await sandbox.inject({ ...callOf(POST, freshIds()), headers: { ...headers, ...byName, ...byValue, 'x-trace': 'bearer-less value' } });
+      const response = await sandbox.inject({ url: '/__sandbox/requests?limit=1', headers });
+      const [entry] = response.json<{ data: JournalPage }>().data.requests;
+      for (const name of [...Object.keys(byName), ...Object.keys(byValue)]) expect(entry?.headers[name.toLowerCase()], name).toBe('[redacted]');
+      expect(entry?.userAgent).toBe('[redacted]');
+      expect(entry?.headers['x-trace']).toBe('bearer-less value');
+      expect(entry?.headers['x-sandbox-session']).toBe(headers['x-sandbox-session']);
+      expect(response.body).not.toMatch(/secret-\d|YmFzaWMtc2VjcmV0LTk/);
+    });
+
     it('redacts the OAuth token of a tenant that authenticates with it', async () => {
       const token = (await sandbox.inject({ method: 'POST', url: '/v3/oauth/token/generate', payload: { key: 'history-key', secret: 'history-secret' } })).json<{ data: { accessToken: string } }>().data.accessToken;
       const headers = { 'x-cap-api-oauth-token': token, 'x-sandbox-session': `history-oauth-${(sessions += 1)}` };

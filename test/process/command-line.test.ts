@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, type Server } from 'node:net';
@@ -58,6 +59,9 @@ describe('promotions-sandbox on the command line', () => {
     [['--watch', 'perhaps'], {}, "error: option '--watch [bool]' argument 'perhaps' is invalid. must be true or false."],
     [['--unknown-promotions', 'maybe'], {}, "error: option '--unknown-promotions <mode>' argument 'maybe' is invalid. Allowed choices are active, not-found."],
     [['--admin-token', 'short'], {}, "error: option '--admin-token <token>' (or SANDBOX_ADMIN_TOKEN) value a string of 5 characters is invalid. must be at least 32 characters, not one character repeated (it guards every tenant; for instance: openssl rand -hex 16)."],
+    // Any 16 characters made a token once; 32 of one character still guard nothing.
+    [['--admin-token', 'a'.repeat(16)], {}, "error: option '--admin-token <token>' (or SANDBOX_ADMIN_TOKEN) value a string of 16 characters is invalid. must be at least 32 characters, not one character repeated (it guards every tenant; for instance: openssl rand -hex 16)."],
+    [[], { SANDBOX_ADMIN_TOKEN: 'a'.repeat(32) }, "error: option '--admin-token <token>' (or SANDBOX_ADMIN_TOKEN) value a string of 32 characters is invalid. must be at least 32 characters, not one character repeated (it guards every tenant; for instance: openssl rand -hex 16)."],
     [['--auth', 'accounts'], {}, 'error: --auth accounts needs --accounts <file> (SANDBOX_ACCOUNTS)'],
     [['--accounts', 'accounts.yaml'], {}, 'error: --accounts is only read with --auth accounts'],
     // An empty host would listen on every address, saying neither so nor where.
@@ -113,6 +117,19 @@ describe('promotions-sandbox on the command line', () => {
     expect(code).not.toBe(0);
     expect(stderr.trim()).toMatch(new RegExp(`^promotions-sandbox: cannot start: cannot reach Redis at redis://127\\.0\\.0\\.1:${port}/6\\?password=\\[redacted\\]&db=\\[redacted\\] \\(.*ECONNREFUSED`));
     expect(stderr).not.toContain('s3cret');
+  });
+
+  it('takes an operator token of 32 characters such as `openssl rand -hex 16` makes, and the operator calls answer to it', async () => {
+    const token = randomBytes(16).toString('hex');
+    const sandbox = startCli(['--admin-token', token], LOCAL);
+    try {
+      const url = await listeningUrl(sandbox.output);
+      expect((await fetch(`${url}/__sandbox/tenants`, { headers: { 'x-sandbox-operator-token': token } })).status).toBe(200);
+      expect((await fetch(`${url}/__sandbox/tenants`, { headers: { 'x-sandbox-operator-token': `${token.slice(0, -1)}x` } })).status).toBe(401);
+    } finally {
+      sandbox.child.kill('SIGTERM');
+      await sandbox.finished;
+    }
   });
 
   it('a refused Redis URL, cluster seed list or admin token is not printed as given: commander would repeat the text, password and all', async () => {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { BODY_CAP_BYTES } from '../../src/http/journal.js';
 import { DEACTIVATE_PATH, DOCS_BASIC } from '../helpers/sandbox.js';
 import { listeningUrl, startCli } from '../helpers/cli-process.js';
+import { describeWith } from '../helpers/components.js';
+import { REDIS_URL } from '../helpers/redis.js';
 
 const LOCAL = { HOST: '127.0.0.1', PORT: '0' };
 
@@ -13,8 +15,8 @@ interface Entry {
 }
 
 /** Runs the built command, makes one call, and returns what the history recorded of it (and the whole answer's text). */
-async function recordedCall(init: RequestInit): Promise<{ entry: Entry; text: string }> {
-  const sandbox = startCli([], LOCAL);
+async function recordedCall(init: RequestInit, args: string[] = []): Promise<{ entry: Entry; text: string }> {
+  const sandbox = startCli(args, LOCAL);
   try {
     const url = await listeningUrl(sandbox.output);
     const session = { authorization: DOCS_BASIC, 'x-sandbox-session': 'contents' };
@@ -29,6 +31,40 @@ async function recordedCall(init: RequestInit): Promise<{ entry: Entry; text: st
   }
 }
 
+/** Headers named like credentials, and credential values under other names, each with a secret of its own. */
+const BY_NAME = {
+  'x-pwd': 'secret-11',
+  'x-private-key': 'secret-12',
+  'x-jwt': 'secret-13',
+  'x-api-token': 'secret-14',
+  'x-session-id': 'secret-15',
+  'x-passphrase': 'secret-16',
+  'x-request-signature': 'secret-17',
+  'x-my-cookie-jar': 'secret-18',
+};
+const BY_VALUE = {
+  'x-upstream': 'Bearer secret-21',
+  'x-original-header': 'bearer   secret-22',
+  'x-digest-header': 'Digest username="secret-23", realm="r"',
+  'x-basic-too': 'Basic c2VjcmV0LTI0',
+  // Node joins a repeated header with commas: the second value is still a credential.
+  'x-joined': 'first, Bearer secret-25',
+  'user-agent': 'Bearer secret-26',
+};
+
+async function expectRedactedByRule(args: string[]): Promise<void> {
+  const { entry, text } = await recordedCall({ headers: { ...BY_NAME, ...BY_VALUE, 'x-basic-plan': 'Basicplan', 'x-trace': 'Bearer' } }, args);
+  expect(entry.headers).toMatchObject({
+    ...Object.fromEntries([...Object.keys(BY_NAME), ...Object.keys(BY_VALUE)].map((name) => [name, '[redacted]'])),
+    'x-sandbox-session': 'contents',
+    // Neither a credential's name nor a scheme followed by a credential.
+    'x-basic-plan': 'Basicplan',
+    'x-trace': 'Bearer',
+  });
+  expect((entry as Entry & { userAgent: string | null }).userAgent).toBe('[redacted]');
+  expect(text).not.toMatch(/secret-\d|c2VjcmV0LTI0/);
+}
+
 describe('what the request history of the built command keeps of a call', () => {
   it('a header whose name looks like a credential is [redacted], whatever the contract says; the sandbox\'s own headers stay', async () => {
     const secrets = { 'x-api-key': 'secret-1', 'x-auth-token': 'secret-2', 'x-client-secret': 'secret-3', 'x-user-password': 'secret-4', api_key: 'secret-5', 'x-credential': 'secret-6' };
@@ -41,6 +77,10 @@ describe('what the request history of the built command keeps of a call', () => 
       'x-trace': 'kept',
     });
     expect(text).not.toMatch(/secret-\d/);
+  });
+
+  it('by rule: a name with auth, token, secret, pass, pwd, key, session, cookie, jwt, signature or credential, and any Basic, Bearer or Digest value', async () => {
+    await expectRedactedByRule([]);
   });
 
   it('a body of another content type (415) is cut as a JSON one: at most 16 KiB of UTF-8, at a whole character', async () => {
@@ -74,3 +114,8 @@ describe('what the request history of the built command keeps of a call', () => 
   });
 });
 
+describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get install redis-server, start it, set REDIS_URL', 'the request history of the built command on Redis', () => {
+  it('redacts by the same rule', async () => {
+    await expectRedactedByRule(['--redis', REDIS_URL ?? '']);
+  });
+});

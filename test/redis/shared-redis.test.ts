@@ -8,7 +8,7 @@ import { callOf, codeOf, freshIds } from '../helpers/calls.js';
 import { REDIS_URL, flushRedis } from '../helpers/redis.js';
 import { theContract } from '../helpers/sandbox.js';
 
-const TOKEN = 'operator-token-for-redis-tests';
+const TOKEN = 'operator-token-for-redis-tests-0123';
 
 describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get install redis-server, start it, set REDIS_URL', 'two sandboxes on one Redis act as one', () => {
   let a: FastifyInstance;

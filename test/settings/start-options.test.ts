@@ -45,6 +45,12 @@ describe('startSandbox refuses what the command line refuses, naming the option'
     await expect(refusal).rejects.not.toThrow(/hunter2/);
   });
 
+  it.each([16, 32, 64])('an admin token of %i times one character, however long', async (length) => {
+    await expect(start({ adminToken: 'a'.repeat(length) })).rejects.toThrow(
+      new Error(`startSandbox: adminToken must be at least 32 characters, not one character repeated (it guards every tenant; for instance: openssl rand -hex 16) (got a string of ${length} characters)`),
+    );
+  });
+
   it('a typo of an option, with the name it meant and every option it takes', async () => {
     await expect(start({ ratelimit: 10 })).rejects.toThrow(new Error(`startSandbox: unknown option 'ratelimit' (did you mean rateLimit?); the options are ${START_OPTION_NAMES.join(', ')}`));
     await expect(start({ rate_limit: 10 })).rejects.toThrow(/unknown option 'rate_limit' \(did you mean rateLimit\?\)/);
