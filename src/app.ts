@@ -20,7 +20,8 @@ import { registerNotFound } from './http/not-found.js';
 import { oauthTokenHandlers } from './http/oauth-token.js';
 import { operatorHandlers } from './http/operator-api.js';
 import { postmanCollectionHandlers } from './http/postman-collection-handler.js';
-import { registerRateLimit } from './http/rate-limit.js';
+import { RateLimits } from './http/rate-limit.js';
+import { RefusedCredentials, addressOf } from './http/refused-credentials.js';
 import { generateRequestId, registerRequestId } from './http/request-id.js';
 import { MAX_PATH_PARAMETER_LENGTH, registerUrlLimit } from './http/url-limits.js';
 import { registerRequestLog } from './http/request-log.js';
@@ -106,6 +107,8 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
       respondToError(error, request, reply);
     },
     clientErrorHandler: clientErrorResponder(contract.catalogue),
+    // request.ip is the client's, from X-Forwarded-For, only when the peer is one of these.
+    ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
   });
   app.decorate('sandboxSummary', () => ({ scenarios: scenarios.set.scenarios.length, accounts: accounts.length }));
   app.decorateRequest('tenant', undefined);
@@ -138,14 +141,14 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
       options.onResponseMismatch?.(mismatch);
     });
   }
-  // Per API key (the credential, not the session); in the store's backend when replicas share
-  // one, so that N processes hold one budget. One counter per key kept: as many as there can be tenants.
-  const limiter = await registerRateLimit(app, contract.catalogue, {
-    requestsPerMinute,
-    perKeyBudgets: accounts.some((account) => account.rateLimit !== undefined),
-    keys: Math.max(5_000, config.maxTenants),
-    ...(sharedRateLimit ? { shared: sharedRateLimit } : {}),
-  });
+  // Budgets per key: the API key's (the credential, not the session), a credential's sandbox
+  // calls, the token call's caller; in the store's backend when replicas share one, so that N
+  // processes hold one budget. One counter per key kept in memory: as many as there can be tenants.
+  const limits = new RateLimits(contract.catalogue, { keys: Math.max(5_000, config.maxTenants), ...(sharedRateLimit ? { shared: sharedRateLimit } : {}) });
+  const limiter = limits.apiKeys(requestsPerMinute);
+  const sandboxCalls = limits.budget('sandbox', (request) => request.apiKey ?? addressOf(request), () => config.adminRateLimit);
+  const tokenCallers = limits.budget('token-address', addressOf, () => requestsPerMinute);
+  const refused = new RefusedCredentials(limits, config.authFailureLimit, Math.max(5_000, config.maxTenants));
   let served: { set: unknown; document: ReturnType<typeof servedDocument> } | undefined;
   await registerDocsPage(app, () => {
     if (served?.set !== scenarios.set) served = { set: scenarios.set, document: servedDocument(contract, scenarios.set) };
@@ -162,7 +165,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     {
       ...healthHandlers(contract.catalogue, () => store.readiness(), config.redisCluster ? 'redis-cluster' : config.redis ? 'redis' : 'memory'),
       ...adminHandlers(contract, scenarios, store, REQUIRED_KEYS.unknownScenario, config.unknownPromotions, config.clock),
-      ...oauthTokenHandlers(identifier, store, contract.catalogue, config.tokenTtl),
+      ...oauthTokenHandlers(identifier, store, contract.catalogue, config.tokenTtl, { limits, requestsPerMinute, refused }),
       ...operatorHandlers(store, contract.catalogue),
       ...metrics?.handlers,
       ...postmanCollectionHandlers(contract, scenarios, { checks, success: (operation) => successes.of(operation) }, config.publicUrl),
@@ -173,6 +176,9 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
       serves,
       metrics,
       limiter,
+      sandboxCalls,
+      tokenCallers,
+      refused,
       labelInvalid: invalidRequestScenario(scenarios),
       store,
     },

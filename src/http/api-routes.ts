@@ -7,7 +7,8 @@ import type { RawRequest } from '../spec/request-validator.js';
 import type { Identifier } from '../auth/identify.js';
 import { admission } from './admission.js';
 import { authenticator } from './authenticate.js';
-import type { RateLimiter } from './rate-limit.js';
+import type { ApiRateLimiter, RateLimiter } from './rate-limit.js';
+import type { RefusedCredentials } from './refused-credentials.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { sendAnswer, sendCatalogueError, sendErrors } from './envelope.js';
 import { credentialHeaderTest } from './credential-headers.js';
@@ -52,15 +53,21 @@ export function registerApiRoutes(
     readonly serves: (operation: Operation) => boolean;
     /** With `--metrics`: counts each operation's answers. */
     readonly metrics: RouteMetrics | undefined;
-    /** The API key's budget: the vendor's calls and the token call count against it. */
-    readonly limiter: RateLimiter;
+    /** The API key's budget: the vendor's calls count against it. */
+    readonly limiter: ApiRateLimiter;
+    /** The credential's budget of sandbox calls (`/__sandbox/*`, tag `sandbox`). */
+    readonly sandboxCalls: RateLimiter;
+    /** The token call's budget per caller address (per OAuth key: oauth-token.ts). */
+    readonly tokenCallers: RateLimiter;
+    /** The guard of every call that needs a credential: refused credentials per address. */
+    readonly refused: RefusedCredentials;
     /** Names the scenario whose magic values a refused request carries, when its code matches. */
     readonly labelInvalid: (operation: Operation, texts: Readonly<Record<string, string | undefined>>, code: number | undefined) => string | undefined;
     /** The request history of the vendor's operations. */
     readonly store: JournalStore;
   },
 ): void {
-  const { labelInvalid, store, identifier, adminToken, limiter, serves, metrics } = hooks;
+  const { labelInvalid, store, identifier, adminToken, limiter, sandboxCalls, tokenCallers, refused, serves, metrics } = hooks;
   const sessionSchema = (contract.dereferenced.components?.parameters?.[SESSION_PARAMETER] as { schema?: { pattern?: string } } | undefined)?.schema;
   const sessionPattern = sessionSchema?.pattern ? new RegExp(sessionSchema.pattern) : undefined;
   const schemes = (contract.dereferenced.components?.securitySchemes ?? {}) as Parameters<typeof authenticator>[1];
@@ -73,10 +80,20 @@ export function registerApiRoutes(
     }
     const validate = checks.requests.get(operation.operationId);
     if (!validate) throw new Error(`${operation.operationId} has no compiled request check`);
-    // The vendor's calls, per API key; the token call too: it needs no credential, so its budget
-    // is the caller's address.
-    const rateLimited = operation.tags.includes('promotions') || operation.tags.includes('oauth');
-    const onRequest = admission(authenticator(operation, schemes, contract.catalogue, identifier, adminToken, sessionPattern), rateLimited ? limiter : undefined);
+    const authenticate = authenticator(operation, schemes, contract.catalogue, identifier, adminToken, sessionPattern, refused);
+    const tokenCall = operation.tags.includes('oauth');
+    // The vendor's calls, per API key; the sandbox's calls of a tenant (not /healthz, /metrics…),
+    // per credential, apart; the token call needs no credential: its caller's address.
+    const budget = operation.tags.includes('promotions')
+      ? limiter
+      : operation.tags.includes('sandbox') && operation.path.startsWith('/__sandbox/')
+        ? sandboxCalls
+        : tokenCall
+          ? tokenCallers
+          : undefined;
+    // Every call that needs a credential (the token call's is in its body) is refused while its
+    // address is past its refused credentials.
+    const onRequest = admission(authenticate || tokenCall ? refused : undefined, authenticate, budget);
     // The vendor's per-customer and global calls are journaled.
     const journal = isJournaled(operation) ? operationJournal(store, operation, isCredential) : undefined;
     const counted = metrics?.forOperation(operation.operationId);

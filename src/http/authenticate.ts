@@ -2,11 +2,12 @@ import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fast
 import type { OpenAPIV3_1 } from 'openapi-types';
 import type { Identifier } from '../auth/identify.js';
 import type { Identity } from '../auth/identity.js';
-import { sameSecret } from '../auth/credentials.js';
-import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
+import { basicToken, decodeBasic, sameSecret } from '../auth/credentials.js';
+import { type Catalogue, type CatalogueEntry, REQUIRED_KEYS } from '../spec/catalogue.js';
 import type { Operation } from '../spec/operations.js';
 import type { AdmissionStep } from './admission.js';
 import { sendCatalogueError } from './envelope.js';
+import { type RefusedCredentials, type Tried, shownName } from './refused-credentials.js';
 
 type SecuritySchemes = Readonly<Record<string, OpenAPIV3_1.SecuritySchemeObject>>;
 
@@ -18,7 +19,8 @@ export const SESSION_HEADER = 'x-sandbox-session';
  * contract: partner credentials (Basic, or the OAuth token header) through the identifier of the
  * auth mode, or the operator token. It sets the tenant and the API key; anything else is 401 in
  * the envelope, with the catalogue's message only, so nothing about the credential comes back
- * (an operator call's refusal is the catalogue's entry for the operator token).
+ * (an operator call's refusal is the catalogue's entry for the operator token). A credential
+ * refused is counted against its address (refused-credentials.ts); no credential at all is not.
  */
 export function authenticator(
   operation: Operation,
@@ -28,18 +30,28 @@ export function authenticator(
   adminToken: string | undefined,
   /** The contract's pattern of X-Sandbox-Session; a value that matches it refines the tenant. */
   sessionPattern: RegExp | undefined,
+  refused: RefusedCredentials,
 ): AdmissionStep | undefined {
   if (operation.security.length === 0) return undefined;
   const failed = catalogue.get(REQUIRED_KEYS.authenticationFailed);
+  // A refusal counted waits for Redis there; a failure to count is the store's (error handler).
+  const refuse = (request: FastifyRequest, reply: FastifyReply, entry: CatalogueEntry, tried: Tried, done: HookHandlerDoneFunction): void => {
+    const answered = refused.refuse(request, reply, entry, tried);
+    if (answered) answered.catch(done);
+  };
   const names = operation.security.flatMap((requirement) => Object.keys(requirement));
   if (names.includes(OPERATOR_SCHEME)) {
     const header = schemeHeader(schemes, OPERATOR_SCHEME);
     // The operator's own refusal: the vendor's would send an operator to check a password.
-    const refused = catalogue.get(REQUIRED_KEYS.operatorTokenRefused);
+    const operatorRefused = catalogue.get(REQUIRED_KEYS.operatorTokenRefused);
     return (request, reply, next) => {
       const given = request.headers[header];
-      if (adminToken === undefined || typeof given !== 'string' || !sameSecret(given, adminToken)) {
-        sendCatalogueError(reply, refused);
+      if (typeof given !== 'string' || given === '') {
+        sendCatalogueError(reply, operatorRefused);
+        return;
+      }
+      if (adminToken === undefined || !sameSecret(given, adminToken)) {
+        refuse(request, reply, operatorRefused, OPERATOR_TRIED, next);
         return;
       }
       request.tenant = 'operator';
@@ -52,7 +64,9 @@ export function authenticator(
   // one: a Basic credential is known at once, and most calls carry one.
   const admit = (request: FastifyRequest, reply: FastifyReply, identity: Identity | undefined, done: HookHandlerDoneFunction): void => {
     if (!identity) {
-      sendCatalogueError(reply, failed);
+      const tried = triedCredential(request.headers.authorization, oauthHeader ? request.headers[oauthHeader] : undefined);
+      if (tried) refuse(request, reply, failed, tried, done);
+      else sendCatalogueError(reply, failed);
       return;
     }
     // The session is known before anything else happens to the call, so that every answer,
@@ -73,6 +87,25 @@ export function authenticator(
     if (identity instanceof Promise) identity.then((found) => admit(request, reply, found, done), done);
     else admit(request, reply, identity, done);
   };
+}
+
+const OPERATOR_TRIED: Tried = () => ({ credential: 'operator token' });
+
+/**
+ * What a refused call tried, for the log line of a burst: the Basic username, or the kind of
+ * credential; undefined when it sent none (nothing guessed, nothing counted).
+ */
+function triedCredential(authorization: unknown, token: unknown): Tried | undefined {
+  if (typeof authorization === 'string' && authorization.trim() !== '') {
+    return (): Record<string, string> => {
+      const basic = basicToken(authorization);
+      if (basic === undefined) return { credential: 'authorization header, not Basic' };
+      const decoded = decodeBasic(basic);
+      return decoded ? { credential: 'basic', username: shownName(decoded.username) } : { credential: 'basic, not username:secret' };
+    };
+  }
+  if (typeof token === 'string' && token.trim() !== '') return () => ({ credential: 'oauth token' });
+  return undefined;
 }
 
 function schemeHeader(schemes: SecuritySchemes, name: string): string {

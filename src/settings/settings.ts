@@ -235,7 +235,8 @@ export const SETTINGS = {
     kind: integerIn(1, 10_000_000, 'a request count'),
     default: 30,
     help: 'refused credentials per minute per client address; past it that address gets 429',
-    readme: 'refused credentials (a wrong password, an unknown token, a wrong operator token) per minute per client address: past it that address alone gets `429` for the rest of the minute, and one `warn` line names the address and the username tried',
+    readme:
+      "refused credentials (a Basic that is no account's, an unknown or expired token, a wrong operator token, a token call's wrong key or secret) per minute per client address: past it that address alone gets `429` on every call that needs a credential for the rest of its minute, and one `warn` line names the address and the username tried; calls without a credential are not counted (see [hosting](docs/hosting.md#budgets-of-their-own-sandbox-calls-the-token-call-guesses))",
   }),
   trustProxy: settingWithoutDefault({
     argument: '<addresses>',

@@ -1,7 +1,13 @@
-import type { RateLimitPluginOptions } from '@fastify/rate-limit';
+import type { Cluster, Redis } from 'ioredis';
 import type { SandboxConfig } from '../config.js';
 import { MemoryStore } from './memory-store.js';
 import type { TenantStore } from './tenant-store.js';
+
+/** Where replicas keep the rate limiter's counters: a Redis and the prefix of every counter's key. */
+export interface SharedCounters {
+  readonly redis: Redis | Cluster;
+  readonly nameSpace: string;
+}
 
 /** A store backend, opened for the app. */
 export interface OpenedStore {
@@ -10,7 +16,7 @@ export interface OpenedStore {
    * Where the rate limiter keeps its counters when replicas share the backend, so that N
    * processes hold one budget per key; absent for a store of one process (it counts in memory).
    */
-  readonly sharedRateLimit?: Pick<RateLimitPluginOptions, 'redis' | 'nameSpace'>;
+  readonly sharedRateLimit?: SharedCounters;
 }
 
 const MIB = 1024 * 1024;
