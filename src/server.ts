@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { localUrl, removeAddressFile, writeAddressFile } from './address-file.js';
 import { buildApp } from './app.js';
+import { commandOutput } from './command-output.js';
 import type { SandboxConfig } from './config.js';
 import { says } from './log-levels.js';
 import { packageVersion } from './settings/package-version.js';
@@ -19,7 +20,9 @@ const GRACE_MS = 10_000;
  * stop (Ctrl-C under `npm start` arrives twice), a later one exits at once (see stop-signals.ts).
  */
 export async function runServer(config: SandboxConfig): Promise<FastifyInstance> {
-  const app = await buildApp(config);
+  const output = commandOutput();
+  const app = await buildApp(config, { logStream: output.log });
+  output.tellLog(app.log);
   const { addressFile } = config;
   let stopSignal: StopSignal | undefined;
   // close-with-grace keeps the unexpected errors and the time limit; the stop signals are ours,
