@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { type Account, loadAccounts } from './auth/accounts-file.js';
 import { createIdentifier } from './auth/identify.js';
 import type { SandboxConfig } from './config.js';
@@ -47,7 +48,7 @@ export interface AppOptions {
   /** Called for every answer that does not match the contract (tests fail on it). */
   readonly onResponseMismatch?: (mismatch: ResponseMismatch) => void;
   /** Where log lines go (default stdout); tests read them to check what is logged. */
-  readonly logStream?: NodeJS.WritableStream;
+  readonly logStream?: DestinationStream;
   /** Where tenants' state lives; else the backend the configuration asks for (see open-store.ts). */
   readonly store?: TenantStore;
 }

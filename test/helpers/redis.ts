@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Cluster, Redis } from 'ioredis';
+import { afterEach } from 'vitest';
 
 /** The Redis the Redis tests use (CI starts one); they flush its database. */
 export const REDIS_URL = process.env.REDIS_URL;
@@ -53,9 +54,26 @@ export async function startRedisServer(port: number, persistence?: { dir: string
 }
 
 export async function stopRedisServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
   const exited = new Promise((resolve) => server.once('exit', resolve));
   server.kill('SIGKILL');
   await exited;
+}
+
+/**
+ * Starts redis-servers for a suite's tests and stops every one after each test, a restarted one
+ * too and on a failing path (stopping one already stopped is nothing).
+ */
+export function redisServersStoppedAfterEach(): (port: number, persistence?: { dir: string }) => Promise<ChildProcess> {
+  const started: ChildProcess[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map(stopRedisServer));
+  });
+  return async (port, persistence) => {
+    const server = await startRedisServer(port, persistence);
+    started.push(server);
+    return server;
+  };
 }
 
 /**

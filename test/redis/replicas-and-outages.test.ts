@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +7,7 @@ import { configWith } from '../../src/config.js';
 import { describeWith } from '../helpers/components.js';
 import { callOf, codeOf, freshIds } from '../helpers/calls.js';
 import { listeningUrl, runCli, startCli } from '../helpers/cli-process.js';
-import { REDIS_URL, flushRedis, freePort, haveRedisServerBinary, startRedisServer, stopRedisServer } from '../helpers/redis.js';
+import { REDIS_URL, flushRedis, freePort, haveRedisServerBinary, redisServersStoppedAfterEach, stopRedisServer } from '../helpers/redis.js';
 import { theContract } from '../helpers/sandbox.js';
 
 const KEY = { authorization: 'Basic cmVwbGljYTp4' };
@@ -46,21 +45,17 @@ describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get ins
 });
 
 describeWith('redis-server', haveRedisServerBinary(), 'apt-get install redis-server', 'Redis lost while running, and back', () => {
-  let server: ChildProcess | undefined;
-  afterAll(async () => {
-    if (server) await stopRedisServer(server);
-  });
+  const startServer = redisServersStoppedAfterEach();
 
   it('/readyz says not ready and API calls get 503 in the envelope; service resumes by itself', async () => {
     const port = await freePort();
-    server = await startRedisServer(port);
+    const server = await startServer(port);
     const app = await buildApp(configWith({ logLevel: 'silent', redis: `redis://127.0.0.1:${port}` }), { contract: await theContract() });
     const ids = freshIds();
     expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);
     expect(codeOf(await app.inject(callOf('deactivatePromotionGlobally', ids, KEY)))).toBe(200);
 
     await stopRedisServer(server);
-    server = undefined;
     await expect.poll(async () => (await app.inject({ url: '/readyz' })).statusCode, { timeout: 10_000 }).toBe(503);
     for (const call of [callOf('deactivatePromotionForCustomer', freshIds(), KEY), { url: '/__sandbox/state', headers: KEY }]) {
       const answer = await app.inject(call);
@@ -69,19 +64,16 @@ describeWith('redis-server', haveRedisServerBinary(), 'apt-get install redis-ser
     }
     expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
 
-    server = await startRedisServer(port);
+    await startServer(port);
     await expect.poll(async () => (await app.inject({ url: '/readyz' })).statusCode, { timeout: 15_000 }).toBe(200);
     expect(codeOf(await app.inject(callOf('deactivatePromotionGlobally', freshIds(), KEY)))).toBe(200);
     await app.close();
-    // Stopped here: the next test starts a server of its own in the same variable.
-    await stopRedisServer(server);
-    server = undefined;
   });
 
   it('Redis restarted under load: no acknowledged change is lost, and the world is whole', async () => {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'redis-'));
-    server = await startRedisServer(port, { dir });
+    const server = await startServer(port, { dir });
     const app = await buildApp(configWith({ logLevel: 'silent', redis: `redis://127.0.0.1:${port}`, rateLimit: 1_000_000 }), { contract: await theContract() });
     const promotionId = freshIds().promotionId;
     // Enough calls that the load outlasts the restart on a fast machine too.
@@ -102,7 +94,8 @@ describeWith('redis-server', haveRedisServerBinary(), 'apt-get install redis-ser
     await new Promise((resolve) => setTimeout(resolve, 150));
     await stopRedisServer(server);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    server = await startRedisServer(port, { dir });
+    // The restarted server is stopped after the test as the first is (it used to stay running).
+    await startServer(port, { dir });
     await load;
     expect(statuses.get(503) ?? 0).toBeGreaterThan(0);
     expect(acknowledged.length).toBeGreaterThan(0);
@@ -119,10 +112,8 @@ describeWith('redis-server', haveRedisServerBinary(), 'apt-get install redis-ser
 
   it('--redis-cluster given one Redis (not a cluster): exit non-zero, saying so', async () => {
     const port = await freePort();
-    server = await startRedisServer(port);
+    await startServer(port);
     const { code, stderr } = await runCli(['--redis-cluster', `127.0.0.1:${port}`], { HOST: '127.0.0.1', PORT: '0' });
-    await stopRedisServer(server);
-    server = undefined;
     expect(code).not.toBe(0);
     expect(stderr.trim()).toBe(
       `promotions-sandbox: cannot start: cannot reach Redis cluster at 127.0.0.1:${port} (ERR This instance has cluster support disabled): it is one Redis, not a cluster (--redis is for one Redis)`,
