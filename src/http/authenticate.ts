@@ -3,6 +3,7 @@ import type { OpenAPIV3_1 } from 'openapi-types';
 import type { Identifier } from '../auth/identify.js';
 import type { Identity } from '../auth/identity.js';
 import { basicToken, decodeBasic, sameSecret } from '../auth/credentials.js';
+import { sessionTenant } from '../world/tenant-credential.js';
 import { type Catalogue, type CatalogueEntry, REQUIRED_KEYS } from '../spec/catalogue.js';
 import type { Operation } from '../spec/operations.js';
 import type { AdmissionStep } from './admission.js';
@@ -73,7 +74,7 @@ export function authenticator(
     // refusals included, counts for the tenant the client asked for. An invalid session id is
     // refused by contract validation later; meanwhile the credential's tenant stands.
     const session = request.headers[SESSION_HEADER];
-    request.tenant = typeof session === 'string' && sessionPattern?.test(session) ? `${identity.tenant}~${session}` : identity.tenant;
+    request.tenant = typeof session === 'string' && sessionPattern?.test(session) ? sessionTenant(identity.tenant, session) : identity.tenant;
     request.apiKey = identity.apiKey;
     request.keyRateLimit = identity.rateLimit;
     done();

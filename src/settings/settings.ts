@@ -165,16 +165,16 @@ export const SETTINGS = {
     env: 'SANDBOX_JOURNAL_TOTAL',
     kind: integerIn(1, 10_000_000, 'a count'),
     default: 20_000,
-    help: 'calls kept in all request histories together (memory store; least recently active tenants lose theirs first)',
-    readme: 'calls kept in all request histories together (memory store): past it, the tenants that called least recently lose their oldest calls first, so memory stays flat',
+    help: 'calls kept in all request histories together (memory store; past it, the credential holding the most loses its oldest)',
+    readme: 'calls kept in all request histories together (memory store): past it, the credential holding the most entries loses the oldest calls of its least recently recording tenant, never another credential because of its sessions, so memory stays flat (see [hosting](docs/hosting.md#fair-shares))',
   }),
   journalMemory: setting({
     argument: '<MiB>',
     env: 'SANDBOX_JOURNAL_MEMORY',
     kind: integerIn(1, 1_048_576, 'a size in MiB'),
     default: 64,
-    help: 'estimated memory of all request histories together, in MiB (memory store; least recently active tenants lose theirs first)',
-    readme: 'estimated memory of all request histories together, in MiB (memory store): each entry weighs an estimate of its size; past it, as past `--journal-total`, the tenants that called least recently lose their oldest calls first (see [hosting](docs/hosting.md#tenants))',
+    help: 'estimated memory of all request histories together, in MiB (memory store; past it, the credential holding the most loses its oldest)',
+    readme: 'estimated memory of all request histories together, in MiB (memory store): each entry weighs an estimate of its size; past it, as past `--journal-total`, the credential holding the most bytes loses the oldest calls of its least recently recording tenant (see [hosting](docs/hosting.md#tenants))',
   }),
   auth: setting({
     argument: '<mode>',
@@ -305,7 +305,7 @@ export const SETTINGS = {
     kind: integerIn(1, 1_000_000, 'a count'),
     default: 1_000,
     help: "tenants one credential keeps at once (its X-Sandbox-Session values); past it, that credential's least recently used goes",
-    readme: "tenants one credential keeps at once (its own and one per `X-Sandbox-Session` value): past it, that credential's least recently used session is forgotten, never another credential's (see [hosting](docs/hosting.md#fair-shares))",
+    readme: "tenants one credential keeps at once (its own and one per `X-Sandbox-Session` value): past it, that credential's least recently used tenant is forgotten, never another credential's (see [hosting](docs/hosting.md#fair-shares))",
   }),
   maxTenants: setting({
     argument: '<n>',
@@ -313,7 +313,7 @@ export const SETTINGS = {
     kind: integerIn(1, 10_000_000, 'a count'),
     default: 10_000,
     help: 'keep at most this many tenants (the credential holding most gives up its least recently used)',
-    readme: 'at most this many tenants in all: past it, the credential that holds the most gives up its least recently used one, so one credential\'s sessions never push out another\'s tenants',
+    readme: 'at most this many tenants in all: past it, the credential that holds the most (the new tenant counted) gives up its least recently used one, so one credential\'s sessions never push out another\'s tenants (see [hosting](docs/hosting.md#fair-shares))',
   }),
   tokenTtl: setting({
     argument: '<seconds>',

@@ -3,6 +3,9 @@ import type { Decision } from '../rules/decision.js';
 import { NO_CHANGES, type OwnChanges, type TenantChanges, applyChange, changeCount, emptyChanges } from './tenant-changes.js';
 import { Ring } from './ring.js';
 import { RecencyList, type RecencyLinks } from './recency-list.js';
+import { Share, ShareBuckets } from './share-buckets.js';
+import { HeapShare, ShareHeap } from './share-heap.js';
+import { credentialOf } from './tenant-credential.js';
 import { answerKey } from './coverage-store.js';
 import { selectCalls } from './journal-filter.js';
 import { journalEntryWeight } from './journal-weight.js';
@@ -13,8 +16,10 @@ import type { Readiness, StoreUnavailableError } from './store-health.js';
 import type { TenantSummary } from './tenant-directory.js';
 import type { TenantStore } from './tenant-store.js';
 
-/** newer and older: the tenant's place among those with journal entries, in order of their latest record. */
+/** newer and older: the tenant's place among its credential's tenants, in order of use. */
 interface TenantState extends RecencyLinks<TenantState> {
+  readonly tenant: string;
+  readonly credential: CredentialState;
   /** NO_CHANGES (shared) until the tenant's first change, then its own sets, changed in place. */
   changes: TenantChanges | OwnChanges;
   pin: Pin | undefined;
@@ -24,11 +29,34 @@ interface TenantState extends RecencyLinks<TenantState> {
   journal: Ring<WeighedCall> | undefined;
   /** The estimated bytes of the tenant's journal entries (journal-weight.ts). */
   journalBytes: number;
+  /** Its place among its credential's tenants with journal entries; made with its journal. */
+  recording: Recording | undefined;
   coverage: Map<string, number> | undefined;
   lastUsed: number;
   /** The tenant's clock (tenant-clock.ts): started at its first call, forgotten with it. */
   readonly clockStart: number;
   advancedMs: number;
+}
+
+/** A tenant's place among its credential's tenants with journal entries, in order of their latest record. */
+interface Recording extends RecencyLinks<Recording> {
+  readonly state: TenantState;
+}
+
+/**
+ * What one credential holds (docs/hosting.md#fair-shares): its tenants (its own and its
+ * sessions') and their journals, with its shares of each bound, so that a bound takes from the
+ * credential that holds the most, never from one because of another's sessions.
+ */
+class CredentialState {
+  /** Its tenants, least recently used first. */
+  readonly tenants = new RecencyList<TenantState>();
+  /** Its tenants with journal entries, least recently recording first. */
+  readonly recordings = new RecencyList<Recording>();
+  readonly tenantShare = new Share<CredentialState>(this);
+  readonly entryShare = new Share<CredentialState>(this);
+  readonly byteShare = new HeapShare<CredentialState>(this);
+  constructor(readonly id: string) {}
 }
 
 /** A decision is made again while the clock moves under it, at most this often (as on Redis). */
@@ -58,6 +86,8 @@ export interface MemoryStoreOptions {
   /** A tenant unused this long is forgotten. */
   readonly idleMs: number;
   readonly maxTenants: number;
+  /** Tenants one credential holds at most (its own and its sessions'); default: only maxTenants bounds them. */
+  readonly maxSessions?: number;
   /** How tenants' clocks run (`--clock`); default DEFAULT_CLOCK_MODE. */
   readonly clock?: ClockMode;
   /** The wall clock; tests pass a fake one. */
@@ -69,11 +99,17 @@ export interface MemoryStoreOptions {
  * so on Node's single thread every read-decide-write is atomic for its tenant.
  * Tenants live in a Map kept in order of use, so the least recently used is the first entry:
  * a tenant idle for `idleMs` is forgotten (a call then meets a fresh world, the listing no longer
- * shows it; the sweep gives its memory back), and past `maxTenants` the least recently used goes,
- * keeping memory flat.
- * Journals are bounded per tenant and together: past `journalTotal` entries or `journalMemoryBytes`
- * (each entry weighed by an estimate of its size), the oldest entries of the tenant that recorded
- * least recently go first.
+ * shows it; the sweep gives its memory back).
+ * Fair shares (docs/hosting.md#fair-shares): a credential holds at most `maxSessions` tenants
+ * (past it, its own least recently used goes), and past `maxTenants` the credential holding the
+ * most gives up its least recently used. Journals are bounded per tenant and together: past
+ * `journalTotal` entries or `journalMemoryBytes` (each entry weighed by an estimate of its size),
+ * the credential holding the most entries (or bytes) loses the oldest entries of its least
+ * recently recording tenant. Who holds the most is known in O(1) (ShareBuckets) for tenants and
+ * entries, in O(log credentials) (ShareHeap) for bytes, so the bounds cost the same per call
+ * however many tenants there are.
+ * A read (changes, clock, pin, journal, coverage) of a tenant it does not hold answers the seed
+ * world's view and keeps nothing.
  */
 export class MemoryStore implements TenantStore {
   readonly #tenants = new Map<string, TenantState>();
@@ -81,8 +117,13 @@ export class MemoryStore implements TenantStore {
   readonly #now: () => number;
   readonly #clockMode: ClockMode;
   readonly #sweeper: NodeJS.Timeout;
-  /** Tenants with journal entries, in order of their latest record (least recent first). */
-  readonly #journaled = new RecencyList<TenantState>();
+  readonly #credentials = new Map<string, CredentialState>();
+  /** Credentials by how many tenants they hold, then by last use. */
+  readonly #tenantShares = new ShareBuckets<CredentialState>();
+  /** Credentials by how many journal entries they hold, then by last record. */
+  readonly #entryShares = new ShareBuckets<CredentialState>();
+  /** Credentials by the estimated bytes of their journal entries. */
+  readonly #byteShares = new ShareHeap<CredentialState>();
   #journalEntries = 0;
   #journalBytes = 0;
   /** The tenant used last: a call touches its tenant several times, one reorder is enough. */
@@ -97,10 +138,10 @@ export class MemoryStore implements TenantStore {
   /** Gives back the memory of idle tenants and expired tokens; runs by itself every few seconds. */
   sweep(): void {
     const now = this.#now();
-    for (const [tenant, state] of this.#tenants) {
+    for (const state of this.#tenants.values()) {
       // In order of use: the first tenant still in use ends the sweep.
       if (!this.#idle(state, now)) break;
-      this.#drop(tenant, state);
+      this.#drop(state);
     }
     for (const [token, entry] of this.#tokens) if (entry.expiresAt <= now) this.#tokens.delete(token);
   }
@@ -113,12 +154,23 @@ export class MemoryStore implements TenantStore {
   #live(tenant: string, now: number): TenantState | undefined {
     const state = this.#tenants.get(tenant);
     if (state && this.#idle(state, now)) {
-      this.#drop(tenant, state);
+      this.#drop(state);
       return undefined;
     }
     return state;
   }
 
+  /** The tenant's state for a read: undefined (and nothing kept) when the store does not hold it. */
+  #held(tenant: string): TenantState | undefined {
+    return this.#live(tenant, this.#now()) && this.#state(tenant);
+  }
+
+  /** A fresh tenant's clock, as a read of a tenant not held shows it. */
+  #freshReading(): ClockReading {
+    return this.#reading({ clockStart: this.#now(), advancedMs: 0 });
+  }
+
+  /** The tenant's state, made if the store does not hold it yet (a call that writes). */
   #state(tenant: string): TenantState {
     const now = this.#now();
     let state = this.#live(tenant, now);
@@ -126,37 +178,88 @@ export class MemoryStore implements TenantStore {
       state.lastUsed = now;
       return state;
     }
-    if (state) {
-      this.#tenants.delete(tenant);
-    } else {
-      state = { changes: NO_CHANGES, pin: undefined, sequences: undefined, journal: undefined, journalBytes: 0, coverage: undefined, lastUsed: 0, clockStart: this.#now(), advancedMs: 0, newer: undefined, older: undefined };
-      if (this.#tenants.size >= this.options.maxTenants) {
-        const [leastRecent, itsState] = this.#tenants.entries().next().value ?? [];
-        if (leastRecent !== undefined && itsState) this.#drop(leastRecent, itsState);
-      }
-    }
+    if (state) this.#tenants.delete(tenant);
+    else state = this.#admit(tenant, now);
     state.lastUsed = now;
     this.#tenants.set(tenant, state);
     this.#newest = state;
+    state.credential.tenants.touch(state);
+    this.#tenantShares.touch(state.credential.tenantShare);
     return state;
   }
 
-  /** Forgets a tenant and gives back its share of the journal total. */
-  #drop(tenant: string, state: TenantState): void {
-    this.#tenants.delete(tenant);
+  /**
+   * A new tenant, room made for it: past its credential's maxSessions, that credential's least
+   * recently used tenant goes; else past maxTenants, that of the credential holding the most,
+   * the new tenant counted (a tie with the new tenant's own credential goes against it; among
+   * others, against the least recently active: ShareBuckets).
+   */
+  #admit(tenant: string, now: number): TenantState {
+    const id = credentialOf(tenant);
+    const own = this.#credentials.get(id);
+    const held = own?.tenantShare.amount ?? 0;
+    if (own && held >= (this.options.maxSessions ?? Number.POSITIVE_INFINITY)) this.#dropLeastRecent(own);
+    else if (this.#tenants.size >= this.options.maxTenants) {
+      const fullest = own && held + 1 >= this.#tenantShares.most ? own : this.#tenantShares.biggest?.holder;
+      if (fullest) this.#dropLeastRecent(fullest);
+    }
+    const credential = this.#credentials.get(id) ?? this.#newCredential(id);
+    const state: TenantState = {
+      tenant,
+      credential,
+      changes: NO_CHANGES,
+      pin: undefined,
+      sequences: undefined,
+      journal: undefined,
+      journalBytes: 0,
+      recording: undefined,
+      coverage: undefined,
+      lastUsed: now,
+      clockStart: now,
+      advancedMs: 0,
+      newer: undefined,
+      older: undefined,
+    };
+    this.#tenantShares.add(credential.tenantShare, 1);
+    return state;
+  }
+
+  #newCredential(id: string): CredentialState {
+    const credential = new CredentialState(id);
+    this.#credentials.set(id, credential);
+    return credential;
+  }
+
+  #dropLeastRecent(credential: CredentialState): void {
+    const oldest = credential.tenants.oldest;
+    if (oldest) this.#drop(oldest);
+  }
+
+  /** Forgets a tenant and gives back its shares of the bounds; a credential left with nothing is forgotten too. */
+  #drop(state: TenantState): void {
+    const { credential } = state;
+    this.#tenants.delete(state.tenant);
     this.#forgetJournal(state);
+    credential.tenants.remove(state);
+    this.#tenantShares.add(credential.tenantShare, -1);
+    if (credential.tenantShare.amount === 0) this.#credentials.delete(credential.id);
     if (this.#newest === state) this.#newest = undefined;
   }
 
   #forgetJournal(state: TenantState): void {
-    this.#journalEntries -= state.journal?.size ?? 0;
+    const entries = state.journal?.size ?? 0;
+    this.#journalEntries -= entries;
     this.#journalBytes -= state.journalBytes;
+    const { credential } = state;
+    if (entries > 0) this.#entryShares.add(credential.entryShare, -entries);
+    if (state.journalBytes > 0) this.#byteShares.add(credential.byteShare, -state.journalBytes);
+    if (state.recording) credential.recordings.remove(state.recording);
     state.journal = undefined;
     state.journalBytes = 0;
-    this.#journaled.remove(state);
+    state.recording = undefined;
   }
 
-  #reading(state: TenantState): ClockReading {
+  #reading(state: Pick<TenantState, 'clockStart' | 'advancedMs'>): ClockReading {
     return readingOf({ start: state.clockStart, advancedMs: state.advancedMs }, this.#clockMode, this.#now());
   }
 
@@ -177,7 +280,7 @@ export class MemoryStore implements TenantStore {
   }
 
   changes(tenant: string): Promise<TenantChanges> {
-    return Promise.resolve(this.#state(tenant).changes);
+    return Promise.resolve(this.#held(tenant)?.changes ?? NO_CHANGES);
   }
 
   reset(tenant: string): Promise<void> {
@@ -190,7 +293,8 @@ export class MemoryStore implements TenantStore {
   }
 
   clock(tenant: string): Promise<ClockReading> {
-    return Promise.resolve(this.#reading(this.#state(tenant)));
+    const state = this.#held(tenant);
+    return Promise.resolve(state ? this.#reading(state) : this.#freshReading());
   }
 
   moveClock(tenant: string, plan: (reading: ClockReading) => ClockPlan): Promise<ClockReading | { readonly problem: string }> {
@@ -202,7 +306,7 @@ export class MemoryStore implements TenantStore {
   }
 
   pin(tenant: string): Promise<Pin | undefined> {
-    return Promise.resolve(this.#state(tenant).pin);
+    return Promise.resolve(this.#held(tenant)?.pin);
   }
 
   setPin(tenant: string, pin: Pin | undefined): Promise<void> {
@@ -234,11 +338,14 @@ export class MemoryStore implements TenantStore {
     // The call is kept as the HTTP layer made it, beside its tenant time: a copy with one more field would cost far more.
     const bytes = journalEntryWeight(call);
     const overwritten = journal.push({ call, tenantAt, bytes });
-    if (overwritten) this.#journalBytes -= overwritten.bytes;
-    else this.#journalEntries += 1;
-    state.journalBytes += bytes - (overwritten?.bytes ?? 0);
-    this.#journalBytes += bytes;
-    this.#journaled.touch(state);
+    const added = bytes - (overwritten?.bytes ?? 0);
+    if (!overwritten) this.#journalEntries += 1;
+    state.journalBytes += added;
+    this.#journalBytes += added;
+    const { credential } = state;
+    credential.recordings.touch((state.recording ??= { state, newer: undefined, older: undefined }));
+    this.#entryShares.add(credential.entryShare, overwritten ? 0 : 1);
+    this.#byteShares.add(credential.byteShare, added);
     this.#keepJournalTotal();
     const key = answerKey(call);
     if (key) {
@@ -248,23 +355,29 @@ export class MemoryStore implements TenantStore {
     return Promise.resolve();
   }
 
-  /** Past the total or the memory budget, the oldest entries of the least recently recording tenants go. */
+  /**
+   * Past the total (or the memory budget), the credential holding the most entries (or bytes)
+   * loses the oldest entry of its least recently recording tenant, until the journals fit.
+   */
   #keepJournalTotal(): void {
     const total = this.options.journalTotal ?? Number.POSITIVE_INFINITY;
     const budget = this.options.journalMemoryBytes ?? Number.POSITIVE_INFINITY;
     while (this.#journalEntries > total || this.#journalBytes > budget) {
-      const oldest = this.#journaled.oldest;
+      const fullest = this.#journalEntries > total ? this.#entryShares.biggest?.holder : this.#byteShares.biggest?.holder;
+      const oldest = fullest?.recordings.oldest?.state;
       const dropped = oldest?.journal?.dropOldest();
-      if (!oldest || !dropped) break;
+      if (!fullest || !oldest || !dropped) break;
       this.#journalEntries -= 1;
       this.#journalBytes -= dropped.bytes;
       oldest.journalBytes -= dropped.bytes;
+      this.#entryShares.add(fullest.entryShare, -1);
+      this.#byteShares.add(fullest.byteShare, -dropped.bytes);
       if (oldest.journal?.size === 0) this.#forgetJournal(oldest);
     }
   }
 
   coverage(tenant: string): Promise<ReadonlyMap<string, number>> {
-    return Promise.resolve(new Map(this.#state(tenant).coverage ?? []));
+    return Promise.resolve(new Map(this.#held(tenant)?.coverage ?? []));
   }
 
   clearCoverage(tenant: string): Promise<void> {
@@ -273,7 +386,7 @@ export class MemoryStore implements TenantStore {
   }
 
   journal(tenant: string, filter: JournalFilter = {}): Promise<JournalPage | undefined> {
-    const page = selectCalls(this.#state(tenant).journal?.newestFirst() ?? [], filter);
+    const page = selectCalls(this.#held(tenant)?.journal?.newestFirst() ?? [], filter);
     // Only what is shown is made into entries (a time as text each).
     return Promise.resolve(page && { total: page.total, requests: page.selected.map(journalEntryOf) });
   }
@@ -322,7 +435,7 @@ export class MemoryStore implements TenantStore {
 
   forget(tenant: string): Promise<boolean> {
     const state = this.#live(tenant, this.#now());
-    if (state) this.#drop(tenant, state);
+    if (state) this.#drop(state);
     return Promise.resolve(state !== undefined);
   }
 
@@ -330,7 +443,10 @@ export class MemoryStore implements TenantStore {
     this.sweep();
     const count = this.#tenants.size;
     this.#tenants.clear();
-    this.#journaled.clear();
+    this.#credentials.clear();
+    this.#tenantShares.clear();
+    this.#entryShares.clear();
+    this.#byteShares.clear();
     this.#journalEntries = 0;
     this.#journalBytes = 0;
     this.#newest = undefined;

@@ -21,14 +21,14 @@ export interface OpenedStore {
 
 const MIB = 1024 * 1024;
 
-type StoreSettings = Pick<SandboxConfig, 'redis' | 'redisCluster' | 'redisWaitReplicas' | 'redisWaitTimeout' | 'redisCommandTimeout' | 'journalSize' | 'journalTotal' | 'journalMemory' | 'tenantIdleMinutes' | 'maxTenants' | 'clock'>;
+type StoreSettings = Pick<SandboxConfig, 'redis' | 'redisCluster' | 'redisWaitReplicas' | 'redisWaitTimeout' | 'redisCommandTimeout' | 'journalSize' | 'journalTotal' | 'journalMemory' | 'tenantIdleMinutes' | 'maxTenants' | 'maxSessions' | 'clock'>;
 
 /**
  * The one place that knows the backends: Redis when the configuration names one (for replicas
  * behind one URL) or a Redis Cluster (its seed nodes), else memory.
  */
 export async function openStore(config: StoreSettings): Promise<OpenedStore> {
-  const options = { journalSize: config.journalSize, journalTotal: config.journalTotal, journalMemoryBytes: config.journalMemory * MIB, idleMs: config.tenantIdleMinutes * 60_000, maxTenants: config.maxTenants, clock: config.clock };
+  const options = { journalSize: config.journalSize, journalTotal: config.journalTotal, journalMemoryBytes: config.journalMemory * MIB, idleMs: config.tenantIdleMinutes * 60_000, maxTenants: config.maxTenants, maxSessions: config.maxSessions, clock: config.clock };
   const target = config.redisCluster !== undefined ? { cluster: config.redisCluster } : config.redis !== undefined ? { url: config.redis } : undefined;
   if (!target) return { store: new MemoryStore(options) };
   // ioredis is loaded only when Redis is asked for.

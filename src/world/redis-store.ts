@@ -22,11 +22,22 @@ const TOUCH_EVERY_MS = 1_000;
 /** Every key a tenant has, after `ps:{tenant}:`. */
 const TENANT_PARTS = ['promotions', 'participations', 'earns', 'pin', 'sequences', 'journal', 'coverage', 'clock'] as const;
 /**
- * The tenant directory: one key, in one slot of a cluster, touched only by commands and scripts
- * of that one key, so it works alike on one Redis and on a cluster (each tenant's own keys are in
- * its tenant's slot: `{tenant}` is their hash tag).
+ * The tenant directory: `ps:tenants` orders tenants by last use; beside it, in its slot (their
+ * hash tag is its name), each credential's tenants by last use and the credentials' shares
+ * (DIRECTORY). Scripts of the directory use only these keys, and each tenant's own keys are in
+ * its tenant's slot (`{tenant}` is their hash tag), so it works alike on one Redis and on a cluster.
  */
 const TENANTS = `${PREFIX}tenants`;
+/** A credential's tenants, by last use (`ps:{ps:tenants}:credential:<id>`, the id appended in Lua). */
+const CREDENTIAL_TENANTS = `${PREFIX}{${TENANTS}}:credential:`;
+/**
+ * The credentials that hold tenants, in the order a bound takes from them: score minus the count
+ * of tenants held (most first), member `<ms of its last activity, 15 digits>|<id>` (of equals,
+ * least recently active first: Redis orders equal scores by member).
+ */
+const SHARES = `${PREFIX}{${TENANTS}}:shares`;
+/** Each credential's member in SHARES, to replace it. */
+const SHARE_OF = `${PREFIX}{${TENANTS}}:share-of`;
 /** The change sets: the part of their key, and their field in TenantChanges (in APPLY_CHANGE's KEYS order). */
 const CHANGE_SETS = [
   ['promotions', 'inactivePromotions'],
@@ -103,11 +114,11 @@ return 1`;
 
 /**
  * Which of the named members each change set holds, the tenant's clock (started by this call if
- * it is the tenant's first) and its pin, in one command: a vendor call needs all three before it
- * decides (the pin first), so they cost one round trip, not two.
- * KEYS: promotions, participations, earns, clock, pin; ARGV: now (ms), idle ms, how many members
- * of each set, then the members. Returns 1 or 0 per member, in order, then the clock's value,
- * then the pin's JSON or '' (none).
+ * it is the tenant's first and writes) and its pin, in one command: a vendor call needs all three
+ * before it decides (the pin first), so they cost one round trip, not two.
+ * KEYS: promotions, participations, earns, clock, pin; ARGV: now (ms), or '' for a read that
+ * starts no clock, idle ms, how many members of each set, then the members. Returns 1 or 0 per
+ * member, in order, then the clock's value ('' when not started), then the pin's JSON or '' (none).
  */
 const READ_MEMBERS = `${CLOCK_OF}
 local present = {}
@@ -118,19 +129,109 @@ for set = 1, 3 do
     at = at + 1
   end
 end
-present[#present + 1] = clockOf(KEYS[4], ARGV[1], ARGV[2])
+present[#present + 1] = ARGV[1] == '' and (redis.call('GET', KEYS[4]) or '') or clockOf(KEYS[4], ARGV[1], ARGV[2])
 present[#present + 1] = redis.call('GET', KEYS[5]) or ''
 return present`;
 
 /**
- * Marks a tenant used in the tenant index (idle ones leave it); returns how many tenants the
- * index holds. KEYS: the index; ARGV: now (ms), idle ms, tenant. The index is a key of its own
- * slot, so the tenant's keys are touched by TOUCH_KEYS, in the tenant's slot.
+ * The directory's functions, shared by its scripts. KEYS: the directory (TENANTS), SHARES,
+ * SHARE_OF; a credential's tenants are named here (CREDENTIAL_TENANTS), in the same slot.
+ * The credential of a tenant is what comes before its first '~' (tenant-credential.ts).
  */
-const TOUCH_DIRECTORY = `
-redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
-return redis.call('ZCARD', KEYS[1])`;
+const DIRECTORY = `
+local DIRECTORY, SHARES, SHARE_OF = KEYS[1], KEYS[2], KEYS[3]
+local function credentialOf(tenant)
+  local mark = string.find(tenant, '~', 1, true)
+  return mark and string.sub(tenant, 1, mark - 1) or tenant
+end
+local function tenantsOf(credential) return '${CREDENTIAL_TENANTS}' .. credential end
+local function credentialIn(member) return member and string.match(member, '^%d+|(.*)$') end
+-- The credential's place among shares: its count of tenants, and now as its last activity.
+local function reshare(credential, now)
+  local old = redis.call('HGET', SHARE_OF, credential)
+  if old then redis.call('ZREM', SHARES, old) end
+  local count = redis.call('ZCARD', tenantsOf(credential))
+  if count == 0 then
+    redis.call('HDEL', SHARE_OF, credential)
+    return
+  end
+  local member = string.format('%015d', now) .. '|' .. credential
+  redis.call('ZADD', SHARES, -count, member)
+  redis.call('HSET', SHARE_OF, credential, member)
+end
+-- Takes a tenant out of the directory and its credential's tenants; returns whether the directory held it.
+local function leave(tenant, now)
+  local held = redis.call('ZREM', DIRECTORY, tenant) == 1
+  local credential = credentialOf(tenant)
+  if redis.call('ZREM', tenantsOf(credential), tenant) == 1 then reshare(credential, now) end
+  return held
+end
+-- Idle tenants leave (Redis expires their keys by itself).
+local function leaveIdle(now, idle)
+  for _, tenant in ipairs(redis.call('ZRANGEBYSCORE', DIRECTORY, '-inf', now - idle)) do leave(tenant, now) end
+end
+-- The least recently used tenant of a credential, never the one just entered (of equal times, Redis orders by name).
+local function leastRecent(credential, entered)
+  local oldest = redis.call('ZRANGE', tenantsOf(credential), 0, 1)
+  if oldest[1] == entered then return oldest[2] end
+  return oldest[1]
+end`;
+
+/**
+ * Marks a tenant used in the directory (idle ones leave it) and makes room for a new one, as the
+ * memory store does (docs/hosting.md#fair-shares): past maxSessions its credential's least
+ * recently used goes; past maxTenants that of the credential holding the most, the new tenant
+ * counted (a tie with the new tenant's credential goes against it; among others, against the
+ * least recently active). A read ('0') touches a tenant the directory holds and enters none.
+ * KEYS: as DIRECTORY; ARGV: now (ms), idle ms, tenant, maxSessions, maxTenants, '1' to enter a
+ * new tenant. Returns the tenants that left to make room: their keys are deleted by the caller,
+ * in their own slots. Each step is a few commands on sorted sets: O(log tenants).
+ */
+const TOUCH_DIRECTORY = `${DIRECTORY}
+local now, tenant = tonumber(ARGV[1]), ARGV[3]
+leaveIdle(now, tonumber(ARGV[2]))
+local new = redis.call('ZSCORE', DIRECTORY, tenant) == false
+if new and ARGV[6] ~= '1' then return {} end
+local credential = credentialOf(tenant)
+local own = tenantsOf(credential)
+redis.call('ZADD', DIRECTORY, now, tenant)
+redis.call('ZADD', own, now, tenant)
+reshare(credential, now)
+local gone = {}
+if not new then return gone end
+while redis.call('ZCARD', own) > tonumber(ARGV[4]) do
+  local oldest = leastRecent(credential, tenant)
+  leave(oldest, now)
+  gone[#gone + 1] = oldest
+end
+while redis.call('ZCARD', DIRECTORY) > tonumber(ARGV[5]) do
+  local held = redis.call('ZCARD', own)
+  local top = redis.call('ZRANGE', SHARES, 0, 1, 'WITHSCORES')
+  local fullest = credentialIn(top[1])
+  if held > 1 and held >= -tonumber(top[2]) then fullest = credential
+  elseif fullest == credential then fullest = credentialIn(top[3]) end
+  if not fullest then break end
+  local oldest = leastRecent(fullest, tenant)
+  leave(oldest, now)
+  gone[#gone + 1] = oldest
+end
+return gone`;
+
+/** Idle tenants leave the directory. KEYS: as DIRECTORY; ARGV: now (ms), idle ms. */
+const LEAVE_IDLE = `${DIRECTORY}
+leaveIdle(tonumber(ARGV[1]), tonumber(ARGV[2]))
+return 1`;
+
+/** A tenant leaves the directory; 1 if it was in it. KEYS: as DIRECTORY; ARGV: now (ms), tenant. */
+const LEAVE = `${DIRECTORY}
+return leave(ARGV[2], tonumber(ARGV[1])) and 1 or 0`;
+
+/** Empties the directory; returns the tenants it held, whose keys the caller deletes. KEYS: as DIRECTORY. */
+const LEAVE_ALL = `${DIRECTORY}
+for _, credential in ipairs(redis.call('HKEYS', SHARE_OF)) do redis.call('DEL', tenantsOf(credential)) end
+local tenants = redis.call('ZRANGE', DIRECTORY, 0, -1)
+redis.call('DEL', DIRECTORY, SHARES, SHARE_OF)
+return tenants`;
 
 /** Every key of a tenant starts its idle time again, in one command. KEYS: the tenant's keys; ARGV: idle ms. */
 const TOUCH_KEYS = `
@@ -152,7 +253,10 @@ interface Scripts {
   resetClock(clockKey: string, idleMs: number): Promise<number>;
   recordCall(journalKey: string, coverageKey: string, clockKey: string, entry: string, journalSize: number, idleMs: number, answer: string, at: number, frozen: string, now: number): Promise<number>;
   readMembers(...keysAndArgs: (string | number)[]): Promise<(number | string)[]>;
-  touchDirectory(directory: string, now: number, idleMs: number, tenant: string): Promise<number>;
+  touchDirectory(directory: string, shares: string, shareOf: string, now: number, idleMs: number, tenant: string, maxSessions: number, maxTenants: number, enter: string): Promise<string[]>;
+  leaveIdle(directory: string, shares: string, shareOf: string, now: number, idleMs: number): Promise<number>;
+  leave(directory: string, shares: string, shareOf: string, now: number, tenant: string): Promise<number>;
+  leaveAll(directory: string, shares: string, shareOf: string): Promise<string[]>;
   touchKeys(...keysAndArgs: (string | number)[]): Promise<number>;
 }
 
@@ -160,6 +264,8 @@ export type RedisStoreOptions = RedisTarget & {
   readonly journalSize: number;
   readonly idleMs: number;
   readonly maxTenants: number;
+  /** Tenants one credential holds at most (its own and its sessions'); default: only maxTenants bounds them. */
+  readonly maxSessions?: number;
   /** How tenants' clocks run (`--clock`; default DEFAULT_CLOCK_MODE); replicas of one Redis are run alike. */
   readonly clock?: ClockMode;
   /**
@@ -179,19 +285,25 @@ export type RedisStoreOptions = RedisTarget & {
  * `ps:{tenant}:promotions` `:participations` `:earns` sets of changes, `:pin` JSON,
  * `:sequences` hash (scenario → next position), `:journal` list (newest first),
  * `:coverage` hash (answer → count), `:clock` `<start ms>:<advance ms>` (tenant-clock.ts).
- * Other keys: `ps:tenants` orders tenants by last use; `ps:token:<token>` holds an access token's
+ * Other keys: `ps:tenants` orders tenants by last use, beside each credential's tenants and the
+ * credentials' shares (TENANTS); `ps:token:<token>` holds an access token's
  * identity for its lifetime; `ps:rate:…` are the rate limiter's counters (rateLimitCounters).
  * Commands fail at once while Redis is away (no offline queue), and at the command timeout
  * while it stalls: the caller answers 503 and nothing is half-written; ioredis reconnects by
  * itself and service resumes. Any failure of Redis (refused, stalled, gone) marks the store not
  * ready until a probe write succeeds (FaultWatch). On a Redis Cluster
  * every script names keys of one tenant only (one slot), and the shared keys (the directory, a
- * token, a rate counter) are each used alone: so a cluster serves the same calls.
+ * token, a rate counter) are each used alone, the directory's keys only together in their slot:
+ * so a cluster serves the same calls.
+ * A read (changes, clock, pin, journal, coverage) of a tenant the directory does not hold answers
+ * the seed world's view and writes nothing: no clock started, no directory entry.
  */
 export class RedisStore implements TenantStore {
   readonly #redis: RedisWithScripts;
-  /** When this process last touched each tenant (see #touchSoon). */
+  /** When this process last touched each tenant for a call that writes (see #touchSoon). */
   readonly #touchedAt = new Map<string, number>();
+  /** When this process last touched each tenant for a read (#touchIfHeld), which enters no tenant. */
+  readonly #readTouchedAt = new Map<string, number>();
   readonly #clockMode: ClockMode;
   /** Reads fetched with a call's pin (takePin's readAhead), for its transact's first attempt: keyed by the call's own reads object. */
   readonly #readsAhead = new WeakMap<ChangeReads, Promise<TenantRead>>();
@@ -220,7 +332,10 @@ export class RedisStore implements TenantStore {
     redis.defineCommand('resetClock', { numberOfKeys: 1, lua: RESET_CLOCK });
     redis.defineCommand('recordCall', { numberOfKeys: 3, lua: RECORD_CALL });
     redis.defineCommand('readMembers', { numberOfKeys: 5, lua: READ_MEMBERS });
-    redis.defineCommand('touchDirectory', { numberOfKeys: 1, lua: TOUCH_DIRECTORY });
+    redis.defineCommand('touchDirectory', { numberOfKeys: 3, lua: TOUCH_DIRECTORY });
+    redis.defineCommand('leaveIdle', { numberOfKeys: 3, lua: LEAVE_IDLE });
+    redis.defineCommand('leave', { numberOfKeys: 3, lua: LEAVE });
+    redis.defineCommand('leaveAll', { numberOfKeys: 3, lua: LEAVE_ALL });
     redis.defineCommand('touchKeys', { numberOfKeys: TENANT_PARTS.length, lua: TOUCH_KEYS });
     return new RedisStore(redis, options);
   }
@@ -255,19 +370,17 @@ export class RedisStore implements TenantStore {
 
   /**
    * Marks the tenant used now, on every call of it, as the memory store does: it enters the
-   * tenant index and all its keys start their idle time again, so a tenant in use keeps all of
-   * its state. Past maxTenants the least recently used tenant is forgotten.
+   * directory (a read only touches a tenant it holds) and all its keys start their idle time
+   * again, so a tenant in use keeps all of its state. The tenants that leave to make room for a
+   * new one (TOUCH_DIRECTORY) are forgotten.
    */
-  async #touch(tenant: string): Promise<void> {
-    const [count] = await Promise.all([
-      this.#redis.touchDirectory(TENANTS, Date.now(), this.options.idleMs, tenant),
+  async #touch(tenant: string, enter: boolean): Promise<void> {
+    const [gone] = await Promise.all([
+      this.#redis.touchDirectory(TENANTS, SHARES, SHARE_OF, Date.now(), this.options.idleMs, tenant, this.options.maxSessions ?? this.options.maxTenants, this.options.maxTenants, enter ? '1' : '0'),
+      // A key that does not exist is not made by PEXPIRE: a read of a tenant not held writes nothing.
       this.#redis.touchKeys(...TENANT_PARTS.map((part) => this.#key(tenant, part)), this.options.idleMs),
     ]);
-    const excess = count - this.options.maxTenants;
-    if (excess > 0) {
-      const oldest = (await this.#redis.zpopmin(TENANTS, excess)).filter((_, index) => index % 2 === 0);
-      for (const gone of oldest) await this.#deleteTenant(gone);
-    }
+    for (const left of gone) await this.#deleteTenant(left);
   }
 
   /**
@@ -281,7 +394,20 @@ export class RedisStore implements TenantStore {
     if (now - (this.#touchedAt.get(tenant) ?? 0) < TOUCH_EVERY_MS) return;
     if (this.#touchedAt.size >= 10_000) this.#touchedAt.clear();
     this.#touchedAt.set(tenant, now);
-    this.#touch(tenant).catch(() => undefined);
+    this.#touch(tenant, true).catch(() => undefined);
+  }
+
+  /**
+   * For a read: touches the tenant only if the directory holds it, so a read enters no tenant.
+   * Its own record of touches, so that a read of a tenant not held never delays the entry of a
+   * call that writes.
+   */
+  #touchIfHeld(tenant: string): void {
+    const now = Date.now();
+    if (now - Math.max(this.#touchedAt.get(tenant) ?? 0, this.#readTouchedAt.get(tenant) ?? 0) < TOUCH_EVERY_MS) return;
+    if (this.#readTouchedAt.size >= 10_000) this.#readTouchedAt.clear();
+    this.#readTouchedAt.set(tenant, now);
+    this.#touch(tenant, false).catch(() => undefined);
   }
 
   /**
@@ -312,11 +438,11 @@ export class RedisStore implements TenantStore {
    * clock is as read (APPLY_CHANGE); changes are only added (or all removed by a reset), so the
    * outcome is that of some serial order of the calls.
    */
-  async #read(tenant: string, reads?: ChangeReads): Promise<TenantRead> {
+  async #read(tenant: string, reads: ChangeReads | undefined, startClock: boolean): Promise<TenantRead> {
     const keys = CHANGE_SETS.map(([part]) => this.#key(tenant, part));
     const named = CHANGE_SETS.map(([part]) => reads?.[part] ?? []);
     const [present, sets] = await Promise.all([
-      this.#redis.readMembers(...keys, this.#key(tenant, 'clock'), this.#key(tenant, 'pin'), Date.now(), this.options.idleMs, ...named.map((members) => members.length), ...named.flat()),
+      this.#redis.readMembers(...keys, this.#key(tenant, 'clock'), this.#key(tenant, 'pin'), startClock ? Date.now() : '', this.options.idleMs, ...named.map((members) => members.length), ...named.flat()),
       reads ? undefined : Promise.all(keys.map(async (key) => new Set(await this.#redis.smembers(key)))),
     ]);
     let at = 0;
@@ -325,13 +451,14 @@ export class RedisStore implements TenantStore {
     return { changes: { inactivePromotions, inactiveParticipations, inactiveEarns }, clock: String(present[present.length - 2]), pin: String(present[present.length - 1]) };
   }
 
-  /** The clock as Redis holds it, `<start>:<advance>`, started if this is the tenant's first call. */
-  async #clockText(tenant: string): Promise<string> {
-    return (await this.#read(tenant, { promotions: [], participations: [], earns: [] })).clock;
+  /** The clock as Redis holds it, `<start>:<advance>`; started if `start` and this is the tenant's first call, else '' when it has none. */
+  async #clockText(tenant: string, start: boolean): Promise<string> {
+    return (await this.#read(tenant, { promotions: [], participations: [], earns: [] }, start)).clock;
   }
 
+  /** A reading of the clock's text; '' (a tenant not held) reads as a fresh tenant's clock, starting now. */
   #reading(text: string): ClockReading {
-    const [start = '0', advancedMs = '0'] = text.split(':');
+    const [start = '0', advancedMs = '0'] = text === '' ? [String(Date.now())] : text.split(':');
     const clock: TenantClock = { start: Number(start), advancedMs: Number(advancedMs) };
     return readingOf(clock, this.#clockMode, Date.now());
   }
@@ -356,7 +483,7 @@ export class RedisStore implements TenantStore {
         // The first attempt may use what takePin read with the pin; applyChange checks it is still true.
         const ahead = attempt === 0 && reads ? this.#readsAhead.get(reads) : undefined;
         if (ahead && reads) this.#readsAhead.delete(reads);
-        const { changes, clock } = await (ahead ?? this.#read(tenant, reads));
+        const { changes, clock } = await (ahead ?? this.#read(tenant, reads, true));
         const decision = decide(changes, this.#reading(clock));
         if (!decision.accepted) return decision;
         const { part, member } = this.#setOf(decision.change);
@@ -377,8 +504,8 @@ export class RedisStore implements TenantStore {
 
   changes(tenant: string): Promise<TenantChanges> {
     return this.#run(async () => {
-      this.#touchSoon(tenant);
-      return (await this.#read(tenant)).changes;
+      this.#touchIfHeld(tenant);
+      return (await this.#read(tenant, undefined, false)).changes;
     });
   }
 
@@ -395,8 +522,8 @@ export class RedisStore implements TenantStore {
 
   clock(tenant: string): Promise<ClockReading> {
     return this.#run(async () => {
-      this.#touchSoon(tenant);
-      return this.#reading(await this.#clockText(tenant));
+      this.#touchIfHeld(tenant);
+      return this.#reading(await this.#clockText(tenant, false));
     });
   }
 
@@ -404,7 +531,7 @@ export class RedisStore implements TenantStore {
     return this.#run(async () => {
       this.#touchSoon(tenant);
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-        const text = await this.#clockText(tenant);
+        const text = await this.#clockText(tenant, true);
         const reading = this.#reading(text);
         const planned = plan(reading);
         if ('problem' in planned) return planned;
@@ -420,7 +547,7 @@ export class RedisStore implements TenantStore {
 
   pin(tenant: string): Promise<Pin | undefined> {
     return this.#run(async () => {
-      this.#touchSoon(tenant);
+      this.#touchIfHeld(tenant);
       const text = await this.#redis.get(this.#key(tenant, 'pin'));
       return text ? (JSON.parse(text) as Pin) : undefined;
     });
@@ -456,7 +583,7 @@ export class RedisStore implements TenantStore {
 
   /** The pin read with the members and clock the call's transact will want (READ_MEMBERS), kept for it. */
   #readAhead(tenant: string, reads: ChangeReads): Promise<TenantRead> {
-    const read = this.#read(tenant, reads);
+    const read = this.#read(tenant, reads, true);
     this.#readsAhead.set(reads, read);
     return read;
   }
@@ -485,7 +612,7 @@ export class RedisStore implements TenantStore {
 
   coverage(tenant: string): Promise<ReadonlyMap<string, number>> {
     return this.#run(async () => {
-      this.#touchSoon(tenant);
+      this.#touchIfHeld(tenant);
       const counts = await this.#redis.hgetall(this.#key(tenant, 'coverage'));
       return new Map(Object.entries(counts).map(([key, count]) => [key, Number(count)]));
     });
@@ -500,7 +627,7 @@ export class RedisStore implements TenantStore {
 
   journal(tenant: string, filter: JournalFilter = {}): Promise<JournalPage | undefined> {
     return this.#run(async () => {
-      this.#touchSoon(tenant);
+      this.#touchIfHeld(tenant);
       // The whole list (at most --journal-size entries), filtered here as the memory store does.
       const calls = (await this.#redis.lrange(this.#key(tenant, 'journal'), 0, -1)).map(storedCallOf);
       const page = selectCalls(calls, filter);
@@ -530,11 +657,11 @@ export class RedisStore implements TenantStore {
   }
 
   /**
-   * Takes the idle tenants out of the index: Redis has already expired their keys, and a tenant
-   * leaves the index otherwise only when another one is touched.
+   * Takes the idle tenants out of the directory: Redis has already expired their keys, and a
+   * tenant leaves the directory otherwise only when another one is touched.
    */
   async #leaveIdle(now: number): Promise<void> {
-    await this.#redis.zremrangebyscore(TENANTS, '-inf', now - this.options.idleMs);
+    await this.#redis.leaveIdle(TENANTS, SHARES, SHARE_OF, now, this.options.idleMs);
   }
 
   tenants(): Promise<readonly TenantSummary[]> {
@@ -576,7 +703,7 @@ export class RedisStore implements TenantStore {
   forget(tenant: string): Promise<boolean> {
     return this.#run(async () => {
       await this.#leaveIdle(Date.now());
-      const removed = await this.#redis.zrem(TENANTS, tenant);
+      const removed = await this.#redis.leave(TENANTS, SHARES, SHARE_OF, Date.now(), tenant);
       const deleted = await this.#deleteTenant(tenant);
       return removed + deleted > 0;
     });
@@ -585,9 +712,8 @@ export class RedisStore implements TenantStore {
   forgetAll(): Promise<number> {
     return this.#run(async () => {
       await this.#leaveIdle(Date.now());
-      const tenants = await this.#redis.zrange(TENANTS, '0', '-1');
+      const tenants = await this.#redis.leaveAll(TENANTS, SHARES, SHARE_OF);
       for (const tenant of tenants) await this.#deleteTenant(tenant);
-      await this.#redis.del(TENANTS);
       return tenants.length;
     });
   }

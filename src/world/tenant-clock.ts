@@ -1,5 +1,5 @@
 /**
- * A clock per tenant, like Stripe's test clocks: it starts at the tenant's first call and, by
+ * A clock per tenant, like Stripe's test clocks: it starts at the tenant's first call that writes and, by
  * default (`frozen`), moves only when told, so that answers stay deterministic; with
  * `--clock real` it follows the wall clock, an advance adding to it. A reset takes it back to
  * its start (the advance goes back to 0). It never moves back otherwise.
@@ -11,7 +11,7 @@ export const DEFAULT_CLOCK_MODE: ClockMode = 'frozen';
 
 /** What a store keeps of a tenant's clock. */
 export interface TenantClock {
-  /** The wall time of the tenant's first call (ms since the epoch). */
+  /** The wall time of the tenant's first call that writes (ms since the epoch). */
   readonly start: number;
   /** How far the tenant's clock was moved on since its start or its last reset (ms). */
   readonly advancedMs: number;

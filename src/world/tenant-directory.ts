@@ -8,9 +8,11 @@ export interface TenantSummary {
 }
 
 /**
- * For operators: the tenants a store holds, and forgetting them. A store keeps each tenant it is
- * asked about for as long as it is in use (every call of the tenant restarts its idle time), and
- * at most its maximum of tenants, forgetting the least recently used.
+ * For operators: the tenants a store holds, and forgetting them. A store keeps each tenant a call
+ * writes for as long as it is in use (every call of the tenant, reads included, restarts its idle
+ * time); a read of a tenant it does not hold keeps nothing. It keeps at most its maximum of
+ * tenants per credential and in all, the credential holding the most giving up its least
+ * recently used (docs/hosting.md#fair-shares).
  */
 export interface TenantDirectory {
   /** Every tenant with its size, most recently used first. */

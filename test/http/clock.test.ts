@@ -59,11 +59,16 @@ function describeClockFlows(store: string, overrides: Partial<SandboxConfig>): v
       expect(await call('deactivatePromotionForCustomer', { promotionId: PROMOTION_ID, customerId: '200000200', earnId: 'null' })).toBe(404);
     });
 
-    it('starts at the tenant\'s first call, stays put while frozen, and a reset takes it back to its start (737 again)', async () => {
+    it('starts at the tenant\'s first call that writes (a read shows a fresh clock and starts none), stays put while frozen, and a reset takes it back to its start (737 again)', async () => {
       const { headers, clock, move, call } = tenant();
+      const read = await clock();
+      expect(read).toEqual({ time: read.start, mode: 'frozen', start: read.start, advancedSeconds: 0 });
+      expect(Math.abs(Date.parse(read.start) - Date.now())).toBeLessThan(60_000);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(Date.parse((await clock()).start)).toBeGreaterThan(Date.parse(read.start));
+      expect(await call('deactivatePromotionForCustomer', OPEN_CART)).toBe(737);
       const first = await clock();
       expect(first).toEqual({ time: first.start, mode: 'frozen', start: first.start, advancedSeconds: 0 });
-      expect(Math.abs(Date.parse(first.start) - Date.now())).toBeLessThan(60_000);
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(await clock()).toEqual(first);
       await move({ advanceSeconds: 301 });
@@ -81,6 +86,8 @@ function describeClockFlows(store: string, overrides: Partial<SandboxConfig>): v
           customers: { id: string; pendingCart?: { lockedUntil: string } }[];
           promotions: { id: string; expiryJobUntil?: string }[];
         };
+      // Made by a call that writes: a read makes no tenant, and shows a clock starting at the read.
+      await move({ advanceSeconds: 0 });
       const before = await state();
       const start = Date.parse(before.clock.start);
       expect(before.clock).toMatchObject({ mode: 'frozen', advancedSeconds: 0 });
@@ -135,6 +142,7 @@ function describeClockFlows(store: string, overrides: Partial<SandboxConfig>): v
 
     it('a move to the tenant\'s own time is no move; a time has no ten-year cap', async () => {
       const { clock, move } = tenant();
+      await move({ advanceSeconds: 0 });
       const { time } = await clock();
       expect(bodyOf(await move({ time })).data).toMatchObject({ time, advancedSeconds: 0 });
       expect(bodyOf(await move({ time: '9999-12-31T23:59:59Z' })).data).toMatchObject({ time: '9999-12-31T23:59:59.000Z' });

@@ -62,6 +62,25 @@ describeWith('a Redis Cluster (REDIS_CLUSTER_NODES)', REDIS_CLUSTER_NODES !== un
     await store.close();
   });
 
+  it('keeps the directory, every credential\'s tenants and the shares in one slot, so each of its scripts names keys of that slot only', async () => {
+    await flushCluster(SEEDS);
+    const store = await RedisStore.connect({ cluster: SEEDS, journalSize: 10, maxTenants: 5, maxSessions: 3, idleMs: 60_000, commandTimeoutMs: 3_000 });
+    const tenants = ['kept', 'kept~a', ...Array.from({ length: 8 }, (_, index) => `busy~${String(index)}`)];
+    for (const tenant of tenants) {
+      await store.setPin(tenant, { scenario: 'unexpected-error' });
+      await delay(5);
+    }
+    await expect.poll(async () => (await store.tenants()).map((summary) => summary.tenant)).toEqual(['busy~7', 'busy~6', 'busy~5', 'kept~a', 'kept']);
+    const cluster = await clusterClient(SEEDS);
+    const directory = [...(await keysByMaster(cluster)).values()].flat().filter((key) => key === 'ps:tenants' || key.startsWith('ps:{ps:tenants}'));
+    expect(directory.sort()).toEqual(['ps:tenants', 'ps:{ps:tenants}:credential:busy', 'ps:{ps:tenants}:credential:kept', 'ps:{ps:tenants}:share-of', 'ps:{ps:tenants}:shares']);
+    const slots = await Promise.all(directory.map((key) => cluster.cluster('KEYSLOT', key)));
+    expect(new Set(slots).size).toBe(1);
+    await cluster.quit();
+    expect(await store.forgetAll()).toBe(5);
+    await store.close();
+  });
+
   it('--redis-cluster: the start line and /readyz name the cluster; with --redis it refuses to start', async () => {
     const sandbox = startCli(['--redis-cluster', SEEDS, '--auth', 'open'], { HOST: '127.0.0.1', PORT: '0' });
     processes.push(sandbox);

@@ -37,4 +37,28 @@ describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get ins
     await store.close();
     expect(page?.requests[0]).toEqual({ time: new Date(at).toISOString(), tenantTime: new Date(at).toISOString(), ...call });
   });
+
+  it('writes nothing for reads of tenants it does not hold: no clock started, no directory entry, no key', async () => {
+    const url = contractDatabase(REDIS_URL ?? '');
+    await flushRedis(url);
+    const store = await RedisStore.connect({ url, journalSize: 10, maxTenants: 10, maxSessions: 3, idleMs: 60_000, commandTimeoutMs: 3_000 });
+    const raw = new Redis(url);
+    try {
+      for (let session = 0; session < 20; session += 1) {
+        const tenant = `reader~${String(session)}`;
+        await Promise.all([store.changes(tenant), store.clock(tenant), store.pin(tenant), store.journal(tenant), store.coverage(tenant)]);
+      }
+      // The directory's reads come after the touches sent with the reads, on the same connection.
+      expect(await store.tenants()).toEqual([]);
+      expect(await raw.keys('*')).toEqual([]);
+      // A call that writes enters its tenant, with its credential's share.
+      await store.record('reader~0', recordedCall());
+      await expect.poll(async () => (await raw.keys('ps:*')).sort()).toEqual(['ps:tenants', 'ps:{ps:tenants}:credential:reader', 'ps:{ps:tenants}:share-of', 'ps:{ps:tenants}:shares', 'ps:{reader~0}:clock', 'ps:{reader~0}:coverage', 'ps:{reader~0}:journal']);
+      expect(await store.forgetAll()).toBe(1);
+      expect(await raw.keys('*')).toEqual([]);
+    } finally {
+      raw.disconnect();
+      await store.close();
+    }
+  });
 });

@@ -58,6 +58,8 @@ describe('choosing a scenario', () => {
     const entry = (await theContract()).catalogue.get(REQUIRED_KEYS.unknownScenario);
     const headers = own();
     const ids = freshIds();
+    // The tenant made first (a reset writes; a read makes no tenant), so that its clock's start is the same before and after.
+    await sandbox.inject({ method: 'POST', url: '/__sandbox/reset', headers });
     const stateBefore = (await sandbox.inject({ url: '/__sandbox/state', headers })).json<unknown>();
     const refused = await sandbox.inject(callOf(POST, ids, { ...headers, prefer }));
     expect(refused.statusCode).toBe(entry.httpStatus);

@@ -55,7 +55,7 @@ describe('the memory store keeps memory flat on a long-running shared sandbox', 
     await store.close();
   });
 
-  it('bounds all journals together: the tenants that recorded least recently lose their oldest calls first', async () => {
+  it('bounds all journals together: the credential holding the most entries loses its least recently recording tenant\'s oldest first', async () => {
     const store = new MemoryStore({ journalSize: 3, journalTotal: 4, idleMs: 60_000, maxTenants: 10 });
     const call = (requestId: string) => recordedCall({ requestId, operationId: 'op', status: 200, code: null });
     await store.record('a', call('a1'));
@@ -63,17 +63,33 @@ describe('the memory store keeps memory flat on a long-running shared sandbox', 
     await store.record('b', call('b1'));
     await store.record('b', call('b2'));
     await store.record('b', call('b3'));
-    expect(await requestIdsOf(store, 'a')).toEqual(['a2']);
+    // b recorded last, but holds the most: its own oldest call goes, not a's.
+    expect([await requestIdsOf(store, 'a'), await requestIdsOf(store, 'b')]).toEqual([['a2', 'a1'], ['b3', 'b2']]);
+    // A session of b's credential counts for it: b's credential still holds the most, and b recorded least recently.
+    await store.record('b~s', call('s1'));
+    expect([await requestIdsOf(store, 'a'), await requestIdsOf(store, 'b'), await requestIdsOf(store, 'b~s')]).toEqual([['a2', 'a1'], ['b3'], ['s1']]);
+    // a and b's credential hold two each: of equals, the one whose holding changed least recently (a) gives.
     await store.record('c', call('c1'));
-    expect(await requestIdsOf(store, 'a')).toEqual([]);
-    expect(await requestIdsOf(store, 'b')).toEqual(['b3', 'b2', 'b1']);
-    // A tenant forgotten gives its share back: b's calls stay while d records.
+    expect([await requestIdsOf(store, 'a'), await requestIdsOf(store, 'b'), await requestIdsOf(store, 'b~s')]).toEqual([['a2'], ['b3'], ['s1']]);
+    // A tenant forgotten gives its share back: the others' calls stay while d records.
     await store.forget('c');
     await store.record('d', call('d1'));
-    expect(await requestIdsOf(store, 'b')).toEqual(['b3', 'b2', 'b1']);
     expect((await store.tenants()).reduce((sum, tenant) => sum + tenant.journal, 0)).toBe(4);
+    expect([await requestIdsOf(store, 'a'), await requestIdsOf(store, 'b'), await requestIdsOf(store, 'b~s')]).toEqual([['a2'], ['b3'], ['s1']]);
     // Coverage is not part of the journal: it stays when the calls go.
     expect((await store.coverage('a')).get('op 200')).toBe(2);
+    await store.close();
+  });
+
+  it('never takes a journal entry from a credential because of another credential\'s sessions', async () => {
+    const store = new MemoryStore({ journalSize: 5, journalTotal: 10, idleMs: 60_000, maxTenants: 1_000 });
+    const call = (requestId: string) => recordedCall({ requestId, operationId: 'op', status: 200, code: null });
+    for (const id of ['k1', 'k2', 'k3']) await store.record('kept~session', call(id));
+    for (let session = 0; session < 200; session += 1) await store.record(`busy~${String(session)}`, call(`busy-${String(session)}`));
+    expect(await requestIdsOf(store, 'kept~session')).toEqual(['k3', 'k2', 'k1']);
+    // busy's seven newest sessions hold its seven entries: its least recently recording lost theirs first.
+    const busy = (await store.tenants()).filter((summary) => summary.tenant.startsWith('busy~') && summary.journal > 0).map((summary) => summary.tenant);
+    expect(busy).toEqual(['busy~199', 'busy~198', 'busy~197', 'busy~196', 'busy~195', 'busy~194', 'busy~193']);
     await store.close();
   });
 
@@ -105,7 +121,7 @@ describe('the memory store keeps memory flat on a long-running shared sandbox', 
     await store.close();
   });
 
-  it('bounds all journals by their estimated bytes: big bodies push out the least recently recording tenants\' oldest calls while the count is far under the total', async () => {
+  it('bounds all journals by their estimated bytes: big bodies push out the oldest calls of the credential holding the most bytes while the count is far under the total', async () => {
     const body = 'x'.repeat(16 * 1024);
     const call = (requestId: string) => recordedCall({ requestId, operationId: 'op', status: 200, code: null, body, bodyTruncated: true });
     const weight = journalEntryWeight(call('a1'));
@@ -116,23 +132,25 @@ describe('the memory store keeps memory flat on a long-running shared sandbox', 
     await store.record('b', call('b1'));
     await store.record('b', call('b2'));
     expect(await requestIdsOf(store, 'a')).toEqual(['a2', 'a1']);
+    // b holds the most bytes: it loses its own oldest.
     await store.record('b', call('b3'));
-    expect(await requestIdsOf(store, 'a')).toEqual(['a2']);
+    expect([await requestIdsOf(store, 'a'), await requestIdsOf(store, 'b')]).toEqual([['a2', 'a1'], ['b3', 'b2']]);
+    // a and b hold as much: a, whose holding changed least recently, gives.
     await store.record('c', call('c1'));
-    expect(await requestIdsOf(store, 'a')).toEqual([]);
-    expect(await requestIdsOf(store, 'b')).toEqual(['b3', 'b2', 'b1']);
+    expect([await requestIdsOf(store, 'a'), await requestIdsOf(store, 'b')]).toEqual([['a2'], ['b3', 'b2']]);
     // Small calls weigh less: more of them fit in the same budget.
     await store.record('c', recordedCall({ requestId: 'c2', body: null }));
-    expect(await requestIdsOf(store, 'b')).toEqual(['b3', 'b2', 'b1']);
-    // A cleared journal gives its bytes back: c grows to four big calls and the small one, then loses its oldest.
+    expect([await requestIdsOf(store, 'a'), await requestIdsOf(store, 'b')]).toEqual([['a2'], ['b3', 'b2']]);
+    // A journal cleared, or a tenant forgotten, gives its bytes back: c grows to four big calls and the small one, then loses its oldest.
     await store.clearJournal('b');
+    await store.forget('a');
     for (const id of ['c3', 'c4', 'c5']) await store.record('c', call(id));
     expect(await requestIdsOf(store, 'c')).toEqual(['c5', 'c4', 'c3', 'c2', 'c1']);
     await store.record('c', call('c6'));
     expect(await requestIdsOf(store, 'c')).toEqual(['c6', 'c5', 'c4', 'c3', 'c2']);
     expect((await store.tenants()).reduce((sum, tenant) => sum + tenant.journal, 0)).toBe(5);
     // Coverage is not part of the journal: it stays when the calls go.
-    expect((await store.coverage('a')).get('op 200')).toBe(2);
+    expect((await store.coverage('b')).get('op 200')).toBe(3);
     await store.close();
   });
 

@@ -9,6 +9,8 @@ import { type ClockMode, type ClockReading, planMove } from '../../src/world/ten
 export interface StoreLimits {
   readonly journalSize: number;
   readonly maxTenants: number;
+  /** Tenants one credential (what comes before `~` in a tenant) holds at most; unbounded but by maxTenants when absent. */
+  readonly maxSessions?: number;
   /** A tenant unused this long is forgotten. */
   readonly idleMs: number;
   /** How tenants' clocks run; the store's default (frozen) when absent. */
@@ -143,6 +145,11 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
     describe('clock', () => {
       const advance = (seconds: number) => (reading: ClockReading) => planMove(reading, { advanceSeconds: seconds });
       const timeOf = async (store: TenantStore, tenant: string) => (await store.clock(tenant)).now;
+      /** The clock of a tenant made by a call that writes (a read makes none). */
+      const started = async (store: TenantStore, tenant: string) => {
+        await store.moveClock(tenant, advance(0));
+        return store.clock(tenant);
+      };
 
       it('starts at the tenant\'s first call, frozen, and moves only when told', async () => {
         const { store, elapse } = await open();
@@ -160,9 +167,24 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         expect((await store.clock('u')).advancedMs).toBe(0);
       });
 
+      it('of a tenant it does not hold, reads as a fresh tenant\'s would, starting nothing: the first call that writes starts it', async () => {
+        const { store, elapse } = await open();
+        const before = Date.now();
+        const read = await store.clock('t');
+        expect(read.advancedMs).toBe(0);
+        expect(read.now).toBe(read.start);
+        expect(Math.abs(read.start - before)).toBeLessThan(60_000);
+        await elapse(30);
+        // Read again later, it is fresh again: nothing was kept.
+        expect((await store.clock('t')).start).toBeGreaterThan(read.start);
+        const { start } = await started(store, 't');
+        await elapse(30);
+        expect((await store.clock('t')).start).toBe(start);
+      });
+
       it('changes nothing on a refused move', async () => {
         const { store } = await open();
-        const { start } = await store.clock('t');
+        const { start } = await started(store, 't');
         await store.moveClock('t', advance(10));
         expect(await store.moveClock('t', (reading) => planMove(reading, { time: new Date(start).toISOString() }))).toEqual({ problem: expect.stringMatching(/never moves back/) as unknown });
         expect(await timeOf(store, 't')).toBe(start + 10_000);
@@ -170,7 +192,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
 
       it('goes back to its start on a reset, the start kept', async () => {
         const { store } = await open();
-        const { start } = await store.clock('t');
+        const { start } = await started(store, 't');
         await store.moveClock('t', advance(3600));
         await store.reset('t');
         expect(await store.clock('t')).toEqual({ start, advancedMs: 0, now: start });
@@ -178,7 +200,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
 
       it('is forgotten with its tenant: a later first call starts it again', async () => {
         const { store, elapse } = await open();
-        const { start } = await store.clock('t');
+        const { start } = await started(store, 't');
         await store.moveClock('t', advance(60));
         await store.forget('t');
         await elapse(5);
@@ -189,7 +211,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
 
       it('gives a decision the tenant\'s time, and journals the tenant\'s time beside the wall time', async () => {
         const { store } = await open();
-        const { start } = await store.clock('t');
+        const { start } = await started(store, 't');
         await store.moveClock('t', advance(301));
         let seen: ClockReading | undefined;
         await store.transact('t', (_changes, clock) => ((seen = clock), refuse('LOOKED')), reads({ promotions: [P] }));
@@ -200,7 +222,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
 
       it('never applies a decision made at a time the clock has left: it is made again at the new time', async () => {
         const { store } = await open();
-        const { start } = await store.clock('t');
+        const { start } = await started(store, 't');
         await store.moveClock('t', advance(1));
         const times: number[] = [];
         // Accepted only once a second has passed; while the first decision is made, a reset takes the clock back
@@ -221,14 +243,14 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
 
       it('of concurrent moves, each is applied once: advances add up', async () => {
         const { store } = await open();
-        const { start } = await store.clock('t');
+        const { start } = await started(store, 't');
         await Promise.all(Array.from({ length: 10 }, () => store.moveClock('t', advance(1))));
         expect(await timeOf(store, 't')).toBe(start + 10_000);
       });
 
       it('with clock real, follows the wall clock, an advance adding to it', async () => {
         const { store, elapse } = await open({ clock: 'real' });
-        const first = await store.clock('t');
+        const first = await started(store, 't');
         await elapse(50);
         const later = await store.clock('t');
         expect(later.now - first.now).toBeGreaterThanOrEqual(45);
@@ -503,6 +525,53 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         expect(await store.pin('idle')).toBeUndefined();
         expect(await entries(store, 'idle')).toEqual([]);
         expect(await everything(store, 'busy')).toEqual([P]);
+      });
+
+      it('answers a read of a tenant it does not hold with the seed world\'s view, and keeps nothing', async () => {
+        const { store } = await open();
+        await store.transact('kept', () => deactivate(P));
+        expect(await everything(store, 'ghost')).toEqual([]);
+        expect(await store.pin('ghost')).toBeUndefined();
+        expect(await store.journal('ghost')).toEqual({ total: 0, requests: [] });
+        expect(await store.coverage('ghost')).toEqual(new Map());
+        expect((await store.clock('ghost~session')).advancedMs).toBe(0);
+        expect((await store.tenants()).map((summary) => summary.tenant)).toEqual(['kept']);
+        expect(await store.tenantCount()).toBe(1);
+        expect(await store.forget('ghost')).toBe(false);
+      });
+
+      it('keeps at most maxSessions tenants per credential: past it, that credential\'s least recently used goes, never another\'s', async () => {
+        const { store, elapse } = await open({ maxSessions: 3 });
+        for (const tenant of ['other', 'other~x', 'busy', 'busy~1', 'busy~2', 'busy~3', 'busy~4']) {
+          await store.transact(tenant, () => deactivate(P));
+          await elapse(20);
+        }
+        await expect.poll(async () => (await store.tenants()).map((summary) => summary.tenant)).toEqual(['busy~4', 'busy~3', 'busy~2', 'other~x', 'other']);
+        expect(await everything(store, 'busy~1')).toEqual([]);
+        expect(await everything(store, 'other')).toEqual([P]);
+      });
+
+      it('past maxTenants, the credential holding the most (the new tenant counted) gives up its least recently used; of equals, the least recently active', async () => {
+        const { store, elapse } = await open({ maxTenants: 4 });
+        const make = async (tenant: string) => {
+          await store.transact(tenant, () => deactivate(P));
+          await store.setPin(tenant, { scenario: 'open-cart' });
+          await elapse(20);
+        };
+        const held = async () => (await store.tenants()).map((summary) => summary.tenant);
+        for (const tenant of ['kept', 'kept~a']) await make(tenant);
+        // busy's sessions never push out kept's tenants: past the bound, busy holds the most (or ties, counting the new one).
+        for (let session = 1; session <= 6; session += 1) await make(`busy~${String(session)}`);
+        await expect.poll(held).toEqual(['busy~6', 'busy~5', 'kept~a', 'kept']);
+        // A third credential: kept and busy hold two each; kept, least recently active (busy's holding changed last), gives up its least recently used.
+        await make('third');
+        await expect.poll(held).toEqual(['third', 'busy~6', 'busy~5', 'kept~a']);
+        // Now busy holds the most.
+        await make('fourth');
+        await expect.poll(held).toEqual(['fourth', 'third', 'busy~6', 'kept~a']);
+        // What stays is whole; what went is gone (read last: a read of a tenant held is a use of it).
+        expect([await everything(store, 'kept~a'), await store.pin('kept~a')]).toEqual([[P], { scenario: 'open-cart' }]);
+        expect([await everything(store, 'kept'), await store.pin('busy~5')]).toEqual([[], undefined]);
       });
 
       it('keeps at most maxTenants, forgetting the least recently used', async () => {
