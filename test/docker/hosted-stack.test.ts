@@ -1,10 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { get } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { callReplica, composeCommand, composeStack } from '../helpers/compose.js';
+import { callFrom, callReplica, composeCommand, composeStack } from '../helpers/compose.js';
 import { describeInChromium, launchChromium } from '../helpers/browser.js';
 import { describeWith } from '../helpers/components.js';
 import { BASE_IMAGE_INSTALL, docker, haveDockerEngine, run, waitForHealthz } from '../helpers/docker.js';
@@ -53,16 +55,38 @@ async function logsOf(container: string): Promise<string> {
 const PROJECT = `promotions-sandbox-test-${process.pid}`;
 const ADMIN_TOKEN = randomBytes(16).toString('hex');
 
+/**
+ * The fair-share bounds an operator sets for a stack, in a compose override file (small, so
+ * that the tests reach them in a few calls): sessions per credential, sandbox calls a minute per
+ * credential, refused credentials a minute per client address.
+ */
+const BOUNDS = { maxSessions: 5, adminRateLimit: 150, authFailureLimit: 5 };
+const overrideDirectory = mkdtempSync(join(tmpdir(), 'sandbox-compose-'));
+const OVERRIDE = join(overrideDirectory, 'bounds.override.yml');
+writeFileSync(
+  OVERRIDE,
+  [
+    'services:',
+    '  sandbox:',
+    '    environment:',
+    `      SANDBOX_MAX_SESSIONS: "${BOUNDS.maxSessions}"`,
+    `      SANDBOX_ADMIN_RATE_LIMIT: "${BOUNDS.adminRateLimit}"`,
+    `      SANDBOX_AUTH_FAILURE_LIMIT: "${BOUNDS.authFailureLimit}"`,
+    '',
+  ].join('\n'),
+);
+
 describeWith('a Docker engine with docker compose', haveDockerEngine() && composeCommand() !== undefined, `${BASE_IMAGE_INSTALL}; apt-get install docker-compose; ../shared/tools/docker-service-images.sh`, 'the hosted partner sandbox (docker-compose.yml, through nginx)', () => {
   let origin = '';
   let publish = '';
-  const stack = composeStack(PROJECT, {});
+  const stack = composeStack(PROJECT, {}, [OVERRIDE]);
   const up = () => stack.compose(['up', '--build', '--detach'], { SANDBOX_ADMIN_TOKEN: ADMIN_TOKEN, SANDBOX_PUBLISH: publish });
   /** Calls made with each credential through nginx: the rate-limit test knows what is spent. */
   const spent = new Map<string, number>();
-  const call = async (method: string, path: string, headers: Record<string, string>) => {
-    if (headers.authorization) spent.set(headers.authorization, (spent.get(headers.authorization) ?? 0) + 1);
-    const response = await fetch(`${origin}${path}`, { method, headers, signal: AbortSignal.timeout(10_000) });
+  const call = async (method: string, path: string, headers: Record<string, string>, body?: object) => {
+    if (headers.authorization && !path.startsWith('/__sandbox/')) spent.set(headers.authorization, (spent.get(headers.authorization) ?? 0) + 1);
+    const sent = body ? { headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) } : { headers };
+    const response = await fetch(`${origin}${path}`, { method, ...sent, signal: AbortSignal.timeout(10_000) });
     return { status: response.status, body: (await response.json()) as { data: unknown; errors: { code: number }[] | null } };
   };
 
@@ -80,6 +104,7 @@ describeWith('a Docker engine with docker compose', haveDockerEngine() && compos
   afterAll(async () => {
     // Whatever the tests left: no containers, network or volume of this project remain.
     await stack.compose(['down', '--volumes', '--timeout', '2']).catch(() => undefined);
+    rmSync(overrideDirectory, { recursive: true, force: true });
   }, 120_000);
 
   it('lets in an account of deploy/accounts.example.yaml with md5 Basic, and refuses an unknown one with 401', async () => {
@@ -240,6 +265,72 @@ describeWith('a Docker engine with docker compose', haveDockerEngine() && compos
     await docker('start', redis ?? '');
     await expect.poll(() => fetch(`${origin}/readyz`).then((response) => response.status, () => 0), { timeout: 30_000, interval: 250 }).toBe(200);
     await expect.poll(async () => (await call('POST', customerPath(promotionId, 9), PARTNER_A)).status, { timeout: 10_000, interval: 250 }).toBe(404);
+  });
+
+  // The API budgets of both accounts may be spent by now (the rate-limit and replica tests): what
+  // follows uses sandbox calls, a budget of their own.
+  it("keeps one account's tenants whatever another account's sessions do: past --max-sessions an account loses its own oldest", async () => {
+    const session = (name: string) => ({ ...PARTNER_A, 'x-sandbox-session': name });
+    const pinOf = async (headers: Record<string, string>) => ((await call('GET', '/__sandbox/scenario', headers)).body.data as { scenario: string } | null)?.scenario ?? null;
+    const clockOf = async (headers: Record<string, string>) => (await call('GET', '/__sandbox/clock', headers)).body.data as { advancedSeconds: number };
+    // Partner B's own tenant: a pin, and its clock moved an hour on.
+    expect((await call('PUT', '/__sandbox/scenario', PARTNER_B, { name: 'open-cart' })).status).toBe(200);
+    expect((await call('POST', '/__sandbox/clock', PARTNER_B, { advanceSeconds: 3_600 })).status).toBe(200);
+    // Partner A: a pinned session, then more sessions than it may keep, each with a pin, and
+    // reads of sessions it never wrote (which make no tenant).
+    expect((await call('PUT', '/__sandbox/scenario', session('oldest'), { name: 'open-cart' })).status).toBe(200);
+    const sessions = Array.from({ length: BOUNDS.maxSessions + 2 }, (_, index) => `s-${String(index)}`);
+    for (const name of sessions) expect((await call('PUT', '/__sandbox/scenario', session(name), { name: 'open-cart' })).status).toBe(200);
+    for (let index = 0; index < 10; index += 1) expect((await call('GET', '/__sandbox/state', session(`ghost-${String(index)}`))).status).toBe(200);
+    // A's oldest session is gone (the replicas touch tenants in the background: polled), its newest kept.
+    await expect.poll(() => pinOf(session('oldest')), { timeout: 10_000, interval: 250 }).toBeNull();
+    for (const name of sessions.slice(-(BOUNDS.maxSessions - 1))) expect(await pinOf(session(name)), name).toBe('open-cart');
+    // B's pin and clock are untouched.
+    expect(await pinOf(PARTNER_B)).toBe('open-cart');
+    expect((await clockOf(PARTNER_B)).advancedSeconds).toBe(3_600);
+    expect((await call('POST', '/__sandbox/reset', PARTNER_B)).status).toBe(200);
+  });
+
+  it("counts an account's sandbox calls against --admin-rate-limit, whichever replica answers, apart from the API's budget and other accounts", async () => {
+    let over: Response | undefined;
+    // In waves of ten through nginx, until the account's minute of sandbox calls is spent.
+    for (let sent = 0; sent <= BOUNDS.adminRateLimit && !over; sent += 10) {
+      const wave = await Promise.all(Array.from({ length: 10 }, () => fetch(`${origin}/__sandbox/scenario`, { headers: PARTNER_A, signal: AbortSignal.timeout(10_000) })));
+      over = wave.find((response) => response.status === 429);
+      expect(wave.filter((response) => response.status !== 200 && response.status !== 429).map((response) => response.status)).toEqual([]);
+    }
+    expect(over?.status).toBe(429);
+    expect(Number(over?.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await over?.json()) as { errors: { code: number }[] }).errors[0]?.code).toBe(429);
+    for (const replica of await stack.containers('sandbox')) expect((await callReplica(replica, 'GET', '/__sandbox/scenario', PARTNER_A)).status, replica).toBe(429);
+    // Another account's sandbox calls are not this budget.
+    expect((await call('GET', '/__sandbox/scenario', PARTNER_B)).status).toBe(200);
+  });
+
+  it('serves the operator calls on the internal port only: on the published one they are an unknown path', async () => {
+    const operator = { 'x-sandbox-operator-token': ADMIN_TOKEN };
+    const outside = await call('GET', '/__sandbox/tenants', operator);
+    expect(outside.status).toBe(404);
+    expect(outside.body.errors?.[0]?.code).toBe(404);
+    const [replica] = await stack.containers('sandbox');
+    const inside = await callFrom(replica ?? '', 'http://proxy:8081', 'GET', '/__sandbox/tenants', operator);
+    expect(inside.status).toBe(200);
+  });
+
+  it("tells clients apart behind nginx: refused credentials lock the guessing address out, not another's", async () => {
+    const guess = { authorization: basicOf({ username: 'guesser', password: 'wrong-password-0' }) };
+    const statuses: number[] = [];
+    for (let index = 0; index <= BOUNDS.authFailureLimit; index += 1) statuses.push((await call('POST', customerPath(freshId(), 1), guess)).status);
+    expect(statuses).toEqual([...Array.from({ length: BOUNDS.authFailureLimit }, () => 401), 429]);
+    // The right credential from the guessing address: refused too, so a right guess is not told apart.
+    expect((await call('GET', '/__sandbox/scenario', PARTNER_B)).status).toBe(429);
+    // From another address (a container of the stack, through nginx's public port): served.
+    const [replica] = await stack.containers('sandbox');
+    expect(await callFrom(replica ?? '', 'http://proxy', 'GET', '/__sandbox/scenario', PARTNER_B)).toEqual({ status: 200, body: { data: null, errors: [] } });
+    // One warn line in all the replicas' logs, naming the username tried and never the password.
+    const logs = (await Promise.all((await stack.containers('sandbox')).map(logsOf))).join('\n');
+    expect(logs.split('\n').filter((line) => line.includes('"username":"guesser"'))).toHaveLength(1);
+    expect(logs).not.toContain('wrong-password-0');
   });
 
   it('comes down with `down --volumes` without SANDBOX_ADMIN_TOKEN set', async () => {

@@ -27,13 +27,14 @@ export interface ComposeStack {
 /**
  * The repository's docker-compose.yml as a project of its own name, so that it meets nothing of
  * a stack a user runs on the same machine. `env` is the environment of every command (the
- * machine's PATH and Docker settings, plus what the README tells a user to set).
+ * machine's PATH and Docker settings, plus what the README tells a user to set); `overrides`
+ * are compose files laid over it, as an operator sets the sandbox's settings for a stack.
  */
-export function composeStack(project: string, env: NodeJS.ProcessEnv): ComposeStack {
+export function composeStack(project: string, env: NodeJS.ProcessEnv, overrides: readonly string[] = []): ComposeStack {
   const [command = 'docker-compose', ...prefix] = composeCommand() ?? [];
   const base = { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_HOST: process.env.DOCKER_HOST };
   const compose = (args: string[], extra: NodeJS.ProcessEnv = env) =>
-    run(command, [...prefix, '--project-name', project, '--file', `${ROOT}docker-compose.yml`, ...args], {
+    run(command, [...prefix, '--project-name', project, '--file', `${ROOT}docker-compose.yml`, ...overrides.flatMap((file) => ['--file', file]), ...args], {
       cwd: ROOT,
       env: { ...base, ...extra },
       maxBuffer: 64 * 1024 * 1024,
@@ -59,8 +60,16 @@ export interface ReplicaAnswer {
  * other, without sending anything to a container's address from outside.
  */
 export async function callReplica(container: string, method: string, path: string, headers: Record<string, string> = {}, body?: object): Promise<ReplicaAnswer> {
+  return callFrom(container, 'http://127.0.0.1:4010', method, path, headers, body);
+}
+
+/**
+ * A call made from inside one container of the stack to `origin` (`http://proxy` for nginx's
+ * own port): nginx sees it come from that container's address, another client than the tests'.
+ */
+export async function callFrom(container: string, origin: string, method: string, path: string, headers: Record<string, string> = {}, body?: object): Promise<ReplicaAnswer> {
   const request = { method, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) };
-  const script = `const r = await fetch('http://127.0.0.1:4010' + ${JSON.stringify(path)}, ${JSON.stringify(request)}); process.stdout.write(JSON.stringify({ status: r.status, body: await r.json() }));`;
+  const script = `const r = await fetch(${JSON.stringify(origin)} + ${JSON.stringify(path)}, ${JSON.stringify(request)}); process.stdout.write(JSON.stringify({ status: r.status, body: await r.json() }));`;
   const { stdout } = await run('docker', ['exec', container, 'node', '--input-type=module', '-e', script]);
   return JSON.parse(stdout) as ReplicaAnswer;
 }
