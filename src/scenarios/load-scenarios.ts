@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, realpath } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ContractChecks } from '../spec/contract-checks.js';
@@ -7,6 +7,7 @@ import type { UnknownPromotions } from '../world/model.js';
 import { type ReadFile, type Scenario, ScenarioError, type ScenarioProblem } from './scenario.js';
 import { type FolderContents, SCENARIO_CACHE, scenariosKey, storedScenarios, storedScenarioSet } from './scenario-cache.js';
 import { ScenarioSet } from './scenario-set.js';
+import { readScenarioText } from './read-scenario-text.js';
 import { scenarioUnion, type SourceFile, sourceFiles } from './scenario-union.js';
 
 /** The scenarios shipped with the sandbox. */
@@ -70,17 +71,30 @@ function isShippedFolder(directory: string): boolean {
   return resolve(directory) === resolve(DEFAULT_SCENARIOS_DIRECTORY);
 }
 
-/** The scenario schema (always the shipped one) and the folder's `*.yaml` files, by name. */
+/**
+ * The scenario schema (always the shipped one) and the folder's `*.yaml` files, by name. A file
+ * that is not read (read-scenario-text.ts: not a regular file, a link out of the folder, too
+ * large) fails the load with one line each, before any file is parsed.
+ */
 export async function readScenarioFolder(directory: string): Promise<FolderContents> {
   const schemaText = await readFile(join(DEFAULT_SCENARIOS_DIRECTORY, SCHEMA_FILE), 'utf8');
   let names: string[];
+  let folder: string;
   try {
     names = (await readdir(directory)).filter((name) => ['.yaml', '.yml'].includes(extname(name))).sort();
+    folder = await realpath(directory);
   } catch (error) {
     throw new ScenarioError([{ file: directory, place: '', problem: `cannot read the folder (${(error as NodeJS.ErrnoException).code ?? 'error'})` }]);
   }
   if (names.length === 0) throw new ScenarioError([{ file: directory, place: '', problem: 'no scenario files (*.yaml)' }]);
-  const files = await Promise.all(names.map(async (name) => ({ name, text: await readFile(join(directory, name), 'utf8') })));
+  const texts = await Promise.all(names.map(async (name) => ({ name, read: await readScenarioText(folder, join(directory, name)) })));
+  const files: { name: string; text: string }[] = [];
+  const refused: ScenarioProblem[] = [];
+  for (const { name, read } of texts) {
+    if ('refused' in read) refused.push({ file: join(directory, name), place: '', problem: read.refused });
+    else files.push({ name, text: read.text });
+  }
+  if (refused.length > 0) throw new ScenarioError(refused);
   return { schemaText, files };
 }
 
