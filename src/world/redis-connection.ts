@@ -54,7 +54,8 @@ export async function openRedisConnection(target: RedisTarget, times: CommandTim
     const failed = lastError ?? (error as Error);
     // A cluster's "Failed to refresh slots cache." says why in the last node's error.
     const reason = (failed as Error & { lastNodeError?: Error }).lastNodeError?.message ?? failed.message;
-    const said = reason.split('\n')[0] ?? 'error';
+    // The first PING met the command timeout before the start's own deadline: the same silence.
+    const said = /^Command timed out/.test(reason) ? `no answer within ${String(commandTimeout / 1000)} seconds; is it a Redis server?` : (reason.split('\n')[0] ?? 'error');
     const where = describeTarget(target);
     // What speaks another protocol often closes before ioredis reads its answer (EPIPE): asked
     // once more, plainly, it says what it is.

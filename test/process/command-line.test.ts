@@ -102,7 +102,7 @@ describe('promotions-sandbox on the command line', () => {
       const started = performance.now();
       const unanswered = await runCli(['--redis', `redis://127.0.0.1:${silentPort}`], LOCAL);
       expect(unanswered.code).not.toBe(0);
-      expect(unanswered.stderr.trim()).toBe(`promotions-sandbox: cannot start: cannot reach Redis at redis://127.0.0.1:${silentPort} (no answer within 5 seconds; is it a Redis server?)`);
+      expect(unanswered.stderr.trim()).toBe(`promotions-sandbox: cannot start: cannot reach Redis at redis://127.0.0.1:${silentPort} (no answer within 3 seconds; is it a Redis server?)`);
       expect(performance.now() - started).toBeLessThan(9_000);
       expect(answered.stderr + unanswered.stderr).not.toContain('hunter2');
     } finally {
