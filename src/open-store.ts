@@ -1,7 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { SandboxConfig } from '../config.js';
-import { MemoryStore } from './memory-store.js';
-import type { TenantStore } from './tenant-store.js';
+import type { SandboxConfig } from './config.js';
+import { MemoryStore } from './world/memory-store.js';
+import type { TenantStore } from './world/tenant-store.js';
 
 /** Where replicas keep the rate limiter's counters: a Redis and the prefix of every counter's key. */
 export interface SharedCounters {
@@ -32,7 +32,7 @@ export async function openStore(config: StoreSettings): Promise<OpenedStore> {
   const target = config.redisCluster !== undefined ? { cluster: config.redisCluster } : config.redis !== undefined ? { url: config.redis } : undefined;
   if (!target) return { store: new MemoryStore(options) };
   // ioredis is loaded only when Redis is asked for.
-  const { RedisStore } = await import('./redis-store.js');
+  const { RedisStore } = await import('./world/redis/redis-store.js');
   const store = await RedisStore.connect({ ...target, ...options, waitReplicas: config.redisWaitReplicas, waitTimeoutMs: config.redisWaitTimeout, commandTimeoutMs: config.redisCommandTimeout });
   return { store, sharedRateLimit: store.rateLimitCounters() };
 }

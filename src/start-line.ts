@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
 import type { SandboxConfig } from './config.js';
-import { DOCS_PATH } from './http/docs-page.js';
-import { redactedUrl } from './world/redacted-url.js';
-import { redactedSeeds } from './world/redis-cluster-seeds.js';
+import { DOCS_PATH } from './http/docs/docs-page.js';
+import { redactedUrl } from './world/redis/redacted-url.js';
+import { redactedSeeds } from './world/redis/redis-cluster-seeds.js';
 
 /** What the sandbox serves, as buildApp knows it (the `sandboxSummary` decoration). */
 export interface SandboxSummary {

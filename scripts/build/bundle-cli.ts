@@ -1,4 +1,4 @@
-// Run by `npm run build`, after tsc: makes the `promotions-sandbox` command (dist/cli.js) one
+// Run by `npm run build` (with tsx), after tsc: makes the `promotions-sandbox` command (dist/cli.js) one
 // bundle, for a faster start. Loading some 70 small modules of our own and a few hundred of
 // Fastify and its plugins one file at a time is most of a start's time; a bundle resolves and
 // reads them once. The library (dist/index.js) stays as tsc made it.
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { dynamicImportsOfCommonJs } from './bundle-checks.js';
 
-const root = fileURLToPath(new URL('../', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
 // Chunk names carry a hash: the chunks of an earlier build would stay, and be packed.
 rmSync(`${root}dist/bundle`, { recursive: true, force: true });
 
@@ -15,7 +15,7 @@ const { metafile } = await build({
   absWorkingDir: root,
   metafile: true,
   entryPoints: ['src/cli.ts'],
-  // One folder below dist, as dist/spec and dist/scenarios are: the paths the code finds from
+  // One folder below dist, as dist/contract and dist/scenarios are: the paths the code finds from
   // import.meta.url (the contract, the scenarios, the caches) stay right.
   outdir: 'dist/bundle',
   bundle: true,

@@ -1,21 +1,26 @@
-// Run by `npm run build`, after tsc: stores what a start with the shipped contract and scenarios
+// Run by `npm run build` (with tsx), after tsc: stores what a start with the shipped contract and scenarios
 // would derive from them, each keyed by the hashes of its sources (see the modules named).
 import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { DEFAULT_CONFIG } from './config.js';
-import { SuccessAnswers } from './outcome.js';
-import { ScenarioError } from './scenarios/scenario.js';
-import { SCENARIO_CACHE, scenariosKey, storeScenarios } from './scenarios/scenario-cache.js';
-import type { ScenarioSet } from './scenarios/scenario-set.js';
-import { checkScenarioFolder, DEFAULT_SCENARIOS_DIRECTORY, readScenarioFolder } from './scenarios/load-scenarios.js';
-import { contentHash } from './spec/build-store.js';
-import { storeContract } from './spec/contract-cache.js';
-import { compileContractChecks } from './spec/contract-checks.js';
-import { DEFAULT_CONTRACT_PATH, loadContract, readDocument } from './spec/load-contract.js';
-import { ajvCompiler } from './spec/schema-compiler.js';
-import { storeValidators } from './spec/stored-validators.js';
-import { storeSuccesses } from './spec/success-cache.js';
-import { UNKNOWN_PROMOTIONS, type UnknownPromotions } from './world/model.js';
+import type { ScenarioSet } from '../../src/scenarios/scenario-set.js';
+import type { UnknownPromotions } from '../../src/world/model.js';
+
+// The modules tsc just wrote to dist/, typed as their sources: each names its cache relative to
+// itself, so the caches land in dist/, where the built sandbox reads them.
+const fromDist = async <Module>(path: string): Promise<Module> => (await import(new URL(`../../dist/${path}`, import.meta.url).href)) as Module;
+const { DEFAULT_CONFIG } = await fromDist<typeof import('../../src/config.js')>('config.js');
+const { SuccessAnswers } = await fromDist<typeof import('../../src/answer/outcome.js')>('answer/outcome.js');
+const { ScenarioError } = await fromDist<typeof import('../../src/scenarios/scenario.js')>('scenarios/scenario.js');
+const { SCENARIO_CACHE, scenariosKey, storeScenarios } = await fromDist<typeof import('../../src/scenarios/scenario-cache.js')>('scenarios/scenario-cache.js');
+const { checkScenarioFolder, DEFAULT_SCENARIOS_DIRECTORY, readScenarioFolder } = await fromDist<typeof import('../../src/scenarios/load-scenarios.js')>('scenarios/load-scenarios.js');
+const { contentHash } = await fromDist<typeof import('../../src/contract/build-store.js')>('contract/build-store.js');
+const { storeContract } = await fromDist<typeof import('../../src/contract/contract-cache.js')>('contract/contract-cache.js');
+const { compileContractChecks } = await fromDist<typeof import('../../src/contract/contract-checks.js')>('contract/contract-checks.js');
+const { DEFAULT_CONTRACT_PATH, loadContract, readDocument } = await fromDist<typeof import('../../src/contract/load-contract.js')>('contract/load-contract.js');
+const { ajvCompiler } = await fromDist<typeof import('../../src/contract/schema-compiler.js')>('contract/schema-compiler.js');
+const { storeValidators } = await fromDist<typeof import('../../src/contract/stored-validators.js')>('contract/stored-validators.js');
+const { storeSuccesses } = await fromDist<typeof import('../../src/contract/success-cache.js')>('contract/success-cache.js');
+const { UNKNOWN_PROMOTIONS } = await fromDist<typeof import('../../src/world/model.js')>('world/model.js');
 
 // 1. The contract, parsed and resolved; then loaded from the cache, as a start does.
 const text = await readFile(DEFAULT_CONTRACT_PATH, 'utf8');

@@ -1,6 +1,6 @@
 import type { Scenario } from '../scenarios/scenario.js';
 import type { ScenarioSet } from '../scenarios/scenario-set.js';
-import type { Operation } from '../spec/operations.js';
+import type { Operation } from '../contract/operations.js';
 import { readPreference } from './prefer-header.js';
 
 export const SCENARIO_HEADER = 'x-sandbox-scenario';

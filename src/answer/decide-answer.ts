@@ -2,12 +2,12 @@ import { OPERATION_RULES, type OperationRule } from '../rules/operation-rules.js
 import { canonicalTexts } from '../world/model.js';
 import type { LiveScenarios } from '../scenarios/live-scenarios.js';
 import type { Scenario } from '../scenarios/scenario.js';
-import type { DecideOutcome, Outcome, SuccessAnswers, ValidCall } from '../outcome.js';
-import type { Answer } from '../spec/success-answer.js';
-import { type Catalogue, entryFor } from '../spec/catalogue.js';
+import type { DecideOutcome, Outcome, SuccessAnswers, ValidCall } from './outcome.js';
+import type { Answer } from '../contract/success-answer.js';
+import { type Catalogue, entryFor } from '../contract/catalogue.js';
 import type { ChangeStore } from '../world/change-store.js';
 import type { ChangeReads } from '../world/tenant-changes.js';
-import type { Decision } from '../rules/decision.js';
+import type { Decision } from '../world/decision.js';
 import type { PinStore } from '../world/pin-store.js';
 import type { SequenceStore } from '../world/sequence-store.js';
 import { requestedScenario } from './choose-scenario.js';

@@ -1,6 +1,6 @@
 import type { LiveScenarios } from '../scenarios/live-scenarios.js';
-import { isValidationCode } from '../spec/catalogue.js';
-import type { Operation } from '../spec/operations.js';
+import { isValidationCode } from '../contract/catalogue.js';
+import type { Operation } from '../contract/operations.js';
 import { canonicalTexts } from '../world/model.js';
 
 /**

@@ -1,9 +1,9 @@
-import type { CatalogueEntry } from './spec/catalogue.js';
-import type { Contract } from './spec/load-contract.js';
-import type { Operation } from './spec/operations.js';
-import type { ParameterTexts, ValidValues } from './spec/request-validator.js';
-import { type Answer, successAnswer } from './spec/success-answer.js';
-import { SUCCESS_CACHE, storedSuccesses } from './spec/success-cache.js';
+import type { CatalogueEntry } from '../contract/catalogue.js';
+import type { Contract } from '../contract/load-contract.js';
+import type { Operation } from '../contract/operations.js';
+import type { ParameterTexts, ValidValues } from '../contract/request-validator.js';
+import { type Answer, successAnswer } from '../contract/success-answer.js';
+import { SUCCESS_CACHE, storedSuccesses } from '../contract/success-cache.js';
 
 /** A call that passed authentication and contract validation. */
 export interface ValidCall {

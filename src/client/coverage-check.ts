@@ -1,11 +1,11 @@
-import type { Contract } from '../spec/load-contract.js';
-import { compileContractChecks } from '../spec/contract-checks.js';
+import type { Contract } from '../contract/load-contract.js';
+import { compileContractChecks } from '../contract/contract-checks.js';
 import { unhandled } from '../unhandled.js';
-import { CREDENTIAL_FLAGS, flagName } from '../verify/credential-flags.js';
-import { type ClientCredentials, CredentialsRefused, authenticationHeaders, refusalLine } from '../verify/credentials.js';
-import { type JunitCase, junitXml } from '../verify/junit.js';
-import { networkReason } from '../verify/network-reason.js';
-import { callSandbox } from '../verify/sandbox-call.js';
+import { CREDENTIAL_FLAGS, flagName } from './credential-flags.js';
+import { type ClientCredentials, CredentialsRefused, authenticationHeaders, refusalLine } from './credentials.js';
+import { type JunitCase, junitXml } from './junit.js';
+import { networkReason } from './network-reason.js';
+import { callSandbox } from './sandbox-call.js';
 import { type CoverageReport, answerLabel } from './documented-answers.js';
 
 export interface CoverageRequirement {

@@ -1,4 +1,4 @@
-import type { Contract } from '../spec/load-contract.js';
+import type { Contract } from '../contract/load-contract.js';
 import { coverageKey } from '../world/coverage-store.js';
 
 /** One answer the contract documents for one of the vendor's operations. */

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { type DocumentedAnswer, documentedAnswers } from '../coverage/documented-answers.js';
-import { type CatalogueEntry, isValidationCode, REQUIRED_KEYS } from '../spec/catalogue.js';
-import type { ContractChecks } from '../spec/contract-checks.js';
-import type { Contract } from '../spec/load-contract.js';
-import { callRequest, callUrl, type ParameterValues } from '../spec/operation-call.js';
-import type { Operation } from '../spec/operations.js';
+import { type DocumentedAnswer, documentedAnswers } from './documented-answers.js';
+import { type CatalogueEntry, isValidationCode, REQUIRED_KEYS } from '../contract/catalogue.js';
+import type { ContractChecks } from '../contract/contract-checks.js';
+import type { Contract } from '../contract/load-contract.js';
+import { callRequest, callUrl, type ParameterValues } from '../contract/operation-call.js';
+import type { Operation } from '../contract/operations.js';
 
 /** One documented answer to ask the server for, and how. */
 export interface Check {

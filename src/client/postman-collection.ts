@@ -1,12 +1,12 @@
-import { answerLabel, type DocumentedAnswer } from '../coverage/documented-answers.js';
+import { answerLabel, type DocumentedAnswer } from './documented-answers.js';
 import type { ScenarioSet } from '../scenarios/scenario-set.js';
 import type { Scenario } from '../scenarios/scenario.js';
-import type { ContractChecks } from '../spec/contract-checks.js';
-import type { Contract } from '../spec/load-contract.js';
-import { callUrl } from '../spec/operation-call.js';
-import type { Operation } from '../spec/operations.js';
-import type { Answer } from '../spec/success-answer.js';
-import { planChecks } from '../verify/plan-checks.js';
+import type { ContractChecks } from '../contract/contract-checks.js';
+import type { Contract } from '../contract/load-contract.js';
+import { callUrl } from '../contract/operation-call.js';
+import type { Operation } from '../contract/operations.js';
+import type { Answer } from '../contract/success-answer.js';
+import { planChecks } from './plan-checks.js';
 
 /** The format Postman and newman import: Collection v2.1. */
 export const COLLECTION_SCHEMA = 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json';

@@ -1,4 +1,4 @@
-import type { ContractChecks } from '../spec/contract-checks.js';
+import type { ContractChecks } from '../contract/contract-checks.js';
 import { networkReason } from './network-reason.js';
 import type { Check } from './plan-checks.js';
 

@@ -1,6 +1,6 @@
-import type { ContractChecks } from '../spec/contract-checks.js';
-import type { Contract } from '../spec/load-contract.js';
-import { callUrl } from '../spec/operation-call.js';
+import type { ContractChecks } from '../contract/contract-checks.js';
+import type { Contract } from '../contract/load-contract.js';
+import { callUrl } from '../contract/operation-call.js';
 
 /** What a server answered to one of the sandbox's own calls, judged by the contract. */
 export type SandboxAnswer =

@@ -1,6 +1,6 @@
-import { answerLabel } from '../coverage/documented-answers.js';
-import type { Contract } from '../spec/load-contract.js';
-import { compileContractChecks } from '../spec/contract-checks.js';
+import { answerLabel } from './documented-answers.js';
+import type { Contract } from '../contract/load-contract.js';
+import { compileContractChecks } from '../contract/contract-checks.js';
 import { type ClientCredentials, CredentialsRefused, authenticationHeaders, hasCredentials, refusalLine } from './credentials.js';
 import { type JunitCase, junitXml } from './junit.js';
 import { networkReason } from './network-reason.js';

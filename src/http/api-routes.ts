@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
-import type { DecideOutcome, Outcome, ValidCall } from '../outcome.js';
-import type { Contract } from '../spec/load-contract.js';
-import type { Operation } from '../spec/operations.js';
-import type { ContractChecks } from '../spec/contract-checks.js';
-import type { RawRequest } from '../spec/request-validator.js';
+import type { DecideOutcome, Outcome, ValidCall } from '../answer/outcome.js';
+import type { Contract } from '../contract/load-contract.js';
+import type { Operation } from '../contract/operations.js';
+import type { ContractChecks } from '../contract/contract-checks.js';
+import type { RawRequest } from '../contract/request-validator.js';
 import type { Identifier } from '../auth/identify.js';
 import { admission } from './admission.js';
 import { authenticator } from './authenticate.js';

@@ -1,4 +1,4 @@
-import type { Contract } from '../spec/load-contract.js';
+import type { Contract } from '../contract/load-contract.js';
 
 /** What a credential's value is replaced by, in the logs and in the request history. */
 export const REDACTED = '[redacted]';

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
-import type { Operation } from '../spec/operations.js';
+import type { Operation } from '../contract/operations.js';
 import type { JournalStore, ReceivedValue, RecordedCall } from '../world/journal-store.js';
 import { type CredentialHeaderTest, REDACTED, isCredentialValue } from './credential-headers.js';
 

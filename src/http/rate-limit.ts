@@ -1,8 +1,8 @@
 import LocalStore, { type Counted } from '@fastify/rate-limit/store/LocalStore.js';
 import RedisStore from '@fastify/rate-limit/store/RedisStore.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
-import type { SharedCounters } from '../world/open-store.js';
+import { type Catalogue, REQUIRED_KEYS } from '../contract/catalogue.js';
+import type { SharedCounters } from '../open-store.js';
 import { sendCatalogueError } from './envelope.js';
 
 /** The window a budget is counted over: the vendor's limit is per minute. */
@@ -29,7 +29,7 @@ export interface ApiRateLimiter extends RateLimiter {
 export interface RateLimitOptions {
   /** How many keys' counters each in-memory budget keeps: as many as there can be tenants. */
   readonly keys: number;
-  /** Where replicas share one budget per key: the store's backend (world/open-store.ts). */
+  /** Where replicas share one budget per key: the store's backend (open-store.ts). */
   readonly shared?: SharedCounters;
 }
 

@@ -1,4 +1,4 @@
-import type { WorldChange } from '../world/model.js';
+import type { WorldChange } from './model.js';
 
 /**
  * What the rules decide for a call: success with the change it makes to the world, or a refusal

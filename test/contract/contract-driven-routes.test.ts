@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { configWith } from '../../src/config.js';
 import type { ResponseMismatch } from '../../src/http/response-check.js';
-import { loadContract } from '../../src/spec/load-contract.js';
+import { loadContract } from '../../src/contract/load-contract.js';
 import { useSandbox } from '../helpers/sandbox.js';
 
 const TINY = fileURLToPath(new URL('../fixtures/tiny-contract.yaml', import.meta.url));

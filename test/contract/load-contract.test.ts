@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { ContractError, loadContract } from '../../src/spec/load-contract.js';
+import { ContractError, loadContract } from '../../src/contract/load-contract.js';
 
 type Document = Record<string, unknown>;
 

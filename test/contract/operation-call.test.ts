@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadContract } from '../../src/spec/load-contract.js';
-import { callRequest, callUrl } from '../../src/spec/operation-call.js';
-import type { Operation } from '../../src/spec/operations.js';
+import { loadContract } from '../../src/contract/load-contract.js';
+import { callRequest, callUrl } from '../../src/contract/operation-call.js';
+import type { Operation } from '../../src/contract/operations.js';
 import { theContract } from '../helpers/sandbox.js';
 
 const TINY = fileURLToPath(new URL('../fixtures/tiny-contract.yaml', import.meta.url));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileContractChecks } from '../../src/spec/contract-checks.js';
+import { compileContractChecks } from '../../src/contract/contract-checks.js';
 import { theContract } from '../helpers/sandbox.js';
 
 const contract = await theContract();

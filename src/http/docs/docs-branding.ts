@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { ASSETS } from '../assets-folder.js';
 
 /** The page's title: the product's name, not Swagger UI's. */
 export const DOCS_TITLE = 'promotions-sandbox';
-
-/** The product's own pictures, committed in the repository's assets/ (shipped in the package and the image). */
-const ASSETS = new URL('../../assets/', import.meta.url);
 
 /** What @fastify/swagger-ui takes for the top bar's logo and the page's favicon (its `logo` and `theme.favicon`). */
 export interface DocsBranding {

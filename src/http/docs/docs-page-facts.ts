@@ -1,6 +1,6 @@
 import type { OpenAPIV3_1 } from 'openapi-types';
-import type { Operation } from '../spec/operations.js';
-import { isJournaled } from './journal.js';
+import type { Operation } from '../../contract/operations.js';
+import { isJournaled } from '../journal.js';
 
 /** A security scheme a reader can authorize with on /docs to name a tenant. */
 export type TenantScheme =

@@ -1,4 +1,4 @@
-import { SESSION_HEADER } from './authenticate.js';
+import { SESSION_HEADER } from '../authenticate.js';
 import type { DocsPageFacts } from './docs-page-facts.js';
 
 /** The calls a panel shows: the vendor's table shows a handful, the history keeps more (`--journal-size`). */

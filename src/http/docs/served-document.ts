@@ -1,8 +1,8 @@
 import type { OpenAPIV3_1 } from 'openapi-types';
-import type { ScenarioSet } from '../scenarios/scenario-set.js';
-import { scenarioTable } from '../scenarios/scenario-table.js';
-import type { Contract } from './load-contract.js';
-import { DECISION_KEY, decisionList } from './sandbox-decisions.js';
+import type { ScenarioSet } from '../../scenarios/scenario-set.js';
+import { scenarioTable } from '../../scenarios/scenario-table.js';
+import type { Contract } from '../../contract/load-contract.js';
+import { DECISION_KEY, decisionList } from '../../contract/sandbox-decisions.js';
 
 /**
  * The document `/openapi.json` and `/docs` serve: the authored contract, plus sections generated

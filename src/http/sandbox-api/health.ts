@@ -1,7 +1,7 @@
-import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
-import type { BuiltInHandlers } from './api-routes.js';
-import { sendAnswer, sendCatalogueError } from './envelope.js';
-import type { Readiness } from '../world/store-health.js';
+import { type Catalogue, REQUIRED_KEYS } from '../../contract/catalogue.js';
+import type { BuiltInHandlers } from '../api-routes.js';
+import { sendAnswer, sendCatalogueError } from '../envelope.js';
+import type { Readiness } from '../../world/store-health.js';
 
 /** Whether the sandbox can serve API calls now; a store that is down makes it not ready. */
 export type ReadinessCheck = () => Readiness;

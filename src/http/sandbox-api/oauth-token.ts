@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Identifier } from '../auth/identify.js';
-import type { TokenStore } from '../auth/token-store.js';
-import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
-import type { BuiltInHandlers } from './api-routes.js';
-import { sendAnswer } from './envelope.js';
-import type { RateLimits } from './rate-limit.js';
-import { type RefusedCredentials, shownName } from './refused-credentials.js';
+import type { Identifier } from '../../auth/identify.js';
+import type { TokenStore } from '../../auth/token-store.js';
+import { type Catalogue, REQUIRED_KEYS } from '../../contract/catalogue.js';
+import type { BuiltInHandlers } from '../api-routes.js';
+import { sendAnswer } from '../envelope.js';
+import type { RateLimits } from '../rate-limit.js';
+import { type RefusedCredentials, shownName } from '../refused-credentials.js';
 
 /**
  * `POST /v3/oauth/token/generate`, as the vendor does it: key and secret in, a JWT and its

@@ -1,7 +1,7 @@
-import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
-import type { TenantDirectory } from '../world/tenant-directory.js';
-import type { BuiltInHandlers } from './api-routes.js';
-import { sendAnswer, sendCatalogueError } from './envelope.js';
+import { type Catalogue, REQUIRED_KEYS } from '../../contract/catalogue.js';
+import type { TenantDirectory } from '../../world/tenant-directory.js';
+import type { BuiltInHandlers } from '../api-routes.js';
+import { sendAnswer, sendCatalogueError } from '../envelope.js';
 
 /** The operator-only calls of a shared sandbox (they exist only with --admin-token). */
 export function operatorHandlers(tenants: TenantDirectory, catalogue: Catalogue): BuiltInHandlers {

@@ -1,9 +1,9 @@
-import { type CollectionSources, postmanCollection } from '../postman/postman-collection.js';
-import type { LiveScenarios } from '../scenarios/live-scenarios.js';
-import { REQUIRED_KEYS } from '../spec/catalogue.js';
-import type { Contract } from '../spec/load-contract.js';
-import type { BuiltInHandlers } from './api-routes.js';
-import { sendAnswer, sendCatalogueError } from './envelope.js';
+import { type CollectionSources, postmanCollection } from '../../client/postman-collection.js';
+import type { LiveScenarios } from '../../scenarios/live-scenarios.js';
+import { REQUIRED_KEYS } from '../../contract/catalogue.js';
+import type { Contract } from '../../contract/load-contract.js';
+import type { BuiltInHandlers } from '../api-routes.js';
+import { sendAnswer, sendCatalogueError } from '../envelope.js';
 
 /**
  * `GET /postman-collection.json`: the collection of the scenarios in force now (with `--watch`,
