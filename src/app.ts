@@ -8,7 +8,8 @@ import { registerApiRoutes } from './http/api-routes.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { clientErrorResponder } from './http/client-errors.js';
 import { registerClosingConnections } from './http/closing.js';
-import { REDACTED, credentialHeaders, credentialHeaderTest, redactedHeaders } from './http/credential-headers.js';
+import { REDACTED } from './auth/redaction.js';
+import { credentialHeaders, credentialHeaderTest, redactedHeaders } from './http/credential-headers.js';
 import { registerCors } from './http/cors.js';
 import { registerDocsPage } from './http/docs/docs-page.js';
 import { docsPageFacts } from './http/docs/docs-page-facts.js';
@@ -27,7 +28,7 @@ import { generateRequestId, registerRequestId } from './http/request-id.js';
 import { MAX_PATH_PARAMETER_LENGTH, registerUrlLimit } from './http/url-limits.js';
 import { registerRequestLog } from './http/request-log.js';
 import { type ResponseMismatch, registerResponseCheck } from './http/response-check.js';
-import { SuccessAnswers } from './answer/outcome.js';
+import { SuccessAnswers } from './contract/success-answers.js';
 import { OPERATION_RULES } from './rules/operation-rules.js';
 import { decideAnswer } from './answer/decide-answer.js';
 import { invalidRequestScenario } from './answer/invalid-request-scenario.js';
@@ -41,6 +42,7 @@ import type { Operation } from './contract/operations.js';
 import { servedDocument } from './http/docs/served-document.js';
 import { type OpenedStore, openStore } from './open-store.js';
 import type { TenantStore } from './world/tenant-store.js';
+import { TAGS } from './contract/tags.js';
 
 export interface AppOptions {
   /** An already loaded contract (tests load one once); else `config.contract` is read. */
@@ -134,7 +136,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   // Without an operator token the operator calls do not exist: not even a 405 tells of them;
   // without --metrics, neither does /metrics.
   const serves = (operation: Operation) =>
-    (config.adminToken !== undefined || !operation.tags.includes('operator')) && (config.metrics || operation.operationId !== METRICS_OPERATION);
+    (config.adminToken !== undefined || !operation.tags.includes(TAGS.operator)) && (config.metrics || operation.operationId !== METRICS_OPERATION);
   registerNotFound(app, contract.operations.filter(serves), contract.catalogue);
   if (config.validateResponses || options.onResponseMismatch) {
     registerResponseCheck(app, checks, (mismatch) => {

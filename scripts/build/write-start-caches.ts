@@ -9,7 +9,7 @@ import type { UnknownPromotions } from '../../src/world/model.js';
 // itself, so the caches land in dist/, where the built sandbox reads them.
 const fromDist = async <Module>(path: string): Promise<Module> => (await import(new URL(`../../dist/${path}`, import.meta.url).href)) as Module;
 const { DEFAULT_CONFIG } = await fromDist<typeof import('../../src/config.js')>('config.js');
-const { SuccessAnswers } = await fromDist<typeof import('../../src/answer/outcome.js')>('answer/outcome.js');
+const { SuccessAnswers } = await fromDist<typeof import('../../src/contract/success-answers.js')>('contract/success-answers.js');
 const { ScenarioError } = await fromDist<typeof import('../../src/scenarios/scenario.js')>('scenarios/scenario.js');
 const { SCENARIO_CACHE, scenariosKey, storeScenarios } = await fromDist<typeof import('../../src/scenarios/scenario-cache.js')>('scenarios/scenario-cache.js');
 const { checkScenarioFolder, DEFAULT_SCENARIOS_DIRECTORY, readScenarioFolder } = await fromDist<typeof import('../../src/scenarios/load-scenarios.js')>('scenarios/load-scenarios.js');

@@ -2,7 +2,8 @@ import { OPERATION_RULES, type OperationRule } from '../rules/operation-rules.js
 import { canonicalTexts } from '../world/model.js';
 import type { LiveScenarios } from '../scenarios/live-scenarios.js';
 import type { Scenario } from '../scenarios/scenario.js';
-import type { DecideOutcome, Outcome, SuccessAnswers, ValidCall } from './outcome.js';
+import type { DecideOutcome, Outcome, ValidCall } from './outcome.js';
+import type { SuccessAnswers } from '../contract/success-answers.js';
 import type { Answer } from '../contract/success-answer.js';
 import { type Catalogue, entryFor } from '../contract/catalogue.js';
 import type { ChangeStore } from '../world/change-store.js';

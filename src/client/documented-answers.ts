@@ -1,5 +1,6 @@
 import type { Contract } from '../contract/load-contract.js';
 import { coverageKey } from '../world/coverage-store.js';
+import { TAGS } from '../contract/tags.js';
 
 /** One answer the contract documents for one of the vendor's operations. */
 export interface DocumentedAnswer {
@@ -23,7 +24,7 @@ export interface CoverageReport {
  */
 export function documentedAnswers(contract: Contract): DocumentedAnswer[] {
   return contract.operations
-    .filter((operation) => operation.tags.includes('promotions'))
+    .filter((operation) => operation.tags.includes(TAGS.promotions))
     .flatMap((operation) => [
       ...Object.keys(operation.responses)
         .filter((status) => /^2\d\d$/.test(status))

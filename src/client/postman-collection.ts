@@ -7,6 +7,7 @@ import { callUrl } from '../contract/operation-call.js';
 import type { Operation } from '../contract/operations.js';
 import type { Answer } from '../contract/success-answer.js';
 import { planChecks } from './plan-checks.js';
+import { TAGS } from '../contract/tags.js';
 
 /** The format Postman and newman import: Collection v2.1. */
 export const COLLECTION_SCHEMA = 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json';
@@ -81,7 +82,7 @@ export function postmanCollection(sources: CollectionSources): PostmanCollection
   const request = requestMaker(reset);
   const plan = planChecks(contract, checks, { sandbox: true });
   const folders = contract.operations
-    .filter((operation) => operation.tags.includes('promotions'))
+    .filter((operation) => operation.tags.includes(TAGS.promotions))
     .map((operation) => operationFolder(operation, plan.filter((check) => check.answer.operationId === operation.operationId), sources));
   return {
     info: {

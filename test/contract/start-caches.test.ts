@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SuccessAnswers } from '../../src/answer/outcome.js';
+import { SuccessAnswers } from '../../src/contract/success-answers.js';
 import { readScenarioFolder, DEFAULT_SCENARIOS_DIRECTORY } from '../../src/scenarios/load-scenarios.js';
 import { contentHash } from '../../src/contract/build-store.js';
 import { storeContract } from '../../src/contract/contract-cache.js';

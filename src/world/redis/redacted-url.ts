@@ -1,4 +1,4 @@
-import { REDACTED } from '../../http/credential-headers.js';
+import { REDACTED } from '../../auth/redaction.js';
 
 /**
  * `redis://user:secret@host:6379/0?password=secret&db=1` → `redis://host:6379/0?password=[redacted]&db=[redacted]`:
