@@ -1,13 +1,7 @@
-import type { Cluster, Redis } from 'ioredis';
 import type { SandboxConfig } from './config.js';
+import type { SharedCounters } from './http/rate-limit.js';
 import { MemoryStore } from './world/memory-store.js';
 import type { TenantStore } from './world/tenant-store.js';
-
-/** Where replicas keep the rate limiter's counters: a Redis and the prefix of every counter's key. */
-export interface SharedCounters {
-  readonly redis: Redis | Cluster;
-  readonly nameSpace: string;
-}
 
 /** A store backend, opened for the app. */
 export interface OpenedStore {

@@ -1,5 +1,4 @@
 import type { Contract } from '../contract/load-contract.js';
-import { coverageKey } from '../world/coverage-store.js';
 import { TAGS } from '../contract/tags.js';
 
 /** One answer the contract documents for one of the vendor's operations. */
@@ -33,12 +32,6 @@ export function documentedAnswers(contract: Contract): DocumentedAnswer[] {
         .filter((entry) => !entry.sandboxOnly)
         .map((entry) => ({ operationId: operation.operationId, code: entry.code, httpStatus: entry.httpStatus, key: entry.key })),
     ]);
-}
-
-/** How many times each documented answer was received, from counts keyed `operationId code`. */
-export function coverageReport(answers: readonly DocumentedAnswer[], counts: ReadonlyMap<string, number>): CoverageReport {
-  const counted = answers.map((answer) => ({ ...answer, count: counts.get(coverageKey(answer.operationId, answer.code)) ?? 0 }));
-  return { covered: counted.filter((answer) => answer.count > 0).length, total: counted.length, answers: counted };
 }
 
 /** How a documented answer is named in reports: `operationId code KEY`. */

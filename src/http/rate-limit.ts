@@ -1,9 +1,15 @@
 import LocalStore, { type Counted } from '@fastify/rate-limit/store/LocalStore.js';
 import RedisStore from '@fastify/rate-limit/store/RedisStore.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Cluster, Redis } from 'ioredis';
 import { type Catalogue, REQUIRED_KEYS } from '../contract/catalogue.js';
-import type { SharedCounters } from '../open-store.js';
 import { sendCatalogueError } from './envelope.js';
+
+/** Where replicas keep the rate limiter's counters: a Redis and the prefix of every counter's key. */
+export interface SharedCounters {
+  readonly redis: Redis | Cluster;
+  readonly nameSpace: string;
+}
 
 /** The window a budget is counted over: the vendor's limit is per minute. */
 const WINDOW_MS = 60_000;

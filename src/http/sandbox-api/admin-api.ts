@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
-import { coverageReport, documentedAnswers } from '../../client/documented-answers.js';
+import { documentedAnswers } from '../../client/documented-answers.js';
+import { coverageReport } from './coverage-report.js';
 import type { LiveScenarios } from '../../scenarios/live-scenarios.js';
 import type { Scenario } from '../../scenarios/scenario.js';
 import { REQUIRED_KEYS } from '../../contract/catalogue.js';
