@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // `npm run test:docker`: builds the image (once, test/docker/build-image.ts) and checks it over
-// HTTP and through the README's Testcontainers recipe, and brings docker-compose.yml up and
+// HTTP and through the Testcontainers recipe of docs/ci.md, and brings docker-compose.yml up and
 // drives it through nginx; not part of `npm test`.
 export default defineConfig({
   test: {

@@ -1,7 +1,7 @@
-// The README's Testcontainers recipe is the code test/docker/testcontainers.test.ts runs: the
-// lines between each `// recipe:start` and the next `// recipe:end` (its imports, then its hooks
-// and tests), unindented, one blank line between parts. `npm run docs:readme` writes them into
-// the README.
+// The Testcontainers recipe of docs/ci.md is the code test/docker/testcontainers.test.ts runs:
+// the lines between each `// recipe:start` and the next `// recipe:end` (its imports, then its
+// hooks and tests), unindented, one blank line between parts. `npm run docs:readme` writes them
+// into docs/ci.md.
 import { readFileSync } from 'node:fs';
 
 export const RECIPE_TEST = new URL('../test/docker/testcontainers.test.ts', import.meta.url);

@@ -35,7 +35,9 @@ export class CredentialIds {
     // Two bytes a character at most (a one-byte string when Latin-1, as header values are).
     const cost = 2 * credential.length + ENTRY_OVERHEAD_BYTES;
     if (this.#bytes + cost > this.budgetBytes) this.clear();
-    ids.set(credential, id);
+    // A copy of its own, code unit by code unit (lossless): the credential may be a slice of a
+    // whole header, which V8 would keep alive with it, outside the bytes counted here.
+    ids.set(credential.split('').join(''), id);
     this.#bytes += cost;
     return id;
   }

@@ -85,7 +85,9 @@ export function authenticator(
       authorization: typeof request.headers.authorization === 'string' ? request.headers.authorization : undefined,
       oauthToken: typeof token === 'string' ? token : undefined,
     });
-    if (identity instanceof Promise) identity.then((found) => admit(request, reply, found, done), done);
+    // A throw while admitting after the lookup (a client gone, say) reaches Fastify as an error,
+    // never an unhandled rejection, which would stop the process.
+    if (identity instanceof Promise) identity.then((found) => admit(request, reply, found, done)).catch(done);
     else admit(request, reply, identity, done);
   };
 }

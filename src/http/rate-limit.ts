@@ -69,6 +69,16 @@ export class RateLimits {
       });
   }
 
+  /** A count kept in this process alone, answered at once, whether or not replicas share the others. */
+  counterHere(): Count {
+    return localCount(this.#options.keys);
+  }
+
+  /** Whether the counters are shared by replicas (in Redis): a count is then answered later. */
+  get shared(): boolean {
+    return this.#options.shared !== undefined;
+  }
+
   /** Answers 429 in the envelope, the headers as the contract declares them (on a 429 only: on every answer they would cost every answer). */
   refuse(reply: FastifyReply, max: number, ttlMs: number): false {
     sendCatalogueError(reply.headers(refusalHeaders(max, Math.ceil(ttlMs / 1000))), this.#catalogue.get(REQUIRED_KEYS.rateLimitExceeded));

@@ -31,15 +31,20 @@ export function shownName(name: string): string {
  */
 export class RefusedCredentials {
   readonly #count: Count;
+  /** With replicas: this process's own count too, answered at once (see refuse). */
+  readonly #countHere: Count | undefined;
   readonly #limit: number;
   readonly #limits: RateLimits;
   /** Until when (ms) each address past its limit is refused, known to this process. */
   readonly #locked = new Map<string, number>();
+  /** The earliest end of a lock: past it the expired ones go, so the map empties again. */
+  #nextExpiry = Number.POSITIVE_INFINITY;
   readonly #maxLocked: number;
 
   constructor(limits: RateLimits, limit: number, maxAddresses: number) {
     this.#limits = limits;
     this.#count = limits.counter('refused');
+    this.#countHere = limits.shared ? limits.counterHere() : undefined;
     this.#limit = limit;
     this.#maxLocked = maxAddresses;
   }
@@ -47,27 +52,37 @@ export class RefusedCredentials {
   /** Answers 429 (and returns true) when the caller's address is past its limit. */
   refusesLocked(request: FastifyRequest, reply: FastifyReply): boolean {
     if (this.#locked.size === 0) return false;
-    const address = addressOf(request);
-    const until = this.#locked.get(address);
-    if (until === undefined) return false;
-    const left = until - Date.now();
-    if (left <= 0) {
-      this.#locked.delete(address);
-      return false;
-    }
-    this.#limits.refuse(reply, this.#limit, left);
+    const now = Date.now();
+    if (now >= this.#nextExpiry) this.#forgetExpired(now);
+    if (this.#locked.size === 0) return false;
+    const until = this.#locked.get(addressOf(request));
+    if (until === undefined || until <= now) return false;
+    this.#limits.refuse(reply, this.#limit, until - now);
     return true;
   }
 
   /**
    * Answers a refused credential: `refusal` (401), or 429 when this refusal takes the address past
-   * its limit. In Redis the answer waits for the count; a failure to count rejects.
+   * its limit. In Redis the answer waits for the shared count, but this process also counts at
+   * once: concurrent guesses at one replica are locked out as they come, not once Redis answers.
+   * A failure to count rejects.
    */
   refuse(request: FastifyRequest, reply: FastifyReply, refusal: CatalogueEntry, tried: Tried): void | Promise<void> {
     const address = addressOf(request);
+    const here = this.#countHere?.(address, this.#limit);
     const counted = this.#count(address, this.#limit);
-    if (counted instanceof Promise) return counted.then((count) => this.#answer(request, reply, address, count, refusal, tried));
-    this.#answer(request, reply, address, counted, refusal, tried);
+    if (!(counted instanceof Promise)) {
+      this.#answer(request, reply, address, counted, refusal, tried);
+      return;
+    }
+    if (here && !(here instanceof Promise) && here.current > this.#limit) {
+      this.#lock(address, here.ttl);
+      this.#limits.refuse(reply, this.#limit, here.ttl);
+      // The shared count goes on, for the other replicas and the one warn line of the burst.
+      counted.then((count) => this.#noteShared(request, address, count, tried)).catch(() => undefined);
+      return;
+    }
+    return counted.then((count) => this.#answer(request, reply, address, count, refusal, tried));
   }
 
   #answer(request: FastifyRequest, reply: FastifyReply, address: string, count: Counted, refusal: CatalogueEntry, tried: Tried): void {
@@ -75,9 +90,14 @@ export class RefusedCredentials {
       sendCatalogueError(reply, refusal);
       return;
     }
-    // The count's own window: in Redis another replica may have started it.
-    if (this.#locked.size >= this.#maxLocked) this.#locked.delete(this.#locked.keys().next().value ?? '');
-    this.#locked.set(address, Date.now() + count.ttl);
+    this.#noteShared(request, address, count, tried);
+    this.#limits.refuse(reply, this.#limit, count.ttl);
+  }
+
+  /** A count past the limit: the address is locked for the count's window (in Redis another replica may have started it), and the first past it is logged. */
+  #noteShared(request: FastifyRequest, address: string, count: Counted, tried: Tried): void {
+    if (count.current <= this.#limit) return;
+    this.#lock(address, count.ttl);
     // One line a burst: exactly one refusal (on one replica) is the first past the limit.
     if (count.current === this.#limit + 1) {
       request.log.warn(
@@ -85,11 +105,27 @@ export class RefusedCredentials {
         'too many refused credentials from one address: it gets 429 until its minute ends',
       );
     }
-    this.#limits.refuse(reply, this.#limit, count.ttl);
+  }
+
+  #lock(address: string, ttlMs: number): void {
+    if (this.#locked.size >= this.#maxLocked) this.#locked.delete(this.#locked.keys().next().value ?? '');
+    const until = Date.now() + ttlMs;
+    this.#locked.set(address, Math.max(until, this.#locked.get(address) ?? 0));
+    this.#nextExpiry = Math.min(this.#nextExpiry, until);
+  }
+
+  #forgetExpired(now: number): void {
+    let next = Number.POSITIVE_INFINITY;
+    for (const [address, until] of this.#locked) {
+      if (until <= now) this.#locked.delete(address);
+      else next = Math.min(next, until);
+    }
+    this.#nextExpiry = next;
   }
 }
 
 /** The budget key of a client's address: `request.ip`, an IPv6 one as its /64. */
 export function addressOf(request: FastifyRequest): string {
-  return normalizeIP(request.ip);
+  // No address once the client has gone (its socket closed while a token was looked up).
+  return normalizeIP(request.ip ?? '');
 }

@@ -151,7 +151,7 @@ export const SETTINGS = {
     kind: oneOf(CLOCK_MODES),
     default: DEFAULT_CLOCK_MODE,
     help: "each tenant's clock: frozen (starts at its first call, moves only when told) or real (follows the wall clock)",
-    readme: "each tenant's clock: `frozen` starts at the tenant's first call and moves only by `POST /__sandbox/clock`, so answers stay deterministic; `real` follows the wall clock, an advance adding to it (see [Time](#time-cart-locks-expiry-jobs-and-promotions-that-end))",
+    readme: "each tenant's clock: `frozen` starts at the tenant's first call and moves only by `POST /__sandbox/clock`, so answers stay deterministic; `real` follows the wall clock, an advance adding to it (see [Time](docs/scenarios.md#time-cart-locks-expiry-jobs-and-promotions-that-end))",
   }),
   journalSize: setting({
     argument: '<n>',

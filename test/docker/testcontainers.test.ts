@@ -10,8 +10,8 @@ import { describeWith } from '../helpers/components.js';
 import { BASE_IMAGE_INSTALL, docker, haveDockerEngine } from '../helpers/docker.js';
 import { vipOpenCart } from '../helpers/own-scenario.js';
 
-// The README's Testcontainers recipe, run as printed: the lines between the `recipe` markers
-// (its imports, then its hooks and tests) are the README's code block: `npm run docs:readme`
+// The Testcontainers recipe of docs/ci.md, run as printed: the lines between the `recipe` markers
+// (its imports, then its hooks and tests) are that doc's code block: `npm run docs:readme`
 // copies them there, and test/process/readme.test.ts fails when the two differ. Around them,
 // this file sets up what a user has: the image built (once, by test/docker/build-image.ts), and
 // a project folder holding my-scenarios/vip-open-cart.yaml.
@@ -24,7 +24,7 @@ process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 /** Built once for every file by test/docker/build-image.ts. */
 const IMAGE = inject('sandboxImage');
 
-describeWith('a Docker engine', haveDockerEngine(), BASE_IMAGE_INSTALL, 'the image through Testcontainers (the README recipe)', () => {
+describeWith('a Docker engine', haveDockerEngine(), BASE_IMAGE_INSTALL, 'the image through Testcontainers (the recipe of docs/ci.md)', () => {
   const cwd = process.cwd();
   let project = '';
 

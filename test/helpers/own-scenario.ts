@@ -1,6 +1,6 @@
 /**
- * The README's own scenario ("Writing your own scenario"), "vip-open-cart": a VIP customer with a
- * cart waiting at the till, for a customer of the caller's choosing (the README's by default).
+ * The own scenario of docs/scenarios.md ("Writing your own scenario"), "vip-open-cart": a VIP customer with a
+ * cart waiting at the till, for a customer of the caller's choosing (the doc's by default).
  */
 export const vipOpenCart = (customerId = '555000111', code = 737): string => `# yaml-language-server: $schema=./scenario.schema.json
 name: vip-open-cart

@@ -110,12 +110,12 @@ describe('limits, each answered in the envelope with its catalogue entry', () =>
 });
 
 describe('the limits as the contract states them', () => {
-  it('SANDBOX.URI_TOO_LONG and the README name the limits the sandbox applies', async () => {
+  it('SANDBOX.URI_TOO_LONG and docs/contract.md (its table of common mistakes) name the limits the sandbox applies', async () => {
     const { condition } = (await theContract()).catalogue.get(REQUIRED_KEYS.uriTooLong);
-    const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    const doc = readFileSync(fileURLToPath(new URL('../../docs/contract.md', import.meta.url)), 'utf8');
     for (const limit of [MAX_URL_LENGTH, MAX_PATH_PARAMETER_LENGTH]) {
       expect(condition).toContain(`longer than ${limit.toLocaleString('en')} characters`);
-      expect(readme).toContain(`over ${limit.toLocaleString('en')} characters`);
+      expect(doc).toContain(`over ${limit.toLocaleString('en')} characters`);
     }
   });
 });

@@ -1,7 +1,11 @@
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { buildApp } from '../../src/app.js';
 import { basicAuthorization } from '../../src/auth/credentials.js';
+import { configWith } from '../../src/config.js';
+import { MemoryStore } from '../../src/world/memory-store.js';
 import { callOf, freshIds } from '../helpers/calls.js';
-import { useSandbox } from '../helpers/sandbox.js';
+import { PROMOTION_ID, theContract, useSandbox } from '../helpers/sandbox.js';
 
 // The refused-credentials guard through inject, with a fake clock: its window, IPv6 addresses,
 // and that a good credential is never counted.
@@ -53,5 +57,36 @@ describe('refused credentials per client address', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ credential: 'oauth token', refused: 3 });
     expect(JSON.stringify(sandbox.logs)).not.toContain('no-such-token');
+  });
+});
+
+describe('a client gone while its OAuth token is looked up', () => {
+  it('ends the call and stops nothing: the refusal counts no address and throws nowhere', async () => {
+    const memory = new MemoryStore({ journalSize: 10, idleMs: 60_000, maxTenants: 100 });
+    // A store whose token lookup takes a while, as Redis's does: the client leaves meanwhile.
+    const slowTokens = new Proxy(memory, {
+      get: (target, key: keyof MemoryStore) =>
+        key === 'tokenIdentity'
+          ? async (token: string) => {
+              await new Promise((resolve) => setTimeout(resolve, 100));
+              return target.tokenIdentity(token);
+            }
+          : (...args: unknown[]) => (Reflect.get(target, key) as (...given: unknown[]) => unknown).apply(target, args),
+    });
+    const app = await buildApp(configWith({ logLevel: 'silent' }), { contract: await theContract(), store: slowTokens });
+    try {
+      const url = await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = new URL(url);
+      const socket = connect(Number(port), '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write(`PUT /api_gateway/v1/promotions/${PROMOTION_ID}/deactivate HTTP/1.1\r\nHost: x\r\nX-CAP-API-OAUTH-TOKEN: junk\r\n\r\n`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      socket.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Still serving (an unhandled rejection would have failed this test run as well).
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    } finally {
+      await app.close();
+    }
   });
 });

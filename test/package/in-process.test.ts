@@ -106,7 +106,7 @@ describe('startSandbox(), from a Node test suite', () => {
     expect(await sandbox.requests({ code: 737, limit: 1 })).toMatchObject({ total: 4, requests: [retried.requests[0]] });
   });
 
-  it('advanceClock(): 737, the clock 301 s on, then 200; setClock() past validTill: 706; reset() takes it back (as the README shows)', async () => {
+  it('advanceClock(): 737, the clock 301 s on, then 200; setClock() past validTill: 706; reset() takes it back (as docs/scenarios.md shows)', async () => {
     await sandbox.reset({ requests: true });
     const start = await sandbox.clock();
     expect(start).toMatchObject({ mode: 'frozen', advancedSeconds: 0, time: start.start });

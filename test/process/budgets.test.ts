@@ -23,6 +23,7 @@ writeFileSync(
     'accounts:',
     '  - { username: alpha, password: pw-alpha, oauth: { key: alpha-key, secret: alpha-secret } }',
     '  - { username: beta, password: pw-beta, oauth: { key: beta-key, secret: beta-secret } }',
+    '  - { username: gamma, password: pw-gamma, oauth: { key: gamma-key, secret: gamma-secret } }',
     '',
   ].join('\n'),
 );
@@ -163,6 +164,10 @@ function budgetSuite(env: () => NodeJS.ProcessEnv): void {
     expect(oneAddress).toEqual([401, 401, 401, 429]);
     expectRateLimited(await tokenCall(url, 'beta-key', 'beta-secret', from('203.0.113.50')), 3);
     expect((await tokenCall(url, 'beta-key', 'beta-secret', from('203.0.113.51'))).status).toBe(200);
+    // A partner's key with wrong secrets, from many addresses: refusals of those addresses, not the key's budget.
+    const wrongSecrets = await statusesOf(6, 1, (index) => tokenCall(url, 'gamma-key', 'not-the-secret', from(`192.0.2.${index + 1}`)));
+    expect(wrongSecrets).toEqual(Array<number>(6).fill(401));
+    expect((await tokenCall(url, 'gamma-key', 'gamma-secret', from('192.0.2.100'))).status).toBe(200);
   });
 }
 

@@ -4,6 +4,7 @@ import { type AnySetting, flagOf, SETTING_NAMES, SETTINGS } from '../../src/sett
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const CONTRACT_DOC = readFileSync(new URL('../../docs/contract.md', import.meta.url), 'utf8');
+const CI_DOC = readFileSync(new URL('../../docs/ci.md', import.meta.url), 'utf8');
 
 describe("README's settings table", () => {
   const section = README.slice(README.indexOf('<!-- settings:start'), README.indexOf('<!-- settings:end'));
@@ -29,11 +30,12 @@ describe("README's settings table", () => {
   });
 });
 
-describe('generated sections of the README and docs/contract.md', () => {
-  it('are the ones made from the scenario files, the settings table and the contract\'s x-sandbox-decision marks (npm run docs:readme)', async () => {
-    const { generatedContractDoc, generatedReadme } = await import('../../scripts/update-readme.js');
+describe('generated sections of the README, docs/ci.md and docs/contract.md', () => {
+  it('are the ones made from the scenario files, the settings table, the recipe\'s test and the contract\'s x-sandbox-decision marks (npm run docs:readme)', async () => {
+    const { generatedCiDoc, generatedContractDoc, generatedReadme } = await import('../../scripts/update-readme.js');
     expect(README).toBe(await generatedReadme(README));
     expect(CONTRACT_DOC).toBe(await generatedContractDoc(CONTRACT_DOC));
+    expect(CI_DOC).toBe(generatedCiDoc(CI_DOC));
   });
 
   it('list every decision of the contract, and no decision the contract does not carry', async () => {

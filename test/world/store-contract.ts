@@ -182,6 +182,16 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         expect((await store.clock('t')).start).toBe(start);
       });
 
+      it('is started by any call that writes, a pin or a reset too: reads after it see one frozen time', async () => {
+        for (const write of [(store: TenantStore) => store.setPin('t', { scenario: 'open-cart' }), (store: TenantStore) => store.reset('t')]) {
+          const { store, elapse } = await open();
+          await write(store);
+          const first = await store.clock('t');
+          await elapse(30);
+          expect(await store.clock('t')).toEqual(first);
+        }
+      });
+
       it('changes nothing on a refused move', async () => {
         const { store } = await open();
         const { start } = await started(store, 't');

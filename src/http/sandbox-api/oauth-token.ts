@@ -12,8 +12,8 @@ import { type RefusedCredentials, shownName } from '../refused-credentials.js';
  * lifetime out, `errors: null`. The sandbox checks tokens by looking them up in the store (so
  * every replica accepts them), not by their signature; the JWT form is for clients that read
  * its `exp`. Its budget is per caller address (counted on arrival, api-routes.ts) and, here once
- * the body is read, per OAuth key: a call past either is refused, so nobody's bad calls spend
- * another partner's. A wrong key or secret counts against the address (refused-credentials.ts).
+ * the key and secret are checked, per OAuth key: a call past either is refused, so nobody's bad
+ * calls spend another partner's. A wrong key or secret counts against the address (refused-credentials.ts).
  */
 export function oauthTokenHandlers(
   identifier: Identifier,
@@ -30,13 +30,15 @@ export function oauthTokenHandlers(
   return {
     generateOAuthToken: async (call, reply) => {
       const { key, secret } = call.body as { key: string; secret: string };
-      const { requestsPerMinute } = budget;
-      if (!(await budget.limits.within(reply, requestsPerMinute, perKey(keyId(key), requestsPerMinute)))) return reply;
       const identity = identifier.identifyOAuthClient(key, secret);
       if (!identity) {
         await budget.refused.refuse(reply.request, reply, failed, () => ({ credential: 'oauth key and secret', oauthKey: shownName(key) }));
         return reply;
       }
+      // Counted once the secret is right: calls with a wrong one count against their address
+      // (refused-credentials.ts), so nobody who knows a partner's key can spend its budget.
+      const { requestsPerMinute } = budget;
+      if (!(await budget.limits.within(reply, requestsPerMinute, perKey(keyId(key), requestsPerMinute)))) return reply;
       // Loaded on the first token call only: most runs never make one.
       const { SignJWT } = await import('jose');
       const accessToken = await new SignJWT({ scope: 'api_gateway' })

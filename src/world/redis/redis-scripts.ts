@@ -186,9 +186,15 @@ local tenants = redis.call('ZRANGE', DIRECTORY, 0, -1)
 redis.call('DEL', DIRECTORY, SHARES, SHARE_OF)
 return tenants`;
 
-/** Every key of a tenant starts its idle time again, in one command. KEYS: the tenant's keys; ARGV: idle ms. */
+/**
+ * Every key of a tenant starts its idle time again, in one command; a call that writes also
+ * starts the tenant's clock if it has none (as the memory store does at its first write: a pin or
+ * a reset starts it too, so that reads after it see one frozen time).
+ * KEYS: the tenant's keys, the clock last; ARGV: idle ms, now (ms) to start the clock, or ''.
+ */
 const TOUCH_KEYS = `
 for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+if ARGV[2] ~= '' then redis.call('SET', KEYS[#KEYS], ARGV[2] .. ':0', 'NX', 'PX', ARGV[1]) end
 return 1`;
 
 /** The scripts, sent once and then called by their hash (ioredis's defineCommand: EVALSHA). */

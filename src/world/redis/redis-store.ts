@@ -136,7 +136,7 @@ export class RedisStore implements TenantStore {
     const [gone] = await Promise.all([
       this.#redis.touchDirectory(TENANTS, SHARES, SHARE_OF, Date.now(), this.options.idleMs, tenant, this.options.maxSessions ?? this.options.maxTenants, this.options.maxTenants, enter ? '1' : '0'),
       // A key that does not exist is not made by PEXPIRE: a read of a tenant not held writes nothing.
-      this.#redis.touchKeys(...TENANT_PARTS.map((part) => tenantKey(tenant, part)), this.options.idleMs),
+      this.#redis.touchKeys(...TENANT_PARTS.map((part) => tenantKey(tenant, part)), this.options.idleMs, enter ? Date.now() : ''),
     ]);
     for (const left of gone) await this.#deleteTenant(left);
   }
