@@ -9,6 +9,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY scripts/build ./scripts/build
 # The build also stores what a start derives from the contract and the scenarios (checked).
 COPY openapi/promotions.yaml ./openapi/promotions.yaml
 COPY scenarios ./scenarios

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { loadContract } from '../src/spec/load-contract.js';
-import type { Operation } from '../src/spec/operations.js';
+import { loadContract } from '../src/contract/load-contract.js';
+import type { Operation } from '../src/contract/operations.js';
 
 export const CONTRACT_PATH = fileURLToPath(new URL('../openapi/promotions.yaml', import.meta.url));
 export const OPERATION_ID = 'deactivatePromotionForCustomer';

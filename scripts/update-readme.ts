@@ -8,9 +8,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { scenarioTable } from '../src/scenarios/scenario-table.js';
 import { environmentPrecedence, settingsTable } from '../src/settings/settings-table.js';
 import { DEFAULT_SCENARIOS_DIRECTORY, loadScenarios } from '../src/scenarios/load-scenarios.js';
-import { compileContractChecks } from '../src/spec/contract-checks.js';
-import { loadContract } from '../src/spec/load-contract.js';
-import { decisionList } from '../src/spec/sandbox-decisions.js';
+import { compileContractChecks } from '../src/contract/contract-checks.js';
+import { loadContract } from '../src/contract/load-contract.js';
+import { decisionList } from '../src/contract/sandbox-decisions.js';
 import { testcontainersRecipe } from './testcontainers-recipe.js';
 
 export type GeneratedSection = 'scenarios' | 'decisions' | 'settings' | 'testcontainers';

@@ -3,44 +3,46 @@ import type { DestinationStream } from 'pino';
 import { type Account, loadAccounts } from './auth/accounts-file.js';
 import { createIdentifier } from './auth/identify.js';
 import type { SandboxConfig } from './config.js';
-import { adminHandlers } from './http/admin-api.js';
+import { adminHandlers } from './http/sandbox-api/admin-api.js';
 import { registerApiRoutes } from './http/api-routes.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { clientErrorResponder } from './http/client-errors.js';
 import { registerClosingConnections } from './http/closing.js';
-import { REDACTED, credentialHeaders, credentialHeaderTest, redactedHeaders } from './http/credential-headers.js';
+import { REDACTED } from './auth/redaction.js';
+import { credentialHeaders, credentialHeaderTest, redactedHeaders } from './http/credential-headers.js';
 import { registerCors } from './http/cors.js';
-import { registerDocsPage } from './http/docs-page.js';
-import { docsPageFacts } from './http/docs-page-facts.js';
+import { registerDocsPage } from './http/docs/docs-page.js';
+import { docsPageFacts } from './http/docs/docs-page-facts.js';
 import { errorResponder, registerErrorHandler } from './http/error-handler.js';
 import './http/fastify-types.js';
-import { healthHandlers } from './http/health.js';
+import { healthHandlers } from './http/sandbox-api/health.js';
 import { lazyChildLogger } from './http/lazy-request-logger.js';
-import { METRICS_OPERATION, answerMetrics } from './http/metrics.js';
+import { METRICS_OPERATION, answerMetrics } from './http/sandbox-api/metrics.js';
 import { registerNotFound } from './http/not-found.js';
-import { oauthTokenHandlers } from './http/oauth-token.js';
-import { operatorHandlers } from './http/operator-api.js';
-import { postmanCollectionHandlers } from './http/postman-collection-handler.js';
+import { oauthTokenHandlers } from './http/sandbox-api/oauth-token.js';
+import { operatorHandlers } from './http/sandbox-api/operator-api.js';
+import { postmanCollectionHandlers } from './http/sandbox-api/postman-collection-handler.js';
 import { RateLimits } from './http/rate-limit.js';
 import { RefusedCredentials, addressOf } from './http/refused-credentials.js';
 import { generateRequestId, registerRequestId } from './http/request-id.js';
 import { MAX_PATH_PARAMETER_LENGTH, registerUrlLimit } from './http/url-limits.js';
 import { registerRequestLog } from './http/request-log.js';
 import { type ResponseMismatch, registerResponseCheck } from './http/response-check.js';
-import { SuccessAnswers } from './outcome.js';
+import { SuccessAnswers } from './contract/success-answers.js';
 import { OPERATION_RULES } from './rules/operation-rules.js';
-import { decideAnswer } from './sandbox/decide-answer.js';
-import { invalidRequestScenario } from './sandbox/invalid-request-scenario.js';
+import { decideAnswer } from './answer/decide-answer.js';
+import { invalidRequestScenario } from './answer/invalid-request-scenario.js';
 import { LiveScenarios } from './scenarios/live-scenarios.js';
 import { loadScenarios } from './scenarios/load-scenarios.js';
 import { watchScenarios } from './scenarios/watch-scenarios.js';
-import { REQUIRED_KEYS } from './spec/catalogue.js';
-import { compileContractChecks } from './spec/contract-checks.js';
-import { type Contract, ContractError, loadContract } from './spec/load-contract.js';
-import type { Operation } from './spec/operations.js';
-import { servedDocument } from './spec/served-document.js';
-import { type OpenedStore, openStore } from './world/open-store.js';
+import { REQUIRED_KEYS } from './contract/catalogue.js';
+import { compileContractChecks } from './contract/contract-checks.js';
+import { type Contract, ContractError, loadContract } from './contract/load-contract.js';
+import type { Operation } from './contract/operations.js';
+import { servedDocument } from './http/docs/served-document.js';
+import { type OpenedStore, openStore } from './open-store.js';
 import type { TenantStore } from './world/tenant-store.js';
+import { TAGS } from './contract/tags.js';
 
 export interface AppOptions {
   /** An already loaded contract (tests load one once); else `config.contract` is read. */
@@ -134,7 +136,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   // Without an operator token the operator calls do not exist: not even a 405 tells of them;
   // without --metrics, neither does /metrics.
   const serves = (operation: Operation) =>
-    (config.adminToken !== undefined || !operation.tags.includes('operator')) && (config.metrics || operation.operationId !== METRICS_OPERATION);
+    (config.adminToken !== undefined || !operation.tags.includes(TAGS.operator)) && (config.metrics || operation.operationId !== METRICS_OPERATION);
   registerNotFound(app, contract.operations.filter(serves), contract.catalogue);
   if (config.validateResponses || options.onResponseMismatch) {
     registerResponseCheck(app, checks, (mismatch) => {

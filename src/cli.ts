@@ -3,8 +3,8 @@
 import './v8-heap-tuning.js';
 import { writeFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { ClientCredentials } from './verify/credentials.js';
-import { CREDENTIAL_FLAGS } from './verify/credential-flags.js';
+import type { ClientCredentials } from './client/credentials.js';
+import { CREDENTIAL_FLAGS } from './client/credential-flags.js';
 import { SandboxCommand } from './settings/boolean-flags.js';
 import { configFromOptions, RedactedRefusal, sandboxOptions } from './settings/command-line.js';
 import { packageVersion } from './settings/package-version.js';
@@ -92,9 +92,9 @@ clientOptions(
   .action(async (options: { baseUrl: string; basic?: string; authorization?: string; oauthKey?: string; oauthSecret?: string; junit?: string; json?: boolean; allowWrites?: boolean; promotionId?: string; customerId?: string; globalPromotionId?: string }) => {
     const config = configFromOptions(program);
     const [{ loadContract }, { jsonReport, junitReport, textReport, verify }, { writesFromFlags }] = await Promise.all([
-      import('./spec/load-contract.js'),
-      import('./verify/verify.js'),
-      import('./verify/write-flags.js'),
+      import('./contract/load-contract.js'),
+      import('./client/verify.js'),
+      import('./client/write-flags.js'),
     ]);
     const report = await verify(await loadContract(config.contract), {
       baseUrl: options.baseUrl,
@@ -112,7 +112,7 @@ clientOptions(program.command('coverage').description("print a tenant's coverage
   .addOption(new Option('--require-all', 'fail unless every documented answer was received').conflicts('min'))
   .action(async (options: { baseUrl: string; basic?: string; authorization?: string; oauthKey?: string; oauthSecret?: string; junit?: string; session?: string; min?: number; requireAll?: boolean }) => {
     const config = configFromOptions(program);
-    const [{ checkCoverage }, { loadContract }] = await Promise.all([import('./coverage/coverage-check.js'), import('./spec/load-contract.js')]);
+    const [{ checkCoverage }, { loadContract }] = await Promise.all([import('./client/coverage-check.js'), import('./contract/load-contract.js')]);
     const outcome = await checkCoverage(await loadContract(config.contract), options.baseUrl, credentialsOf(options), options.session, {
       ...(options.min === undefined ? {} : { minPercent: options.min }),
       requireAll: options.requireAll === true,

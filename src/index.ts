@@ -3,14 +3,14 @@ import { buildApp } from './app.js';
 import { loadAccounts } from './auth/accounts-file.js';
 import { basicAuthorization } from './auth/credentials.js';
 import type { SandboxConfig } from './config.js';
-import type { CoverageReport } from './coverage/documented-answers.js';
+import type { CoverageReport } from './client/documented-answers.js';
 import type { ClockView } from './world/tenant-clock.js';
 import { type StartOptions, startPlan } from './settings/start-options.js';
 import { type RequestFilter, requestFilterQuery } from './http/request-filter.js';
 import type { JournalPage } from './world/journal-store.js';
 
 export type { SandboxConfig } from './config.js';
-export type { CoverageReport, DocumentedAnswer } from './coverage/documented-answers.js';
+export type { CoverageReport, DocumentedAnswer } from './client/documented-answers.js';
 export type { RequestFilter } from './http/request-filter.js';
 export type { StartOptions } from './settings/start-options.js';
 export type { JournalEntry, JournalPage } from './world/journal-store.js';

@@ -1,14 +1,9 @@
 import { isIP } from 'node:net';
 import type { SandboxConfig } from './config.js';
-import { DOCS_PATH } from './http/docs-page.js';
-import { redactedUrl } from './world/redacted-url.js';
-import { redactedSeeds } from './world/redis-cluster-seeds.js';
-
-/** What the sandbox serves, as buildApp knows it (the `sandboxSummary` decoration). */
-export interface SandboxSummary {
-  readonly scenarios: number;
-  readonly accounts: number;
-}
+import { DOCS_PATH } from './http/docs/docs-page.js';
+import type { SandboxSummary } from './http/fastify-types.js';
+import { redactedUrl } from './world/redis/redacted-url.js';
+import { redactedSeeds } from './world/redis/redis-cluster-seeds.js';
 
 /**
  * The one line a person reads when the command starts (the JSON log lines are for machines):

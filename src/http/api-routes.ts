@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
-import type { DecideOutcome, Outcome, ValidCall } from '../outcome.js';
-import type { Contract } from '../spec/load-contract.js';
-import type { Operation } from '../spec/operations.js';
-import type { ContractChecks } from '../spec/contract-checks.js';
-import type { RawRequest } from '../spec/request-validator.js';
+import type { DecideOutcome, Outcome, ValidCall } from '../answer/outcome.js';
+import type { Contract } from '../contract/load-contract.js';
+import type { Operation } from '../contract/operations.js';
+import type { ContractChecks } from '../contract/contract-checks.js';
+import type { RawRequest } from '../contract/request-validator.js';
 import type { Identifier } from '../auth/identify.js';
 import { admission } from './admission.js';
 import { authenticator } from './authenticate.js';
@@ -15,6 +15,7 @@ import { credentialHeaderTest } from './credential-headers.js';
 import { isJournaled, operationJournal } from './journal.js';
 import type { JournalStore } from '../world/journal-store.js';
 import { unhandled } from '../unhandled.js';
+import { TAGS } from '../contract/tags.js';
 
 /** Answers one of the sandbox's own operations (tag `sandbox`) once the call is valid. */
 export type BuiltInHandler = (call: ValidCall, reply: FastifyReply) => Promise<FastifyReply>;
@@ -75,18 +76,18 @@ export function registerApiRoutes(
   for (const operation of contract.operations) {
     if (!serves(operation)) continue;
     const builtIn = builtIns[operation.operationId];
-    if (!builtIn && operation.tags.includes('sandbox')) {
+    if (!builtIn && operation.tags.includes(TAGS.sandbox)) {
       throw new Error(`${operation.operationId} is a sandbox operation with no built-in handler`);
     }
     const validate = checks.requests.get(operation.operationId);
     if (!validate) throw new Error(`${operation.operationId} has no compiled request check`);
     const authenticate = authenticator(operation, schemes, contract.catalogue, identifier, adminToken, sessionPattern, refused);
-    const tokenCall = operation.tags.includes('oauth');
+    const tokenCall = operation.tags.includes(TAGS.oauth);
     // The vendor's calls, per API key; the sandbox's calls of a tenant (not /healthz, /metrics…),
     // per credential, apart; the token call needs no credential: its caller's address.
-    const budget = operation.tags.includes('promotions')
+    const budget = operation.tags.includes(TAGS.promotions)
       ? limiter
-      : operation.tags.includes('sandbox') && operation.path.startsWith('/__sandbox/')
+      : operation.tags.includes(TAGS.sandbox) && operation.path.startsWith('/__sandbox/')
         ? sandboxCalls
         : tokenCall
           ? tokenCallers

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
-import type { Catalogue } from '../spec/catalogue.js';
-import { REQUIRED_KEYS } from '../spec/catalogue.js';
+import type { Catalogue } from '../contract/catalogue.js';
+import { REQUIRED_KEYS } from '../contract/catalogue.js';
 
 /** A 400 for a body Fastify cannot use; the error handler turns it into GLOBAL.INVALID_INPUT. */
 export class BadBodyError extends Error {

@@ -1,7 +1,7 @@
 import { maxHeaderSize, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Catalogue, CatalogueEntry } from '../spec/catalogue.js';
-import { REQUIRED_KEYS } from '../spec/catalogue.js';
+import type { Catalogue, CatalogueEntry } from '../contract/catalogue.js';
+import { REQUIRED_KEYS } from '../contract/catalogue.js';
 import { generateRequestId } from './request-id.js';
 import { MAX_URL_LENGTH, urlTooLongMessage } from './url-limits.js';
 

@@ -1,7 +1,7 @@
 import cors, { type FastifyCorsOptions } from '@fastify/cors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { OpenAPIV3_1 } from 'openapi-types';
-import type { Contract } from '../spec/load-contract.js';
+import type { Contract } from '../contract/load-contract.js';
 
 /** How long a browser may keep a preflight's answer (Chromium keeps it two hours at most). */
 const PREFLIGHT_MAX_AGE_SECONDS = 600;

@@ -1,7 +1,5 @@
-import type { Contract } from '../spec/load-contract.js';
-
-/** What a credential's value is replaced by, in the logs and in the request history. */
-export const REDACTED = '[redacted]';
+import { REDACTED } from '../auth/redaction.js';
+import type { Contract } from '../contract/load-contract.js';
 
 /**
  * A header whose name looks like it carries a credential, whatever the contract says of it:

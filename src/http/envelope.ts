@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { CatalogueEntry } from '../spec/catalogue.js';
+import type { CatalogueEntry } from '../contract/catalogue.js';
 
 export interface EnvelopeError {
   readonly code: number;

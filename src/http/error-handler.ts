@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
+import { type Catalogue, REQUIRED_KEYS } from '../contract/catalogue.js';
 import { BadBodyError } from './body-parsers.js';
 import { type StoreHealth, StoreUnavailableError } from '../world/store-health.js';
 import { sendCatalogueError, sendErrors } from './envelope.js';

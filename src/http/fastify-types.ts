@@ -1,4 +1,8 @@
-import type { SandboxSummary } from '../start-line.js';
+/** What the sandbox serves, as buildApp knows it (the `sandboxSummary` decoration). */
+export interface SandboxSummary {
+  readonly scenarios: number;
+  readonly accounts: number;
+}
 
 // What the sandbox adds to Fastify's instance, request and route config, in one place.
 declare module 'fastify' {

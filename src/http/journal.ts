@@ -1,7 +1,9 @@
 import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
-import type { Operation } from '../spec/operations.js';
+import type { Operation } from '../contract/operations.js';
 import type { JournalStore, ReceivedValue, RecordedCall } from '../world/journal-store.js';
-import { type CredentialHeaderTest, REDACTED, isCredentialValue } from './credential-headers.js';
+import { REDACTED } from '../auth/redaction.js';
+import { type CredentialHeaderTest, isCredentialValue } from './credential-headers.js';
+import { TAGS } from '../contract/tags.js';
 
 const SHOWN_LENGTH = 300;
 /** The part of a body the history keeps: 16 KiB of its UTF-8 text. */
@@ -13,7 +15,7 @@ export const RECORDED_VALUE_LENGTH = 1024;
 
 /** The vendor's operations (per customer and global) are journaled; the sandbox's own are not. */
 export function isJournaled(operation: Operation): boolean {
-  return operation.tags.includes('promotions');
+  return operation.tags.includes(TAGS.promotions);
 }
 
 /** Records the calls of one operation: its route's onSend hook, and the record of a dropped call. */

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
-import type { Operation } from '../spec/operations.js';
+import { type Catalogue, REQUIRED_KEYS } from '../contract/catalogue.js';
+import type { Operation } from '../contract/operations.js';
 import { sendCatalogueError } from './envelope.js';
 
 interface PathMethods {

@@ -1,9 +1,15 @@
 import LocalStore, { type Counted } from '@fastify/rate-limit/store/LocalStore.js';
 import RedisStore from '@fastify/rate-limit/store/RedisStore.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Catalogue, REQUIRED_KEYS } from '../spec/catalogue.js';
-import type { SharedCounters } from '../world/open-store.js';
+import type { Cluster, Redis } from 'ioredis';
+import { type Catalogue, REQUIRED_KEYS } from '../contract/catalogue.js';
 import { sendCatalogueError } from './envelope.js';
+
+/** Where replicas keep the rate limiter's counters: a Redis and the prefix of every counter's key. */
+export interface SharedCounters {
+  readonly redis: Redis | Cluster;
+  readonly nameSpace: string;
+}
 
 /** The window a budget is counted over: the vendor's limit is per minute. */
 const WINDOW_MS = 60_000;
@@ -29,7 +35,7 @@ export interface ApiRateLimiter extends RateLimiter {
 export interface RateLimitOptions {
   /** How many keys' counters each in-memory budget keeps: as many as there can be tenants. */
   readonly keys: number;
-  /** Where replicas share one budget per key: the store's backend (world/open-store.ts). */
+  /** Where replicas share one budget per key: the store's backend (open-store.ts). */
   readonly shared?: SharedCounters;
 }
 

@@ -1,7 +1,7 @@
 import { normalizeIP } from '@fastify/rate-limit';
 import type { Counted } from '@fastify/rate-limit/store/LocalStore.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { CatalogueEntry } from '../spec/catalogue.js';
+import type { CatalogueEntry } from '../contract/catalogue.js';
 import { sendCatalogueError } from './envelope.js';
 import type { Count, RateLimits } from './rate-limit.js';
 

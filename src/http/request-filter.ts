@@ -1,5 +1,5 @@
 import type { JournalFilter } from '../world/journal-store.js';
-import type { ValidValues } from '../spec/request-validator.js';
+import type { ValidValues } from '../contract/request-validator.js';
 
 /**
  * The filters of `GET /__sandbox/requests`, as `startSandbox().requests(filter)` takes them:

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ContractChecks } from '../spec/contract-checks.js';
+import type { ContractChecks } from '../contract/contract-checks.js';
 
 export interface ResponseMismatch {
   readonly method: string;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { type Catalogue, type CatalogueEntry, REQUIRED_KEYS } from '../spec/catalogue.js';
+import { type Catalogue, type CatalogueEntry, REQUIRED_KEYS } from '../contract/catalogue.js';
 import { sendCatalogueError } from './envelope.js';
 
 /**

@@ -1,5 +1,5 @@
 import { holdsAt, type WorldView } from '../world/model.js';
-import { type Decision, accept, refuse } from './decision.js';
+import { type Decision, accept, refuse } from '../world/decision.js';
 
 export interface PerCustomerCall {
   readonly promotionId: string;

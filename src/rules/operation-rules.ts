@@ -1,8 +1,8 @@
 import type { WorldView } from '../world/model.js';
 import { canonicalCustomerId, canonicalHexId } from '../world/model.js';
-import type { ParameterTexts } from '../spec/request-validator.js';
+import type { ParameterTexts } from '../contract/request-validator.js';
 import { type ChangeReads, participationKey } from '../world/tenant-changes.js';
-import type { Decision } from './decision.js';
+import type { Decision } from '../world/decision.js';
 import { PER_CUSTOMER_REFUSALS, deactivateForCustomer } from './deactivate-for-customer.js';
 import { GLOBAL_REFUSALS, deactivateGlobally } from './deactivate-globally.js';
 

@@ -1,9 +1,9 @@
 import { OPERATION_RULES } from '../rules/operation-rules.js';
-import { entryFor, isValidationCode } from '../spec/catalogue.js';
-import type { ContractChecks } from '../spec/contract-checks.js';
-import type { Contract } from '../spec/load-contract.js';
-import { callRequest, callTexts } from '../spec/operation-call.js';
-import type { Operation } from '../spec/operations.js';
+import { entryFor, isValidationCode } from '../contract/catalogue.js';
+import type { ContractChecks } from '../contract/contract-checks.js';
+import type { Contract } from '../contract/load-contract.js';
+import { callRequest, callTexts } from '../contract/operation-call.js';
+import type { Operation } from '../contract/operations.js';
 import { canonicalTexts, type UnknownPromotions, type WorldSetup } from '../world/model.js';
 import { SeedWorld } from '../world/seed-world.js';
 import { NO_CHANGES } from '../world/tenant-changes.js';

@@ -1,8 +1,8 @@
 import { readFile, readdir, realpath } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ContractChecks } from '../spec/contract-checks.js';
-import type { Contract } from '../spec/load-contract.js';
+import type { ContractChecks } from '../contract/contract-checks.js';
+import type { Contract } from '../contract/load-contract.js';
 import type { UnknownPromotions } from '../world/model.js';
 import { type ReadFile, type Scenario, ScenarioError, type ScenarioProblem } from './scenario.js';
 import { type FolderContents, SCENARIO_CACHE, scenariosKey, storedScenarios, storedScenarioSet } from './scenario-cache.js';

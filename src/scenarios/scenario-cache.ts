@@ -1,7 +1,7 @@
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { contentHash, readStored, writeStored } from '../spec/build-store.js';
-import type { Contract } from '../spec/load-contract.js';
+import { contentHash, readStored, writeStored } from '../contract/build-store.js';
+import type { Contract } from '../contract/load-contract.js';
 import type { UnknownPromotions, WorldSetup } from '../world/model.js';
 import type { Scenario } from './scenario.js';
 import { ScenarioSet } from './scenario-set.js';

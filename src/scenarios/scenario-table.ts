@@ -1,4 +1,4 @@
-import type { Operation } from '../spec/operations.js';
+import type { Operation } from '../contract/operations.js';
 import type { Lasting } from '../world/model.js';
 import type { ScenarioSet } from './scenario-set.js';
 import type { Scenario } from './scenario.js';

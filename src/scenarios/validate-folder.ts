@@ -1,6 +1,6 @@
 import type { UnknownPromotions } from '../world/model.js';
-import { compileContractChecks } from '../spec/contract-checks.js';
-import { loadContract } from '../spec/load-contract.js';
+import { compileContractChecks } from '../contract/contract-checks.js';
+import { loadContract } from '../contract/load-contract.js';
 import { loadScenarios } from './load-scenarios.js';
 import { formatProblem, ScenarioError } from './scenario.js';
 import type { ScenarioSet } from './scenario-set.js';

@@ -1,6 +1,6 @@
 import { AUTH_MODES } from '../auth/auth-modes.js';
 import { DEFAULT_SCENARIOS_DIRECTORY } from '../scenarios/load-scenarios.js';
-import { DEFAULT_CONTRACT_PATH } from '../spec/load-contract.js';
+import { DEFAULT_CONTRACT_PATH } from '../contract/load-contract.js';
 import { LOG_LEVELS } from '../log-levels.js';
 import { UNKNOWN_PROMOTIONS } from '../world/model.js';
 import { CLOCK_MODES, DEFAULT_CLOCK_MODE } from '../world/tenant-clock.js';

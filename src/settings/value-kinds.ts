@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { InvalidArgumentError } from 'commander';
-import { parseClusterSeeds, redactedSeeds } from '../world/redis-cluster-seeds.js';
-import { redactedUrl } from '../world/redacted-url.js';
+import { parseClusterSeeds, redactedSeeds } from '../world/redis/redis-cluster-seeds.js';
+import { redactedUrl } from '../world/redis/redacted-url.js';
 
 /**
  * What a setting's value may be, with one rule for both ways a value arrives: as text (a flag or

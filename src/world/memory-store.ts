@@ -1,5 +1,5 @@
 import type { Identity } from '../auth/identity.js';
-import type { Decision } from '../rules/decision.js';
+import type { Decision } from './decision.js';
 import { NO_CHANGES, type OwnChanges, type TenantChanges, applyChange, changeCount, emptyChanges } from './tenant-changes.js';
 import { Ring } from './ring.js';
 import { RecencyList, type RecencyLinks } from './recency-list.js';

@@ -1,7 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONTRACT_PATH } from '../../src/spec/load-contract.js';
-import { servedDocument } from '../../src/spec/served-document.js';
+import { DEFAULT_CONTRACT_PATH } from '../../src/contract/load-contract.js';
+import { servedDocument } from '../../src/http/docs/served-document.js';
 import { theContract } from '../helpers/sandbox.js';
 import { VENDOR_PAGES, curlExample, readPage } from '../helpers/vendor-pages.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadAccounts } from '../../src/auth/accounts-file.js';
 import { DEFAULT_SCENARIOS_DIRECTORY, loadScenarios } from '../../src/scenarios/load-scenarios.js';
-import { compileContractChecks } from '../../src/spec/contract-checks.js';
+import { compileContractChecks } from '../../src/contract/contract-checks.js';
 import { theContract, useSandbox } from '../helpers/sandbox.js';
 
 const polluted = () => ({}) as Record<string, unknown>;

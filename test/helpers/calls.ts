@@ -1,6 +1,6 @@
 import type { InjectOptions } from 'fastify';
-import { callUrl, type ParameterValues } from '../../src/spec/operation-call.js';
-import type { Operation } from '../../src/spec/operations.js';
+import { callUrl, type ParameterValues } from '../../src/contract/operation-call.js';
+import type { Operation } from '../../src/contract/operations.js';
 import { theContract } from './sandbox.js';
 
 const shipped = await theContract();

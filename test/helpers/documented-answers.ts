@@ -1,5 +1,5 @@
-import type { Contract } from '../../src/spec/load-contract.js';
-import type { Operation } from '../../src/spec/operations.js';
+import type { Contract } from '../../src/contract/load-contract.js';
+import type { Operation } from '../../src/contract/operations.js';
 
 /** The vendor's calls: the contract's operations tagged `promotions` (not the sandbox's own, not OAuth). */
 export function vendorOperations(contract: Contract): Operation[] {

@@ -4,9 +4,9 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { type AppOptions, buildApp } from '../../src/app.js';
 import { configWith, type SandboxConfig } from '../../src/config.js';
 import type { ResponseMismatch } from '../../src/http/response-check.js';
-import { compileContractChecks, type ContractChecks } from '../../src/spec/contract-checks.js';
-import { type Contract, loadContract } from '../../src/spec/load-contract.js';
-import type { SentResponse } from '../../src/spec/response-validator.js';
+import { compileContractChecks, type ContractChecks } from '../../src/contract/contract-checks.js';
+import { type Contract, loadContract } from '../../src/contract/load-contract.js';
+import type { SentResponse } from '../../src/contract/response-validator.js';
 
 let shippedContract: Promise<Contract> | undefined;
 let shippedChecks: Promise<ContractChecks> | undefined;

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { DEFAULT_CONTRACT_PATH } from '../../src/spec/load-contract.js';
+import { DEFAULT_CONTRACT_PATH } from '../../src/contract/load-contract.js';
 
 export const THIRD_OPERATION_ID = 'revokeEarnWithReason';
 /** Its path template: two path parameters, unlike the vendor's calls. */

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientErrorResponder } from '../../src/http/client-errors.js';
 import { MAX_PATH_PARAMETER_LENGTH, MAX_URL_LENGTH } from '../../src/http/url-limits.js';
-import { REQUIRED_KEYS } from '../../src/spec/catalogue.js';
+import { REQUIRED_KEYS } from '../../src/contract/catalogue.js';
 import { theContract, unroutedProblems, useSandbox } from '../helpers/sandbox.js';
 
 interface RawAnswer {

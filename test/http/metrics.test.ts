@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REQUIRED_KEYS } from '../../src/spec/catalogue.js';
+import { REQUIRED_KEYS } from '../../src/contract/catalogue.js';
 import { DEACTIVATE_PATH, theContract, useSandbox } from '../helpers/sandbox.js';
 
 const POST = 'deactivatePromotionForCustomer';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { DEFAULT_CONTRACT_PATH, loadContract } from '../../src/spec/load-contract.js';
+import { DEFAULT_CONTRACT_PATH, loadContract } from '../../src/contract/load-contract.js';
 import { md5Hex } from '../../src/auth/credentials.js';
 import { useSandbox } from '../helpers/sandbox.js';
 import { callOf, freshIds } from '../helpers/calls.js';

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { dynamicImportsOfCommonJs } from '../../src/bundle-checks.js';
+import { dynamicImportsOfCommonJs } from '../../scripts/build/bundle-checks.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

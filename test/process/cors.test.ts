@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { corsHeadersOf } from '../../src/http/cors.js';
-import { REQUIRED_KEYS } from '../../src/spec/catalogue.js';
+import { REQUIRED_KEYS } from '../../src/contract/catalogue.js';
 import { listeningUrl, runCli, startCli } from '../helpers/cli-process.js';
 import { DEACTIVATE_PATH, DOCS_BASIC, theContract } from '../helpers/sandbox.js';
 

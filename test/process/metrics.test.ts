@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { REQUIRED_KEYS } from '../../src/spec/catalogue.js';
+import { REQUIRED_KEYS } from '../../src/contract/catalogue.js';
 import { listeningUrl, startCli, stoppedAfterEach } from '../helpers/cli-process.js';
 import { DEACTIVATE_PATH, theContract } from '../helpers/sandbox.js';
 

@@ -39,7 +39,7 @@ describe('generated sections of the README, docs/ci.md and docs/contract.md', ()
   });
 
   it('list every decision of the contract, and no decision the contract does not carry', async () => {
-    const { loadContract } = await import('../../src/spec/load-contract.js');
+    const { loadContract } = await import('../../src/contract/load-contract.js');
     const { decisions } = await loadContract();
     const section = CONTRACT_DOC.slice(CONTRACT_DOC.indexOf('<!-- decisions:start'), CONTRACT_DOC.indexOf('<!-- decisions:end'));
     const listed = section.split('\n').filter((line) => line.startsWith('- '));

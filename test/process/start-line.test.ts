@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadAccounts } from '../../src/auth/accounts-file.js';
 import { isLoopback } from '../../src/start-line.js';
-import { REQUIRED_KEYS } from '../../src/spec/catalogue.js';
+import { REQUIRED_KEYS } from '../../src/contract/catalogue.js';
 import { type Finished, listeningUrl, startCli, stoppedAfterEach } from '../helpers/cli-process.js';
 import { describeWith } from '../helpers/components.js';
 import { REDIS_URL } from '../helpers/redis.js';

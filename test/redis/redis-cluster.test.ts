@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Cluster } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
-import { RedisStore } from '../../src/world/redis-store.js';
+import { RedisStore } from '../../src/world/redis/redis-store.js';
 import { callOf, freshIds } from '../helpers/calls.js';
 import { listeningUrl, runCli, startCli } from '../helpers/cli-process.js';
 import { describeWith } from '../helpers/components.js';

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { expect, it } from 'vitest';
-import { RedisStore } from '../../src/world/redis-store.js';
+import { RedisStore } from '../../src/world/redis/redis-store.js';
 import { describeWith } from '../helpers/components.js';
 import { REDIS_URL, flushRedis } from '../helpers/redis.js';
 import { describeStoreContract, recordedCall } from '../world/store-contract.js';

@@ -139,7 +139,7 @@ describeWith('redis-server', haveRedisServerBinary(), 'apt-get install redis-ser
   });
 
   it("a script's -ERR from a real Redis is the store's refusal too", async () => {
-    const { redisFaultReason } = await import('../../src/world/redis-faults.js');
+    const { redisFaultReason } = await import('../../src/world/redis/redis-faults.js');
     const refused = await (admin as Redis).eval("return redis.call('NOSUCHCOMMAND')", 0).catch((error: unknown) => error);
     expect(redisFaultReason(refused, COMMAND_TIMEOUT_MS)).toBe('Redis refused a command (ERR)');
   });

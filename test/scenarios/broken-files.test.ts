@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIOS_DIRECTORY, loadScenarios } from '../../src/scenarios/load-scenarios.js';
 import { ScenarioError, formatProblem } from '../../src/scenarios/scenario.js';
-import { compileContractChecks } from '../../src/spec/contract-checks.js';
+import { compileContractChecks } from '../../src/contract/contract-checks.js';
 import { theContract } from '../helpers/sandbox.js';
 
 const HEADER = '# yaml-language-server: $schema=./scenario.schema.json\n';

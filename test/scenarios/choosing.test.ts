@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIOS_DIRECTORY, loadScenarios } from '../../src/scenarios/load-scenarios.js';
-import { REQUIRED_KEYS } from '../../src/spec/catalogue.js';
-import { compileContractChecks } from '../../src/spec/contract-checks.js';
+import { REQUIRED_KEYS } from '../../src/contract/catalogue.js';
+import { compileContractChecks } from '../../src/contract/contract-checks.js';
 import { bodyOf, theContract, useSandbox } from '../helpers/sandbox.js';
 import { callOf, codeOf, freshIds } from '../helpers/calls.js';
 

@@ -10,10 +10,10 @@ import { configWith } from '../../src/config.js';
 import { DEFAULT_SCENARIOS_DIRECTORY, loadScenarios, type LoadOptions } from '../../src/scenarios/load-scenarios.js';
 import { formatProblem, ScenarioError } from '../../src/scenarios/scenario.js';
 import type { ScenarioSet } from '../../src/scenarios/scenario-set.js';
-import { compileContractChecks, type ContractChecks } from '../../src/spec/contract-checks.js';
-import type { Contract } from '../../src/spec/load-contract.js';
+import { compileContractChecks, type ContractChecks } from '../../src/contract/contract-checks.js';
+import type { Contract } from '../../src/contract/load-contract.js';
 import { validateFolder } from '../../src/scenarios/validate-folder.js';
-import { DEFAULT_CONTRACT_PATH } from '../../src/spec/load-contract.js';
+import { DEFAULT_CONTRACT_PATH } from '../../src/contract/load-contract.js';
 import { theContract } from '../helpers/sandbox.js';
 import { vipOpenCart } from '../helpers/own-scenario.js';
 

@@ -8,8 +8,8 @@ import { checkScenarioFolder, DEFAULT_SCENARIOS_DIRECTORY, loadScenarios, readSc
 import { scenariosKey, storeScenarios } from '../../src/scenarios/scenario-cache.js';
 import { ScenarioError } from '../../src/scenarios/scenario.js';
 import { ScenarioSet } from '../../src/scenarios/scenario-set.js';
-import { compileContractChecks, type ContractChecks } from '../../src/spec/contract-checks.js';
-import type { Contract } from '../../src/spec/load-contract.js';
+import { compileContractChecks, type ContractChecks } from '../../src/contract/contract-checks.js';
+import type { Contract } from '../../src/contract/load-contract.js';
 import { theContract } from '../helpers/sandbox.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'scenario-cache-'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIOS_DIRECTORY, loadScenarios } from '../../src/scenarios/load-scenarios.js';
-import { compileContractChecks } from '../../src/spec/contract-checks.js';
+import { compileContractChecks } from '../../src/contract/contract-checks.js';
 import { scenarioTable } from '../../src/scenarios/scenario-table.js';
 import { theContract, useSandbox } from '../helpers/sandbox.js';
 import { callOf, codeOf, freshIds } from '../helpers/calls.js';

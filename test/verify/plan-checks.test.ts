@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { compileContractChecks } from '../../src/spec/contract-checks.js';
-import { loadContract } from '../../src/spec/load-contract.js';
-import type { Operation } from '../../src/spec/operations.js';
-import type { RawRequest } from '../../src/spec/request-validator.js';
-import { planChecks } from '../../src/verify/plan-checks.js';
-import { writesFromFlags } from '../../src/verify/write-flags.js';
+import { compileContractChecks } from '../../src/contract/contract-checks.js';
+import { loadContract } from '../../src/contract/load-contract.js';
+import type { Operation } from '../../src/contract/operations.js';
+import type { RawRequest } from '../../src/contract/request-validator.js';
+import { planChecks } from '../../src/client/plan-checks.js';
+import { writesFromFlags } from '../../src/client/write-flags.js';
 import { theContract } from '../helpers/sandbox.js';
 import { THIRD_OPERATION_EARN_EXAMPLE, THIRD_OPERATION_ID, THIRD_OPERATION_REASON_EXAMPLE, contractWithThirdOperation } from '../helpers/third-operation.js';
 

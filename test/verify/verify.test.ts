@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { md5Hex } from '../../src/auth/credentials.js';
-import { type VerifyReport, verify } from '../../src/verify/verify.js';
+import { type VerifyReport, verify } from '../../src/client/verify.js';
 import { runCli } from '../helpers/cli-process.js';
 import { freePort } from '../helpers/redis.js';
 import { documentedAnswerLabels } from '../helpers/documented-answers.js';

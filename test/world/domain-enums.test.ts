@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIOS_DIRECTORY } from '../../src/scenarios/load-scenarios.js';
 import { readScenarioFile } from '../../src/scenarios/read-scenario-file.js';
-import { compileContractChecks } from '../../src/spec/contract-checks.js';
+import { compileContractChecks } from '../../src/contract/contract-checks.js';
 import { EARN_STATUSES, EARNED_FROM_TYPES, PROMOTION_MODES, PROMOTION_STATUSES, PROMOTION_TYPES, UNKNOWN_PROMOTIONS, UNTIL_RESET } from '../../src/world/model.js';
 import { theContract } from '../helpers/sandbox.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { accept } from '../../src/rules/decision.js';
+import { accept } from '../../src/world/decision.js';
 import { MemoryStore } from '../../src/world/memory-store.js';
 import { journalEntryWeight } from '../../src/world/journal-weight.js';
 import { describeStoreContract, recordedCall, requestIdsOf } from './store-contract.js';

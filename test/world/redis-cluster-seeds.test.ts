@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseClusterSeeds, redactedSeeds } from '../../src/world/redis-cluster-seeds.js';
+import { parseClusterSeeds, redactedSeeds } from '../../src/world/redis/redis-cluster-seeds.js';
 
 describe('Redis Cluster seeds (--redis-cluster)', () => {
   it('reads host:port lists and URLs; the port defaults to 6379', () => {

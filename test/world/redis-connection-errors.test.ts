@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isClusterUnavailableError, isRedisConnectionError, notRedisReason, refusedFirstByte } from '../../src/world/redis-connection-errors.js';
+import { isClusterUnavailableError, isRedisConnectionError, notRedisReason, refusedFirstByte } from '../../src/world/redis/redis-connection-errors.js';
 
 describe('the Redis store tells a lost connection from a fault of the sandbox', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { ReplyError } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { redisFaultReason } from '../../src/world/redis-faults.js';
+import { redisFaultReason } from '../../src/world/redis/redis-faults.js';
 
 /** A refusal as ioredis hands it over: redis-errors' ReplyError, with the reply's text. */
 const reply = (text: string): Error => new (ReplyError as new (message: string) => Error)(text);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Decision, accept, refuse } from '../../src/rules/decision.js';
+import { type Decision, accept, refuse } from '../../src/world/decision.js';
 import type { ChangeReads, TenantChanges } from '../../src/world/tenant-changes.js';
 import type { JournalEntry, JournalFilter, RecordedCall } from '../../src/world/journal-store.js';
 import type { TenantStore } from '../../src/world/tenant-store.js';

@@ -1,0 +1,113 @@
+import { OPERATION_RULES, type OperationRule } from '../rules/operation-rules.js';
+import { canonicalTexts } from '../world/model.js';
+import type { LiveScenarios } from '../scenarios/live-scenarios.js';
+import type { Scenario } from '../scenarios/scenario.js';
+import type { DecideOutcome, Outcome, ValidCall } from './outcome.js';
+import type { SuccessAnswers } from '../contract/success-answers.js';
+import type { Answer } from '../contract/success-answer.js';
+import { type Catalogue, entryFor } from '../contract/catalogue.js';
+import type { ChangeStore } from '../world/change-store.js';
+import type { ChangeReads } from '../world/tenant-changes.js';
+import type { Decision } from '../world/decision.js';
+import type { PinStore } from '../world/pin-store.js';
+import type { SequenceStore } from '../world/sequence-store.js';
+import { requestedScenario } from './choose-scenario.js';
+
+/**
+ * Decides the answer to a valid call, in the documented order (authentication, rate limit and
+ * contract validation came before):
+ *   1. a scenario asked for on the request (X-Sandbox-Scenario, then Prefer: code=N),
+ *      else one pinned for the tenant;
+ *   2. magic values in the call's parameters;
+ *   3. the tenant's world at the tenant's time, through the domain rules; a success changes the world.
+ * A forced scenario answers its code whatever the world holds. A forced success changes the
+ * world only where the world itself would have answered success at the tenant's time: the world
+ * only ever holds states its rules can reach (a POS promotion never holds a deactivation, and
+ * plain calls on it keep answering 707).
+ */
+export function decideAnswer(
+  scenarios: LiveScenarios,
+  store: ChangeStore & PinStore & SequenceStore,
+  catalogue: Catalogue,
+  successes: SuccessAnswers,
+  unknownScenarioKey: string,
+): DecideOutcome {
+  const unknownScenario = catalogue.get(unknownScenarioKey);
+
+  return async (call) => {
+    const { operation, tenant } = call;
+    const set = scenarios.set;
+    const rule = OPERATION_RULES[operation.operationId];
+    const texts = canonicalTexts(call.texts);
+
+    const asked = requestedScenario(operation, call.headers, set);
+    if (asked && 'problem' in asked) return { kind: 'error', error: unknownScenario, message: `${unknownScenario.message} ${asked.problem}` };
+    // What the world's decision reads, known before the pin is: a store may fetch both at once.
+    const reads = rule?.reads(texts);
+    const pinned = asked
+      ? undefined
+      : await store.takePin(
+          tenant,
+          (pin) => {
+            const scenario = set.byName(pin.scenario);
+            return scenario !== undefined && scenario.operations.includes(operation.operationId) && (pin.operationId ?? operation.operationId) === operation.operationId;
+          },
+          reads,
+        );
+    const forced = asked?.scenario ?? (pinned ? set.byName(pinned.scenario) : undefined);
+    if (forced) return forcedAnswer(forced, call, texts, rule, reads);
+
+    const magic = set.matchMagic(operation.operationId, texts);
+    if (magic?.forced) return forcedAnswer(magic, call, texts, rule, reads);
+
+    if (!rule) return answered(successes.of(operation), magic?.name);
+    const decision = await decideInWorld(tenant, rule, texts, reads);
+    // The world answers or refuses; only a scenario drops a connection.
+    if (decision.accepted) {
+      const success = successes.of(operation);
+      return answered(success, magic && magic.code === success.statusCode ? magic.name : undefined);
+    }
+    const error = entryFor(operation, catalogue, decision.refusal);
+    return magic && magic.code === error.code ? { kind: 'error', error, scenario: magic.name } : { kind: 'error', error };
+  };
+
+  /**
+   * The world's own decision at the tenant's time (its clock as the store holds it, read with the
+   * changes); the store makes its change only if it is a success.
+   */
+  function decideInWorld(tenant: string, rule: OperationRule, texts: Record<string, string | undefined>, reads: ChangeReads | undefined): Promise<Decision> {
+    const seed = scenarios.seed;
+    return store.transact(tenant, (changes, clock) => rule.decide(seed.viewWith(changes, clock.start), texts, clock.now), reads);
+  }
+
+  async function forcedAnswer(scenario: Scenario, call: ValidCall, texts: Record<string, string | undefined>, rule: OperationRule | undefined, reads: ChangeReads | undefined): Promise<Outcome> {
+    // Each outcome below in one literal, as answered() explains; delayMs undefined is no delay.
+    const { name } = scenario;
+    const delayMs = scenario.forced?.latencyMs || undefined;
+    if (scenario.forced?.dropConnection) return { kind: 'drop', scenario: name, delayMs };
+    const sequence = scenario.forced?.sequence;
+    const code = sequence
+      ? sequence[Math.min(await store.nextInSequence(call.tenant, scenario.name), sequence.length - 1)]
+      : scenario.code;
+    const success = successes.of(call.operation);
+    if (code === success.statusCode) {
+      // Sent whatever the world decides: the world changes only as a plain call would change it.
+      if (rule) await decideInWorld(call.tenant, rule, texts, reads);
+      return { kind: 'answer', statusCode: success.statusCode, body: success.body, text: success.text, scenario: name, delayMs };
+    }
+    const error = call.operation.errors.find((entry) => entry.code === code);
+    if (!error) throw new Error(`scenario ${name} answers ${String(code)}, which ${call.operation.operationId} does not document`);
+    return { kind: 'error', error, scenario: name, delayMs };
+  }
+}
+
+/**
+ * An answer's outcome, its fields named: V8 (Node 20) makes `{ ...outcome, scenario }`, a spread
+ * followed by a property the spread object lacks, through a slow runtime path (microseconds),
+ * and every call makes an outcome.
+ */
+function answered(answer: Answer, scenario: string | undefined): Outcome {
+  return scenario === undefined
+    ? { kind: 'answer', statusCode: answer.statusCode, body: answer.body, text: answer.text }
+    : { kind: 'answer', statusCode: answer.statusCode, body: answer.body, text: answer.text, scenario };
+}

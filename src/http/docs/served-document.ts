@@ -1,0 +1,90 @@
+import type { OpenAPIV3_1 } from 'openapi-types';
+import type { ScenarioSet } from '../../scenarios/scenario-set.js';
+import { scenarioTable } from '../../scenarios/scenario-table.js';
+import type { Contract } from '../../contract/load-contract.js';
+import { DECISION_KEY, decisionList } from '../../contract/sandbox-decisions.js';
+
+/**
+ * The document `/openapi.json` and `/docs` serve: the authored contract, plus sections generated
+ * from the catalogue and the scenarios in force, so the page shows what they say without anyone
+ * restating it by hand, and "Try it out" offers the scenario names.
+ */
+export function servedDocument(contract: Contract, scenarios?: ScenarioSet): OpenAPIV3_1.Document {
+  const document: OpenAPIV3_1.Document = structuredClone(contract.document);
+  const sections = [catalogueSection(contract), decisionSection(contract)];
+  if (scenarios) sections.push(scenarioSection(scenarios, contract));
+  document.info.description = `${document.info.description ?? ''}\n${sections.join('\n')}`;
+  if (scenarios) offerScenarioNames(document, contract, scenarios);
+  return document;
+}
+
+const SCENARIO_PARAMETER_REF = '#/components/parameters/SandboxScenario';
+
+/** "Try it out" gets a drop-down of the scenarios of each operation in X-Sandbox-Scenario. */
+function offerScenarioNames(document: OpenAPIV3_1.Document, contract: Contract, scenarios: ScenarioSet): void {
+  const shared = contract.dereferenced.components?.parameters?.SandboxScenario as OpenAPIV3_1.ParameterObject | undefined;
+  if (!shared) return;
+  for (const operation of contract.operations) {
+    const served = document.paths?.[operation.path]?.[operation.method.toLowerCase() as 'get'];
+    const names = scenarios.forOperation(operation.operationId).map((scenario) => scenario.name);
+    served?.parameters?.forEach((parameter, index) => {
+      if ((parameter as OpenAPIV3_1.ReferenceObject).$ref !== SCENARIO_PARAMETER_REF || names.length === 0) return;
+      served.parameters![index] = { ...structuredClone(shared), schema: { ...structuredClone(shared.schema), enum: names } };
+    });
+  }
+}
+
+function scenarioSection(scenarios: ScenarioSet, contract: Contract): string {
+  return [
+    '## Scenarios and magic values',
+    '',
+    'Get any documented answer on demand: send `X-Sandbox-Scenario: <name>` (or `Prefer: code=<code>`, the vendor\'s code: 737, not 400),',
+    'pin a scenario with `PUT /__sandbox/scenario`, or use a magic value below with no header at all.',
+    'Magic values of a world scenario select entities of the default world; the world then answers,',
+    'so the same call after a change answers as the real system would. `POST /__sandbox/reset` restores it.',
+    'Times are read by the tenant\'s clock, which starts at the tenant\'s first call and moves only when told:',
+    '`POST /__sandbox/clock` with `{"advanceSeconds": 301}` releases an open cart\'s lock, `{"time": "2100-01-01T00:00:00Z"}`',
+    'passes the default promotion\'s validTill (706 from then on); a reset takes the clock back to its start.',
+    '',
+    scenarioTable(scenarios, contract.operations),
+    '',
+  ].join('\n');
+}
+
+/** Every `x-sandbox-decision` of the contract, with the element it concerns. */
+function decisionSection(contract: Contract): string {
+  return [
+    '## Where the sandbox decided',
+    '',
+    `Where this document says more than the vendor's pages, or other than them, the element concerned carries \`${DECISION_KEY}\`: what the pages say, what the sandbox chose, and why. All of them:`,
+    '',
+    decisionList(contract.decisions),
+    '',
+  ].join('\n');
+}
+
+/** The error catalogue as a Markdown table: code, key, HTTP status, operations, message, condition. */
+export function catalogueSection(contract: Contract): string {
+  const rows = contract.catalogue.entries.map((entry) => {
+    const operations = contract.operations
+      .filter((operation) => operation.errors.includes(entry))
+      .map((operation) => `\`${operation.operationId}\``)
+      .join(', ');
+    const key = entry.keySource === 'vendor' ? `\`${entry.key}\`` : `\`${entry.key}\` (sandbox's key)`;
+    return `| ${entry.code} | ${key} | ${entry.httpStatus} | ${operations || 'any'} | ${cell(entry.message)} | ${cell(entry.condition)} |`;
+  });
+  return [
+    '## Error catalogue',
+    '',
+    'Every error the sandbox answers, read from `components/examples` of this document.',
+    '',
+    '| Code | Key | HTTP | Operations | Message | When |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}

@@ -1,0 +1,229 @@
+import type { RedisConnection } from './redis-connection.js';
+import { CREDENTIAL_TENANTS, TENANT_PARTS } from './redis-keys.js';
+
+// The Redis store's Lua scripts: each runs whole on the server, so a tenant's world, its clock
+// and the directory are never seen half-changed by another replica.
+
+/**
+ * Applies one change if every change the decision saw absent is still absent and the tenant's
+ * clock is still as the decision read it, in one script: so a world is never half-changed, and
+ * two replicas can never both apply decisions that exclude each other (200 identical
+ * deactivations: one success), nor a decision made at a time the clock has since left (a
+ * promotion that expired meanwhile). Changes are only ever added (a reset removes them all, after
+ * which the same decision would be made again), so this is enough.
+ * KEYS: promotions, participations, earns, the set to add to, the clock; ARGV: member, idle ms,
+ * the clock as read ('' for a change made whatever the time), then pairs (index of a KEY,
+ * member) the decision saw absent.
+ */
+const APPLY_CHANGE = `
+if ARGV[3] ~= '' and redis.call('GET', KEYS[5]) ~= ARGV[3] then return 0 end
+for i = 4, #ARGV, 2 do
+  if redis.call('SISMEMBER', KEYS[tonumber(ARGV[i])], ARGV[i + 1]) == 1 then return 0 end
+end
+redis.call('SADD', KEYS[4], ARGV[1])
+redis.call('PEXPIRE', KEYS[4], ARGV[2])
+return 1`;
+
+/** Replaces a value (the pin, the clock) only if it is still the one read. KEYS: the key; ARGV: expected value, new value or '' (delete), idle ms. */
+const COMPARE_AND_SET = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
+return 1`;
+
+/**
+ * The clock's value, `<start ms>:<advance ms>`, as Lua starts it for a tenant's first call (the
+ * start is set once, whoever comes first: SET NX) and reads it. Shared by the scripts.
+ */
+const CLOCK_OF = `
+local function clockOf(key, now, idle)
+  redis.call('SET', key, now .. ':0', 'NX', 'PX', idle)
+  return redis.call('GET', key)
+end`;
+
+/** Takes the clock back to its start: the advance goes to 0. KEYS: clock; ARGV: idle ms. */
+const RESET_CLOCK = `
+local clock = redis.call('GET', KEYS[1])
+if clock then redis.call('SET', KEYS[1], string.match(clock, '^(%d+):') .. ':0', 'PX', ARGV[1]) end
+return 1`;
+
+/**
+ * Journals a call, with the tenant's time at it, and counts its answer, in one command rather
+ * than five. The entry is the JSON of the call without its closing brace; the tenant's time
+ * (`tenantAt`, ms) is added here, from the clock as it is when the call is recorded.
+ * KEYS: journal, coverage, clock; ARGV: entry JSON, journal size, idle ms, coverage key or '',
+ * the call's wall time (ms), '1' when clocks are frozen, now (ms: the start of a clock started here).
+ */
+const RECORD_CALL = `${CLOCK_OF}
+local start, advanced = string.match(clockOf(KEYS[3], ARGV[7], ARGV[3]), '^(%d+):(%d+)$')
+local base = ARGV[6] == '1' and tonumber(start) or tonumber(ARGV[5])
+redis.call('LPUSH', KEYS[1], ARGV[1] .. ',"tenantAt":' .. string.format('%d', base + tonumber(advanced)) .. '}')
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+if ARGV[4] ~= '' then
+  redis.call('HINCRBY', KEYS[2], ARGV[4], 1)
+  redis.call('PEXPIRE', KEYS[2], ARGV[3])
+end
+return 1`;
+
+/**
+ * Which of the named members each change set holds, the tenant's clock (started by this call if
+ * it is the tenant's first and writes) and its pin, in one command: a vendor call needs all three
+ * before it decides (the pin first), so they cost one round trip, not two.
+ * KEYS: promotions, participations, earns, clock, pin; ARGV: now (ms), or '' for a read that
+ * starts no clock, idle ms, how many members of each set, then the members. Returns 1 or 0 per
+ * member, in order, then the clock's value ('' when not started), then the pin's JSON or '' (none).
+ */
+const READ_MEMBERS = `${CLOCK_OF}
+local present = {}
+local at = 6
+for set = 1, 3 do
+  for _ = 1, tonumber(ARGV[set + 2]) do
+    present[#present + 1] = redis.call('SISMEMBER', KEYS[set], ARGV[at])
+    at = at + 1
+  end
+end
+present[#present + 1] = ARGV[1] == '' and (redis.call('GET', KEYS[4]) or '') or clockOf(KEYS[4], ARGV[1], ARGV[2])
+present[#present + 1] = redis.call('GET', KEYS[5]) or ''
+return present`;
+
+/**
+ * The directory's functions, shared by its scripts. KEYS: the directory (TENANTS), SHARES,
+ * SHARE_OF; a credential's tenants are named here (CREDENTIAL_TENANTS), in the same slot.
+ * The credential of a tenant is what comes before its first '~' (tenant-credential.ts).
+ */
+const DIRECTORY = `
+local DIRECTORY, SHARES, SHARE_OF = KEYS[1], KEYS[2], KEYS[3]
+local function credentialOf(tenant)
+  local mark = string.find(tenant, '~', 1, true)
+  return mark and string.sub(tenant, 1, mark - 1) or tenant
+end
+local function tenantsOf(credential) return '${CREDENTIAL_TENANTS}' .. credential end
+local function credentialIn(member) return member and string.match(member, '^%d+|(.*)$') end
+-- The credential's place among shares: its count of tenants, and now as its last activity.
+local function reshare(credential, now)
+  local old = redis.call('HGET', SHARE_OF, credential)
+  if old then redis.call('ZREM', SHARES, old) end
+  local count = redis.call('ZCARD', tenantsOf(credential))
+  if count == 0 then
+    redis.call('HDEL', SHARE_OF, credential)
+    return
+  end
+  local member = string.format('%015d', now) .. '|' .. credential
+  redis.call('ZADD', SHARES, -count, member)
+  redis.call('HSET', SHARE_OF, credential, member)
+end
+-- Takes a tenant out of the directory and its credential's tenants; returns whether the directory held it.
+local function leave(tenant, now)
+  local held = redis.call('ZREM', DIRECTORY, tenant) == 1
+  local credential = credentialOf(tenant)
+  if redis.call('ZREM', tenantsOf(credential), tenant) == 1 then reshare(credential, now) end
+  return held
+end
+-- Idle tenants leave (Redis expires their keys by itself).
+local function leaveIdle(now, idle)
+  for _, tenant in ipairs(redis.call('ZRANGEBYSCORE', DIRECTORY, '-inf', now - idle)) do leave(tenant, now) end
+end
+-- The least recently used tenant of a credential, never the one just entered (of equal times, Redis orders by name).
+local function leastRecent(credential, entered)
+  local oldest = redis.call('ZRANGE', tenantsOf(credential), 0, 1)
+  if oldest[1] == entered then return oldest[2] end
+  return oldest[1]
+end`;
+
+/**
+ * Marks a tenant used in the directory (idle ones leave it) and makes room for a new one, as the
+ * memory store does (docs/hosting.md#fair-shares): past maxSessions its credential's least
+ * recently used goes; past maxTenants that of the credential holding the most, the new tenant
+ * counted (a tie with the new tenant's credential goes against it; among others, against the
+ * least recently active). A read ('0') touches a tenant the directory holds and enters none.
+ * KEYS: as DIRECTORY; ARGV: now (ms), idle ms, tenant, maxSessions, maxTenants, '1' to enter a
+ * new tenant. Returns the tenants that left to make room: their keys are deleted by the caller,
+ * in their own slots. Each step is a few commands on sorted sets: O(log tenants).
+ */
+const TOUCH_DIRECTORY = `${DIRECTORY}
+local now, tenant = tonumber(ARGV[1]), ARGV[3]
+leaveIdle(now, tonumber(ARGV[2]))
+local new = redis.call('ZSCORE', DIRECTORY, tenant) == false
+if new and ARGV[6] ~= '1' then return {} end
+local credential = credentialOf(tenant)
+local own = tenantsOf(credential)
+redis.call('ZADD', DIRECTORY, now, tenant)
+redis.call('ZADD', own, now, tenant)
+reshare(credential, now)
+local gone = {}
+if not new then return gone end
+while redis.call('ZCARD', own) > tonumber(ARGV[4]) do
+  local oldest = leastRecent(credential, tenant)
+  leave(oldest, now)
+  gone[#gone + 1] = oldest
+end
+while redis.call('ZCARD', DIRECTORY) > tonumber(ARGV[5]) do
+  local held = redis.call('ZCARD', own)
+  local top = redis.call('ZRANGE', SHARES, 0, 1, 'WITHSCORES')
+  local fullest = credentialIn(top[1])
+  if held > 1 and held >= -tonumber(top[2]) then fullest = credential
+  elseif fullest == credential then fullest = credentialIn(top[3]) end
+  if not fullest then break end
+  local oldest = leastRecent(fullest, tenant)
+  leave(oldest, now)
+  gone[#gone + 1] = oldest
+end
+return gone`;
+
+/** Idle tenants leave the directory. KEYS: as DIRECTORY; ARGV: now (ms), idle ms. */
+const LEAVE_IDLE = `${DIRECTORY}
+leaveIdle(tonumber(ARGV[1]), tonumber(ARGV[2]))
+return 1`;
+
+/** A tenant leaves the directory; 1 if it was in it. KEYS: as DIRECTORY; ARGV: now (ms), tenant. */
+const LEAVE = `${DIRECTORY}
+return leave(ARGV[2], tonumber(ARGV[1])) and 1 or 0`;
+
+/** Empties the directory; returns the tenants it held, whose keys the caller deletes. KEYS: as DIRECTORY. */
+const LEAVE_ALL = `${DIRECTORY}
+for _, credential in ipairs(redis.call('HKEYS', SHARE_OF)) do redis.call('DEL', tenantsOf(credential)) end
+local tenants = redis.call('ZRANGE', DIRECTORY, 0, -1)
+redis.call('DEL', DIRECTORY, SHARES, SHARE_OF)
+return tenants`;
+
+/**
+ * Every key of a tenant starts its idle time again, in one command; a call that writes also
+ * starts the tenant's clock if it has none (as the memory store does at its first write: a pin or
+ * a reset starts it too, so that reads after it see one frozen time).
+ * KEYS: the tenant's keys, the clock last; ARGV: idle ms, now (ms) to start the clock, or ''.
+ */
+const TOUCH_KEYS = `
+for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+if ARGV[2] ~= '' then redis.call('SET', KEYS[#KEYS], ARGV[2] .. ':0', 'NX', 'PX', ARGV[1]) end
+return 1`;
+
+/** The scripts, sent once and then called by their hash (ioredis's defineCommand: EVALSHA). */
+export type RedisWithScripts = RedisConnection & Scripts;
+export interface Scripts {
+  applyChange(...keysAndArgs: (string | number)[]): Promise<number>;
+  compareAndSet(key: string, expected: string, next: string, idleMs: number): Promise<number>;
+  resetClock(clockKey: string, idleMs: number): Promise<number>;
+  recordCall(journalKey: string, coverageKey: string, clockKey: string, entry: string, journalSize: number, idleMs: number, answer: string, at: number, frozen: string, now: number): Promise<number>;
+  readMembers(...keysAndArgs: (string | number)[]): Promise<(number | string)[]>;
+  touchDirectory(directory: string, shares: string, shareOf: string, now: number, idleMs: number, tenant: string, maxSessions: number, maxTenants: number, enter: string): Promise<string[]>;
+  leaveIdle(directory: string, shares: string, shareOf: string, now: number, idleMs: number): Promise<number>;
+  leave(directory: string, shares: string, shareOf: string, now: number, tenant: string): Promise<number>;
+  leaveAll(directory: string, shares: string, shareOf: string): Promise<string[]>;
+  touchKeys(...keysAndArgs: (string | number)[]): Promise<number>;
+}
+
+/** The connection, its scripts defined on it (sent once, then called by their hash). */
+export function defineScripts(connection: RedisConnection): RedisWithScripts {
+  const redis = connection as RedisWithScripts;
+  redis.defineCommand('applyChange', { numberOfKeys: 5, lua: APPLY_CHANGE });
+  redis.defineCommand('compareAndSet', { numberOfKeys: 1, lua: COMPARE_AND_SET });
+  redis.defineCommand('resetClock', { numberOfKeys: 1, lua: RESET_CLOCK });
+  redis.defineCommand('recordCall', { numberOfKeys: 3, lua: RECORD_CALL });
+  redis.defineCommand('readMembers', { numberOfKeys: 5, lua: READ_MEMBERS });
+  redis.defineCommand('touchDirectory', { numberOfKeys: 3, lua: TOUCH_DIRECTORY });
+  redis.defineCommand('leaveIdle', { numberOfKeys: 3, lua: LEAVE_IDLE });
+  redis.defineCommand('leave', { numberOfKeys: 3, lua: LEAVE });
+  redis.defineCommand('leaveAll', { numberOfKeys: 3, lua: LEAVE_ALL });
+  redis.defineCommand('touchKeys', { numberOfKeys: TENANT_PARTS.length, lua: TOUCH_KEYS });
+  return redis;
+}
