@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { BROWSER_TEST_TIMEOUT, describeInChromium } from '../helpers/browser.js';
-import { authorizeBasic, execute, operationBlock, useDocsInChromium } from '../helpers/docs-in-chromium.js';
+import { authorizeBasic, execute, openFoldedSections, operationBlock, useDocsInChromium } from '../helpers/docs-in-chromium.js';
 import { documentedAnswerLabels, vendorOperations } from '../helpers/documented-answers.js';
 import { theContract, useSandbox } from '../helpers/sandbox.js';
 
@@ -15,6 +15,8 @@ describeInChromium('/docs in a real browser', () => {
     const page = await chromium.browser.newPage();
     await page.goto(`${chromium.origin}/docs`);
     await page.locator('.opblock').first().waitFor();
+    // The page opens on the operations: what follows is folded until the reader opens it.
+    await openFoldedSections(page);
     const text = await page.locator('body').innerText();
     const contract = await theContract();
     for (const { operationId } of vendorOperations(contract)) expect(text).toContain(operationId);
@@ -76,6 +78,8 @@ describeInChromium('/docs in a real browser', () => {
     const coverage = page.locator('#sandbox-coverage');
     const documented = documentedAnswerLabels(await theContract()).length;
     await expect.poll(() => coverage.innerText(), { timeout: 10_000 }).toContain(`your client has received 1 of ${documented}`);
+    // The answers are folded under the count.
+    await coverage.locator('summary').click();
     expect(await coverage.innerText()).toMatch(/✓\s+deactivatePromotionGlobally\s+200\s+success\s+1 received/);
     await page.close();
   });

@@ -46,6 +46,13 @@ export function operationBlock(page: Page, tag: string, operationId: string): Lo
   return page.locator(`#operations-${tag}-${operationId}`);
 }
 
+/** Opens, as a reader does, every section the description folds (catalogue, decisions, scenarios). */
+export async function openFoldedSections(page: Page): Promise<void> {
+  // The first closed one each time: a section once opened leaves the list.
+  const closed = page.locator('.info details:not([open]) > summary');
+  while ((await closed.count()) > 0) await closed.first().click();
+}
+
 /** Authorizes with Basic through Swagger UI's own Authorize dialog, as a reader does. */
 export async function authorizeBasic(page: Page, username: string, password: string): Promise<void> {
   await page.locator('button.authorize').first().click();

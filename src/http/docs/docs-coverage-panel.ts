@@ -1,22 +1,27 @@
 /**
  * A script for the /docs page (Swagger UI's `theme.js`, after docs-page-helpers.ts): once the
  * reader authorizes with Basic or an OAuth token, it shows the coverage of documented answers
- * of that tenant, refreshed as the helpers say (each "Try it out" answer, and every few seconds
+ * of that tenant (folded under the count), refreshed as the helpers say (each "Try it out" answer, and every few seconds
  * while the page is visible). Built with DOM nodes and textContent only: nothing from an answer
  * is ever parsed as HTML.
  */
 export const COVERAGE_PANEL_SCRIPT = String.raw`(function () {
   var docs = window.sandboxDocs;
+  // The answers fold under the count, so that the page still opens on the operations; a panel
+  // the reader opened stays open as it refreshes.
   function show(target, title, rows) {
-    target.replaceChildren(docs.element('h3', title));
-    if (!rows) return;
+    if (!rows) return target.replaceChildren(docs.element('h3', title));
+    var folded = target.querySelector('details') || docs.element('details');
+    var summary = docs.element('summary');
+    summary.appendChild(docs.element('h3', title));
     var table = docs.element('table');
     rows.forEach(function (row) {
       var line = docs.element('tr');
       row.forEach(function (cell) { line.appendChild(docs.element('td', String(cell))); });
       table.appendChild(line);
     });
-    target.appendChild(table);
+    folded.replaceChildren(summary, table);
+    target.replaceChildren(folded);
   }
   function refresh() {
     var target = docs.section('sandbox-coverage');

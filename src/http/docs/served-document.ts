@@ -34,10 +34,20 @@ function offerScenarioNames(document: OpenAPIV3_1.Document, contract: Contract, 
   }
 }
 
+/** The element ids of the folded sections, which the page's stylesheet lays out (docs-page-style.ts). */
+export const SECTION_IDS = { catalogue: 'error-catalogue', decisions: 'sandbox-decisions', scenarios: 'scenarios-and-magic-values' } as const;
+
+/**
+ * A generated section of the description, folded under its title: Swagger UI renders `<details>`
+ * in Markdown, so the page opens on the operations, as the vendor's reference pages put the call
+ * first. The blank lines let the Markdown inside render (an HTML block ends at a blank line).
+ */
+function folded(id: string, title: string, body: readonly string[]): string {
+  return [`<details id="${id}">`, `<summary><h2>${title}</h2></summary>`, '', ...body, '', '</details>', ''].join('\n');
+}
+
 function scenarioSection(scenarios: ScenarioSet, contract: Contract): string {
-  return [
-    '## Scenarios and magic values',
-    '',
+  return folded(SECTION_IDS.scenarios, 'Scenarios and magic values', [
     'Get any documented answer on demand: send `X-Sandbox-Scenario: <name>` (or `Prefer: code=<code>`, the vendor\'s code: 737, not 400),',
     'pin a scenario with `PUT /__sandbox/scenario`, or use a magic value below with no header at all.',
     'Magic values of a world scenario select entities of the default world; the world then answers,',
@@ -47,20 +57,16 @@ function scenarioSection(scenarios: ScenarioSet, contract: Contract): string {
     'passes the default promotion\'s validTill (706 from then on); a reset takes the clock back to its start.',
     '',
     scenarioTable(scenarios, contract.operations),
-    '',
-  ].join('\n');
+  ]);
 }
 
 /** Every `x-sandbox-decision` of the contract, with the element it concerns. */
 function decisionSection(contract: Contract): string {
-  return [
-    '## Where the sandbox decided',
-    '',
+  return folded(SECTION_IDS.decisions, 'Where the sandbox decided', [
     `Where this document says more than the vendor's pages, or other than them, the element concerned carries \`${DECISION_KEY}\`: what the pages say, what the sandbox chose, and why. All of them:`,
     '',
     decisionList(contract.decisions),
-    '',
-  ].join('\n');
+  ]);
 }
 
 /** The error catalogue as a Markdown table: code, key, HTTP status, operations, message, condition. */
@@ -73,16 +79,13 @@ export function catalogueSection(contract: Contract): string {
     const key = entry.keySource === 'vendor' ? `\`${entry.key}\`` : `\`${entry.key}\` (sandbox's key)`;
     return `| ${entry.code} | ${key} | ${entry.httpStatus} | ${operations || 'any'} | ${cell(entry.message)} | ${cell(entry.condition)} |`;
   });
-  return [
-    '## Error catalogue',
-    '',
+  return folded(SECTION_IDS.catalogue, 'Error catalogue', [
     'Every error the sandbox answers, read from `components/examples` of this document.',
     '',
     '| Code | Key | HTTP | Operations | Message | When |',
     '|---|---|---|---|---|---|',
     ...rows,
-    '',
-  ].join('\n');
+  ]);
 }
 
 function cell(text: string): string {
