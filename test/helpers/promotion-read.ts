@@ -87,8 +87,8 @@ export function contractWithPromotionRead(): string {
 }
 
 /**
- * Scenario files of one's own for the fixture's read, one per code a client can be given on
- * request (401 needs none: it is asked for without credentials), beside the shipped ones.
+ * Scenario files of one's own for the fixture's read, one per answer it documents (401 needs
+ * none: it is asked for without credentials), beside the shipped ones.
  */
 export function promotionReadScenarios(): string {
   const folder = mkdtempSync(join(tmpdir(), 'promotion-read-scenarios-'));
@@ -97,6 +97,7 @@ export function promotionReadScenarios(): string {
     { name: 'promotion-read-not-found', description: 'No such promotion.', code: 404, world: { absentPromotions: [ABSENT_PROMOTION] }, magic: { promotionId: ABSENT_PROMOTION } },
     { name: 'promotion-read-id-invalid', description: 'A promotion id that is not 24-hex.', code: 725, magic: { promotionId: 'not-a-promotion-id' } },
     { name: 'promotion-read-invalid-input', description: 'Invalid input other than the id.', code: 400, forced: {} },
+    { name: 'promotion-read-rate-limited', description: 'Past the budget.', code: 429, forced: {} },
   ];
   for (const scenario of scenarios) writeFileSync(join(folder, `${scenario.name}.yaml`), stringify({ ...scenario, operations: [PROMOTION_READ_ID] }));
   return folder;
