@@ -160,12 +160,11 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   const metrics = config.metrics ? answerMetrics(store) : undefined;
   const successes = await SuccessAnswers.of(contract, config.seed);
   const decide = decideAnswer(scenarios, store, contract.catalogue, successes, REQUIRED_KEYS.unknownScenario);
-  registerApiRoutes(
-    app,
+  registerApiRoutes(app, {
     contract,
     checks,
     decide,
-    {
+    builtIns: {
       ...healthHandlers(contract.catalogue, () => store.readiness(), config.redisCluster ? 'redis-cluster' : config.redis ? 'redis' : 'memory'),
       ...adminHandlers(contract, scenarios, store, REQUIRED_KEYS.unknownScenario, config.unknownPromotions, config.clock),
       ...oauthTokenHandlers(identifier, store, contract.catalogue, config.tokenTtl, { limits, requestsPerMinute, refused }),
@@ -173,19 +172,17 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
       ...metrics?.handlers,
       ...postmanCollectionHandlers(contract, scenarios, { checks, success: (operation) => successes.of(operation) }, config.publicUrl),
     },
-    {
-      identifier,
-      adminToken: config.adminToken,
-      serves,
-      metrics,
-      limiter,
-      sandboxCalls,
-      tokenCallers,
-      refused,
-      labelInvalid: invalidRequestScenario(scenarios),
-      store,
-    },
-  );
+    identifier,
+    adminToken: config.adminToken,
+    serves,
+    metrics,
+    limiter,
+    sandboxCalls,
+    tokenCallers,
+    refused,
+    labelInvalid: invalidRequestScenario(scenarios),
+    store,
+  });
   if (config.watch) {
     const stop = watchScenarios(config.scenarios, load, (set) => scenarios.replace(set), app.log);
     app.addHook('onClose', (_instance, done) => {

@@ -336,7 +336,7 @@ export class MemoryStore implements TenantStore {
     const journal = (state.journal ??= new Ring(this.options.journalSize));
     // The tenant's time at the call (in real mode, the call's own wall time plus the advance).
     const tenantAt = tenantTime({ start: state.clockStart, advancedMs: state.advancedMs }, this.#clockMode, call.at);
-    // The call is kept as the HTTP layer made it, beside its tenant time: a copy with one more field would cost far more.
+    // The call is kept as made, beside its tenant time. Shaped for memory: docs/performance.md#the-journal-entry-is-kept-as-made
     const bytes = journalEntryWeight(call);
     const overwritten = journal.push({ call, tenantAt, bytes });
     const added = bytes - (overwritten?.bytes ?? 0);
