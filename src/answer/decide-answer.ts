@@ -65,7 +65,7 @@ export function decideAnswer(
     // The world answers or refuses; only a scenario drops a connection.
     if (decision.accepted) {
       const success = successes.of(operation);
-      return answered(success, magic && magic.code === success.statusCode ? magic.name : undefined);
+      return answered(successAnswer(success, decision), magic && magic.code === success.statusCode ? magic.name : undefined);
     }
     const error = entryFor(operation, catalogue, decision.refusal);
     return magic && magic.code === error.code ? { kind: 'error', error, scenario: magic.name } : { kind: 'error', error };
@@ -91,14 +91,23 @@ export function decideAnswer(
       : scenario.code;
     const success = successes.of(call.operation);
     if (code === success.statusCode) {
-      // Sent whatever the world decides: the world changes only as a plain call would change it.
-      if (rule) await decideInWorld(call.tenant, rule, texts, reads);
-      return { kind: 'answer', statusCode: success.statusCode, body: success.body, text: success.text, scenario: name, delayMs };
+      // Sent whatever the world decides: the world changes only as a plain call would change it,
+      // and a success of its own answers its data (else, the world refusing, the example).
+      const decision = rule ? await decideInWorld(call.tenant, rule, texts, reads) : undefined;
+      const { body, text } = decision ? successAnswer(success, decision) : success;
+      return { kind: 'answer', statusCode: success.statusCode, body, text, scenario: name, delayMs };
     }
     const error = call.operation.errors.find((entry) => entry.code === code);
     if (!error) throw new Error(`scenario ${name} answers ${String(code)}, which ${call.operation.operationId} does not document`);
     return { kind: 'error', error, scenario: name, delayMs };
   }
+}
+
+/** The decision's data in the success envelope, else (no data, or a refusal) the contract's example. */
+function successAnswer(example: Answer, decision: Decision): Answer {
+  if (!decision.accepted || decision.data === undefined) return example;
+  const body = { data: decision.data, errors: [] };
+  return { statusCode: example.statusCode, body, text: JSON.stringify(body) };
 }
 
 /** An answer's outcome. Shaped for speed: docs/performance.md#objects-made-per-call-name-their-fields */

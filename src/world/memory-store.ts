@@ -270,7 +270,8 @@ export class MemoryStore implements TenantStore {
       const decision = decide(state.changes, this.#reading(state));
       // Only a decision that moved the clock itself can see it move (one thread): it is made again at the new time, as on Redis.
       if (state.advancedMs !== advanced) continue;
-      if (decision.accepted) {
+      // A success without a change (a read) writes nothing.
+      if (decision.accepted && decision.change !== undefined) {
         if (state.changes === NO_CHANGES) state.changes = emptyChanges();
         applyChange(state.changes, decision.change);
       }

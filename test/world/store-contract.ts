@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Decision, accept, refuse } from '../../src/world/decision.js';
+import { type Decision, accept, answer, refuse } from '../../src/world/decision.js';
 import type { ChangeReads, TenantChanges } from '../../src/world/tenant-changes.js';
 import type { JournalEntry, JournalFilter, RecordedCall } from '../../src/world/journal-store.js';
 import type { TenantStore } from '../../src/world/tenant-store.js';
@@ -94,6 +94,17 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         const { store } = await open();
         expect(await store.transact('t', deactivateOnce(P), reads({ promotions: [P] }))).toEqual(deactivate(P));
         expect(await store.transact('t', deactivateOnce(P), reads({ promotions: [P] }))).toEqual(refuse('ALREADY_INACTIVE'));
+        expect(await everything(store, 't')).toEqual([P]);
+      });
+
+      it('a success without a change answers its data and writes nothing; with one, applies it', async () => {
+        const { store } = await open();
+        const read = answer({ id: P, status: 'ACTIVE' });
+        expect(await store.transact('t', () => read, reads({ promotions: [P] }))).toBe(read);
+        expect(await store.transact('t', () => read)).toBe(read);
+        expect(await everything(store, 't')).toEqual([]);
+        const both = answer({ id: P, status: 'INACTIVE' }, { kind: 'deactivate-promotion', promotionId: P });
+        expect(await store.transact('t', () => both, reads({ promotions: [P] }))).toBe(both);
         expect(await everything(store, 't')).toEqual([P]);
       });
 

@@ -243,7 +243,8 @@ export class RedisStore implements TenantStore {
         if (ahead && reads) this.#readsAhead.delete(reads);
         const { changes, clock } = await (ahead ?? this.#read(tenant, reads, true));
         const decision = decide(changes, this.#reading(clock));
-        if (!decision.accepted) return decision;
+        // A refusal, or a success without a change (a read), writes nothing: no script, no wait for replicas.
+        if (!decision.accepted || decision.change === undefined) return decision;
         const { part, member } = this.#setOf(decision.change);
         const seenAbsent = CHANGE_SETS.flatMap(([set, field], index) =>
           (reads?.[set] ?? []).filter((candidate) => !changes[field].has(candidate)).flatMap((candidate) => [String(index + 1), candidate]),
