@@ -6,6 +6,7 @@ import { compileContractChecks } from '../../src/contract/contract-checks.js';
 import { loadScenarios } from '../../src/scenarios/load-scenarios.js';
 import { DEFAULT_SCENARIOS_DIRECTORY } from '../../src/scenarios/load-scenarios.js';
 import { startSandbox } from '../../src/index.js';
+import { fraction } from '../../src/settings/value-kinds.js';
 import { describeWith } from '../helpers/components.js';
 import { callOf, codeOf } from '../helpers/calls.js';
 import { REDIS_URL } from '../helpers/redis.js';
@@ -43,6 +44,16 @@ describe('the errors a valid call can be sprinkled with', () => {
     expect(sprinkledAt(7, 3, 0, 8)).toBeUndefined();
     expect(Array.from({ length: 100 }, (_, n) => sprinkledAt(7, n, 1, 8)).every((draw) => draw !== undefined)).toBe(true);
     for (let n = 0; n < 1000; n += 1) expect(unitDraw(2 ** 31 - 1, n * 1_000_003, 1)).toBeLessThan(1);
+  });
+});
+
+describe('a fraction, as --error-rate takes it', () => {
+  it('reads 0 to 1 in plain digits and refuses anything else, quoting the rule', () => {
+    const kind = fraction('a fraction of calls');
+    expect(['0', '1', '0.3', '.5', '1.0', ' 0.25 '].map((text) => kind.parse?.(text))).toEqual([0, 1, 0.3, 0.5, 1, 0.25]);
+    for (const text of ['1.5', '-0.1', '1e-1', '', 'abc', '30%', 'NaN']) expect(() => kind.parse?.(text), text).toThrow(/must be a fraction of calls, a number from 0 to 1/);
+    expect([0, 0.5, 1].every((value) => kind.accepts(value))).toBe(true);
+    expect([Number.NaN, -0.01, 1.01, '0.5', undefined].some((value) => kind.accepts(value))).toBe(false);
   });
 });
 
