@@ -12,6 +12,7 @@ import type { Decision } from '../world/decision.js';
 import type { PinStore } from '../world/pin-store.js';
 import type { SequenceStore } from '../world/sequence-store.js';
 import { requestedScenario } from './choose-scenario.js';
+import type { SprinkleErrors } from './error-rate.js';
 
 /**
  * Decides the answer to a valid call, in the documented order (authentication, rate limit and
@@ -31,6 +32,7 @@ export function decideAnswer(
   catalogue: Catalogue,
   successes: SuccessAnswers,
   unknownScenarioKey: string,
+  sprinkle?: SprinkleErrors,
 ): DecideOutcome {
   const unknownScenario = catalogue.get(unknownScenarioKey);
 
@@ -59,6 +61,9 @@ export function decideAnswer(
 
     const magic = set.matchMagic(operation.operationId, texts);
     if (magic?.forced) return forcedAnswer(magic, call, texts, rule, reads);
+    // A documented error at the tenant's rate (error-rate.ts), for a call nothing else forced: the world unchanged.
+    const sprinkled = magic || !sprinkle ? undefined : await sprinkle(call, set);
+    if (sprinkled) return sprinkled;
 
     if (!rule) return answered(successes.of(operation), magic?.name);
     const decision = await decideInWorld(tenant, rule, texts, reads);

@@ -12,6 +12,7 @@ import { journalEntryWeight } from './journal-weight.js';
 import { type JournalFilter, type JournalPage, type RecordedCall, type StoredCall, journalEntryOf } from './journal-store.js';
 import { type ClockMode, type ClockPlan, type ClockReading, DEFAULT_CLOCK_MODE, readingOf, tenantTime } from './tenant-clock.js';
 import type { Pin } from './pin-store.js';
+import type { ErrorRate } from './error-rate-store.js';
 import type { Readiness, StoreUnavailableError } from './store-health.js';
 import type { TenantSummary } from './tenant-directory.js';
 import type { TenantStore } from './tenant-store.js';
@@ -25,6 +26,7 @@ interface TenantState extends RecencyLinks<TenantState> {
   pin: Pin | undefined;
   /** Made on first use: most tenants never run a sequence. */
   sequences: Map<string, number> | undefined;
+  errorRate: ErrorRate | undefined;
   /** Made on first record; bounded per tenant, and by the store's total and memory budget across tenants. */
   journal: Ring<WeighedCall> | undefined;
   /** The estimated bytes of the tenant's journal entries (journal-weight.ts). */
@@ -210,6 +212,7 @@ export class MemoryStore implements TenantStore {
       changes: NO_CHANGES,
       pin: undefined,
       sequences: undefined,
+      errorRate: undefined,
       journal: undefined,
       journalBytes: 0,
       recording: undefined,
@@ -329,6 +332,15 @@ export class MemoryStore implements TenantStore {
     const position = sequences.get(scenario) ?? 0;
     sequences.set(scenario, position + 1);
     return Promise.resolve(position);
+  }
+
+  errorRate(tenant: string): Promise<ErrorRate | undefined> {
+    return Promise.resolve(this.#held(tenant)?.errorRate);
+  }
+
+  setErrorRate(tenant: string, errorRate: ErrorRate | undefined): Promise<void> {
+    this.#state(tenant).errorRate = errorRate;
+    return Promise.resolve();
   }
 
   record(tenant: string, call: RecordedCall): Promise<void> {

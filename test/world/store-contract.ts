@@ -366,6 +366,23 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       });
     });
 
+    describe('error rates', () => {
+      it('keeps a tenant\'s error rate until removed, per tenant, through a reset; forgets it with the tenant', async () => {
+        const { store } = await open();
+        expect(await store.errorRate('t')).toBeUndefined();
+        await store.setErrorRate('t', { rate: 0.25, seed: 7 });
+        expect(await store.errorRate('t')).toEqual({ rate: 0.25, seed: 7 });
+        expect(await store.errorRate('other')).toBeUndefined();
+        await store.reset('t');
+        expect(await store.errorRate('t')).toEqual({ rate: 0.25, seed: 7 });
+        await store.setErrorRate('t', undefined);
+        expect(await store.errorRate('t')).toBeUndefined();
+        await store.setErrorRate('t', { rate: 1, seed: 0 });
+        expect(await store.forget('t')).toBe(true);
+        expect(await store.errorRate('t')).toBeUndefined();
+      });
+    });
+
     describe('journal', () => {
       it('shows the recorded calls newest first, with their time as ISO text', async () => {
         const { store } = await open();
