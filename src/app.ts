@@ -31,6 +31,8 @@ import { type ResponseMismatch, registerResponseCheck } from './http/response-ch
 import { SuccessAnswers } from './contract/success-answers.js';
 import { OPERATION_RULES } from './rules/operation-rules.js';
 import { decideAnswer } from './answer/decide-answer.js';
+import { sprinkleErrors } from './answer/error-rate.js';
+import { errorRateHandlers } from './http/sandbox-api/error-rate-api.js';
 import { invalidRequestScenario } from './answer/invalid-request-scenario.js';
 import { LiveScenarios } from './scenarios/live-scenarios.js';
 import { loadScenarios } from './scenarios/load-scenarios.js';
@@ -161,33 +163,32 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   }, docsPageFacts(contract.operations, contract.document));
   const metrics = config.metrics ? answerMetrics(store) : undefined;
   const successes = await SuccessAnswers.of(contract, config.seed);
-  const decide = decideAnswer(scenarios, store, contract.catalogue, successes, REQUIRED_KEYS.unknownScenario);
-  registerApiRoutes(
-    app,
+  const sprinkle = sprinkleErrors(store, { rate: config.errorRate, seed: config.errorSeed });
+  const decide = decideAnswer(scenarios, store, contract.catalogue, successes, REQUIRED_KEYS.unknownScenario, sprinkle);
+  registerApiRoutes(app, {
     contract,
     checks,
     decide,
-    {
+    builtIns: {
       ...healthHandlers(contract.catalogue, () => store.readiness(), config.redisCluster ? 'redis-cluster' : config.redis ? 'redis' : 'memory'),
       ...adminHandlers(contract, scenarios, store, REQUIRED_KEYS.unknownScenario, config.unknownPromotions, config.clock),
+      ...errorRateHandlers(store, { rate: config.errorRate, seed: config.errorSeed }),
       ...oauthTokenHandlers(identifier, store, contract.catalogue, config.tokenTtl, { limits, requestsPerMinute, refused }),
       ...operatorHandlers(store, contract.catalogue),
       ...metrics?.handlers,
       ...postmanCollectionHandlers(contract, scenarios, { checks, success: (operation) => successes.of(operation) }, config.publicUrl),
     },
-    {
-      identifier,
-      adminToken: config.adminToken,
-      serves: routed,
-      metrics,
-      limiter,
-      sandboxCalls,
-      tokenCallers,
-      refused,
-      labelInvalid: invalidRequestScenario(scenarios),
-      store,
-    },
-  );
+    identifier,
+    adminToken: config.adminToken,
+    serves: routed,
+    metrics,
+    limiter,
+    sandboxCalls,
+    tokenCallers,
+    refused,
+    labelInvalid: invalidRequestScenario(scenarios),
+    store,
+  });
   if (config.watch) {
     const stop = watchScenarios(config.scenarios, load, (set) => scenarios.replace(set), app.log);
     app.addHook('onClose', (_instance, done) => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// First: V8's heap settings must be in place before anything else runs.
+// First: the heap flags (docs/performance.md#the-commands-heap-flags) must be set before anything runs.
 import './v8-heap-tuning.js';
 import { writeFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError, Option } from 'commander';

@@ -55,6 +55,12 @@ export interface RunningSandbox {
   /** Remove the pin. */
   unpin(): Promise<void>;
   /**
+   * Sprinkle documented errors through later calls that no scenario answers, at `rate` (0 to 1),
+   * decided by `seed` and each call's position alone (PUT /__sandbox/error-rate); `undefined`
+   * goes back to the command's `errorRate` (DELETE). Returns the rate in force.
+   */
+  errorRate(setting: { readonly rate: number; readonly seed?: number } | undefined): Promise<ErrorRateView>;
+  /**
    * The calls your client made that the filter selects (all without one), newest first, with
    * what it sent; `total` counts them before `limit`. Filters as `GET /__sandbox/requests`'s.
    */
@@ -75,6 +81,13 @@ export interface RunningSandbox {
   setClock(time: Date | string): Promise<ClockView>;
   /** Stop the sandbox (answers in flight finish). */
   close(): Promise<void>;
+}
+
+/** A tenant's error rate as `GET /__sandbox/error-rate` shows it: its own (`tenant`) or the command's. */
+export interface ErrorRateView {
+  readonly rate: number;
+  readonly seed: number;
+  readonly source: 'tenant' | 'command';
 }
 
 type AdminCall = (method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, payload?: object) => Promise<unknown>;
@@ -120,6 +133,11 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
     },
     pin: async (name, pin = {}) => void (await admin('PUT', '/__sandbox/scenario', { name, ...pin })),
     unpin: async () => void (await admin('DELETE', '/__sandbox/scenario')),
+    errorRate: async (setting) => {
+      if (setting) return (await admin('PUT', '/__sandbox/error-rate', setting)) as ErrorRateView;
+      await admin('DELETE', '/__sandbox/error-rate');
+      return (await admin('GET', '/__sandbox/error-rate')) as ErrorRateView;
+    },
     requests: async (filter = {}) => (await admin('GET', `/__sandbox/requests${requestFilterQuery(filter)}`)) as JournalPage,
     clearRequests: async () => void (await admin('DELETE', '/__sandbox/requests')),
     coverage: async () => (await admin('GET', '/__sandbox/coverage')) as CoverageReport,

@@ -12,6 +12,7 @@ import type { Decision } from '../world/decision.js';
 import type { PinStore } from '../world/pin-store.js';
 import type { SequenceStore } from '../world/sequence-store.js';
 import { requestedScenario } from './choose-scenario.js';
+import type { SprinkleErrors } from './error-rate.js';
 
 /**
  * Decides the answer to a valid call, in the documented order (authentication, rate limit and
@@ -31,6 +32,7 @@ export function decideAnswer(
   catalogue: Catalogue,
   successes: SuccessAnswers,
   unknownScenarioKey: string,
+  sprinkle?: SprinkleErrors,
 ): DecideOutcome {
   const unknownScenario = catalogue.get(unknownScenarioKey);
 
@@ -59,13 +61,16 @@ export function decideAnswer(
 
     const magic = set.matchMagic(operation.operationId, texts);
     if (magic?.forced) return forcedAnswer(magic, call, texts, rule, reads);
+    // A documented error at the tenant's rate (error-rate.ts), for a call nothing else forced: the world unchanged.
+    const sprinkled = magic || !sprinkle ? undefined : await sprinkle(call, set);
+    if (sprinkled) return sprinkled;
 
     if (!rule) return answered(successes.of(operation), magic?.name);
     const decision = await decideInWorld(tenant, rule, texts, reads);
     // The world answers or refuses; only a scenario drops a connection.
     if (decision.accepted) {
       const success = successes.of(operation);
-      return answered(success, magic && magic.code === success.statusCode ? magic.name : undefined);
+      return answered(successAnswer(success, decision), magic && magic.code === success.statusCode ? magic.name : undefined);
     }
     const error = entryFor(operation, catalogue, decision.refusal);
     return magic && magic.code === error.code ? { kind: 'error', error, scenario: magic.name } : { kind: 'error', error };
@@ -91,9 +96,11 @@ export function decideAnswer(
       : scenario.code;
     const success = successes.of(call.operation);
     if (code === success.statusCode) {
-      // Sent whatever the world decides: the world changes only as a plain call would change it.
-      if (rule) await decideInWorld(call.tenant, rule, texts, reads);
-      return { kind: 'answer', statusCode: success.statusCode, body: success.body, text: success.text, scenario: name, delayMs };
+      // Sent whatever the world decides: the world changes only as a plain call would change it,
+      // and a success of its own answers its data (else, the world refusing, the example).
+      const decision = rule ? await decideInWorld(call.tenant, rule, texts, reads) : undefined;
+      const { body, text } = decision ? successAnswer(success, decision) : success;
+      return { kind: 'answer', statusCode: success.statusCode, body, text, scenario: name, delayMs };
     }
     const error = call.operation.errors.find((entry) => entry.code === code);
     if (!error) throw new Error(`scenario ${name} answers ${String(code)}, which ${call.operation.operationId} does not document`);
@@ -101,11 +108,14 @@ export function decideAnswer(
   }
 }
 
-/**
- * An answer's outcome, its fields named: V8 (Node 20) makes `{ ...outcome, scenario }`, a spread
- * followed by a property the spread object lacks, through a slow runtime path (microseconds),
- * and every call makes an outcome.
- */
+/** The decision's data in the success envelope, else (no data, or a refusal) the contract's example. */
+function successAnswer(example: Answer, decision: Decision): Answer {
+  if (!decision.accepted || decision.data === undefined) return example;
+  const body = { data: decision.data, errors: [] };
+  return { statusCode: example.statusCode, body, text: JSON.stringify(body) };
+}
+
+/** An answer's outcome. Shaped for speed: docs/performance.md#objects-made-per-call-name-their-fields */
 function answered(answer: Answer, scenario: string | undefined): Outcome {
   return scenario === undefined
     ? { kind: 'answer', statusCode: answer.statusCode, body: answer.body, text: answer.text }

@@ -9,11 +9,9 @@ const ENTRY_OVERHEAD_BYTES = 22 + 2 * 16 + 48;
 
 /**
  * Stable ids that name credentials without holding them (tenants, rate keys, the journal and the
- * operator's list use the id, never the credential). A hash on every request costs, so the ids of
- * the credentials seen lately are remembered, keyed by the credential, in memory only, never
- * logged; bounded in bytes, not in entries, since a credential may be up to 16 KB of headers:
- * a long one is hashed each time, and the whole table starts again when full (a lookup stays one
- * map read; a round-robin over more credentials than fit only costs hashes).
+ * operator's list use the id, never the credential). The ids of credentials seen lately are
+ * remembered, in memory only, never logged, bounded in bytes: a long credential is hashed each
+ * time. Shaped for speed: docs/performance.md#credential-ids-are-remembered
  */
 export class CredentialIds {
   /** Per kind of credential, so that a lookup needs no string built from the credential. */
@@ -35,8 +33,8 @@ export class CredentialIds {
     // Two bytes a character at most (a one-byte string when Latin-1, as header values are).
     const cost = 2 * credential.length + ENTRY_OVERHEAD_BYTES;
     if (this.#bytes + cost > this.budgetBytes) this.clear();
-    // A copy of its own, code unit by code unit (lossless): the credential may be a slice of a
-    // whole header, which V8 would keep alive with it, outside the bytes counted here.
+    // A copy of its own, code unit by code unit (lossless): a slice of a whole header would keep
+    // the header alive, outside the bytes counted here.
     ids.set(credential.split('').join(''), id);
     this.#bytes += cost;
     return id;

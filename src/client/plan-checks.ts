@@ -24,8 +24,8 @@ export interface PlanOptions {
   /** The server is a promotions-sandbox: every answer can be forced with its scenarios. */
   readonly sandbox: boolean;
   /**
-   * On a real API, also ask for the successes of these operations (by operationId), with these
-   * values of their parameters (this changes the real world).
+   * Writes are allowed (--allow-writes): on a real API, also ask for the successes of these
+   * operations (by operationId), with these values of their parameters (this changes the real world).
    */
   readonly writes?: Readonly<Record<string, ParameterValues>>;
 }
@@ -47,11 +47,11 @@ const INVALID_TEXT = 'not-a-valid-value';
 type Request = NonNullable<Check['request']>;
 
 /**
- * One check per documented answer of the vendor's calls, each call built from its operation's
- * path template and parameters. Against a sandbox every answer is asked for (Prism's
- * `Prefer: code=N` picks the scenario; 401 by sending no credential). Against a real API only
- * calls that change nothing are made unless writes are allowed: invalid input, an unknown
- * promotion id, no credential.
+ * One check per documented answer of every vendor operation the contract has, each call built
+ * from its operation's path template and parameters. Against a sandbox every answer is asked for
+ * (Prism's `Prefer: code=N` picks the scenario; 401 by sending no credential). Against a real API
+ * only calls that change nothing are made unless writes are allowed: invalid input, an unknown
+ * promotion id, no credential, and the successes of reads.
  */
 export function planChecks(contract: Contract, checks: ContractChecks, options: PlanOptions): Check[] {
   const session = `verify-${randomBytes(6).toString('hex')}`;
@@ -78,14 +78,26 @@ function planCheck(answer: DocumentedAnswer, operation: Operation, checks: Contr
     return refused ? { answer, request: refused } : { answer, skipped: 'no invalid parameter value causes it, and a malformed body is not sent to a real API' };
   }
   if (answer.httpStatus === 404) return { answer, request: call() };
-  if (answer.key === null) {
-    const given = options.writes?.[operation.operationId];
-    const missing = operation.parameters.filter((parameter) => parameter.required && parameter.in !== 'header' && given?.[parameter.name] === undefined);
-    if (given && missing.length === 0) return { answer, request: call(given) };
-    const ids = missing.length > 0 ? ` and the ${missing.map((parameter) => parameter.name).join(', ')} to use` : '';
-    return { answer, skipped: `a success changes the world: give --allow-writes${ids}` };
-  }
+  if (answer.key === null) return successCheck(answer, operation, options, call);
   return { answer, skipped: 'cannot be caused safely on a real API' };
+}
+
+/** The methods HTTP defines as safe (RFC 9110, 9.2.1): a call with one only reads. */
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A success on a real API. A read (a safe method) is asked for with the contract's examples of
+ * its parameters, the documented ids; a write only with --allow-writes and an id for each of its
+ * required parameters (the flags name the vendor's two successes; another write is skipped).
+ */
+function successCheck(answer: DocumentedAnswer, operation: Operation, options: PlanOptions, call: (values?: ParameterValues) => Request): Check {
+  if (SAFE_METHODS.has(operation.method)) return { answer, request: call({}) };
+  const given = options.writes?.[operation.operationId];
+  if (options.writes && !given) return { answer, skipped: 'a success changes the world, and no --allow-writes flag gives the ids for this operation' };
+  const missing = operation.parameters.filter((parameter) => parameter.required && parameter.in !== 'header' && given?.[parameter.name] === undefined);
+  if (given && missing.length === 0) return { answer, request: call(given) };
+  const ids = missing.length > 0 ? ` and the ${missing.map((parameter) => parameter.name).join(', ')} to use` : '';
+  return { answer, skipped: `a success changes the world: give --allow-writes${ids}` };
 }
 
 /**

@@ -6,7 +6,7 @@ import { basicToken, decodeBasic, sameSecret } from '../auth/credentials.js';
 import { sessionTenant } from '../world/tenant-credential.js';
 import { type Catalogue, type CatalogueEntry, REQUIRED_KEYS } from '../contract/catalogue.js';
 import type { Operation } from '../contract/operations.js';
-import type { AdmissionStep } from './admission.js';
+import type { AdmissionStep } from './handle-call.js';
 import { sendCatalogueError } from './envelope.js';
 import { type RefusedCredentials, type Tried, shownName } from './refused-credentials.js';
 
@@ -16,7 +16,7 @@ export const OPERATOR_SCHEME = 'operatorToken';
 export const SESSION_HEADER = 'x-sandbox-session';
 
 /**
- * The first step of admission (admission.ts): the check of an operation's `security` in the
+ * The first step of admission (`admit` in handle-call.ts): the check of an operation's `security` in the
  * contract: partner credentials (Basic, or the OAuth token header) through the identifier of the
  * auth mode, or the operator token. It sets the tenant and the API key; anything else is 401 in
  * the envelope, with the catalogue's message only, so nothing about the credential comes back

@@ -12,8 +12,8 @@ const PREFLIGHT_MAX_AGE_SECONDS = 600;
  * headers its parameters and security schemes name (and Content-Type), and the headers its
  * answers declare (the request id, the scenario, the rate limit's and Retry-After), exposed so a
  * page can read them. Preflights are answered in the first hook, before authentication and the
- * rate limit (admission.ts, a route's own hook): a browser sends no credentials with them, and
- * they cost no budget. A request that is no preflight of an allowed origin gets no CORS headers,
+ * rate limit (`admit` in handle-call.ts, a route's own hook): a browser sends no credentials
+ * with them, and they cost no budget. A request that is no preflight of an allowed origin gets no CORS headers,
  * and an `OPTIONS` that is no preflight gets the contract's 405 as without `--cors`.
  */
 export async function registerCors(app: FastifyInstance, contract: Contract, origins: string): Promise<void> {

@@ -26,16 +26,9 @@ export interface OperationJournal {
 }
 
 /**
- * Each call of a vendor operation goes into its tenant's request history, like the "Recent
- * Requests" table of the vendor's pages, with what coverage needs (operation, status, code) and
- * what the client sent (query, headers, body), so a test can assert on what its client did.
- * The record is started before the answer leaves (the memory store records at once; a store
- * over a connection sends the command ahead of anything the client asks next), without waiting
- * for it: the history is best effort, and an answer is never delayed or lost because it could not
- * be written down.
- * Credentials are recorded as `[redacted]`, by the rule of credential-headers.ts: the value of a
- * header whose name says credential (`isCredential`), and any Basic, Bearer or Digest value
- * whatever the header (the user agent included): no credential reaches the journal.
+ * Records each call of a vendor operation in its tenant's history, credentials `[redacted]` by
+ * credential-headers.ts's rule (docs/scenarios.md#what-your-client-sent-the-request-history).
+ * Started before the answer leaves, never awaited: an answer is never delayed or lost for it.
  * The hook is the route's own, so other routes pay nothing for it.
  */
 export function operationJournal(store: JournalStore, operation: Operation, isCredential: CredentialHeaderTest): OperationJournal {
@@ -75,8 +68,7 @@ function entryOf(operationId: string, request: FastifyRequest, reply: FastifyRep
   const query = withinValueCaps(request.query as Record<string, ReceivedValue | undefined>, NOT_REDACTED, usual, unshared);
   const headers = withinValueCaps(request.headers, redacted, usual, shared);
   const body = recordedBody(request.rawBody);
-  // Every field named, in one literal: an entry per call, so one object of one shape (spreading
-  // the parts would make more objects and slower ones).
+  // Shaped for speed: docs/performance.md#objects-made-per-call-name-their-fields
   return {
     at: Date.now(),
     requestId: request.id,
@@ -98,11 +90,9 @@ function entryOf(operationId: string, request: FastifyRequest, reply: FastifyRep
 }
 
 /**
- * What the history keeps of a call's headers or query: the first RECORDED_VALUES_CAP values in
- * the order received (a name's list is cut where the count ends), each cut to
- * RECORDED_VALUE_LENGTH characters, credentials as `[redacted]`. Without it a request within
- * Node's limits (some 700 tiny headers, 1,500 query names) parsed into an entry of ~190 KiB;
- * with it an entry stays a few KiB whatever a client sends (docs/hosting.md).
+ * What the history keeps of a call's headers or query: the first RECORDED_VALUES_CAP values as
+ * received, each cut to RECORDED_VALUE_LENGTH characters, credentials `[redacted]`; so an entry
+ * stays a few KiB whatever a client sends (docs/hosting.md#tenants: ~190 KiB before the caps).
  */
 function withinValueCaps(
   received: Readonly<Record<string, ReceivedValue | undefined>>,
@@ -141,12 +131,9 @@ function withinValueCaps(
 const USUAL_COUNT = 12;
 
 /**
- * The object an entry keeps values in. Names that may be anything (`__proto__` among them) go in
- * an object without a prototype, so each is kept as a name; but V8 holds such an object as a hash
- * table, 290 bytes for four headers against 64 for an ordinary object (heap measured), and an
- * entry has two: with 10,000 tenants the history is most of the old generation the collector
- * marks. So a call that sends only usual names (a bounded set, none of them special to
- * JavaScript) gets ordinary objects, which share their hidden class from call to call.
+ * The object an entry keeps values in: without a prototype when a name may be anything
+ * (`__proto__` stays a name), an ordinary one when every name is usual.
+ * Shaped for speed: docs/performance.md#journal-values-in-ordinary-objects
  */
 function keptValues(received: Readonly<Record<string, ReceivedValue | undefined>>, usual: ReadonlySet<string>): Record<string, ReceivedValue> {
   let count = 0;
@@ -179,11 +166,9 @@ const SHARED_VALUES = 1_000;
 const sharedValues = new Map<string, string>();
 
 /**
- * Most header values repeat from call to call (host, accept, user agent, connection), yet Node's
- * parser makes a new string for each: an entry refers to the one kept here instead, which nearly
- * halves what the headers add to an entry. Bounded: the table starts again when full. Query
- * values (customer ids) mostly differ from call to call: they are kept as they come (`unshared`),
- * or they would fill the table and start it again every thousand calls.
+ * A short header value as kept once for all entries (headers repeat from call to call; query
+ * values do not, so they stay `unshared`). Bounded: the table starts again when full.
+ * Shaped for memory: docs/performance.md#header-values-are-kept-once
  */
 function shared(value: string): string {
   if (value.length > SHARED_VALUE_LENGTH) return value;

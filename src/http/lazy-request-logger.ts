@@ -7,10 +7,9 @@ type Line = [obj: unknown, msg?: string, ...values: unknown[]];
 type ParentLogger = FastifyBaseLogger & { isLevelEnabled(level: string): boolean };
 
 /**
- * Fastify gives every request a child logger that stamps the request id on its lines. Making one
- * is a measurable share of a call's cost (`npm run bench`), and most calls log nothing at the
- * default level; so the request gets this stand-in, which makes the child on its first enabled
- * line. The lines are the same as those of an eager child.
+ * A stand-in for Fastify's per-request child logger that makes the child on its first enabled
+ * line: the lines are the same as an eager child's, and most calls log none.
+ * Shaped for speed: docs/performance.md#request-logging-off-the-per-call-path
  */
 export function lazyChildLogger(parent: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
   return new LazyChildLogger(parent as ParentLogger, bindings, options);

@@ -40,11 +40,10 @@ export interface RateLimitOptions {
 }
 
 /**
- * The budgets of the sandbox, each with @fastify/rate-limit's counters (its stores, called
- * directly: through the plugin's limiter each call took some five promises and 1.3 KiB of garbage
- * for a count that is a map lookup in memory, bench/ and docs/performance.md). In memory a call is
- * counted and answered at once; where replicas share a backend, in Redis, each budget under a
- * prefix of its own. Every refusal is the same 429 (the contract's), whatever the budget.
+ * The budgets of the sandbox, each counted by @fastify/rate-limit's stores, called directly: at
+ * once in memory, in Redis (each budget under a prefix of its own) where replicas share a backend.
+ * Every refusal is the same 429 (the contract's), whatever the budget.
+ * Shaped for speed: docs/performance.md#the-in-memory-rate-limit-counts-at-once
  */
 export class RateLimits {
   readonly #catalogue: Catalogue;
@@ -125,9 +124,8 @@ function refusalHeaders(limit: number, secondsLeft: number): Record<string, stri
 }
 
 /**
- * The plugin's in-memory store, which calls back before it returns: one callback for every call,
- * no closure each. Should a release of the plugin count later, the call fails loudly (a 503),
- * never on the count of the call before.
+ * The plugin's in-memory store, which calls back before it returns (one callback for every call).
+ * Should a release of it count later, the call fails loudly (a 503), never on the call before's count.
  */
 function localCount(keys: number): Count {
   const store = new LocalStore(false, false, keys);

@@ -13,11 +13,9 @@ const SHOWS_REQUEST_LINES = {
 } as const satisfies Record<LogLevel, boolean>;
 
 /**
- * One log line per request at `debug` (`--log-level debug`). The request history
- * (`GET /__sandbox/requests`) is the record of every call at any level; a line per call at the
- * default level costs much of the sandbox's throughput (`npm run bench` measures it). Fastify's own
- * request logging (two lines) is off; this line names the operation and the answer's code.
- * Headers are never logged, so credentials cannot leak.
+ * One log line per request, at `debug` only (the request history records every call at any level):
+ * the operation and the answer's code, never headers, so no credential leaks. Fastify's own two
+ * lines are off. Shaped for speed: docs/performance.md#request-logging-off-the-per-call-path
  */
 export function registerRequestLog(app: FastifyInstance, logLevel: LogLevel): void {
   if (!SHOWS_REQUEST_LINES[logLevel]) return;

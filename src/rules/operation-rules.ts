@@ -5,6 +5,7 @@ import { type ChangeReads, participationKey } from '../world/tenant-changes.js';
 import type { Decision } from '../world/decision.js';
 import { PER_CUSTOMER_REFUSALS, deactivateForCustomer } from './deactivate-for-customer.js';
 import { GLOBAL_REFUSALS, deactivateGlobally } from './deactivate-globally.js';
+import { READ_REFUSALS, readPromotion } from './read-promotion.js';
 
 
 /** The domain behind one operation of the contract. */
@@ -53,8 +54,19 @@ const global: OperationRule = {
   reads: (texts) => ({ promotions: [promotionIdOf(texts)], participations: [], earns: [] }),
 };
 
-/** The operations whose answers the world decides, by operationId. Others answer their example. */
+const promotionRead: OperationRule = {
+  refusals: READ_REFUSALS,
+  decide: (world, texts, now) => readPromotion(world, { promotionId: promotionIdOf(texts) }, now),
+  reads: (texts) => ({ promotions: [promotionIdOf(texts)], participations: [], earns: [] }),
+};
+
+/**
+ * The operations whose answers the world decides, by operationId. Others answer their example;
+ * a rule whose operation the contract lacks is never used (getPromotion: no vendor page has it,
+ * a contract of one's own may add it).
+ */
 export const OPERATION_RULES: Readonly<Record<string, OperationRule>> = {
   deactivatePromotionForCustomer: perCustomer,
   deactivatePromotionGlobally: global,
+  getPromotion: promotionRead,
 };

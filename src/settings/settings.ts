@@ -4,7 +4,7 @@ import { DEFAULT_CONTRACT_PATH } from '../contract/load-contract.js';
 import { LOG_LEVELS } from '../log-levels.js';
 import { UNKNOWN_PROMOTIONS } from '../world/model.js';
 import { CLOCK_MODES, DEFAULT_CLOCK_MODE } from '../world/tenant-clock.js';
-import { anyText, clusterSeeds, integerIn, nonEmptyText, oneOf, operatorToken, originList, proxyAddresses, publicUrl, redisUrl, trueOrFalse, type ValueKind } from './value-kinds.js';
+import { anyText, clusterSeeds, fraction, integerIn, nonEmptyText, oneOf, operatorToken, originList, proxyAddresses, publicUrl, redisUrl, trueOrFalse, type ValueKind } from './value-kinds.js';
 
 /** One setting: everything the command line, `startSandbox`, the config and the README say of it. */
 export interface Setting<T> {
@@ -152,6 +152,23 @@ export const SETTINGS = {
     default: DEFAULT_CLOCK_MODE,
     help: "each tenant's clock: frozen (starts at its first call, moves only when told) or real (follows the wall clock)",
     readme: "each tenant's clock: `frozen` starts at the tenant's first call and moves only by `POST /__sandbox/clock`, so answers stay deterministic; `real` follows the wall clock, an advance adding to it (see [Time](docs/scenarios.md#time-cart-locks-expiry-jobs-and-promotions-that-end))",
+  }),
+  errorRate: setting({
+    argument: '<fraction>',
+    env: 'SANDBOX_ERROR_RATE',
+    kind: fraction('a fraction of calls'),
+    default: 0,
+    help: "answer this fraction of the vendor calls no scenario answers with one of the operation's documented errors, by --error-seed",
+    readme:
+      "answer this fraction of the vendor calls that no scenario, pin or magic value answers with one of the operation's documented errors a valid request can meet (404, 500, …), the same ones for the same seed run after run; a tenant's own `PUT /__sandbox/error-rate` wins (see [Errors at a rate](docs/scenarios.md#errors-at-a-rate))",
+  }),
+  errorSeed: setting({
+    argument: '<n>',
+    env: 'SANDBOX_ERROR_SEED',
+    kind: integerIn(0, 2 ** 31 - 1, 'a seed'),
+    default: 0,
+    help: "the seed that, with each call's position in its tenant's sequence, decides which calls --error-rate answers with which error",
+    readme: "with each eligible call's position in its tenant's sequence, decides which calls `--error-rate` answers with an error and which error: the same seed gives the same answers after a restart, on any store and replica",
   }),
   journalSize: setting({
     argument: '<n>',

@@ -46,6 +46,21 @@ export function integerIn(min: number, max: number, what: string): ValueKind<num
   };
 }
 
+/** A fraction from 0 to 1 (`0.25`, `.25`, `1`), in plain digits on the command line (no sign, exponent or percent). */
+export function fraction(what: string): ValueKind<number> {
+  const rule = `must be ${what}, a number from 0 to 1`;
+  const inRange = (value: number) => Number.isFinite(value) && value >= 0 && value <= 1;
+  return {
+    rule,
+    parse: (text) => {
+      if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text.trim()) || !inRange(Number(text))) throw new InvalidArgumentError(`${rule}.`);
+      return Number(text);
+    },
+    accepts: (value): value is number => typeof value === 'number' && inRange(value),
+    shown: asWritten,
+  };
+}
+
 /** A boolean; on the command line also `1`/`0`, `yes`/`no`, `on`/`off`, and empty for false (an unset variable). */
 export function trueOrFalse(): ValueKind<boolean> {
   const rule = 'must be true or false';

@@ -9,7 +9,7 @@ import type { ClockReading } from './tenant-clock.js';
 export interface ChangeStore {
   /**
    * Decides on the tenant's current changes at the tenant's time and applies the decision's
-   * change, atomically: a decision made on members seen absent is applied only while they are
+   * change, if it has one (a refusal or a read-only success writes nothing), atomically: a decision made on members seen absent is applied only while they are
    * still absent, and only while the tenant's clock is still as it was read (a concurrent move or
    * reset of it voids the decision, which is made again).
    * `reads` names the changes the decision can look at; a store may read only those (so a call

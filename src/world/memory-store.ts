@@ -12,6 +12,7 @@ import { journalEntryWeight } from './journal-weight.js';
 import { type JournalFilter, type JournalPage, type RecordedCall, type StoredCall, journalEntryOf } from './journal-store.js';
 import { type ClockMode, type ClockPlan, type ClockReading, DEFAULT_CLOCK_MODE, readingOf, tenantTime } from './tenant-clock.js';
 import type { Pin } from './pin-store.js';
+import type { ErrorRate } from './error-rate-store.js';
 import type { Readiness, StoreUnavailableError } from './store-health.js';
 import type { TenantSummary } from './tenant-directory.js';
 import type { TenantStore } from './tenant-store.js';
@@ -25,6 +26,7 @@ interface TenantState extends RecencyLinks<TenantState> {
   pin: Pin | undefined;
   /** Made on first use: most tenants never run a sequence. */
   sequences: Map<string, number> | undefined;
+  errorRate: ErrorRate | undefined;
   /** Made on first record; bounded per tenant, and by the store's total and memory budget across tenants. */
   journal: Ring<WeighedCall> | undefined;
   /** The estimated bytes of the tenant's journal entries (journal-weight.ts). */
@@ -210,6 +212,7 @@ export class MemoryStore implements TenantStore {
       changes: NO_CHANGES,
       pin: undefined,
       sequences: undefined,
+      errorRate: undefined,
       journal: undefined,
       journalBytes: 0,
       recording: undefined,
@@ -270,7 +273,8 @@ export class MemoryStore implements TenantStore {
       const decision = decide(state.changes, this.#reading(state));
       // Only a decision that moved the clock itself can see it move (one thread): it is made again at the new time, as on Redis.
       if (state.advancedMs !== advanced) continue;
-      if (decision.accepted) {
+      // A success without a change (a read) writes nothing.
+      if (decision.accepted && decision.change !== undefined) {
         if (state.changes === NO_CHANGES) state.changes = emptyChanges();
         applyChange(state.changes, decision.change);
       }
@@ -330,12 +334,21 @@ export class MemoryStore implements TenantStore {
     return Promise.resolve(position);
   }
 
+  errorRate(tenant: string): Promise<ErrorRate | undefined> {
+    return Promise.resolve(this.#held(tenant)?.errorRate);
+  }
+
+  setErrorRate(tenant: string, errorRate: ErrorRate | undefined): Promise<void> {
+    this.#state(tenant).errorRate = errorRate;
+    return Promise.resolve();
+  }
+
   record(tenant: string, call: RecordedCall): Promise<void> {
     const state = this.#state(tenant);
     const journal = (state.journal ??= new Ring(this.options.journalSize));
     // The tenant's time at the call (in real mode, the call's own wall time plus the advance).
     const tenantAt = tenantTime({ start: state.clockStart, advancedMs: state.advancedMs }, this.#clockMode, call.at);
-    // The call is kept as the HTTP layer made it, beside its tenant time: a copy with one more field would cost far more.
+    // The call is kept as made, beside its tenant time. Shaped for memory: docs/performance.md#the-journal-entry-is-kept-as-made
     const bytes = journalEntryWeight(call);
     const overwritten = journal.push({ call, tenantAt, bytes });
     const added = bytes - (overwritten?.bytes ?? 0);

@@ -6,10 +6,8 @@ export interface RecencyLinks<T> {
 
 /**
  * Items in order of their last touch, least recent first, linked through their own fields: a
- * touch, a removal and the least recent item are each a few field writes. A Map kept in order
- * by delete-and-set does the same at first, but each delete leaves a hole that reading its first
- * entry walks past until the next rehash; under round-robin tenants that walk was thousands of
- * holes per call (the journal's total, kept per call, reads the least recent tenant each time).
+ * touch, a removal and the least recent item are each a few field writes, never a walk.
+ * Shaped for speed: docs/performance.md#the-journals-tenant-order-is-a-linked-list
  */
 export class RecencyList<T extends RecencyLinks<T>> {
   #oldest: T | undefined;

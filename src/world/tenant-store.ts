@@ -2,6 +2,7 @@ import type { TokenStore } from '../auth/token-store.js';
 import type { ChangeStore } from './change-store.js';
 import type { ClockStore } from './clock-store.js';
 import type { CoverageStore } from './coverage-store.js';
+import type { ErrorRateStore } from './error-rate-store.js';
 import type { JournalStore } from './journal-store.js';
 import type { PinStore } from './pin-store.js';
 import type { SequenceStore } from './sequence-store.js';
@@ -12,7 +13,7 @@ import type { TenantDirectory } from './tenant-directory.js';
  * Everything a store backend keeps, as the app wires it: a backend implements all of it, each
  * part of the sandbox takes only the part it uses. Each method is atomic for its tenant.
  */
-export interface TenantStore extends ChangeStore, ClockStore, PinStore, SequenceStore, JournalStore, CoverageStore, TenantDirectory, TokenStore, StoreHealth {
+export interface TenantStore extends ChangeStore, ClockStore, PinStore, SequenceStore, ErrorRateStore, JournalStore, CoverageStore, TenantDirectory, TokenStore, StoreHealth {
   close(): Promise<void>;
 }
 

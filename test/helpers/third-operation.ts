@@ -11,14 +11,15 @@ export const THIRD_OPERATION_EARN_EXAMPLE = '0000000000000000000ea111';
 export const THIRD_OPERATION_REASON_EXAMPLE = 'DUPLICATE';
 
 /**
- * A copy of the shipped contract with a third vendor operation on a path of its own (a GET with
- * two path parameters and a required query parameter of its own), for checking that what is
- * built per operation is built from the contract, not from a list of the operations it has now.
+ * A copy of the shipped contract with a third vendor operation on a path of its own (a write, a
+ * POST, with two path parameters and a required query parameter of its own), for checking that
+ * what is built per operation is built from the contract, not from a list of the operations it
+ * has now.
  */
 export function contractWithThirdOperation(): string {
   const document = parse(readFileSync(DEFAULT_CONTRACT_PATH, 'utf8')) as { paths: Record<string, unknown> };
   document.paths[THIRD_OPERATION_PATH] = {
-    get: {
+    post: {
       operationId: THIRD_OPERATION_ID,
       tags: ['promotions'],
       summary: 'Revoke one earn, saying why (a test-only operation)',

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { expect, it } from 'vitest';
+import { answer, accept } from '../../src/world/decision.js';
 import { RedisStore } from '../../src/world/redis/redis-store.js';
 import { describeWith } from '../helpers/components.js';
 import { flushRedis, REDIS_URL, REDIS_URL_SET } from '../helpers/redis.js';
@@ -36,6 +37,44 @@ describeWith(REDIS_URL_SET, 'the Redis store', () => {
     const page = await store.journal('before-clocks');
     await store.close();
     expect(page?.requests[0]).toEqual({ time: new Date(at).toISOString(), tenantTime: new Date(at).toISOString(), ...call });
+  });
+
+  it('makes no script call for a success without a change, where a change runs APPLY_CHANGE', async () => {
+    const url = contractDatabase(REDIS_URL ?? '');
+    await flushRedis(url);
+    const store = await RedisStore.connect({ url, journalSize: 10, maxTenants: 10, idleMs: 60_000, commandTimeoutMs: 3_000 });
+    const probe = new Redis(url);
+    const monitor = await probe.monitor();
+    const seen: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args.some((arg) => arg.includes('{monitored}'))) seen.push(args.map((arg) => arg.toLowerCase()));
+    });
+    // APPLY_CHANGE's five keys end with the clock (the three sets, the one to add to, the clock); READ_MEMBERS's with the pin.
+    const commandName = (args: string[]): string => (args[0] === 'evalsha' && args[2] === '5' && args[7] === 'ps:{monitored}:clock' ? 'apply-change' : (args[0] ?? ''));
+    /** The commands a step sent for the tenant, in the order Redis ran them: a marker read after the step says when all are seen. */
+    const commandsOf = async (step: () => Promise<unknown>, marker: string): Promise<string[]> => {
+      seen.length = 0;
+      await step();
+      await probe.get(`ps:{monitored}:${marker}`);
+      await expect.poll(() => seen.some((args) => args.includes(`ps:{monitored}:${marker}`))).toBe(true);
+      return seen.filter((args) => !args.includes(`ps:{monitored}:${marker}`)).map(commandName);
+    };
+    const promotion = 'a0000000000000000000000a';
+    const reads = { promotions: [promotion], participations: [], earns: [] };
+    try {
+      // Both scripts loaded first (ioredis falls back to EVAL once on a server that lacks one).
+      await store.transact('warm', () => accept({ kind: 'deactivate-promotion', promotionId: promotion }), reads);
+      const read = await commandsOf(() => store.transact('monitored', () => answer({ id: promotion, status: 'ACTIVE' }), reads), 'after-read');
+      expect(read).not.toContain('apply-change');
+      expect(read).not.toContain('sadd');
+      const write = await commandsOf(() => store.transact('monitored', () => accept({ kind: 'deactivate-promotion', promotionId: promotion }), reads), 'after-write');
+      expect(write).toContain('apply-change');
+      expect(write).toContain('sadd');
+    } finally {
+      monitor.disconnect();
+      probe.disconnect();
+      await store.close();
+    }
   });
 
   it('writes nothing for reads of tenants it does not hold: no clock started, no directory entry, no key', async () => {

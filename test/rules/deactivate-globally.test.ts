@@ -18,7 +18,7 @@ describe('deactivating a promotion for the whole organisation', () => {
     const seed = seedWith([active]);
     const decision = deactivateGlobally(seed.viewWith(NO_CHANGES, START), { promotionId: P }, START);
     expect(decision).toEqual({ accepted: true, change: { kind: 'deactivate-promotion', promotionId: P } });
-    if (!decision.accepted) return;
+    if (!decision.accepted || !decision.change) throw new Error('expected a success that changes the world');
     const after = seed.viewWith(withChange(NO_CHANGES, decision.change), START);
     expect(after.promotion(P)?.status).toBe('INACTIVE');
     expect(deactivateForCustomer(after, { promotionId: P, customerId: '1' }, START)).toEqual({ accepted: false, refusal: 'GLOBAL.PROMOTION_NOT_FOUND' });

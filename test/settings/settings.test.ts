@@ -42,6 +42,7 @@ function sampleText(name: SettingName, setting: AnySetting): string {
   };
   if (reads('2') === 2) return '2';
   if (reads('2000') === 2000) return '2000';
+  if (reads('0.25') === 0.25) return '0.25';
   if (reads('127.0.0.1') === '127.0.0.1') return '127.0.0.1';
   if (reads('http://localhost:3000') === 'http://localhost:3000') return 'http://localhost:3000';
   if (reads('redis://redis.example:6379') === 'redis://redis.example:6379') return 'redis://redis.example:6379';

@@ -6,6 +6,7 @@ import type { RawRequest } from '../../src/contract/request-validator.js';
 import { planChecks } from '../../src/client/plan-checks.js';
 import { writesFromFlags } from '../../src/client/write-flags.js';
 import { theContract } from '../helpers/sandbox.js';
+import { PROMOTION_READ_ID, contractWithPromotionRead } from '../helpers/promotion-read.js';
 import { THIRD_OPERATION_EARN_EXAMPLE, THIRD_OPERATION_ID, THIRD_OPERATION_REASON_EXAMPLE, contractWithThirdOperation } from '../helpers/third-operation.js';
 
 /** The operation's path template as a pattern: any one segment where a parameter goes. */
@@ -30,6 +31,27 @@ describe("verify's plan", () => {
       // Its own path parameters (the promotion fresh, the earn its example), its required query parameter's example.
       expect(check.request?.path).toMatch(new RegExp(`^/api_gateway/v1/promotions/[0-9a-f]{24}/earns/${THIRD_OPERATION_EARN_EXAMPLE}/revoke\\?reason=${THIRD_OPERATION_REASON_EXAMPLE}$`));
     }
+  });
+
+  it('on a real API, asks for a read\'s success with the contract\'s examples without --allow-writes; a write\'s only with it', async () => {
+    const contract = await loadContract(contractWithPromotionRead());
+    const checks = compileContractChecks(contract);
+    const successes = planChecks(contract, checks, { sandbox: false }).filter((check) => check.answer.key === null);
+    const read = contract.operations.find((operation) => operation.operationId === PROMOTION_READ_ID) as Operation;
+    const example: unknown = read.parameters.find((parameter) => parameter.name === 'promotionId')?.example;
+    expect(successes.find((check) => check.answer.operationId === PROMOTION_READ_ID)?.request).toEqual({ method: 'GET', path: `/api_gateway/v1/promotions/${String(example)}` });
+    const writes = successes.filter((check) => check.answer.operationId !== PROMOTION_READ_ID);
+    expect(writes.length).toBeGreaterThan(0);
+    for (const check of writes) expect(check.skipped, check.answer.operationId).toMatch(/^a success changes the world: give --allow-writes/);
+  });
+
+  it('with --allow-writes, skips a write no flag gives ids for, saying so', async () => {
+    const contract = await loadContract(contractWithThirdOperation());
+    const checks = compileContractChecks(contract);
+    const flags = { promotionId: 'aaaaaaaaaaaaaaaaaaaaaaaa', customerId: '42', globalPromotionId: 'bbbbbbbbbbbbbbbbbbbbbbbb' };
+    const third = planChecks(contract, checks, { sandbox: false, writes: writesFromFlags(flags) }).find((check) => check.answer.operationId === THIRD_OPERATION_ID && check.answer.key === null);
+    expect(third).toMatchObject({ skipped: 'a success changes the world, and no --allow-writes flag gives the ids for this operation' });
+    expect(third?.request).toBeUndefined();
   });
 
   it('on a real API, makes invalid input with a parameter the contract refuses with that very code', async () => {

@@ -1,38 +1,61 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { md5Hex } from '../../src/auth/credentials.js';
+import type { PlanOptions } from '../../src/client/plan-checks.js';
 import { type VerifyReport, verify } from '../../src/client/verify.js';
-import { runCli } from '../helpers/cli-process.js';
-import { freePort } from '../helpers/redis.js';
-import { documentedAnswerLabels } from '../helpers/documented-answers.js';
-import { theContract, useSandbox } from '../helpers/sandbox.js';
+import { writesFromFlags } from '../../src/client/write-flags.js';
+import { type CatalogueEntry, REQUIRED_KEYS } from '../../src/contract/catalogue.js';
+import { compileContractChecks } from '../../src/contract/contract-checks.js';
+import { type Contract, loadContract } from '../../src/contract/load-contract.js';
+import { SuccessAnswers } from '../../src/contract/success-answers.js';
+import { listeningUrl, runCli, startCli, stoppedAfterEach } from '../helpers/cli-process.js';
+import { describeWith } from '../helpers/components.js';
+import { REDIS_URL, REDIS_URL_SET, flushRedis, freePort } from '../helpers/redis.js';
+import { documentedAnswerLabels, vendorOperations } from '../helpers/documented-answers.js';
+import { PROMOTION_READ_ID, contractWithPromotionRead, promotionReadScenarios } from '../helpers/promotion-read.js';
+import { PROMOTION_ID, theContract, useSandbox } from '../helpers/sandbox.js';
 
 type Answer = { status: number; body: unknown; type?: string };
 type Mutation = (request: FastifyRequest, answer: Answer) => Answer;
 
-/** A small stand-in for the vendor's API, right by default, wrong in the way a mutation says. */
-async function standIn(mutate: Mutation = (_request, answer) => answer): Promise<{ app: FastifyInstance; url: string }> {
+/**
+ * A small stand-in for the vendor's API, right by default, wrong in the way a mutation says. It
+ * serves every vendor operation of the contract it is given, from that contract: 401 without
+ * credentials, the contract's own request check (its first finding's documented error), 404 for
+ * a promotion it does not hold, else the operation's documented success.
+ */
+async function standIn(contract: Contract, mutate: Mutation = (_request, answer) => answer, held: ReadonlySet<string> = new Set([PROMOTION_ID])): Promise<{ app: FastifyInstance; url: string }> {
   const app = Fastify();
-  const envelope = (code: number, message: string) => ({ data: null, errors: [{ code, message }] });
-  const send = (request: FastifyRequest, reply: FastifyReply, answer: Answer) => {
-    const final = mutate(request, answer);
-    return reply.code(final.status).header('x-cap-requestid', 'r-1').type(final.type ?? 'application/json').send(final.body);
-  };
-  app.route({
-    method: ['POST', 'PUT'],
-    url: '/api_gateway/v1/promotions/:promotionId/deactivate',
-    handler: (request, reply) => {
-      const { promotionId } = request.params as { promotionId: string };
-      const { customerId } = request.query as { customerId?: string };
-      if (!request.headers.authorization) return send(request, reply, { status: 401, body: envelope(401, 'Authentication failed. Please check username and password.') });
-      if (request.method === 'PUT' && !/^[0-9a-f]{24}$/.test(promotionId)) return send(request, reply, { status: 400, body: envelope(725, 'The provided ID is not in a valid format.') });
-      if (request.method === 'POST' && !/^\d+$/.test(customerId ?? '')) return send(request, reply, { status: 400, body: envelope(400, 'Required parameters are missing or invalid.') });
-      return send(request, reply, { status: 404, body: envelope(404, 'The promotion does not exist or is not active.') });
-    },
-  });
+  const checks = compileContractChecks(contract);
+  const successes = await SuccessAnswers.generate(contract, 1);
+  const envelope = (entry: CatalogueEntry): Answer => ({ status: entry.httpStatus, body: { data: null, errors: [{ code: entry.code, message: entry.message }] } });
+  for (const operation of vendorOperations(contract)) {
+    const entry = (found: (candidate: CatalogueEntry) => boolean) => {
+      const documented = operation.errors.find(found);
+      if (!documented) throw new Error(`${operation.operationId} documents no such answer`);
+      return envelope(documented);
+    };
+    const answerOf = (request: FastifyRequest): Answer => {
+      if (!request.headers.authorization) return entry((candidate) => candidate.key === REQUIRED_KEYS.authenticationFailed);
+      const params = request.params as Record<string, string>;
+      const validation = checks.requests.get(operation.operationId)?.({ params, query: request.query as Record<string, string>, headers: request.headers, body: undefined });
+      if (validation && !validation.valid && validation.diagnostics[0]) return envelope(validation.diagnostics[0].error);
+      if (params.promotionId !== undefined && !held.has(params.promotionId)) return entry((candidate) => candidate.httpStatus === 404);
+      const success = successes.of(operation);
+      return { status: success.statusCode, body: success.body };
+    };
+    app.route({
+      method: operation.method,
+      url: operation.path.replace(/\{([^}]+)\}/g, ':$1'),
+      handler: (request, reply) => {
+        const final = mutate(request, answerOf(request));
+        return reply.code(final.status).header('x-cap-requestid', 'r-1').type(final.type ?? 'application/json').send(final.body);
+      },
+    });
+  }
   const port = await freePort();
   return { app, url: await app.listen({ host: '127.0.0.1', port }) };
 }
@@ -62,19 +85,45 @@ describe('verify against servers that are not the vendor\'s API as documented', 
   afterAll(async () => {
     await Promise.all(servers.map((server) => server.close()));
   });
-  const run = async (mutate?: Mutation) => {
-    const { app, url } = await standIn(mutate);
+  const run = async (mutate?: Mutation, contract: Contract | Promise<Contract> = theContract(), options: { writes?: PlanOptions['writes']; held?: ReadonlySet<string> } = {}) => {
+    const { app, url } = await standIn(await contract, mutate, options.held);
     servers.push(app);
-    return verify(await theContract(), { baseUrl: url, credentials: { basic: 'partner:secret' } });
+    return verify(await contract, { baseUrl: url, credentials: { basic: 'partner:secret' }, ...(options.writes ? { writes: options.writes } : {}) });
   };
+  /** The checks verify made a call for (the others it skipped, saying why). */
+  const asked = (report: VerifyReport) => report.results.filter((result) => result.check.request !== undefined);
 
-  it('a correct API: only calls that change nothing, all conform; successes and state errors are skipped', async () => {
+  it('a correct API: only calls that change nothing, all conform; successes that write and state errors are skipped', async () => {
     const report = await run();
     expect(report.target).toBe('api');
     expect(failures(report)).toEqual([]);
-    // POST 400, 404, 401; PUT 725, 404, 401. PUT's 400 needs a malformed body no client sends.
-    expect(report.passed).toBe(6);
-    expect(report.results.find((result) => result.check.answer.code === 200)?.problems[0]).toContain('--allow-writes');
+    expect(asked(report).length).toBeGreaterThan(0);
+    expect(report.passed).toBe(asked(report).length);
+    const successes = report.results.filter((result) => result.check.answer.key === null);
+    expect(successes.length).toBeGreaterThan(0);
+    for (const result of successes) expect(result.problems[0], result.check.answer.operationId).toContain('--allow-writes');
+  });
+
+  it('a read of a contract of one\'s own: its success is asked for without --allow-writes, on its own path, and judged', async () => {
+    const contract = loadContract(contractWithPromotionRead());
+    const readSuccess = (report: VerifyReport) => report.results.find((result) => result.check.answer.operationId === PROMOTION_READ_ID && result.check.answer.key === null);
+    const report = await run(undefined, contract);
+    expect(failures(report)).toEqual([]);
+    expect(readSuccess(report)).toMatchObject({ status: 'passed', httpStatus: 200 });
+    // Served the vendor's success envelope instead of the promotion: the read's own schema catches it.
+    const wrong = await run((request, answer) => (request.method === 'GET' && answer.status === 200 ? { ...answer, body: { data: true, errors: [] } } : answer), contract);
+    expect(readSuccess(wrong)).toMatchObject({ status: 'failed', problems: [expect.stringMatching(/body\/data must be object/)] });
+  });
+
+  it('with --allow-writes, each write is asked for with the ids given, and conforms', async () => {
+    const promotion = 'cccccccccccccccccccccccc';
+    const writes = writesFromFlags({ promotionId: promotion, customerId: '42', globalPromotionId: promotion });
+    const report = await run(undefined, theContract(), { writes, held: new Set([promotion]) });
+    expect(failures(report)).toEqual([]);
+    const successes = report.results.filter((result) => result.check.answer.key === null);
+    expect(successes.length).toBeGreaterThan(0);
+    for (const result of successes) expect(result.check.request?.path, result.check.answer.operationId).toContain(promotion);
+    for (const result of successes) expect(result.status, result.check.answer.operationId).toBe('passed');
   });
 
   it('a wrong HTTP status', async () => {
@@ -84,13 +133,13 @@ describe('verify against servers that are not the vendor\'s API as documented', 
 
   it('a wrong envelope', async () => {
     const report = await run((_request, answer) => (answer.status === 404 ? { ...answer, body: { error: 'not found' } } : answer));
-    expect(failures(report)).toHaveLength(2);
+    expect(failures(report)).toHaveLength(asked(report).filter((result) => result.check.answer.httpStatus === 404).length);
     expect(failures(report)[0]).toMatch(/404: .*body must have required property 'data'/);
   });
 
   it('a missing field', async () => {
     const report = await run((_request, answer) => (answer.status === 401 ? { ...answer, body: { data: null, errors: [{ code: 401 }] } } : answer));
-    expect(failures(report)).toHaveLength(2);
+    expect(failures(report)).toHaveLength(asked(report).filter((result) => result.check.answer.httpStatus === 401).length);
     expect(failures(report)[0]).toMatch(/401: .*body\/errors\/0 must have required property 'message'/);
   });
 
@@ -101,7 +150,7 @@ describe('verify against servers that are not the vendor\'s API as documented', 
 
   it('an HTML page', async () => {
     const report = await run((_request, answer) => ({ ...answer, status: 200, type: 'text/html', body: '<html>Maintenance</html>' }));
-    expect(report.failed).toBe(6);
+    expect(report.failed).toBe(asked(report).length);
     expect(failures(report)[0]).toMatch(/content-type is text\/html, not application\/json/);
   });
 
@@ -184,5 +233,52 @@ describe('promotions-sandbox verify and coverage, on the command line', () => {
     expect(report.at(-1)).toBe(`2 of ${documented} documented answers received (${received.toFixed(0)}%; all required): NOT ENOUGH`);
     expect(all.stderr).toBe('');
     expect(readFileSync(junit, 'utf8').match(/<failure /g)).toHaveLength(documented - 2);
+  });
+});
+
+// A sandbox started as users start it (dist/cli.js) with a contract that adds a world read, and
+// verify run as users run it with that contract: the read is asked for on its own path.
+const FIXTURE = contractWithPromotionRead();
+const FIXTURE_SCENARIOS = promotionReadScenarios();
+
+function verifyWithTheFixture(store: 'memory' | 'redis', storeArgs: () => Promise<string[]>): void {
+  const running = stoppedAfterEach();
+
+  it(`verify --base-url (${store}): every documented answer of the fixture's operations conforms, the read's on its own path`, async () => {
+    const sandbox = startCli(['--contract', FIXTURE, '--scenarios', FIXTURE_SCENARIOS, ...(await storeArgs())], { HOST: '127.0.0.1', PORT: '0' });
+    running.push(sandbox);
+    const url = await listeningUrl(sandbox.output);
+    const run = await runCli(['verify', '--contract', FIXTURE, '--base-url', url, '--json']);
+    expect(run.stderr).toBe('');
+    const report = JSON.parse(run.stdout) as { passed: number; failed: number; skipped: number; results: { operationId: string; code: number; status: string; httpStatus: number | null }[] };
+    expect(report.results.filter((result) => result.status !== 'passed')).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(report.results.map((result) => `${result.operationId} ${result.code}`).sort()).toEqual(documentedAnswerLabels(await loadContract(FIXTURE)).sort());
+    // Its 200 passed getPromotion's own schema (data: the promotion), which no deactivation answers.
+    expect(report.results.find((result) => result.operationId === PROMOTION_READ_ID && result.code === 200)).toMatchObject({ status: 'passed', httpStatus: 200 });
+  });
+
+  it(`the read answers the tenant's world through the built command (${store}): ACTIVE, INACTIVE after a global deactivation`, async () => {
+    const sandbox = startCli(['--contract', FIXTURE, '--scenarios', FIXTURE_SCENARIOS, ...(await storeArgs())], { HOST: '127.0.0.1', PORT: '0' });
+    running.push(sandbox);
+    const url = await listeningUrl(sandbox.output);
+    const headers = { authorization: `Basic ${Buffer.from(`reader:${md5Hex('pw')}`).toString('base64')}`, 'x-sandbox-session': `read-${store}` };
+    const read = async (): Promise<unknown> => (await fetch(`${url}/api_gateway/v1/promotions/${PROMOTION_ID}`, { headers })).json();
+    expect(await read()).toEqual({ data: { id: PROMOTION_ID, status: 'ACTIVE' }, errors: [] });
+    const state = async () => ((await (await fetch(`${url}/__sandbox/state`, { headers })).json()) as { data: { changes: Record<string, unknown[]> } }).data.changes;
+    expect(Object.values(await state()).flat()).toEqual([]);
+    expect((await fetch(`${url}/api_gateway/v1/promotions/${PROMOTION_ID}/deactivate`, { method: 'PUT', headers })).status).toBe(200);
+    expect(await read()).toEqual({ data: { id: PROMOTION_ID, status: 'INACTIVE' }, errors: [] });
+  });
+}
+
+describe('a contract that adds a world read, on the command line (memory)', () => {
+  verifyWithTheFixture('memory', () => Promise.resolve([]));
+});
+
+describeWith(REDIS_URL_SET, 'a contract that adds a world read, on the command line (Redis)', () => {
+  verifyWithTheFixture('redis', async () => {
+    await flushRedis(REDIS_URL ?? '');
+    return ['--redis', REDIS_URL ?? ''];
   });
 });

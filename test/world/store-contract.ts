@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Decision, accept, refuse } from '../../src/world/decision.js';
+import { type Decision, accept, answer, refuse } from '../../src/world/decision.js';
 import type { ChangeReads, TenantChanges } from '../../src/world/tenant-changes.js';
 import type { JournalEntry, JournalFilter, RecordedCall } from '../../src/world/journal-store.js';
 import type { TenantStore } from '../../src/world/tenant-store.js';
@@ -94,6 +94,17 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         const { store } = await open();
         expect(await store.transact('t', deactivateOnce(P), reads({ promotions: [P] }))).toEqual(deactivate(P));
         expect(await store.transact('t', deactivateOnce(P), reads({ promotions: [P] }))).toEqual(refuse('ALREADY_INACTIVE'));
+        expect(await everything(store, 't')).toEqual([P]);
+      });
+
+      it('a success without a change answers its data and writes nothing; with one, applies it', async () => {
+        const { store } = await open();
+        const read = answer({ id: P, status: 'ACTIVE' });
+        expect(await store.transact('t', () => read, reads({ promotions: [P] }))).toBe(read);
+        expect(await store.transact('t', () => read)).toBe(read);
+        expect(await everything(store, 't')).toEqual([]);
+        const both = answer({ id: P, status: 'INACTIVE' }, { kind: 'deactivate-promotion', promotionId: P });
+        expect(await store.transact('t', () => both, reads({ promotions: [P] }))).toBe(both);
         expect(await everything(store, 't')).toEqual([P]);
       });
 
@@ -352,6 +363,23 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         const { store } = await open();
         const positions = await Promise.all(Array.from({ length: 10 }, () => store.nextInSequence('t', 'flaky')));
         expect([...positions].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      });
+    });
+
+    describe('error rates', () => {
+      it('keeps a tenant\'s error rate until removed, per tenant, through a reset; forgets it with the tenant', async () => {
+        const { store } = await open();
+        expect(await store.errorRate('t')).toBeUndefined();
+        await store.setErrorRate('t', { rate: 0.25, seed: 7 });
+        expect(await store.errorRate('t')).toEqual({ rate: 0.25, seed: 7 });
+        expect(await store.errorRate('other')).toBeUndefined();
+        await store.reset('t');
+        expect(await store.errorRate('t')).toEqual({ rate: 0.25, seed: 7 });
+        await store.setErrorRate('t', undefined);
+        expect(await store.errorRate('t')).toBeUndefined();
+        await store.setErrorRate('t', { rate: 1, seed: 0 });
+        expect(await store.forget('t')).toBe(true);
+        expect(await store.errorRate('t')).toBeUndefined();
       });
     });
 

@@ -15,7 +15,7 @@ import type { ChangeStore } from '../../world/change-store.js';
 import type { CoverageStore } from '../../world/coverage-store.js';
 import type { JournalStore } from '../../world/journal-store.js';
 import type { Pin, PinStore } from '../../world/pin-store.js';
-import type { BuiltInHandlers } from '../api-routes.js';
+import type { BuiltInHandlers } from '../handle-call.js';
 import { sendAnswer, sendCatalogueError } from '../envelope.js';
 import { isJournaled } from '../journal.js';
 import { journalFilterOf } from '../request-filter.js';

@@ -1,5 +1,5 @@
 import { type Catalogue, REQUIRED_KEYS } from '../../contract/catalogue.js';
-import type { BuiltInHandlers } from '../api-routes.js';
+import type { BuiltInHandlers } from '../handle-call.js';
 import { sendAnswer, sendCatalogueError } from '../envelope.js';
 import type { Readiness } from '../../world/store-health.js';
 

@@ -3,7 +3,8 @@ import type * as PromClient from 'prom-client';
 import { requireCommonJs } from '../../require-commonjs.js';
 import type { StoreHealth } from '../../world/store-health.js';
 import type { TenantDirectory } from '../../world/tenant-directory.js';
-import type { BuiltInHandlers, RouteMetrics } from '../api-routes.js';
+import type { RouteMetrics } from '../api-routes.js';
+import type { BuiltInHandlers } from '../handle-call.js';
 
 /** Seconds; from a cached answer (well under a millisecond) to a scenario's delay of seconds. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];

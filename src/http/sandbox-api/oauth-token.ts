@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Identifier } from '../../auth/identify.js';
 import type { TokenStore } from '../../auth/token-store.js';
 import { type Catalogue, REQUIRED_KEYS } from '../../contract/catalogue.js';
-import type { BuiltInHandlers } from '../api-routes.js';
+import type { BuiltInHandlers } from '../handle-call.js';
 import { sendAnswer } from '../envelope.js';
 import type { RateLimits } from '../rate-limit.js';
 import { type RefusedCredentials, shownName } from '../refused-credentials.js';
@@ -11,9 +11,10 @@ import { type RefusedCredentials, shownName } from '../refused-credentials.js';
  * `POST /v3/oauth/token/generate`, as the vendor does it: key and secret in, a JWT and its
  * lifetime out, `errors: null`. The sandbox checks tokens by looking them up in the store (so
  * every replica accepts them), not by their signature; the JWT form is for clients that read
- * its `exp`. Its budget is per caller address (counted on arrival, api-routes.ts) and, here once
- * the key and secret are checked, per OAuth key: a call past either is refused, so nobody's bad
- * calls spend another partner's. A wrong key or secret counts against the address (refused-credentials.ts).
+ * its `exp`. Its budget is per caller address (counted on arrival, `admit` in handle-call.ts)
+ * and, here once the key and secret are checked, per OAuth key: a call past either is refused,
+ * so nobody's bad calls spend another partner's. A wrong key or secret counts against the
+ * address (refused-credentials.ts).
  */
 export function oauthTokenHandlers(
   identifier: Identifier,

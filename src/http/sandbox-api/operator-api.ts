@@ -1,6 +1,6 @@
 import { type Catalogue, REQUIRED_KEYS } from '../../contract/catalogue.js';
 import type { TenantDirectory } from '../../world/tenant-directory.js';
-import type { BuiltInHandlers } from '../api-routes.js';
+import type { BuiltInHandlers } from '../handle-call.js';
 import { sendAnswer, sendCatalogueError } from '../envelope.js';
 
 /** The operator-only calls of a shared sandbox (they exist only with --admin-token). */

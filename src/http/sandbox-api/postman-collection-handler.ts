@@ -2,7 +2,7 @@ import { type CollectionSources, postmanCollection } from '../../client/postman-
 import type { LiveScenarios } from '../../scenarios/live-scenarios.js';
 import { REQUIRED_KEYS } from '../../contract/catalogue.js';
 import type { Contract } from '../../contract/load-contract.js';
-import type { BuiltInHandlers } from '../api-routes.js';
+import type { BuiltInHandlers } from '../handle-call.js';
 import { sendAnswer, sendCatalogueError } from '../envelope.js';
 
 /**

@@ -4,7 +4,7 @@
 
 const PREFIX = 'ps:';
 /** Every key a tenant has, after `ps:{tenant}:`. */
-export const TENANT_PARTS = ['promotions', 'participations', 'earns', 'pin', 'sequences', 'journal', 'coverage', 'clock'] as const;
+export const TENANT_PARTS = ['promotions', 'participations', 'earns', 'pin', 'sequences', 'error-rate', 'journal', 'coverage', 'clock'] as const;
 /**
  * The tenant directory: `ps:tenants` orders tenants by last use; beside it, in its slot (their
  * hash tag is its name), each credential's tenants by last use and the credentials' shares

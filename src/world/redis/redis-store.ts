@@ -10,6 +10,7 @@ import { selectCalls } from '../journal-filter.js';
 import { type JournalFilter, type JournalPage, type RecordedCall, type StoredCall, journalEntryOf } from '../journal-store.js';
 import { type ClockMode, type ClockPlan, type ClockReading, DEFAULT_CLOCK_MODE, type TenantClock, readingOf } from '../tenant-clock.js';
 import type { Pin } from '../pin-store.js';
+import type { ErrorRate } from '../error-rate-store.js';
 import { type Readiness, StoreUnavailableError } from '../store-health.js';
 import type { TenantSummary } from '../tenant-directory.js';
 import { FaultWatch } from '../fault-watch.js';
@@ -55,7 +56,7 @@ export type RedisStoreOptions = RedisTarget & {
  * Keys per tenant, as TENANT_PARTS lists them (each call of the tenant restarts the idle time of
  * all of them, so only an idle tenant is forgotten by Redis):
  * `ps:{tenant}:promotions` `:participations` `:earns` sets of changes, `:pin` JSON,
- * `:sequences` hash (scenario → next position), `:journal` list (newest first),
+ * `:sequences` hash (scenario → next position), `:error-rate` JSON, `:journal` list (newest first),
  * `:coverage` hash (answer → count), `:clock` `<start ms>:<advance ms>` (tenant-clock.ts).
  * Other keys: `ps:tenants` orders tenants by last use, beside each credential's tenants and the
  * credentials' shares (TENANTS); `ps:token:<token>` holds an access token's
@@ -243,7 +244,8 @@ export class RedisStore implements TenantStore {
         if (ahead && reads) this.#readsAhead.delete(reads);
         const { changes, clock } = await (ahead ?? this.#read(tenant, reads, true));
         const decision = decide(changes, this.#reading(clock));
-        if (!decision.accepted) return decision;
+        // A refusal, or a success without a change (a read), writes nothing: no script, no wait for replicas.
+        if (!decision.accepted || decision.change === undefined) return decision;
         const { part, member } = this.#setOf(decision.change);
         const seenAbsent = CHANGE_SETS.flatMap(([set, field], index) =>
           (reads?.[set] ?? []).filter((candidate) => !changes[field].has(candidate)).flatMap((candidate) => [String(index + 1), candidate]),
@@ -352,6 +354,23 @@ export class RedisStore implements TenantStore {
       const key = tenantKey(tenant, 'sequences');
       const [[, position]] = (await this.#redis.multi().hincrby(key, scenario, 1).pexpire(key, this.options.idleMs).exec()) as [[Error | null, number]];
       return position - 1;
+    });
+  }
+
+  errorRate(tenant: string): Promise<ErrorRate | undefined> {
+    return this.#run(async () => {
+      this.#touchIfHeld(tenant);
+      const text = await this.#redis.get(tenantKey(tenant, 'error-rate'));
+      return text ? (JSON.parse(text) as ErrorRate) : undefined;
+    });
+  }
+
+  setErrorRate(tenant: string, errorRate: ErrorRate | undefined): Promise<void> {
+    return this.#run(async () => {
+      this.#touchSoon(tenant);
+      if (errorRate) await this.#redis.set(tenantKey(tenant, 'error-rate'), JSON.stringify({ rate: errorRate.rate, seed: errorRate.seed }), 'PX', this.options.idleMs);
+      else await this.#redis.del(tenantKey(tenant, 'error-rate'));
+      await this.#acknowledged(tenant);
     });
   }
 

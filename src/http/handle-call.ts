@@ -1,0 +1,142 @@
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { DecideOutcome, Outcome, ValidCall } from '../answer/outcome.js';
+import type { Operation } from '../contract/operations.js';
+import type { ParameterTexts, RawRequest, RequestValidator } from '../contract/request-validator.js';
+import { unhandled } from '../unhandled.js';
+import { sendAnswer, sendCatalogueError, sendErrors } from './envelope.js';
+import type { OperationJournal } from './journal.js';
+import type { ApiRateLimiter, RateLimiter } from './rate-limit.js';
+import type { RefusedCredentials } from './refused-credentials.js';
+
+/**
+ * One call of an operation of the contract, from its arrival to its answer. What decides the
+ * answer, in order (PRODUCT.md); the first stage that answers ends the call:
+ *   1. Authentication (401), then the rate limit (429)                          → admit
+ *   2. Contract validation of the request (400 / 725), whatever scenario was asked → validate
+ *   3. A scenario forced on this request, else one pinned for this tenant          → decide
+ *   4. Magic values, then a documented error at the tenant's error rate, then the
+ *      tenant's world at the tenant's time (the rules; a success changes it)       → decide
+ *   5. Success, `{"data": true, "errors": []}`                                     → decide
+ * and deliver sends what was decided (after a scenario's delay) in the envelope, or drops it.
+ *
+ * Around the order: a browser's preflight (--cors) is answered before all of it (cors.ts); an
+ * address past its refused credentials for the minute gets 429 before authentication
+ * (refused-credentials.ts); the sandbox's own operations (tag `sandbox`) are answered by their
+ * built-in handler once valid, in place of 3 to 5.
+ *
+ * The split: `admit` runs as the route's onRequest hook, before Fastify reads the body (too large
+ * 413, another content type 415, malformed JSON 400), so that a call refused by it costs no
+ * parsing and its answer never depends on its body; `handleCall` is the route's handler and runs
+ * validate → decide → deliver. Its order is this file's, not that of the hooks plugins add.
+ */
+
+/** A step of admission: it answers the call itself (and never calls `next`) when it refuses it. */
+export type AdmissionStep = (request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction) => void;
+/** Answers one of the sandbox's own operations (tag `sandbox`) once the call is valid. */
+export type BuiltInHandler = (call: ValidCall, reply: FastifyReply) => Promise<FastifyReply>;
+export type BuiltInHandlers = Readonly<Record<string, BuiltInHandler>>;
+
+/**
+ * What one operation's calls need, made once per operation when its route is registered
+ * (api-routes.ts): nothing here depends on the request.
+ */
+export interface CallDeps {
+  readonly operation: Operation;
+  /** Every call that needs a credential: refused while its address is past its refused credentials. */
+  readonly refused: RefusedCredentials | undefined;
+  /** The check of the operation's `security`: sets the tenant and the API key, or answers 401. */
+  readonly authenticate: AdmissionStep | undefined;
+  /** The budget this operation's calls count against (the API key's, the sandbox calls', the token caller's). */
+  readonly budget: RateLimiter | undefined;
+  /** The contract's check of this operation's request. */
+  readonly validate: RequestValidator;
+  /** Names the scenario whose magic values a refused request carries, when its code matches. */
+  readonly labelInvalid: (operation: Operation, texts: ParameterTexts, code: number | undefined) => string | undefined;
+  /** A sandbox operation's own handler; the vendor's operations have none and are decided. */
+  readonly builtIn: BuiltInHandler | undefined;
+  readonly decide: DecideOutcome;
+  /** The API key's budget, whose headers a forced 429 carries. */
+  readonly limiter: ApiRateLimiter;
+  /** The request history of the vendor's per-customer and global calls. */
+  readonly journal: OperationJournal | undefined;
+  /** With `--metrics`: counts a call whose connection a scenario drops (no answer, so no onSend). */
+  readonly countDrop: ((request: FastifyRequest) => void) | undefined;
+}
+
+// ── admit (the route's onRequest hook): refused credentials, authentication, the rate limit ──
+export function admit(request: FastifyRequest, reply: FastifyReply, deps: CallDeps, done: HookHandlerDoneFunction): void {
+  if (deps.refused?.refusesLocked(request, reply)) return;
+  const { authenticate } = deps;
+  if (authenticate) authenticate(request, reply, (error) => (error ? done(error) : limit(request, reply, deps.budget, done)));
+  else limit(request, reply, deps.budget, done);
+}
+
+function limit(request: FastifyRequest, reply: FastifyReply, budget: RateLimiter | undefined, done: HookHandlerDoneFunction): void {
+  if (!budget) return done();
+  let admitted: boolean | Promise<boolean>;
+  // Counted at once in memory: a throw here must reach Fastify as an error, also when this runs
+  // in the callback of an authentication that waited (a token looked up), where nothing else catches it.
+  try {
+    admitted = budget.admit(request, reply);
+  } catch (error) {
+    return done(error as Error);
+  }
+  if (admitted === true) done();
+  else if (admitted !== false)
+    admitted.then((counted) => {
+      if (counted) done();
+    }, done);
+}
+
+/** The route's handler: validate → decide → deliver, for an admitted call whose body Fastify has read. */
+export async function handleCall(request: FastifyRequest, reply: FastifyReply, deps: CallDeps): Promise<FastifyReply> {
+  // ── validate: the request against the contract (400, 725), whatever scenario was asked for ──
+  const { operation } = deps;
+  const validation = deps.validate(request as unknown as RawRequest);
+  if (!validation.valid) {
+    const errors = validation.diagnostics.map(({ error, problem }) => ({ code: error.code, message: `${error.message} ${problem}` }));
+    request.scenarioName = deps.labelInvalid(operation, validation.texts, errors[0]?.code);
+    if (request.scenarioName) reply.header('x-sandbox-scenario', request.scenarioName);
+    return sendErrors(reply, validation.diagnostics[0]?.error.httpStatus ?? 400, errors);
+  }
+
+  // ── decide: the built-in handler, else a scenario, a pin, magic values, the world (answer/) ──
+  // The tenant (the credential, refined by X-Sandbox-Session) was set by authentication.
+  request.tenant ??= 'public';
+  const call: ValidCall = {
+    operation,
+    values: validation.values,
+    texts: validation.texts,
+    body: validation.body,
+    tenant: request.tenant,
+    headers: request.headers,
+  };
+  if (deps.builtIn) return deps.builtIn(call, reply);
+  const outcome = await deps.decide(call);
+
+  // ── deliver: after its delay, an answer, an error in the envelope, or no answer at all ──
+  return deliver(outcome, request, reply, deps);
+}
+
+async function deliver(outcome: Outcome, request: FastifyRequest, reply: FastifyReply, deps: CallDeps): Promise<FastifyReply> {
+  if (outcome.kind === 'error' && outcome.error.httpStatus === 429) reply.headers(deps.limiter.forcedHeaders(request));
+  request.scenarioName = outcome.scenario;
+  if (outcome.delayMs) await delay(outcome.delayMs);
+  // A dropped connection has no headers to name its scenario in.
+  if (outcome.kind !== 'drop' && outcome.scenario) reply.header('x-sandbox-scenario', outcome.scenario);
+  switch (outcome.kind) {
+    case 'drop':
+      deps.countDrop?.(request);
+      if (deps.journal) await deps.journal.recordDrop(request);
+      reply.hijack();
+      request.raw.socket.destroy();
+      return reply;
+    case 'answer':
+      return sendAnswer(reply, outcome.statusCode, outcome.body, outcome.text);
+    case 'error':
+      return sendCatalogueError(reply, outcome.error, outcome.message);
+    default:
+      return unhandled('outcome', outcome);
+  }
+}
