@@ -140,6 +140,8 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   const serves = (operation: Operation) =>
     (config.adminToken !== undefined || !operation.tags.includes(TAGS.operator)) && (config.metrics || operation.operationId !== METRICS_OPERATION);
   registerNotFound(app, contract.operations.filter(serves), contract.catalogue);
+  // The docs page's paths are the contract's too (a POST to them gets 405 above), but their routes are its own.
+  const routed = (operation: Operation) => serves(operation) && !operation.servedByDocsPage;
   if (config.validateResponses || options.onResponseMismatch) {
     registerResponseCheck(app, checks, (mismatch) => {
       app.log.error({ mismatch }, 'answer does not match the contract');
@@ -178,7 +180,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     },
     identifier,
     adminToken: config.adminToken,
-    serves,
+    serves: routed,
     metrics,
     limiter,
     sandboxCalls,
