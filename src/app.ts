@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { type AppDeps, buildAppDeps } from './app-deps.js';
+import type { Operation } from './contract/operations.js';
 import { invalidRequestScenario } from './answer/invalid-request-scenario.js';
 import type { SandboxConfig } from './config.js';
 import type { Contract } from './contract/load-contract.js';
@@ -87,11 +88,13 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   registerErrorHandler(app, respondToError);
   const serves = servesOperation(config);
   registerNotFound(app, contract.operations.filter(serves), contract.catalogue);
+  // The docs page's paths are the contract's too (a POST to them gets 405 above), but their routes are its own.
+  const routed = (operation: Operation) => serves(operation) && !operation.servedByDocsPage;
   if (config.validateResponses || options.onResponseMismatch) registerResponseCheck(app, deps.checks, reportMismatch(app, options.onResponseMismatch));
   // Encapsulated: the docs page's security headers apply to it alone.
   await app.register(docs, { contract, scenarios });
   // One route per operation of the contract; the sandbox's own operations end in sandboxApi's handlers.
-  registerApiRoutes(app, { ...deps, ...deps.budgets, builtIns: sandboxApi(deps, config), adminToken: config.adminToken, serves, labelInvalid: invalidRequestScenario(scenarios) });
+  registerApiRoutes(app, { ...deps, ...deps.budgets, builtIns: sandboxApi(deps, config), adminToken: config.adminToken, serves: routed, labelInvalid: invalidRequestScenario(scenarios) });
   if (config.watch) watchUntilClose(app, config.scenarios, deps);
   return app;
 }

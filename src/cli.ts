@@ -9,6 +9,7 @@ import { SandboxCommand } from './settings/boolean-flags.js';
 import { configFromOptions, RedactedRefusal, sandboxOptions } from './settings/command-line.js';
 import { packageVersion } from './settings/package-version.js';
 import { environmentPrecedence } from './settings/settings-table.js';
+import { refuseUnknownCommands } from './settings/unknown-command.js';
 import { runServer } from './server.js';
 
 // The subcommands (validate, verify, coverage) load their modules when run: a start needs none.
@@ -101,7 +102,8 @@ clientOptions(
       credentials: credentialsOf(options),
       ...(options.allowWrites ? { writes: writesFromFlags(options) } : {}),
     });
-    process.stdout.write(options.json ? jsonReport(report) : textReport(report));
+    // The report on stdout (`verify > report.txt` keeps it); a server it could not check is a problem, on stderr.
+    (report.error && !options.json ? process.stderr : process.stdout).write(options.json ? jsonReport(report) : textReport(report));
     if (options.junit) await writeFile(options.junit, junitReport(report));
     process.exitCode = report.failed === 0 && !report.error ? 0 : 1;
   });
@@ -117,10 +119,14 @@ clientOptions(program.command('coverage').description("print a tenant's coverage
       ...(options.min === undefined ? {} : { minPercent: options.min }),
       requireAll: options.requireAll === true,
     });
-    (outcome.ok ? process.stdout : process.stderr).write(`${outcome.lines.join('\n')}\n`);
+    // A coverage read is the report, met or not, on stdout (`coverage > report.txt` keeps it; the
+    // exit code says whether it is enough); only a coverage that cannot be read is a problem, on stderr.
+    (outcome.report ? process.stdout : process.stderr).write(`${outcome.lines.join('\n')}\n`);
     if (options.junit) await writeFile(options.junit, outcome.junit);
     process.exitCode = outcome.ok ? 0 : 1;
   });
+
+refuseUnknownCommands(program);
 
 try {
   await program.parseAsync(process.argv);

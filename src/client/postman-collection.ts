@@ -1,6 +1,7 @@
 import { answerLabel, type DocumentedAnswer } from './documented-answers.js';
 import type { ScenarioSet } from '../scenarios/scenario-set.js';
 import type { Scenario } from '../scenarios/scenario.js';
+import { magicReach } from '../contract/magic-reach.js';
 import type { ContractChecks } from '../contract/contract-checks.js';
 import type { Contract } from '../contract/load-contract.js';
 import { callUrl } from '../contract/operation-call.js';
@@ -175,8 +176,7 @@ function dataOf(answer: Answer): unknown {
 
 /** The call with the scenario's magic values (the others as the contract's examples); undefined when it has none this operation takes. */
 function magicPath(operation: Operation, scenario: Scenario): string | undefined {
-  const values = Object.entries(scenario.magic);
-  if (values.length === 0 || !values.every(([name]) => operation.parameters.some((parameter) => parameter.name === name))) return undefined;
+  if (!magicReach(scenario, [operation]).includes(operation)) return undefined;
   return callUrl(operation, scenario.magic);
 }
 

@@ -26,7 +26,18 @@ export interface Operation {
   readonly errors: readonly CatalogueEntry[];
   /** A query parameter the operation does not declare is refused (400), not ignored (`x-sandbox-unknown-query`). */
   readonly refusesUnknownQuery: boolean;
+  /** Served by the docs page's own routes (`x-sandbox-served-by: docs-page`), not by a route made from the contract. */
+  readonly servedByDocsPage: boolean;
 }
+
+/**
+ * The contract declares every path the sandbox answers, the docs page's too (`/docs`,
+ * `/openapi.json`, `/openapi.yaml`), so a client reading it knows them; those are served by
+ * @fastify/swagger-ui and the docs page's routes, so the contract-driven routes must not be made
+ * for them again (Fastify refuses a route twice).
+ */
+export const SERVED_BY_KEY = 'x-sandbox-served-by';
+const SERVED_BY_CHOICES = ['docs-page'];
 
 /**
  * What an operation does with a query parameter it does not declare: `ignore` (the default, as a
@@ -76,6 +87,10 @@ export function readOperations(
       if (typeof unknownQuery !== 'string' || !UNKNOWN_QUERY_CHOICES.includes(unknownQuery)) {
         problems.push(`${where}: ${UNKNOWN_QUERY_KEY} must be one of ${UNKNOWN_QUERY_CHOICES.join(', ')}`);
       }
+      const servedBy = (operation as Record<string, unknown>)[SERVED_BY_KEY];
+      if (servedBy !== undefined && (typeof servedBy !== 'string' || !SERVED_BY_CHOICES.includes(servedBy))) {
+        problems.push(`${where}: ${SERVED_BY_KEY} must be one of ${SERVED_BY_CHOICES.join(', ')}`);
+      }
       operations.push({
         operationId,
         method: method.toUpperCase() as Uppercase<HttpMethod>,
@@ -87,6 +102,7 @@ export function readOperations(
         security: operation.security ?? dereferenced.security ?? [],
         errors: entriesReferencedBy(authoredResponses, authored, catalogue, where, problems),
         refusesUnknownQuery: unknownQuery === 'refuse',
+        servedByDocsPage: servedBy === 'docs-page',
       });
     }
   }

@@ -3,6 +3,7 @@ import { entryFor, isValidationCode } from '../contract/catalogue.js';
 import type { ContractChecks } from '../contract/contract-checks.js';
 import type { Contract } from '../contract/load-contract.js';
 import { callRequest, callTexts } from '../contract/operation-call.js';
+import { magicReach } from '../contract/magic-reach.js';
 import type { Operation } from '../contract/operations.js';
 import { canonicalTexts, type UnknownPromotions, type WorldSetup } from '../world/model.js';
 import { SeedWorld } from '../world/seed-world.js';
@@ -66,9 +67,7 @@ export function checkScenarios(
     const { scenario } = file;
     const names = Object.keys(scenario.magic);
     if (names.length === 0) continue;
-    const applicable = scenario.operations
-      .map((operationId) => operations.get(operationId))
-      .filter((operation): operation is Operation => operation !== undefined && names.every((name) => operation.parameters.some((parameter) => parameter.name === name)));
+    const applicable = magicReach(scenario, contract.operations);
     if (applicable.length === 0) {
       at(file, ['magic'], `no operation of this scenario has all of the parameters ${names.join(', ')}`);
       continue;

@@ -1,3 +1,4 @@
+import { magicReach } from '../contract/magic-reach.js';
 import type { Operation } from '../contract/operations.js';
 import type { Lasting } from '../world/model.js';
 import type { ScenarioSet } from './scenario-set.js';
@@ -34,10 +35,7 @@ function magicCell(scenario: Scenario, operations: readonly Operation[]): string
   const entries = Object.entries(scenario.magic);
   if (entries.length === 0) return '';
   const values = entries.map(([name, value]) => `${name}=\`${value}\``).join(' + ');
-  const reached = scenario.operations.filter((operationId) => {
-    const operation = operations.find((candidate) => candidate.operationId === operationId);
-    return entries.every(([name]) => operation?.parameters.some((parameter) => parameter.name === name));
-  });
+  const reached = magicReach(scenario, operations).map((operation) => operation.operationId);
   return reached.length === scenario.operations.length ? values : `${values} (on ${reached.map((operationId) => `\`${operationId}\``).join(', ')} only)`;
 }
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { callFrom, callReplica, composeCommand, composeStack } from '../helpers/compose.js';
 import { describeInChromium, launchChromium } from '../helpers/browser.js';
-import { describeWith } from '../helpers/components.js';
+import { answering, describeWith } from '../helpers/components.js';
 import { BASE_IMAGE_INSTALL, docker, haveDockerEngine, run, waitForHealthz } from '../helpers/docker.js';
 import { freePort } from '../helpers/redis.js';
 
@@ -78,7 +78,7 @@ writeFileSync(
   ].join('\n'),
 );
 
-describeWith('a Docker engine with docker compose', haveDockerEngine() && composeCommand() !== undefined, `${BASE_IMAGE_INSTALL}; apt-get install docker-compose; ../shared/tools/docker-service-images.sh`, 'the hosted partner sandbox (docker-compose.yml, through nginx)', () => {
+describeWith(answering('a Docker engine with docker compose', haveDockerEngine() && composeCommand() !== undefined, `${BASE_IMAGE_INSTALL}; apt-get install docker-compose; ../shared/tools/docker-service-images.sh`), 'the hosted partner sandbox (docker-compose.yml, through nginx)', () => {
   let origin = '';
   let publish = '';
   const stack = composeStack(PROJECT, {}, [OVERRIDE]);
@@ -351,7 +351,7 @@ describeWith('a Docker engine with docker compose', haveDockerEngine() && compos
   }, 120_000);
 });
 
-describeWith('a Docker engine with docker compose', haveDockerEngine() && composeCommand() !== undefined, 'apt-get install docker.io docker-compose', 'the hosted partner sandbox without SANDBOX_ADMIN_TOKEN', () => {
+describeWith(answering('a Docker engine with docker compose', haveDockerEngine() && composeCommand() !== undefined, 'apt-get install docker.io docker-compose'), 'the hosted partner sandbox without SANDBOX_ADMIN_TOKEN', () => {
   const stack = composeStack(`${PROJECT}-no-token`, {});
   afterAll(async () => {
     await stack.compose(['down', '--volumes', '--timeout', '2']).catch(() => undefined);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, inject, it } from 'vitest';
-import { describeWith } from '../helpers/components.js';
+import { answering, describeWith, installed } from '../helpers/components.js';
 import { BASE_IMAGE_INSTALL, docker, haveDockerEngine, NODE_IMAGE, NODE_MAJOR, run, waitForHealthz } from '../helpers/docker.js';
 import { freePort } from '../helpers/redis.js';
 import { VENDOR_PAGES, curlExample, filledIn, readPage } from '../helpers/vendor-pages.js';
@@ -14,7 +14,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const IMAGE = inject('sandboxImage');
 const KEY = { authorization: 'Basic ZG9ja2VyOnRlc3Q=' };
 
-describeWith('a Docker engine', haveDockerEngine(), BASE_IMAGE_INSTALL, 'the Docker image', () => {
+describeWith(answering('a Docker engine', haveDockerEngine(), BASE_IMAGE_INSTALL), 'the Docker image', () => {
   const containers: string[] = [];
   /** `docker run -d`: `args` before the image (mounts), `flags` after it (the sandbox's own). */
   const start = async (args: string[] = [], env: Record<string, string> = {}, { flags = [] as string[], containerPort = 4010 } = {}) => {
@@ -116,7 +116,7 @@ function haveDockerCompose(): boolean {
   }
 }
 
-describeWith('docker-compose', haveDockerCompose(), 'apt-get install docker-compose', 'docker-compose.yml', () => {
+describeWith(installed('docker-compose', haveDockerCompose(), 'apt-get install docker-compose'), 'docker-compose.yml', () => {
   it('is a valid compose file: two sandbox replicas on Redis behind one proxy', async () => {
     const { stdout } = await run('docker-compose', ['-f', join(ROOT, 'docker-compose.yml'), 'config'], {
       env: { ...process.env, SANDBOX_ADMIN_TOKEN: 'operator-token-0123456789abcdefghij' },

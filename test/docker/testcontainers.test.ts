@@ -6,7 +6,7 @@ import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainer
 import { afterAll, beforeAll, expect, it } from 'vitest';
 // recipe:end
 import { inject } from 'vitest';
-import { describeWith } from '../helpers/components.js';
+import { answering, describeWith } from '../helpers/components.js';
 import { BASE_IMAGE_INSTALL, docker, haveDockerEngine } from '../helpers/docker.js';
 import { vipOpenCart } from '../helpers/own-scenario.js';
 
@@ -24,7 +24,7 @@ process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 /** Built once for every file by test/docker/build-image.ts. */
 const IMAGE = inject('sandboxImage');
 
-describeWith('a Docker engine', haveDockerEngine(), BASE_IMAGE_INSTALL, 'the image through Testcontainers (the recipe of docs/ci.md)', () => {
+describeWith(answering('a Docker engine', haveDockerEngine(), BASE_IMAGE_INSTALL), 'the image through Testcontainers (the recipe of docs/ci.md)', () => {
   const cwd = process.cwd();
   let project = '';
 

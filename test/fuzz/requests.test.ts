@@ -36,6 +36,10 @@ const queryOf = fc.record(
 );
 
 const COLLECTION_PATH = contract.operations.find((operation) => operation.operationId === 'getPostmanCollection')?.path;
+/** The docs page's documents (`/openapi.json`, `/openapi.yaml`, `/docs`), by path: their media type, as the contract declares it. */
+const DOCS_PAGE_MEDIA = new Map(
+  contract.operations.filter((operation) => operation.servedByDocsPage).map((operation) => [operation.path, Object.keys(operation.responses['200']?.content ?? {})[0] ?? '']),
+);
 const contractPaths = [...new Set(contract.operations.map((operation) => operation.path))];
 const path = fc.oneof(
   { weight: 6, arbitrary: promotionId.map((id) => `/api_gateway/v1/promotions/${encodeURIComponent(id).replaceAll('%60', '`')}/deactivate`) },
@@ -115,12 +119,15 @@ describe(`fuzzing requests from the contract (${RUNS} cases, seed ${SEED})`, () 
         // The other: the Postman collection, a document of its own format.
         const collection = response.statusCode === 200 && shown.split('?')[0] === `GET ${COLLECTION_PATH}`;
         if (collection) expect(response.json<{ info: { schema: string } }>().info.schema).toMatch(/^https:\/\/schema\.getpostman\.com\//);
-        if (options.method !== 'HEAD' && !home && !collection) {
+        // And the docs page's documents, each in the media type the contract declares (the contract's own text names src/ files).
+        const document = response.statusCode === 200 && DOCS_PAGE_MEDIA.get(shown.split('?')[0]?.split(' ')[1] ?? '');
+        if (document) expect(response.headers['content-type']).toMatch(new RegExp(`^${document}`));
+        if (options.method !== 'HEAD' && !home && !collection && !document) {
           expect(response.headers['content-type']).toMatch(/^application\/json/);
           const parsed = response.json<{ data: unknown; errors: unknown }>();
           expect(Object.keys(parsed)).toEqual(expect.arrayContaining(['data', 'errors']));
         }
-        expect(response.body).not.toMatch(STACK_OR_INTERNALS);
+        if (!document) expect(response.body).not.toMatch(STACK_OR_INTERNALS);
         expect(response.headers['x-cap-requestid']).toBeDefined();
         const after = await totalChanges();
         // Only a documented success changes a world: a deactivation adds, a reset takes away.

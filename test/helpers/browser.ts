@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
-import { describeWith } from './components.js';
+import { describeWith, installed } from './components.js';
 
 /** The system's Chromium, which playwright-core drives (it downloads no browser of its own). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -10,7 +10,7 @@ export const BROWSER_TEST_TIMEOUT = 60_000;
 
 /** A suite that needs Chromium: skipped with the line to install it, or failed in CI (components.ts). */
 export function describeInChromium(name: string, suite: () => void): void {
-  describeWith(`Chromium at ${CHROMIUM}`, existsSync(CHROMIUM), 'apt-get install chromium', name, suite);
+  describeWith(installed(`Chromium at ${CHROMIUM}`, existsSync(CHROMIUM), 'apt-get install chromium, or set CHROMIUM_PATH'), name, suite);
 }
 
 /** Headless Chromium, with each of `hostNames` resolved to this machine (a page reached as a hosted one is). */

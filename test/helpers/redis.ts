@@ -2,9 +2,22 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Cluster, Redis } from 'ioredis';
 import { afterEach } from 'vitest';
+import { type Need, installed, variableSet } from './components.js';
 
 /** The Redis the Redis tests use (CI starts one); they flush its database. */
 export const REDIS_URL = process.env.REDIS_URL;
+
+/** What the suites on a Redis of REDIS_URL need: the variable, whatever is installed. */
+export const REDIS_URL_SET: Need = variableSet(
+  'REDIS_URL',
+  'the URL of a Redis server the tests may flush',
+  "apt-get install redis-server; redis-server --port 6391 --save '' --daemonize yes; REDIS_URL=redis://127.0.0.1:6391 npm test",
+);
+
+/** What the suites that start and stop Redis servers of their own need: the program. */
+export function redisServerInstalled(): Need {
+  return installed('redis-server', haveRedisServerBinary(), 'apt-get install redis-server');
+}
 
 export function haveRedisServerBinary(): boolean {
   try {
@@ -83,7 +96,12 @@ export function redisServersStoppedAfterEach(): (port: number, persistence?: { d
 export const REDIS_CLUSTER_NODES = process.env.REDIS_CLUSTER_NODES;
 
 /** What to do when there is no cluster, for the line a skipped cluster test prints. */
-export const START_A_CLUSTER = 'apt-get install redis-server, run scripts/redis-cluster.sh start, set REDIS_CLUSTER_NODES to the seeds it prints';
+/** What the suites on a Redis Cluster need: the variable naming its seeds. */
+export const REDIS_CLUSTER_NODES_SET: Need = variableSet(
+  'REDIS_CLUSTER_NODES',
+  "a Redis Cluster's seeds",
+  'apt-get install redis-server; REDIS_CLUSTER_NODES=$(scripts/redis-cluster.sh start 7001) npm test',
+);
 
 /** A client of the cluster, for a test to look at it as it is (which master holds what). */
 export async function clusterClient(seeds: string): Promise<Cluster> {

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { basicAuthorization, md5Hex } from '../../src/auth/credentials.js';
 import { listeningUrl, startCli, stoppedAfterEach } from '../helpers/cli-process.js';
 import { describeWith } from '../helpers/components.js';
-import { REDIS_URL, flushRedis } from '../helpers/redis.js';
+import { flushRedis, REDIS_URL, REDIS_URL_SET } from '../helpers/redis.js';
 import { DEACTIVATE_PATH } from '../helpers/sandbox.js';
 
 // The budgets of issue 24 through the built command, in memory and on a real Redis: sandbox calls
@@ -175,7 +175,7 @@ describe('budgets and client addresses, in memory (dist/cli.js)', () => {
   budgetSuite(() => ({}));
 });
 
-describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get install redis-server, start it, set REDIS_URL', 'budgets and client addresses, on Redis (dist/cli.js)', () => {
+describeWith(REDIS_URL_SET, 'budgets and client addresses, on Redis (dist/cli.js)', () => {
   beforeEach(async () => {
     await flushRedis(REDIS_URL ?? '');
   });

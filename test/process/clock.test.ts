@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { describeWith } from '../helpers/components.js';
 import { listeningUrl, startCli } from '../helpers/cli-process.js';
-import { REDIS_URL } from '../helpers/redis.js';
+import { REDIS_URL, REDIS_URL_SET } from '../helpers/redis.js';
 import { DOCS_BASIC, PROMOTION_ID } from '../helpers/sandbox.js';
 
 const LOCAL = { HOST: '127.0.0.1', PORT: '0' };
@@ -78,7 +78,7 @@ describe('the clock of the built command', () => {
   });
 });
 
-describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get install redis-server, start it, set REDIS_URL', 'the clock of two built commands on one Redis', () => {
+describeWith(REDIS_URL_SET, 'the clock of two built commands on one Redis', () => {
   it('runs the three flows on Redis, and two processes agree on a tenant\'s time', async () => {
     // Tenants of this run's own (other suites share the Redis, so it is not flushed).
     const run = randomUUID().slice(0, 8);

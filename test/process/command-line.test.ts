@@ -76,6 +76,18 @@ describe('promotions-sandbox on the command line', () => {
     expect(stderr.split('\n')[0]).toBe(line);
   });
 
+  it('a word where a command goes is an unknown command, with the commands listed; a subcommand still counts its arguments', async () => {
+    const bogus = await runCli(['bogus-command'], LOCAL);
+    expect([bogus.code, bogus.stdout]).toEqual([1, '']);
+    expect(bogus.stderr.split('\n')[0]).toBe("error: unknown command 'bogus-command'; the commands: validate, verify, coverage (none starts the sandbox)");
+    // After the server's flags too, and before it listens: nothing started.
+    const late = await runCli(['--port', '0', 'verfy'], LOCAL);
+    expect([late.code, late.stderr.split('\n')[0]]).toEqual([1, "error: unknown command 'verfy'; the commands: validate, verify, coverage (none starts the sandbox)"]);
+    expect(late.stdout).toBe('');
+    const extra = await runCli(['verify', 'extra', '--base-url', 'http://127.0.0.1:1'], LOCAL);
+    expect([extra.code, extra.stderr.split('\n')[0]]).toEqual([1, "error: too many arguments for 'verify'. Expected 0 arguments but got 1."]);
+  });
+
   it('--version prints the version of package.json, and nothing else', async () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     for (const flag of ['--version', '-V']) {

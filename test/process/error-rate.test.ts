@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { describeWith } from '../helpers/components.js';
 import { listeningUrl, startCli } from '../helpers/cli-process.js';
-import { REDIS_URL } from '../helpers/redis.js';
+import { REDIS_URL, REDIS_URL_SET } from '../helpers/redis.js';
 import { DOCS_BASIC, PROMOTION_ID } from '../helpers/sandbox.js';
 
 const LOCAL = { HOST: '127.0.0.1', PORT: '0' };
@@ -65,7 +65,7 @@ describe('--error-rate 0.3 --error-seed 7 of the built command', () => {
   });
 });
 
-describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get install redis-server, start it, set REDIS_URL', 'the error rate of built commands on one Redis', () => {
+describeWith(REDIS_URL_SET, 'the error rate of built commands on one Redis', () => {
   it('gives the memory store\'s 40 answers, again after a restart, and two processes share the tenant\'s sequence', async () => {
     // Tenants of this run's own (other suites share the Redis, so it is not flushed).
     const tenant = `qa-${randomUUID().slice(0, 8)}`;

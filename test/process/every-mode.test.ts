@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { describeWith } from '../helpers/components.js';
 import { type Finished, listeningUrl, runCli, startCli } from '../helpers/cli-process.js';
-import { REDIS_URL, flushRedis } from '../helpers/redis.js';
+import { flushRedis, REDIS_URL, REDIS_URL_SET } from '../helpers/redis.js';
 import { DEACTIVATE_PATH, DOCS_BASIC, PROMOTION_ID } from '../helpers/sandbox.js';
 import { vipOpenCart } from '../helpers/own-scenario.js';
 
@@ -232,7 +232,7 @@ describe('promotions-sandbox, built, in every documented mode', () => {
   });
 });
 
-describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get install redis-server, start it, set REDIS_URL', 'promotions-sandbox, built, with --redis', () => {
+describeWith(REDIS_URL_SET, 'promotions-sandbox, built, with --redis', () => {
   it('--redis: two processes on one Redis share the world (a global deactivation through one, 404 per customer through the other)', async () => {
     await flushRedis(REDIS_URL ?? '');
     const [one, two] = await Promise.all([serve(['--redis', REDIS_URL ?? '']), serve(['--redis', REDIS_URL ?? ''])]);

@@ -3,7 +3,7 @@ import { basicAuthorization } from '../../src/auth/credentials.js';
 import { credentialOf } from '../../src/world/tenant-credential.js';
 import { describeWith } from '../helpers/components.js';
 import { listeningUrl, startCli, stoppedAfterEach } from '../helpers/cli-process.js';
-import { REDIS_URL, flushRedis } from '../helpers/redis.js';
+import { flushRedis, REDIS_URL, REDIS_URL_SET } from '../helpers/redis.js';
 import { PROMOTION_ID } from '../helpers/sandbox.js';
 
 const LOCAL = { HOST: '127.0.0.1', PORT: '0' };
@@ -89,7 +89,7 @@ it('fair shares on the memory store: one account\'s sessions never push out anot
   await fairShares(await withAccounts(running, []));
 });
 
-describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get install redis-server, start it, set REDIS_URL', 'fair shares on Redis', () => {
+describeWith(REDIS_URL_SET, 'fair shares on Redis', () => {
   it('fair shares on Redis: one account\'s sessions never push out another\'s tenants, and reads make none', async () => {
     await flushRedis(REDIS_URL ?? '');
     await fairShares(await withAccounts(running, ['--redis', REDIS_URL ?? '']));

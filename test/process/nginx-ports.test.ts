@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWith } from '../helpers/components.js';
+import { describeWith, installed } from '../helpers/components.js';
 import { listeningUrl, startCli } from '../helpers/cli-process.js';
 import { freePort } from '../helpers/redis.js';
 
@@ -40,7 +40,7 @@ const unknownPath = (method: string, path: string) => ({
   errors: [{ code: 404, message: `No route matches this path. Got ${method} ${path}; the contract is at /openapi.json.` }],
 });
 
-describeWith('nginx', haveNginx(), 'apt-get install nginx-light', 'deploy/nginx.conf: the operator calls and /metrics only on the internal port', () => {
+describeWith(installed('nginx', haveNginx(), 'apt-get install nginx-light'), 'deploy/nginx.conf: the operator calls and /metrics only on the internal port', () => {
   let folder = '';
   let sandbox: ReturnType<typeof startCli> | undefined;
   let nginx: ChildProcess | undefined;

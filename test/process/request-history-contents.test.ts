@@ -3,7 +3,7 @@ import { BODY_CAP_BYTES } from '../../src/http/journal.js';
 import { DEACTIVATE_PATH, DOCS_BASIC } from '../helpers/sandbox.js';
 import { listeningUrl, startCli } from '../helpers/cli-process.js';
 import { describeWith } from '../helpers/components.js';
-import { REDIS_URL } from '../helpers/redis.js';
+import { REDIS_URL, REDIS_URL_SET } from '../helpers/redis.js';
 
 const LOCAL = { HOST: '127.0.0.1', PORT: '0' };
 
@@ -114,7 +114,7 @@ describe('what the request history of the built command keeps of a call', () => 
   });
 });
 
-describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get install redis-server, start it, set REDIS_URL', 'the request history of the built command on Redis', () => {
+describeWith(REDIS_URL_SET, 'the request history of the built command on Redis', () => {
   it('redacts by the same rule', async () => {
     await expectRedactedByRule(['--redis', REDIS_URL ?? '']);
   });

@@ -8,7 +8,7 @@ import { isLoopback } from '../../src/start-line.js';
 import { REQUIRED_KEYS } from '../../src/contract/catalogue.js';
 import { type Finished, listeningUrl, startCli, stoppedAfterEach } from '../helpers/cli-process.js';
 import { describeWith } from '../helpers/components.js';
-import { REDIS_URL } from '../helpers/redis.js';
+import { REDIS_URL, REDIS_URL_SET } from '../helpers/redis.js';
 import { theContract } from '../helpers/sandbox.js';
 
 // The lines a person reads when the built command starts, on stderr beside the JSON log lines
@@ -119,7 +119,7 @@ describe('/ in a browser', () => {
   });
 });
 
-describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get install redis-server, start it, set REDIS_URL', 'the start line with --redis', () => {
+describeWith(REDIS_URL_SET, 'the start line with --redis', () => {
   it('names the Redis store by its URL without the credentials', async () => {
     const redis = new URL(REDIS_URL ?? '');
     redis.username = 'default';

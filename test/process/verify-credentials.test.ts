@@ -120,6 +120,20 @@ describe('against a sandbox with --auth open: the tenant of the README\'s curl (
     expect(curl.status).toBe(400);
   });
 
+  it("coverage --require-all prints the README's lines as printed: the report on stdout, nothing on stderr, exit 1", async () => {
+    const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    const command = "coverage --base-url http://localhost:4010 --authorization 'Basic Y2k6Y2k=' --require-all\n";
+    const block = readme.slice(readme.indexOf(command) + command.length).split('```')[0] ?? '';
+    // The README's output lines, without the comment a line may carry after two spaces.
+    const printed = block.split('\n').filter((line) => line.startsWith('# ')).map((line) => line.slice(2).replace(/ {2,}\(.*\)$/, ''));
+    expect(printed.length).toBeGreaterThan(1);
+    const run = await runCli(['coverage', '--base-url', url, '--authorization', 'Basic Y2k6Y2k=', '--require-all']);
+    expect([run.code, run.stderr]).toEqual([1, '']);
+    const report = run.stdout.trim().split('\n');
+    for (const line of printed) expect(report).toContain(line);
+    expect(report.at(-1)).toBe(printed.at(-1));
+  });
+
   it('coverage --basic ci:ci reads another tenant (base64(ci:md5(ci))): exit 1, no call recorded, and why, not "0 of 20 … OK"', async () => {
     const run = await runCli(['coverage', '--base-url', url, '--basic', 'ci:ci']);
     expect(run.code).toBe(1);

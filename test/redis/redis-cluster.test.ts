@@ -7,7 +7,7 @@ import { RedisStore } from '../../src/world/redis/redis-store.js';
 import { callOf, freshIds } from '../helpers/calls.js';
 import { listeningUrl, runCli, startCli } from '../helpers/cli-process.js';
 import { describeWith } from '../helpers/components.js';
-import { REDIS_CLUSTER_NODES, START_A_CLUSTER, clusterClient, flushCluster } from '../helpers/redis.js';
+import { clusterClient, flushCluster, REDIS_CLUSTER_NODES, REDIS_CLUSTER_NODES_SET } from '../helpers/redis.js';
 import { describeStoreContract } from '../world/store-contract.js';
 
 /**
@@ -24,7 +24,7 @@ async function keysByMaster(cluster: Cluster): Promise<Map<string, string[]>> {
   return held;
 }
 
-describeWith('a Redis Cluster (REDIS_CLUSTER_NODES)', REDIS_CLUSTER_NODES !== undefined, START_A_CLUSTER, 'the Redis store on a Redis Cluster', () => {
+describeWith(REDIS_CLUSTER_NODES_SET, 'the Redis store on a Redis Cluster', () => {
   const processes: ReturnType<typeof startCli>[] = [];
   afterAll(async () => {
     for (const sandbox of processes) sandbox.child.kill('SIGTERM');

@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { answer, accept } from '../../src/world/decision.js';
 import { RedisStore } from '../../src/world/redis/redis-store.js';
 import { describeWith } from '../helpers/components.js';
-import { REDIS_URL, flushRedis } from '../helpers/redis.js';
+import { flushRedis, REDIS_URL, REDIS_URL_SET } from '../helpers/redis.js';
 import { describeStoreContract, recordedCall } from '../world/store-contract.js';
 
 /**
@@ -17,7 +17,7 @@ function contractDatabase(url: string): string {
   return parsed.toString();
 }
 
-describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get install redis-server, start it, set REDIS_URL', 'the Redis store', () => {
+describeWith(REDIS_URL_SET, 'the Redis store', () => {
   describeStoreContract('the Redis store', async (limits) => {
     const url = contractDatabase(REDIS_URL ?? '');
     await flushRedis(url);

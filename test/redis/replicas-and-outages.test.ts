@@ -7,12 +7,12 @@ import { configWith } from '../../src/config.js';
 import { describeWith } from '../helpers/components.js';
 import { callOf, codeOf, freshIds } from '../helpers/calls.js';
 import { listeningUrl, runCli, startCli } from '../helpers/cli-process.js';
-import { REDIS_URL, flushRedis, freePort, haveRedisServerBinary, redisServersStoppedAfterEach, stopRedisServer } from '../helpers/redis.js';
+import { flushRedis, freePort, REDIS_URL, REDIS_URL_SET, redisServerInstalled, redisServersStoppedAfterEach, stopRedisServer } from '../helpers/redis.js';
 import { theContract } from '../helpers/sandbox.js';
 
 const KEY = { authorization: 'Basic cmVwbGljYTp4' };
 
-describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get install redis-server, start it, set REDIS_URL', 'two sandbox processes behind one Redis', () => {
+describeWith(REDIS_URL_SET, 'two sandbox processes behind one Redis', () => {
   const processes: ReturnType<typeof startCli>[] = [];
   afterAll(async () => {
     for (const sandbox of processes) sandbox.child.kill('SIGTERM');
@@ -44,7 +44,7 @@ describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get ins
   });
 });
 
-describeWith('redis-server', haveRedisServerBinary(), 'apt-get install redis-server', 'Redis lost while running, and back', () => {
+describeWith(redisServerInstalled(), 'Redis lost while running, and back', () => {
   const startServer = redisServersStoppedAfterEach();
 
   it('/readyz says not ready and API calls get 503 in the envelope; service resumes by itself', async () => {

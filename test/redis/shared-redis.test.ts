@@ -5,12 +5,12 @@ import { buildApp } from '../../src/app.js';
 import { configWith } from '../../src/config.js';
 import { describeWith } from '../helpers/components.js';
 import { callOf, codeOf, freshIds } from '../helpers/calls.js';
-import { REDIS_URL, flushRedis } from '../helpers/redis.js';
+import { flushRedis, REDIS_URL, REDIS_URL_SET } from '../helpers/redis.js';
 import { theContract } from '../helpers/sandbox.js';
 
 const TOKEN = 'operator-token-for-redis-tests-0123';
 
-describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get install redis-server, start it, set REDIS_URL', 'two sandboxes on one Redis act as one', () => {
+describeWith(REDIS_URL_SET, 'two sandboxes on one Redis act as one', () => {
   let a: FastifyInstance;
   let b: FastifyInstance;
   beforeAll(async () => {

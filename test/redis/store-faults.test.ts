@@ -8,7 +8,7 @@ import type { ResponseMismatch } from '../../src/http/response-check.js';
 import { describeWith } from '../helpers/components.js';
 import { callOf, freshIds } from '../helpers/calls.js';
 import { listeningUrl, startCli, stoppedAfterEach } from '../helpers/cli-process.js';
-import { freePort, haveRedisServerBinary, startRedisServer, stopRedisServer } from '../helpers/redis.js';
+import { freePort, redisServerInstalled, startRedisServer, stopRedisServer } from '../helpers/redis.js';
 import { theContract } from '../helpers/sandbox.js';
 
 const KEY = { authorization: 'Basic ZmF1bHRzOng=' };
@@ -31,7 +31,7 @@ type Ask = (request: { method?: string; url: string; headers?: Record<string, st
  * Suites share a redis-server of their own (faults would break other suites' Redis), started with
  * DEBUG allowed and a password, so that no answer can be shown to carry it.
  */
-describeWith('redis-server', haveRedisServerBinary(), 'apt-get install redis-server', "Redis's faults answer 503 in the sandbox's own entry, and readiness recovers by itself", () => {
+describeWith(redisServerInstalled(), "Redis's faults answer 503 in the sandbox's own entry, and readiness recovers by itself", () => {
   let server: ChildProcess | undefined;
   let admin: Redis | undefined;
   let url = '';

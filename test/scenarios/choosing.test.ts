@@ -146,13 +146,17 @@ describe('choosing a scenario', () => {
 
   it('lists every scenario with its operations, code, status, description and magic values', async () => {
     const response = await sandbox.inject({ url: '/__sandbox/scenarios' });
-    const list = response.json<{ data: { name: string; code: number | null; httpStatus: number | null; magic: Record<string, string> }[] }>().data;
+    const list = response.json<{ data: { name: string; operations: string[]; code: number | null; httpStatus: number | null; magic: Record<string, Record<string, string>> }[] }>().data;
     expect(list.find((scenario) => scenario.name === 'open-cart')).toMatchObject({
       operations: [POST],
       code: 737,
       httpStatus: 400,
-      magic: { customerId: '737000737' },
+      magic: { [POST]: { customerId: '737000737' } },
     });
+    // A magic value is listed under the operations it reaches: the global call has no customer.
+    const invalid = list.find((scenario) => scenario.name === 'invalid-input');
+    expect(invalid?.operations).toEqual([POST, 'deactivatePromotionGlobally']);
+    expect(invalid?.magic).toEqual({ [POST]: { customerId: 'not-a-number' } });
     expect(list.find((scenario) => scenario.name === 'connection-dropped')).toMatchObject({ code: null, httpStatus: null });
     expect(list.map((scenario) => scenario.name)).toEqual([...list.map((scenario) => scenario.name)].sort());
   });

@@ -9,7 +9,7 @@ import { startSandbox } from '../../src/index.js';
 import { fraction } from '../../src/settings/value-kinds.js';
 import { describeWith } from '../helpers/components.js';
 import { callOf, codeOf } from '../helpers/calls.js';
-import { REDIS_URL } from '../helpers/redis.js';
+import { REDIS_URL, REDIS_URL_SET } from '../helpers/redis.js';
 import { PROMOTION_ID, bodyOf, theContract, useSandbox } from '../helpers/sandbox.js';
 
 const contract = await theContract();
@@ -164,7 +164,7 @@ function describeErrorRate(store: string, overrides: Partial<SandboxConfig>): vo
 }
 
 describeErrorRate('memory', {});
-describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get install redis-server, start it, set REDIS_URL', 'documented errors at a rate on Redis', () => {
+describeWith(REDIS_URL_SET, 'documented errors at a rate on Redis', () => {
   describeErrorRate('Redis', { redis: REDIS_URL });
 });
 

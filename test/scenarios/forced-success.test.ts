@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { describeWith } from '../helpers/components.js';
 import { callOf, freshIds } from '../helpers/calls.js';
 import { listeningUrl, startCli, stoppedAfterEach } from '../helpers/cli-process.js';
-import { REDIS_URL } from '../helpers/redis.js';
+import { REDIS_URL, REDIS_URL_SET } from '../helpers/redis.js';
 import { useSandbox } from '../helpers/sandbox.js';
 
 const POST = 'deactivatePromotionForCustomer';
@@ -97,7 +97,7 @@ describe('a forced success changes the world only where a plain call would have 
   });
 });
 
-describeWith('a Redis server (REDIS_URL)', REDIS_URL !== undefined, 'apt-get install redis-server, start it, set REDIS_URL', 'a forced success changes the world only where a plain call would have succeeded: Redis', () => {
+describeWith(REDIS_URL_SET, 'a forced success changes the world only where a plain call would have succeeded: Redis', () => {
   const sandbox = useSandbox({ logLevel: 'silent', redis: REDIS_URL });
   it('through buildApp', async () => {
     await forcedSuccesses(injecting(sandbox));

@@ -3,6 +3,7 @@ import type { ScenarioSet } from '../../scenarios/scenario-set.js';
 import { scenarioTable } from '../../scenarios/scenario-table.js';
 import type { Contract } from '../../contract/load-contract.js';
 import { DECISION_KEY, decisionList } from '../../contract/sandbox-decisions.js';
+import { isJournaled } from '../journal.js';
 
 /**
  * The document `/openapi.json` and `/docs` serve: the authored contract, plus sections generated
@@ -14,8 +15,49 @@ export function servedDocument(contract: Contract, scenarios?: ScenarioSet): Ope
   const sections = [catalogueSection(contract), decisionSection(contract)];
   if (scenarios) sections.push(scenarioSection(scenarios, contract));
   document.info.description = `${document.info.description ?? ''}\n${sections.join('\n')}`;
-  if (scenarios) offerScenarioNames(document, contract, scenarios);
+  if (scenarios) {
+    offerScenarioNames(document, contract, scenarios);
+    offerValuesInForce(document, contract, scenarios);
+  }
   return document;
+}
+
+/** The mark of a schema whose values are the sandbox's own, known only once it runs. */
+export const VALUES_KEY = 'x-sandbox-values';
+
+/**
+ * The sandbox's own calls take only its operations and the scenarios in force: a name the server
+ * would refuse (400 on a filter, 422 on a pin) is outside the served document too, so a client or
+ * test generated from it sends only what is accepted. A schema marked `x-sandbox-values` gets the
+ * enum of what it names; an object with a scenario and an operation of that scenario (the pin)
+ * gets one branch per scenario, since a scenario applies only to its own operations.
+ */
+function offerValuesInForce(document: OpenAPIV3_1.Document, contract: Contract, scenarios: ScenarioSet): void {
+  const all = scenarios.scenarios;
+  const values: Record<string, readonly string[]> = {
+    'journaled-operations': contract.operations.filter(isJournaled).map((operation) => operation.operationId),
+    scenarios: all.map((scenario) => scenario.name),
+    'operations-of-scenario': [...new Set(all.flatMap((scenario) => scenario.operations))],
+  };
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== 'object' || node === null) return;
+    const schema = node as Record<string, unknown>;
+    const named = values[schema[VALUES_KEY] as string];
+    if (named && named.length > 0) schema.enum = [...named];
+    pairScenarioWithOperation(schema, all);
+    Object.values(schema).forEach(visit);
+  };
+  visit(document.paths);
+  visit(document.components?.schemas);
+}
+
+function pairScenarioWithOperation(schema: Record<string, unknown>, all: ScenarioSet['scenarios']): void {
+  const properties = Object.entries((schema.properties ?? {}) as Record<string, Record<string, unknown>>);
+  const nameKey = properties.find(([, property]) => property[VALUES_KEY] === 'scenarios')?.[0];
+  const operationKey = properties.find(([, property]) => property[VALUES_KEY] === 'operations-of-scenario')?.[0];
+  if (nameKey === undefined || operationKey === undefined || all.length === 0) return;
+  schema.oneOf = all.map((scenario) => ({ properties: { [nameKey]: { const: scenario.name }, [operationKey]: { enum: [...scenario.operations] } } }));
 }
 
 const SCENARIO_PARAMETER_REF = '#/components/parameters/SandboxScenario';

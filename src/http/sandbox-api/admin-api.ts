@@ -3,6 +3,7 @@ import { documentedAnswers } from '../../client/documented-answers.js';
 import { coverageReport } from './coverage-report.js';
 import type { LiveScenarios } from '../../scenarios/live-scenarios.js';
 import type { Scenario } from '../../scenarios/scenario.js';
+import { magicByOperation } from '../../contract/magic-reach.js';
 import { REQUIRED_KEYS } from '../../contract/catalogue.js';
 import type { Contract } from '../../contract/load-contract.js';
 import type { Operation } from '../../contract/operations.js';
@@ -127,7 +128,8 @@ export function describeScenario(scenario: Scenario, operations: readonly Operat
     operations: [...scenario.operations],
     code: scenario.code ?? null,
     httpStatus: scenario.code === undefined ? null : (entry?.httpStatus ?? scenario.code),
-    magic: { ...scenario.magic },
+    // By the operations the values reach: one without a parameter they name never matches them.
+    magic: magicByOperation(scenario, operations),
     forced: scenario.forced ? { ...scenario.forced, ...(scenario.forced.sequence ? { sequence: [...scenario.forced.sequence] } : {}) } : null,
     source: scenario.source,
   };
