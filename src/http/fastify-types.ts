@@ -1,3 +1,5 @@
+import type { FastifyInstance } from 'fastify';
+
 /** What the sandbox serves, as buildApp knows it (the `sandboxSummary` decoration). */
 export interface SandboxSummary {
   readonly scenarios: number;
@@ -37,4 +39,14 @@ declare module 'fastify' {
   }
 }
 
-export {};
+/** The request's fields above, each with its value before a hook sets it. */
+export function decorateRequests(app: FastifyInstance): void {
+  app.decorateRequest('tenant', undefined);
+  app.decorateRequest('answerCode', undefined);
+  app.decorateRequest('envelopeSent', false);
+  app.decorateRequest('scenarioName', undefined);
+  app.decorateRequest('refusedBeforeOperation', false);
+  app.decorateRequest('apiKey', undefined);
+  app.decorateRequest('keyRateLimit', undefined);
+  app.decorateRequest('rawBody', undefined);
+}
