@@ -124,5 +124,15 @@ describeWith(installed('docker-compose', haveDockerCompose(), 'apt-get install d
     expect(stdout).toMatch(/replicas: 2/);
     expect(stdout).toContain('SANDBOX_REDIS_URL: redis://redis:6379');
     expect(stdout).toMatch(/published: 4010|4010:80/);
+    expect(stdout).toContain(`${join(ROOT, 'deploy', 'accounts.example.yaml')}:/config/accounts.yaml:ro`);
+  });
+
+  it("mounts a partners' accounts file named by SANDBOX_ACCOUNTS_FILE instead of the example", async () => {
+    const { stdout } = await run('docker-compose', ['-f', join(ROOT, 'docker-compose.yml'), 'config'], {
+      cwd: ROOT,
+      env: { ...process.env, SANDBOX_ACCOUNTS_FILE: './test/fixtures/accounts.yaml' },
+    });
+    expect(stdout).toContain(`${join(ROOT, 'test', 'fixtures', 'accounts.yaml')}:/config/accounts.yaml:ro`);
+    expect(stdout).not.toContain('accounts.example.yaml');
   });
 });
