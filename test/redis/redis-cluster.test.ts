@@ -142,8 +142,15 @@ describeWith(REDIS_CLUSTER_NODES_SET, 'the Redis store on a Redis Cluster', () =
     // Frozen for 6 s, three times the cluster's node timeout: its replica is elected meanwhile;
     // when it wakes it finds itself a replica.
     const frozen = promisify(execFile)('redis-cli', ['-h', host, '-p', port, 'debug', 'sleep', '6']);
-    await expect.poll(() => answers.some((answer) => answer.status === 503), { timeout: 15_000, interval: 100 }).toBe(true);
-    await expect.poll(() => answers.at(-1)?.status, { timeout: 30_000, interval: 200 }).toBe(200);
+    try {
+      await expect.poll(() => answers.some((answer) => answer.status === 503), { timeout: 15_000, interval: 100 }).toBe(true);
+      await expect.poll(() => answers.at(-1)?.status, { timeout: 30_000, interval: 200 }).toBe(200);
+    } catch (error) {
+      // The load stops before the sandbox closes, so no call is left to fail after the test.
+      stop = true;
+      await Promise.allSettled([frozen, load]);
+      throw error;
+    }
     await frozen;
     stop = true;
     await load;
