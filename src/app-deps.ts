@@ -9,6 +9,7 @@ import { REQUIRED_KEYS } from './contract/catalogue.js';
 import { type ContractChecks, compileContractChecks } from './contract/contract-checks.js';
 import { type Contract, loadContract } from './contract/load-contract.js';
 import { SuccessAnswers } from './contract/success-answers.js';
+import { type AddressLocks, sharedAddressLocks } from './http/address-locks.js';
 import { type Budgets, budgets } from './http/budgets.js';
 import { type AnswerMetrics, answerMetrics } from './http/sandbox-api/metrics.js';
 import { openStore } from './open-store.js';
@@ -28,6 +29,8 @@ export interface AppDeps {
   readonly store: TenantStore;
   readonly identifier: Identifier;
   readonly budgets: Budgets;
+  /** With replicas on one Redis: the address locks they share (closed with the app). */
+  readonly addressLocks: AddressLocks | undefined;
   readonly successes: SuccessAnswers;
   /** What a valid vendor call gets: a scenario, a pin, magic values, the error rate, the world. */
   readonly decide: DecideOutcome;
@@ -56,6 +59,10 @@ export async function buildAppDeps(config: SandboxConfig, given: GivenDeps = {})
   const identifier = createIdentifier(config.auth, accounts, store);
   const successes = await SuccessAnswers.of(contract, config.seed);
   const sprinkle = sprinkleErrors(store, { rate: config.errorRate, seed: config.errorSeed });
+  const budgetSet = budgets(contract, config, sharedRateLimit);
+  // Replicas on one Redis refuse a guessing address as soon as any of them locks it out.
+  const addressLocks = sharedRateLimit ? await sharedAddressLocks(sharedRateLimit.redis, sharedRateLimit.nameSpace, (address, until) => budgetSet.refused.lockUntil(address, until)) : undefined;
+  if (addressLocks) budgetSet.refused.announceLocksTo((address, until) => addressLocks.announce(address, until));
   return {
     contract,
     checks,
@@ -64,7 +71,8 @@ export async function buildAppDeps(config: SandboxConfig, given: GivenDeps = {})
     accounts,
     store,
     identifier,
-    budgets: budgets(contract, config, sharedRateLimit),
+    budgets: budgetSet,
+    addressLocks,
     successes,
     decide: decideAnswer(scenarios, store, contract.catalogue, successes, REQUIRED_KEYS.unknownScenario, sprinkle),
     metrics: config.metrics ? answerMetrics(store) : undefined,

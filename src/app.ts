@@ -75,7 +75,10 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   });
   app.decorate('sandboxSummary', () => ({ scenarios: scenarios.set.scenarios.length, accounts: accounts.length }));
   decorateRequests(app);
-  app.addHook('onClose', async () => store.close());
+  app.addHook('onClose', async () => {
+    await deps.addressLocks?.close();
+    await store.close();
+  });
 
   registerRequestId(app);
   // First after the request id: preflights are answered before anything else looks at a call,

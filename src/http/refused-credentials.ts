@@ -40,6 +40,7 @@ export class RefusedCredentials {
   /** The earliest end of a lock: past it the expired ones go, so the map empties again. */
   #nextExpiry = Number.POSITIVE_INFINITY;
   readonly #maxLocked: number;
+  #announce: ((address: string, until: number) => void) | undefined;
 
   constructor(limits: RateLimits, limit: number, maxAddresses: number) {
     this.#limits = limits;
@@ -108,10 +109,23 @@ export class RefusedCredentials {
   }
 
   #lock(address: string, ttlMs: number): void {
-    if (this.#locked.size >= this.#maxLocked) this.#locked.delete(this.#locked.keys().next().value ?? '');
     const until = Date.now() + ttlMs;
-    this.#locked.set(address, Math.max(until, this.#locked.get(address) ?? 0));
+    if ((this.#locked.get(address) ?? 0) >= until) return;
+    this.lockUntil(address, until);
+    this.#announce?.(address, until);
+  }
+
+  /** Refuses an address until `until` (ms): a lock of this process, or one another replica announced. */
+  lockUntil(address: string, until: number): void {
+    if (until <= (this.#locked.get(address) ?? 0)) return;
+    if (!this.#locked.has(address) && this.#locked.size >= this.#maxLocked) this.#locked.delete(this.#locked.keys().next().value ?? '');
+    this.#locked.set(address, until);
     this.#nextExpiry = Math.min(this.#nextExpiry, until);
+  }
+
+  /** With replicas: tells the others of each new lock (address-locks.ts). */
+  announceLocksTo(announce: (address: string, until: number) => void): void {
+    this.#announce = announce;
   }
 
   #forgetExpired(now: number): void {

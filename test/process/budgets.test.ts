@@ -207,6 +207,13 @@ describeWith(REDIS_URL_SET, 'budgets and client addresses, on Redis (dist/cli.js
         expect((await deactivate(on(index), { authorization: ALPHA, ...from('203.0.113.100') })).status).toBe(200);
       }
       expect(warningsIn(output())).toHaveLength(1);
+      // Guesses at one replica only: the other refuses the address too, without a refusal of its own
+      // (the lock is announced), so a right guess sent there is not told apart either.
+      const atOne = await statusesOf(6, 1, (attempt) => deactivate(on(0), { authorization: guess(attempt + 10), ...from('203.0.113.120') }));
+      expect(atOne).toEqual([401, 401, 401, 401, 401, 429]);
+      // The announcement crosses Redis in about a millisecond; the right credential follows a moment later.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expectRateLimited(await deactivate(on(1), { authorization: ALPHA, ...from('203.0.113.120') }), 5);
 
       const tokens = await statusesOf(4, 1, (index) => tokenCall(on(index), 'beta-key', 'beta-secret', from(`198.51.100.${index + 20}`)));
       expect(tokens).toEqual([200, 200, 200, 429]);
