@@ -104,6 +104,23 @@ export function nonEmptyText(what: string): ValueKind<string> {
   return textThat(`must be ${what}, not empty`, (text) => text.trim() !== '');
 }
 
+/**
+ * Text read into its normal form (`read`: the form, or undefined when refused): a flag's or the
+ * environment's text becomes that form; a value given in code is checked by the same reading.
+ */
+function normalisedText(rule: string, read: (text: string) => string | undefined): ValueKind<string> {
+  return {
+    rule,
+    parse: (text) => {
+      const normal = read(text);
+      if (normal === undefined) throw new InvalidArgumentError(`${rule}.`);
+      return normal;
+    },
+    accepts: (value): value is string => typeof value === 'string' && read(value) !== undefined,
+    shown: asWritten,
+  };
+}
+
 /** Text taken as written when `valid` says so; the rule in a refusal, and the value shown by `shown`. */
 function textThat(rule: string, valid: (text: string) => boolean, shown: (value: unknown) => string = asWritten): ValueKind<string> {
   return {
@@ -182,16 +199,7 @@ export function proxyAddresses(): ValueKind<string> {
     const entries = text.split(',').map((entry) => entry.trim());
     return entries.every(isEntry) ? entries.join(',') : undefined;
   };
-  return {
-    rule,
-    parse: (text) => {
-      const entries = read(text);
-      if (entries === undefined) throw new InvalidArgumentError(`${rule}.`);
-      return entries;
-    },
-    accepts: (value): value is string => typeof value === 'string' && read(value) !== undefined,
-    shown: asWritten,
-  };
+  return normalisedText(rule, read);
 }
 
 /**
@@ -209,16 +217,7 @@ export function publicUrl(): ValueKind<string> {
       return undefined;
     }
   };
-  return {
-    rule,
-    parse: (text) => {
-      const url = read(text);
-      if (url === undefined) throw new InvalidArgumentError(`${rule}.`);
-      return url;
-    },
-    accepts: (value): value is string => typeof value === 'string' && read(value) !== undefined,
-    shown: asWritten,
-  };
+  return normalisedText(rule, read);
 }
 
 /**
@@ -241,14 +240,5 @@ export function originList(): ValueKind<string> {
     });
     return wellFormed ? origins.join(',') : undefined;
   };
-  return {
-    rule,
-    parse: (text) => {
-      const origins = read(text);
-      if (origins === undefined) throw new InvalidArgumentError(`${rule}.`);
-      return origins;
-    },
-    accepts: (value): value is string => typeof value === 'string' && read(value) !== undefined,
-    shown: asWritten,
-  };
+  return normalisedText(rule, read);
 }

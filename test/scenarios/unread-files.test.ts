@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_SCENARIO_FILE_BYTES, readScenarioText } from '../../src/scenarios/read-scenario-text.js';
 import { type Finished, listeningUrl, startCli } from '../helpers/cli-process.js';
+import { eventually } from '../helpers/eventually.js';
 
 const EXTRA = `# yaml-language-server: $schema=./scenario.schema.json
 name: extra-error
@@ -197,14 +198,4 @@ function brokenLine(output: string): Promise<BrokenLine | undefined> {
     .map((text) => JSON.parse(text) as BrokenLine)
     .find((entry) => entry.msg.startsWith('scenario files are broken'));
   return Promise.resolve(line);
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }

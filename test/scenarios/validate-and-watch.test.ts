@@ -7,6 +7,7 @@ import { configWith } from '../../src/config.js';
 import { DEFAULT_SCENARIOS_DIRECTORY } from '../../src/scenarios/load-scenarios.js';
 import { runCli } from '../helpers/cli-process.js';
 import { theContract } from '../helpers/sandbox.js';
+import { eventually } from '../helpers/eventually.js';
 
 const copyOfShipped = (): string => {
   const folder = mkdtempSync(join(tmpdir(), 'scenarios-'));
@@ -21,16 +22,6 @@ operations: [deactivatePromotionGlobally]
 code: 500
 forced: {}
 `;
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('promotions-sandbox validate [dir]', () => {
   it('passes the shipped scenarios', async () => {

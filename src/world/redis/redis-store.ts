@@ -306,18 +306,28 @@ export class RedisStore implements TenantStore {
   }
 
   pin(tenant: string): Promise<Pin | undefined> {
-    return this.#run(async () => {
-      this.#touchIfHeld(tenant);
-      const text = await this.#redis.get(tenantKey(tenant, 'pin'));
-      return text ? (JSON.parse(text) as Pin) : undefined;
-    });
+    return this.#value<Pin>(tenant, 'pin');
   }
 
   setPin(tenant: string, pin: Pin | undefined): Promise<void> {
+    return this.#setValue(tenant, 'pin', pin);
+  }
+
+  /** A value of the tenant's kept as JSON (the pin, the error rate); a read enters no tenant. */
+  #value<T>(tenant: string, part: 'pin' | 'error-rate'): Promise<T | undefined> {
+    return this.#run(async () => {
+      this.#touchIfHeld(tenant);
+      const text = await this.#redis.get(tenantKey(tenant, part));
+      return text ? (JSON.parse(text) as T) : undefined;
+    });
+  }
+
+  /** Sets (or, undefined, deletes) a value of the tenant's kept as JSON, for the tenant's idle time. */
+  #setValue(tenant: string, part: 'pin' | 'error-rate', value: object | undefined): Promise<void> {
     return this.#run(async () => {
       this.#touchSoon(tenant);
-      if (pin) await this.#redis.set(tenantKey(tenant, 'pin'), JSON.stringify(pin), 'PX', this.options.idleMs);
-      else await this.#redis.del(tenantKey(tenant, 'pin'));
+      if (value) await this.#redis.set(tenantKey(tenant, part), JSON.stringify(value), 'PX', this.options.idleMs);
+      else await this.#redis.del(tenantKey(tenant, part));
       await this.#acknowledged(tenant);
     });
   }
@@ -358,20 +368,12 @@ export class RedisStore implements TenantStore {
   }
 
   errorRate(tenant: string): Promise<ErrorRate | undefined> {
-    return this.#run(async () => {
-      this.#touchIfHeld(tenant);
-      const text = await this.#redis.get(tenantKey(tenant, 'error-rate'));
-      return text ? (JSON.parse(text) as ErrorRate) : undefined;
-    });
+    return this.#value<ErrorRate>(tenant, 'error-rate');
   }
 
   setErrorRate(tenant: string, errorRate: ErrorRate | undefined): Promise<void> {
-    return this.#run(async () => {
-      this.#touchSoon(tenant);
-      if (errorRate) await this.#redis.set(tenantKey(tenant, 'error-rate'), JSON.stringify({ rate: errorRate.rate, seed: errorRate.seed }), 'PX', this.options.idleMs);
-      else await this.#redis.del(tenantKey(tenant, 'error-rate'));
-      await this.#acknowledged(tenant);
-    });
+    // Only its two fields are kept, whatever else the object carries.
+    return this.#setValue(tenant, 'error-rate', errorRate && { rate: errorRate.rate, seed: errorRate.seed });
   }
 
   record(tenant: string, call: RecordedCall): Promise<void> {
