@@ -1,17 +1,25 @@
-import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWith, installed } from '../helpers/components.js';
 import { emptyProject } from '../helpers/installed-package.js';
 
-// The README's quick-start test for a CI job, run as printed: copied into a user's project where
-// `promotions-sandbox` is the package of this clone (linked, as "Getting it" installs a clone,
-// so its `exports` give the built dist/index.js) and run by vitest in a process of its own.
+// The README's quick-start test for a CI job, run as printed, where a user runs it: a project of
+// theirs that installed the release tarball ("Getting it": `npm pack` in a clone, then
+// `npm install --save-dev ./promotions-sandbox-<version>.tgz`) and vitest, and runs vitest there.
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const run = promisify(execFile);
+// The vitest this repository tests with: installed from npm's cache as any package (no link into
+// this clone), so the snippet's `from 'vitest'` and `from 'promotions-sandbox'` resolve in the
+// user's project alone, as they would on their machine.
+const VITEST = (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'vitest', 'package.json'), 'utf8')) as { version: string }).version;
+/** What a cold install may need at most; the npm cache makes it some 10 to 20 s. */
+const INSTALL_MS = 90_000;
 
 /** The first TypeScript block under the heading, as a user would copy it. */
 function snippetUnder(heading: string): string {
@@ -22,26 +30,47 @@ function snippetUnder(heading: string): string {
   return block ?? '';
 }
 
-describe("the README's quick-start test (A CI job)", () => {
+function npmPresent(): boolean {
+  try {
+    execFileSync('npm', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describeWith(installed('npm', npmPresent(), 'it comes with Node.js (https://nodejs.org)'), "the README's quick-start test (A CI job)", () => {
+  let packed = '';
   let project = '';
-  beforeAll(() => {
+  beforeAll(async () => {
+    // Packed once for this file. dist/ is built once for all tests (test/global-setup.ts), so the
+    // pack skips `prepare`: a build here would replace dist/ under the commands other tests run.
+    packed = mkdtempSync(join(tmpdir(), 'pack-'));
+    await run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', packed], { cwd: ROOT });
+    const tarball = readdirSync(packed).find((name) => name.endsWith('.tgz'));
+    if (tarball === undefined) throw new Error(`npm pack left no tarball in ${packed}`);
     project = emptyProject();
-    mkdirSync(join(project, 'node_modules'));
-    symlinkSync(ROOT, join(project, 'node_modules', 'promotions-sandbox'));
-    symlinkSync(realpathSync(join(ROOT, 'node_modules', 'vitest')), join(project, 'node_modules', 'vitest'));
-  });
+    await run('npm', ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', join(packed, tarball), `vitest@${VITEST}`], {
+      cwd: project,
+      timeout: INSTALL_MS,
+    });
+  }, INSTALL_MS + 30_000);
   afterAll(() => {
-    if (project) rmSync(project, { recursive: true, force: true });
+    for (const folder of [project, packed]) if (folder) rmSync(folder, { recursive: true, force: true });
   });
 
-  it('passes as printed, with the package as a user installs it', async () => {
+  it('passes as printed, with the package and vitest as a user installs them', async () => {
     const snippet = snippetUnder('### A CI job: every documented answer, on demand');
     expect(snippet).toContain("from 'promotions-sandbox'");
+    // The installed package is the tarball's copy, not a link back to this clone.
+    const installedManifest = join(project, 'node_modules', 'promotions-sandbox', 'package.json');
+    expect(readFileSync(installedManifest, 'utf8')).toContain('"name": "promotions-sandbox"');
+    const { devDependencies } = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    expect(devDependencies['promotions-sandbox']).toMatch(/^file:.*\.tgz$/);
     writeFileSync(join(project, 'quick-start.test.ts'), snippet);
     // The user's own vitest run: none of this run's variables (its pool, its worker id) leak in.
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST') && name !== 'NODE_OPTIONS'));
-    const vitest = join(project, 'node_modules', 'vitest', 'vitest.mjs');
-    const { stdout } = await run(process.execPath, [vitest, 'run', '--reporter', 'json'], { cwd: project, env, timeout: 60_000 }).catch(
+    const { stdout } = await run('npx', ['--no-install', 'vitest', 'run', '--reporter', 'json'], { cwd: project, env, timeout: 60_000 }).catch(
       (error: { stdout?: string; stderr?: string }) => {
         throw new Error(`the README's quick-start test failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
       },
