@@ -20,6 +20,7 @@ import type { TenantStore } from '../tenant-store.js';
 import { CHANGE_SETS, PROBE_KEY, RATE_KEYS, SHARES, SHARE_OF, TENANTS, TENANT_PARTS, TOKEN_KEYS, apiKeyCounter, tenantKey } from './redis-keys.js';
 import type { OneTripCalls, Settled, Settlement, TenantGuess } from '../one-trip.js';
 import { TenantSightings } from './tenant-sightings.js';
+import { credentialOf } from '../tenant-credential.js';
 import { type RedisWithScripts, defineScripts } from './redis-scripts.js';
 
 const TOUCH_EVERY_MS = 1_000;
@@ -149,7 +150,8 @@ export class RedisStore implements TenantStore, OneTripCalls {
       const result = await this.#redis.settleCall(
         ...CHANGE_SETS.map(([set]) => tenantKey(tenant, set)),
         ...(['clock', 'pin', 'error-rate', 'journal', 'coverage'] as const).map((part) => tenantKey(tenant, part)),
-        apiKeyCounter(count?.key ?? ''),
+        // The tenant's credential is its API key: the counter is in the slot of the tenant's keys.
+        apiKeyCounter(count?.key ?? credentialOf(tenant)),
         start ?? String(Date.now()),
         this.options.idleMs,
         count ? count.max : '',
