@@ -176,14 +176,12 @@ function refusalOutcome(refusal: Refusal): Outcome {
 
 /** A route's error handler where admission leaves the count: a request Fastify refuses (413, 415, malformed JSON) is counted first. */
 export function countingErrorHandler(deps: CallDeps, respond: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => FastifyReply) {
-  return async (error: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    let refused: Outcome | undefined;
-    try {
-      refused = await countAlone(request, deps);
-    } catch {
-      // The store's failure is the answer's too: the error below says it (a 503 while not ready).
-    }
-    return refused ? deliver(refused, request, reply, deps) : respond(error, request, reply);
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    // The store's failure to count is the answer's too: `respond` says it (a 503 while not ready).
+    countAlone(request, deps).then(
+      (refused) => (refused ? deliver(refused, request, reply, deps) : respond(error, request, reply)),
+      () => respond(error, request, reply),
+    );
   };
 }
 
