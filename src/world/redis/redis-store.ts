@@ -60,13 +60,14 @@ export type RedisStoreOptions = RedisTarget & {
 /**
  * Tenants' state in Redis, so that several sandbox processes behind one URL act as one sandbox.
  * Keys per tenant, as TENANT_PARTS lists them (each call of the tenant restarts the idle time of
- * all of them, so only an idle tenant is forgotten by Redis):
- * `ps:{tenant}:promotions` `:participations` `:earns` sets of changes, `:pin` JSON,
+ * all of them, so only an idle tenant is forgotten by Redis), tagged by its credential (tenantKey):
+ * `ps:{credential}:promotions` `:participations` `:earns` sets of changes, `:pin` JSON,
  * `:sequences` hash (scenario → next position), `:error-rate` JSON, `:journal` list (newest first),
  * `:coverage` hash (answer → count), `:clock` `<start ms>:<advance ms>` (tenant-clock.ts).
  * Other keys: `ps:tenants` orders tenants by last use, beside each credential's tenants and the
  * credentials' shares (TENANTS); `ps:token:<token>` holds an access token's
- * identity for its lifetime; `ps:rate:…` are the rate limiter's counters (rateLimitCounters).
+ * identity for its lifetime; `ps:{api key}:rate` counts the API key's budget (in its tenants' slot,
+ * for the one-trip call, CALL), `ps:rate:…` the other budgets (rateLimitCounters).
  * Commands fail at once while Redis is away (no offline queue), and at the command timeout
  * while it stalls: the caller answers 503 and nothing is half-written; ioredis reconnects by
  * itself and service resumes. Any failure of Redis (refused, stalled, gone) marks the store not
