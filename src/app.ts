@@ -97,7 +97,7 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
   // Encapsulated: the docs page's security headers apply to it alone.
   await app.register(docs, { contract, scenarios });
   // One route per operation of the contract; the sandbox's own operations end in sandboxApi's handlers.
-  registerApiRoutes(app, { ...deps, ...deps.budgets, builtIns: sandboxApi(deps, config), adminToken: config.adminToken, serves: routed, labelInvalid: invalidRequestScenario(scenarios) });
+  registerApiRoutes(app, { ...deps, ...deps.budgets, builtIns: sandboxApi(deps, config), adminToken: config.adminToken, serves: routed, labelInvalid: invalidRequestScenario(scenarios), respondToError });
   if (config.watch) watchUntilClose(app, config.scenarios, deps);
   return app;
 }

@@ -13,6 +13,19 @@ import type { PinStore } from '../world/pin-store.js';
 import type { SequenceStore } from '../world/sequence-store.js';
 import { requestedScenario } from './choose-scenario.js';
 import type { SprinkleErrors } from './error-rate.js';
+import type { OneTripCalls, TenantGuess } from '../world/one-trip.js';
+import type { Pin } from '../world/pin-store.js';
+
+/** How the call reads and writes its tenant: in steps through the store, or on a guess settled in one trip. */
+interface TenantAccess {
+  takePin(applies: (pin: Pin) => boolean, reads: ChangeReads | undefined): Promise<Pin | undefined>;
+  sprinkle(call: ValidCall): Promise<Outcome | undefined>;
+  world(rule: OperationRule, texts: Record<string, string | undefined>, reads: ChangeReads | undefined): Promise<Decision>;
+  nextInSequence(scenario: string): Promise<number>;
+}
+
+/** Thrown by a guess's access for what only steps can do (a sequence's position): nothing was written yet. */
+const IN_STEPS = new Error('made in steps');
 
 /**
  * Decides the answer to a valid call, in the documented order (authentication, rate limit and
@@ -28,15 +41,16 @@ import type { SprinkleErrors } from './error-rate.js';
  */
 export function decideAnswer(
   scenarios: LiveScenarios,
-  store: ChangeStore & PinStore & SequenceStore,
+  store: ChangeStore & PinStore & SequenceStore & Partial<OneTripCalls>,
   catalogue: Catalogue,
   successes: SuccessAnswers,
   unknownScenarioKey: string,
   sprinkle?: SprinkleErrors,
 ): DecideOutcome {
   const unknownScenario = catalogue.get(unknownScenarioKey);
+  const oneTrip = store.guess && store.settle ? (store as OneTripCalls) : undefined;
 
-  return async (call) => {
+  return async (call, inSteps = false) => {
     const { operation, tenant } = call;
     const set = scenarios.set;
     const rule = OPERATION_RULES[operation.operationId];
@@ -46,27 +60,89 @@ export function decideAnswer(
     if (asked && 'problem' in asked) return { kind: 'error', error: unknownScenario, message: `${unknownScenario.message} ${asked.problem}` };
     // What the world's decision reads, known before the pin is: a store may fetch both at once.
     const reads = rule?.reads(texts);
+    const guess = inSteps || !oneTrip || sprinkle?.byDefault ? undefined : oneTrip.guess(tenant, reads);
+    if (!guess) return decideInSteps(call, set, asked?.scenario, rule, texts, reads);
+    // Decided on the guess; the caller settles it in one trip (one-trip.ts), or asks again in steps.
+    const settled = guessAccess(guess);
+    try {
+      const outcome = await decideWith(settled.access, call, set, asked?.scenario, rule, texts, reads);
+      return { ...outcome, pending: { guess, assumed: asked ? 0 : settled.sprinkleAssumed() ? 2 : 1, worldRead: settled.worldRead(), change: settled.change() } };
+    } catch (error) {
+      if (error === IN_STEPS) return decideInSteps(call, set, asked?.scenario, rule, texts, reads);
+      throw error;
+    }
+  };
+
+  /** In steps through the store, once the call is counted where admission left its count to this step. */
+  async function decideInSteps(
+    call: ValidCall,
+    set: LiveScenarios['set'],
+    asked: Scenario | undefined,
+    rule: OperationRule | undefined,
+    texts: Record<string, string | undefined>,
+    reads: ChangeReads | undefined,
+  ): Promise<Outcome> {
+    const refused = await call.countFirst?.();
+    return refused ?? decideWith(inStepsAccess(call), call, set, asked, rule, texts, reads);
+  }
+
+  /** The store, one step at a time. */
+  function inStepsAccess(call: ValidCall): TenantAccess {
+    const { tenant } = call;
+    return {
+      takePin: (applies, reads) => store.takePin(tenant, applies, reads),
+      sprinkle: (valid) => (sprinkle ? sprinkle(valid, scenarios.set) : Promise.resolve(undefined)),
+      world: (rule, texts, reads) => decideInWorld(tenant, rule, texts, reads),
+      nextInSequence: (scenario) => store.nextInSequence(tenant, scenario),
+    };
+  }
+
+  /** The guess, read without a round trip: no pin, no error rate, the world as last seen; what it decides is settled later. */
+  function guessAccess(guess: TenantGuess) {
+    let decision: Decision | undefined;
+    let sprinkleAssumed = false;
+    const access: TenantAccess = {
+      takePin: () => Promise.resolve(undefined),
+      sprinkle: () => {
+        sprinkleAssumed = sprinkle !== undefined;
+        return Promise.resolve(undefined);
+      },
+      world: (rule, texts) => {
+        decision = rule.decide(scenarios.seed.viewWith(guess.changes, guess.clock.start), texts, guess.clock.now);
+        return Promise.resolve(decision);
+      },
+      nextInSequence: () => Promise.reject(IN_STEPS),
+    };
+    return { access, sprinkleAssumed: () => sprinkleAssumed, worldRead: () => decision !== undefined, change: () => (decision?.accepted ? decision.change : undefined) };
+  }
+
+  async function decideWith(
+    access: TenantAccess,
+    call: ValidCall,
+    set: LiveScenarios['set'],
+    asked: Scenario | undefined,
+    rule: OperationRule | undefined,
+    texts: Record<string, string | undefined>,
+    reads: ChangeReads | undefined,
+  ): Promise<Outcome> {
+    const { operation } = call;
     const pinned = asked
       ? undefined
-      : await store.takePin(
-          tenant,
-          (pin) => {
-            const scenario = set.byName(pin.scenario);
-            return scenario !== undefined && scenario.operations.includes(operation.operationId) && (pin.operationId ?? operation.operationId) === operation.operationId;
-          },
-          reads,
-        );
-    const forced = asked?.scenario ?? (pinned ? set.byName(pinned.scenario) : undefined);
-    if (forced) return forcedAnswer(forced, call, texts, rule, reads);
+      : await access.takePin((pin) => {
+          const scenario = set.byName(pin.scenario);
+          return scenario !== undefined && scenario.operations.includes(operation.operationId) && (pin.operationId ?? operation.operationId) === operation.operationId;
+        }, reads);
+    const forced = asked ?? (pinned ? set.byName(pinned.scenario) : undefined);
+    if (forced) return forcedAnswer(access, forced, call, texts, rule, reads);
 
     const magic = set.matchMagic(operation.operationId, texts);
-    if (magic?.forced) return forcedAnswer(magic, call, texts, rule, reads);
+    if (magic?.forced) return forcedAnswer(access, magic, call, texts, rule, reads);
     // A documented error at the tenant's rate (error-rate.ts), for a call nothing else forced: the world unchanged.
-    const sprinkled = magic || !sprinkle ? undefined : await sprinkle(call, set);
+    const sprinkled = magic ? undefined : await access.sprinkle(call);
     if (sprinkled) return sprinkled;
 
     if (!rule) return answered(successes.of(operation), magic?.name);
-    const decision = await decideInWorld(tenant, rule, texts, reads);
+    const decision = await access.world(rule, texts, reads);
     // The world answers or refuses; only a scenario drops a connection.
     if (decision.accepted) {
       const success = successes.of(operation);
@@ -85,20 +161,27 @@ export function decideAnswer(
     return store.transact(tenant, (changes, clock) => rule.decide(seed.viewWith(changes, clock.start), texts, clock.now), reads);
   }
 
-  async function forcedAnswer(scenario: Scenario, call: ValidCall, texts: Record<string, string | undefined>, rule: OperationRule | undefined, reads: ChangeReads | undefined): Promise<Outcome> {
+  async function forcedAnswer(
+    access: TenantAccess,
+    scenario: Scenario,
+    call: ValidCall,
+    texts: Record<string, string | undefined>,
+    rule: OperationRule | undefined,
+    reads: ChangeReads | undefined,
+  ): Promise<Outcome> {
     // Each outcome below in one literal, as answered() explains; delayMs undefined is no delay.
     const { name } = scenario;
     const delayMs = scenario.forced?.latencyMs || undefined;
     if (scenario.forced?.dropConnection) return { kind: 'drop', scenario: name, delayMs };
     const sequence = scenario.forced?.sequence;
     const code = sequence
-      ? sequence[Math.min(await store.nextInSequence(call.tenant, scenario.name), sequence.length - 1)]
+      ? sequence[Math.min(await access.nextInSequence(scenario.name), sequence.length - 1)]
       : scenario.code;
     const success = successes.of(call.operation);
     if (code === success.statusCode) {
       // Sent whatever the world decides: the world changes only as a plain call would change it,
       // and a success of its own answers its data (else, the world refusing, the example).
-      const decision = rule ? await decideInWorld(call.tenant, rule, texts, reads) : undefined;
+      const decision = rule ? await access.world(rule, texts, reads) : undefined;
       const { body, text } = decision ? successAnswer(success, decision) : success;
       return { kind: 'answer', statusCode: success.statusCode, body, text, scenario: name, delayMs };
     }

@@ -18,7 +18,10 @@ interface Sprinkle {
 }
 
 /** Answers a call with a documented error at its tenant's rate, or leaves it to the world (undefined). */
-export type SprinkleErrors = (call: ValidCall, set: ScenarioSet) => Promise<Outcome | undefined>;
+export type SprinkleErrors = ((call: ValidCall, set: ScenarioSet) => Promise<Outcome | undefined>) & {
+  /** Whether the command's `--error-rate` sprinkles the calls of a tenant that set none of its own. */
+  readonly byDefault: boolean;
+};
 
 /**
  * Documented errors at a rate (`--error-rate`, `--error-seed`, `PUT /__sandbox/error-rate`), for
@@ -36,16 +39,17 @@ export function sprinkleErrors(store: ErrorRateStore & SequenceStore, fallback: 
     if (!choices) byOperation.set(operation.operationId, (choices = sprinkleChoices(set, operation)));
     return choices;
   };
-  return async (call, set) => {
+  const sprinkle = async (call: ValidCall, set: ScenarioSet): Promise<Outcome | undefined> => {
     const choices = choicesFor(set, call.operation);
     if (choices.length === 0) return undefined;
     const { rate, seed } = (await store.errorRate(call.tenant)) ?? fallback;
     if (rate <= 0) return undefined;
     const position = await store.nextInSequence(call.tenant, ERROR_RATE_SEQUENCE);
     const chosen = sprinkledAt(seed, position, rate, choices.length);
-    const sprinkle = chosen === undefined ? undefined : choices[chosen];
-    return sprinkle && { kind: 'error', error: sprinkle.error, scenario: sprinkle.scenario };
+    const picked = chosen === undefined ? undefined : choices[chosen];
+    return picked && { kind: 'error', error: picked.error, scenario: picked.scenario };
   };
+  return Object.assign(sprinkle, { byDefault: fallback.rate > 0 });
 }
 
 /**

@@ -5,12 +5,13 @@ import type { Operation } from '../contract/operations.js';
 import type { ContractChecks } from '../contract/contract-checks.js';
 import type { Identifier } from '../auth/identify.js';
 import { authenticator } from './authenticate.js';
-import { type BuiltInHandlers, type CallDeps, admit, handleCall } from './handle-call.js';
+import { type BuiltInHandlers, type CallDeps, admit, countingErrorHandler, handleCall } from './handle-call.js';
 import type { ApiRateLimiter, RateLimiter } from './rate-limit.js';
 import type { RefusedCredentials } from './refused-credentials.js';
 import { credentialHeaderTest } from './credential-headers.js';
 import { isJournaled, operationJournal } from './journal.js';
 import type { JournalStore } from '../world/journal-store.js';
+import type { OneTripCalls } from '../world/one-trip.js';
 import { TAGS } from '../contract/tags.js';
 
 /** What counts the answers of each operation (`--metrics`, see metrics.ts). */
@@ -44,8 +45,10 @@ export interface ApiRoutesOptions {
   /** The guard of every call that needs a credential: refused credentials per address. */
   readonly refused: RefusedCredentials;
   readonly labelInvalid: CallDeps['labelInvalid'];
-  /** The request history of the vendor's operations. */
-  readonly store: JournalStore;
+  /** The request history of the vendor's operations; a shared store also settles their calls in one trip. */
+  readonly store: JournalStore & Partial<OneTripCalls>;
+  /** Where the answer to an error is made (error-handler.ts): a vendor call counted at its store step is counted first. */
+  readonly respondToError: Parameters<typeof countingErrorHandler>[1];
 }
 
 /** The sandbox's header that splits a credential's tenant: a parameter of the contract. */
@@ -68,12 +71,16 @@ export function registerApiRoutes(app: FastifyInstance, options: ApiRoutesOption
     const counted = metrics?.forOperation(operation.operationId);
     // The vendor's per-customer and global calls are journaled.
     const journal = isJournaled(operation) ? operationJournal(store, operation, isCredential) : undefined;
+    const budget = budgetOf(operation, options);
+    // A vendor call on a shared store is counted with its settlement, in one trip (one-trip.ts).
+    const oneTrip = budget === options.limiter && options.limiter.countedWithCall && store.guess && store.settle ? (store as OneTripCalls) : undefined;
     const deps: CallDeps = {
       operation,
       // Every call that needs a credential (the token call's is in its body).
       refused: authenticate || operation.tags.includes(TAGS.oauth) ? options.refused : undefined,
       authenticate,
-      budget: budgetOf(operation, options),
+      budget: oneTrip ? undefined : budget,
+      oneTrip,
       validate: requestCheck(operation, options.checks),
       labelInvalid: options.labelInvalid,
       builtIn: builtInOf(operation, options.builtIns),
@@ -87,7 +94,8 @@ export function registerApiRoutes(app: FastifyInstance, options: ApiRoutesOption
       method: operation.method,
       url: fastifyPath(operation.path),
       config: { operationId: operation.operationId },
-      ...(deps.refused || deps.authenticate || deps.budget ? { onRequest: (request, reply, done) => admit(request, reply, deps, done) } : {}),
+      ...(deps.refused || deps.authenticate || deps.budget || deps.oneTrip ? { onRequest: (request, reply, done) => admit(request, reply, deps, done) } : {}),
+      ...(oneTrip ? { errorHandler: countingErrorHandler(deps, options.respondToError) } : {}),
       ...(onSend.length > 0 ? { onSend } : {}),
       handler: (request, reply) => handleCall(request, reply, deps),
     });

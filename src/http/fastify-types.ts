@@ -36,6 +36,10 @@ declare module 'fastify' {
     refusedBeforeOperation: boolean;
     /** The body's bytes as received (text for JSON), when it had any: the history records them. */
     rawBody: string | Buffer | undefined;
+    /** True while the call's count against its API key's budget is left to its store step (one-trip.ts). */
+    countPending: boolean;
+    /** True once the call's store step journaled it (one-trip.ts): the journal's hook leaves it. */
+    journaled: boolean;
   }
 }
 
@@ -49,4 +53,6 @@ export function decorateRequests(app: FastifyInstance): void {
   app.decorateRequest('apiKey', undefined);
   app.decorateRequest('keyRateLimit', undefined);
   app.decorateRequest('rawBody', undefined);
+  app.decorateRequest('countPending', false);
+  app.decorateRequest('journaled', false);
 }

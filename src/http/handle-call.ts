@@ -1,12 +1,13 @@
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DecideOutcome, Outcome, ValidCall } from '../answer/outcome.js';
+import type { OneTripCalls } from '../world/one-trip.js';
 import type { Operation } from '../contract/operations.js';
 import type { ParameterTexts, RawRequest, RequestValidator } from '../contract/request-validator.js';
 import { unhandled } from '../unhandled.js';
 import { sendAnswer, sendCatalogueError, sendErrors } from './envelope.js';
 import type { OperationJournal } from './journal.js';
-import type { ApiRateLimiter, RateLimiter } from './rate-limit.js';
+import type { ApiRateLimiter, RateLimiter, Refusal } from './rate-limit.js';
 import type { RefusedCredentials } from './refused-credentials.js';
 
 /**
@@ -47,8 +48,13 @@ export interface CallDeps {
   readonly refused: RefusedCredentials | undefined;
   /** The check of the operation's `security`: sets the tenant and the API key, or answers 401. */
   readonly authenticate: AdmissionStep | undefined;
-  /** The budget this operation's calls count against (the API key's, the sandbox calls', the token caller's). */
+  /** The budget this operation's calls count against at admission (the API key's, the sandbox calls', the token caller's). */
   readonly budget: RateLimiter | undefined;
+  /**
+   * A vendor call on a shared store: its count is left to the store step that settles it in one
+   * trip (one-trip.ts), or counted alone where that step is never reached; `budget` is then unset.
+   */
+  readonly oneTrip: OneTripCalls | undefined;
   /** The contract's check of this operation's request. */
   readonly validate: RequestValidator;
   /** Names the scenario whose magic values a refused request carries, when its code matches. */
@@ -68,11 +74,13 @@ export interface CallDeps {
 export function admit(request: FastifyRequest, reply: FastifyReply, deps: CallDeps, done: HookHandlerDoneFunction): void {
   if (deps.refused?.refusesLocked(request, reply)) return;
   const { authenticate } = deps;
-  if (authenticate) authenticate(request, reply, (error) => (error ? done(error) : limit(request, reply, deps.budget, done)));
-  else limit(request, reply, deps.budget, done);
+  if (authenticate) authenticate(request, reply, (error) => (error ? done(error) : limit(request, reply, deps, done)));
+  else limit(request, reply, deps, done);
 }
 
-function limit(request: FastifyRequest, reply: FastifyReply, budget: RateLimiter | undefined, done: HookHandlerDoneFunction): void {
+function limit(request: FastifyRequest, reply: FastifyReply, { budget, oneTrip }: CallDeps, done: HookHandlerDoneFunction): void {
+  // Left to the store step that settles the call (or counts it alone where that step is not reached).
+  if (oneTrip) request.countPending = true;
   if (!budget) return done();
   let admitted: boolean | Promise<boolean>;
   // Counted at once in memory: a throw here must reach Fastify as an error, also when this runs
@@ -95,6 +103,9 @@ export async function handleCall(request: FastifyRequest, reply: FastifyReply, d
   const { operation } = deps;
   const validation = deps.validate(request as unknown as RawRequest);
   if (!validation.valid) {
+    // The rate limit comes before validation: a refused request is counted before its 400.
+    const refused = await countAlone(request, deps);
+    if (refused) return deliver(refused, request, reply, deps);
     const errors = validation.diagnostics.map(({ error, problem }) => ({ code: error.code, message: `${error.message} ${problem}` }));
     request.scenarioName = deps.labelInvalid(operation, validation.texts, errors[0]?.code);
     if (request.scenarioName) reply.header('x-sandbox-scenario', request.scenarioName);
@@ -111,16 +122,72 @@ export async function handleCall(request: FastifyRequest, reply: FastifyReply, d
     body: validation.body,
     tenant: request.tenant,
     headers: request.headers,
+    ...(request.countPending ? { countFirst: () => countAlone(request, deps) } : {}),
   };
   if (deps.builtIn) return deps.builtIn(call, reply);
   const outcome = await deps.decide(call);
 
   // ── deliver: after its delay, an answer, an error in the envelope, or no answer at all ──
-  return deliver(outcome, request, reply, deps);
+  return deliver(outcome.pending ? await settled(outcome, call, request, reply, deps) : outcome, request, reply, deps);
+}
+
+/** How many times a call decided on a guess that no longer held decides on what the store saw, before it goes in steps. */
+const GUESSES = 3;
+
+/**
+ * A decision made on a guess of the tenant, settled in one trip with the call's count and its
+ * journal entry (one-trip.ts); past the budget its 429; a stale guess decided again.
+ */
+async function settled(decided: Outcome, call: ValidCall, request: FastifyRequest, reply: FastifyReply, deps: CallDeps): Promise<Outcome> {
+  let outcome = decided;
+  for (let attempt = 1; outcome.pending && deps.oneTrip; attempt += 1) {
+    // A delayed or dropped answer is journaled when it leaves, with its time.
+    const entry = outcome.delayMs || outcome.kind === 'drop' ? undefined : journalEntry(outcome, reply, deps);
+    const count = request.countPending ? { key: request.apiKey ?? 'public', max: deps.limiter.max(request) } : undefined;
+    const result = await deps.oneTrip.settle(call.tenant, { ...outcome.pending, count, entry });
+    request.countPending = false;
+    if (result.kind === 'over-limit') return refusalOutcome(deps.limiter.refusal(result.max, result.ttlMs));
+    if (result.kind === 'settled') {
+      request.journaled = entry !== undefined;
+      return { ...outcome, pending: undefined };
+    }
+    outcome = await deps.decide({ ...call, countFirst: undefined }, attempt >= GUESSES);
+  }
+  return outcome;
+}
+
+function journalEntry(outcome: Outcome, reply: FastifyReply, deps: CallDeps) {
+  if (!deps.journal) return undefined;
+  reply.request.scenarioName = outcome.scenario;
+  return outcome.kind === 'error' ? deps.journal.entryOf(reply, outcome.error.httpStatus, outcome.error.code) : deps.journal.entryOf(reply, outcome.kind === 'answer' ? outcome.statusCode : 0, null);
+}
+
+/** Counts, once, a call whose count admission left to its store step: its 429 past the budget. */
+async function countAlone(request: FastifyRequest, deps: CallDeps): Promise<Outcome | undefined> {
+  if (!request.countPending) return undefined;
+  request.countPending = false;
+  const refusal = await deps.limiter.countAlone(request);
+  return refusal && refusalOutcome(refusal);
+}
+
+function refusalOutcome(refusal: Refusal): Outcome {
+  return { kind: 'error', error: refusal.error, headers: refusal.headers };
+}
+
+/** A route's error handler where admission leaves the count: a request Fastify refuses (413, 415, malformed JSON) is counted first. */
+export function countingErrorHandler(deps: CallDeps, respond: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => FastifyReply) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    // The store's failure to count is the answer's too: `respond` says it (a 503 while not ready).
+    countAlone(request, deps).then(
+      (refused) => (refused ? deliver(refused, request, reply, deps) : respond(error, request, reply)),
+      () => respond(error, request, reply),
+    );
+  };
 }
 
 async function deliver(outcome: Outcome, request: FastifyRequest, reply: FastifyReply, deps: CallDeps): Promise<FastifyReply> {
-  if (outcome.kind === 'error' && outcome.error.httpStatus === 429) reply.headers(deps.limiter.forcedHeaders(request));
+  if (outcome.headers) reply.headers(outcome.headers);
+  else if (outcome.kind === 'error' && outcome.error.httpStatus === 429) reply.headers(deps.limiter.forcedHeaders(request));
   request.scenarioName = outcome.scenario;
   if (outcome.delayMs) await delay(outcome.delayMs);
   // A dropped connection has no headers to name its scenario in.

@@ -23,6 +23,8 @@ export interface OperationJournal {
   readonly onSend: onSendHookHandler;
   /** Journals a call whose connection a scenario drops (no answer, so no onSend). */
   readonly recordDrop: (request: FastifyRequest) => Promise<void>;
+  /** The entry of a call about to be answered `status` (`code` in the envelope), for a store step that journals it (one-trip.ts). */
+  readonly entryOf: (reply: FastifyReply, status: number, code: number | null) => RecordedCall | undefined;
 }
 
 /**
@@ -36,8 +38,8 @@ export function operationJournal(store: JournalStore, operation: Operation, isCr
   const usual = usualNames(operation);
   const redacted: Redacted = (name, value) => isCredential(name) || isCredentialValue(value);
   const record = (request: FastifyRequest, reply: FastifyReply | undefined): Promise<void> => {
-    if (request.tenant === undefined) return Promise.resolve();
-    return store.record(request.tenant, entryOf(operationId, request, reply, redacted, usual)).catch((error: unknown) => {
+    if (request.tenant === undefined || request.journaled) return Promise.resolve();
+    return store.record(request.tenant, entryOf(operationId, request, reply && { status: reply.statusCode, code: request.answerCode ?? null, elapsedMs: reply.elapsedTime }, redacted, usual)).catch((error: unknown) => {
       request.log.warn({ err: error }, 'could not record the call in the journal');
     });
   };
@@ -47,6 +49,8 @@ export function operationJournal(store: JournalStore, operation: Operation, isCr
       done(null, payload);
     },
     recordDrop: (request) => record(request, undefined),
+    entryOf: ({ request, elapsedTime }, status, code) =>
+      request.tenant === undefined ? undefined : entryOf(operationId, request, { status, code, elapsedMs: elapsedTime }, redacted, usual),
   };
 }
 
@@ -63,7 +67,14 @@ function usualNames(operation: Operation): ReadonlySet<string> {
 /** Whether a received value is kept as `[redacted]`, by its name (in lower case) or by itself. */
 type Redacted = (name: string, value: ReceivedValue) => boolean;
 
-function entryOf(operationId: string, request: FastifyRequest, reply: FastifyReply | undefined, redacted: Redacted, usual: ReadonlySet<string>): RecordedCall {
+/** How a call was answered: its status, the envelope's code, the time it took (ms). */
+interface Answered {
+  readonly status: number;
+  readonly code: number | null;
+  readonly elapsedMs: number;
+}
+
+function entryOf(operationId: string, request: FastifyRequest, answered: Answered | undefined, redacted: Redacted, usual: ReadonlySet<string>): RecordedCall {
   const userAgent = request.headers['user-agent'];
   const query = withinValueCaps(request.query as Record<string, ReceivedValue | undefined>, NOT_REDACTED, usual, unshared);
   const headers = withinValueCaps(request.headers, redacted, usual, shared);
@@ -75,11 +86,11 @@ function entryOf(operationId: string, request: FastifyRequest, reply: FastifyRep
     method: request.method,
     path: request.url.length > SHOWN_LENGTH ? request.url.slice(0, SHOWN_LENGTH) : request.url,
     operationId,
-    status: reply ? reply.statusCode : 0,
-    code: reply ? (request.answerCode ?? null) : null,
+    status: answered ? answered.status : 0,
+    code: answered ? answered.code : null,
     scenario: request.scenarioName ?? null,
     userAgent: typeof userAgent === 'string' ? (isCredentialValue(userAgent) ? REDACTED : userAgent.slice(0, SHOWN_LENGTH)) : null,
-    durationMs: Math.round((reply ? reply.elapsedTime : 0) * 10) / 10,
+    durationMs: Math.round((answered ? answered.elapsedMs : 0) * 10) / 10,
     query: query.values,
     queryTruncated: query.truncated,
     headers: headers.values,

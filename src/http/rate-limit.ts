@@ -2,13 +2,15 @@ import LocalStore, { type Counted } from '@fastify/rate-limit/store/LocalStore.j
 import RedisStore from '@fastify/rate-limit/store/RedisStore.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Cluster, Redis } from 'ioredis';
-import { type Catalogue, REQUIRED_KEYS } from '../contract/catalogue.js';
+import { type Catalogue, type CatalogueEntry, REQUIRED_KEYS } from '../contract/catalogue.js';
 import { sendCatalogueError } from './envelope.js';
 
 /** Where replicas keep the rate limiter's counters: a Redis and the prefix of every counter's key. */
 export interface SharedCounters {
   readonly redis: Redis | Cluster;
   readonly nameSpace: string;
+  /** Counts a call against its API key's budget where a vendor call's own store step counts it (Redis: one-trip.ts). */
+  readonly countApiKey?: (apiKey: string) => Promise<Counted>;
 }
 
 /** The window a budget is counted over: the vendor's limit is per minute. */
@@ -30,6 +32,23 @@ export interface RateLimiter {
 export interface ApiRateLimiter extends RateLimiter {
   /** The headers of a 429 a scenario forces: as the limiter's own, a whole window to wait. */
   forcedHeaders(request: FastifyRequest): Record<string, string>;
+  /**
+   * Where replicas share a store, a valid vendor call is counted in the same step that settles it
+   * (one-trip.ts): admission leaves it to that step, and counts alone the calls that never reach it.
+   */
+  readonly countedWithCall: boolean;
+  /** The call's budget: `--rate-limit`, the contract's or its account's. */
+  max(request: FastifyRequest): number;
+  /** Counts a call admission left to its store step, alone: its 429 past the budget, else undefined. */
+  countAlone(request: FastifyRequest): Promise<Refusal | undefined>;
+  /** The 429 of a count past `max`, `ttlMs` to the window's end. */
+  refusal(max: number, ttlMs: number): Refusal;
+}
+
+/** A 429 in the envelope and the headers the contract declares for it. */
+export interface Refusal {
+  readonly error: CatalogueEntry;
+  readonly headers: Record<string, string>;
 }
 
 export interface RateLimitOptions {
@@ -84,6 +103,10 @@ export class RateLimits {
     return false;
   }
 
+  refusal(max: number, ttlMs: number): Refusal {
+    return { error: this.#catalogue.get(REQUIRED_KEYS.rateLimitExceeded), headers: refusalHeaders(max, Math.ceil(ttlMs / 1000)) };
+  }
+
   /** Whether a count is within `max`; if not, the call is answered 429. */
   within(reply: FastifyReply, max: number, counted: Counted | Promise<Counted>): boolean | Promise<boolean> {
     if (counted instanceof Promise) return counted.then((count) => count.current <= max || this.refuse(reply, max, count.ttl));
@@ -92,13 +115,7 @@ export class RateLimits {
 
   /** A budget of `max` calls a minute per key of `keyOf`, counted apart from every other (`name`). */
   budget(name: string, keyOf: (request: FastifyRequest) => string, max: (request: FastifyRequest) => number): RateLimiter {
-    const count = this.counter(name);
-    return {
-      admit: (request, reply) => {
-        const limit = max(request);
-        return this.within(reply, limit, count(keyOf(request), limit));
-      },
-    };
+    return this.#budgetCountedBy(this.counter(name), keyOf, max);
   }
 
   /**
@@ -107,9 +124,28 @@ export class RateLimits {
    */
   apiKeys(requestsPerMinute: number): ApiRateLimiter {
     const budgetOf = (request: FastifyRequest) => request.keyRateLimit ?? requestsPerMinute;
+    const keyOf = (request: FastifyRequest) => request.apiKey ?? 'public';
+    const countApiKey = this.#options.shared?.countApiKey;
     return {
-      ...this.budget('', (request) => request.apiKey ?? 'public', budgetOf),
+      ...(countApiKey ? this.#budgetCountedBy((key) => countApiKey(key), keyOf, budgetOf) : this.budget('', keyOf, budgetOf)),
       forcedHeaders: (request) => refusalHeaders(budgetOf(request), WINDOW_MS / 1000),
+      countedWithCall: countApiKey !== undefined,
+      max: budgetOf,
+      countAlone: async (request) => {
+        const max = budgetOf(request);
+        const counted = await (countApiKey ?? this.counter(''))(keyOf(request), max);
+        return counted.current > max ? this.refusal(max, counted.ttl) : undefined;
+      },
+      refusal: (max, ttlMs) => this.refusal(max, ttlMs),
+    };
+  }
+
+  #budgetCountedBy(count: Count, keyOf: (request: FastifyRequest) => string, max: (request: FastifyRequest) => number): RateLimiter {
+    return {
+      admit: (request, reply) => {
+        const limit = max(request);
+        return this.within(reply, limit, count(keyOf(request), limit));
+      },
     };
   }
 }

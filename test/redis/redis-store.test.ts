@@ -92,7 +92,7 @@ describeWith(REDIS_URL_SET, 'the Redis store', () => {
       expect(await raw.keys('*')).toEqual([]);
       // A call that writes enters its tenant, with its credential's share.
       await store.record('reader~0', recordedCall());
-      await expect.poll(async () => (await raw.keys('ps:*')).sort()).toEqual(['ps:tenants', 'ps:{ps:tenants}:credential:reader', 'ps:{ps:tenants}:share-of', 'ps:{ps:tenants}:shares', 'ps:{reader~0}:clock', 'ps:{reader~0}:coverage', 'ps:{reader~0}:journal']);
+      await expect.poll(async () => (await raw.keys('ps:*')).sort()).toEqual(['ps:tenants', 'ps:{ps:tenants}:credential:reader', 'ps:{ps:tenants}:share-of', 'ps:{ps:tenants}:shares', 'ps:{reader}~0:clock', 'ps:{reader}~0:coverage', 'ps:{reader}~0:journal']);
       expect(await store.forgetAll()).toBe(1);
       expect(await raw.keys('*')).toEqual([]);
     } finally {

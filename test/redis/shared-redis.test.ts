@@ -92,8 +92,9 @@ describeWith(REDIS_URL_SET, 'two sandboxes on one Redis act as one', () => {
     // A call that only reads (a forced answer) keeps the pin and the changes alive all the same.
     await app.inject(callOf('deactivatePromotionForCustomer', freshIds(), { ...headers, 'x-sandbox-scenario': 'unexpected-error' }));
     const probe = new Redis(REDIS_URL ?? '');
-    // The tenant's own keys; the directory's (in its slot, `ps:{ps:tenants}:…`) last as the directory does.
-    const keys = (await probe.keys('ps:{*}:*')).filter((key) => !key.startsWith('ps:{ps:tenants}:'));
+    // The tenant's own keys; the directory's (in its slot, `ps:{ps:tenants}:…`) last as the directory
+    // does, and its API key's counter (`ps:{key}:rate`) for the budget's window.
+    const keys = (await probe.keys('ps:{*}:*')).filter((key) => !key.startsWith('ps:{ps:tenants}:') && !key.endsWith(':rate'));
     const ttls = await Promise.all(keys.map((key) => probe.pttl(key)));
     await probe.quit();
     expect(keys.some((key) => key.endsWith(':pin'))).toBe(true);

@@ -1,6 +1,8 @@
-// The keys the Redis store names, all under `ps:`. A tenant's own keys carry `{tenant}`, its
-// hash tag; the directory's carry `{ps:tenants}`: each script names keys of one slot, so a
-// Redis Cluster serves what one Redis does.
+import { credentialOf } from '../tenant-credential.js';
+
+// The keys the Redis store names, all under `ps:`. A tenant's own keys carry `{credential}`, the
+// hash tag of its credential, beside that API key's budget; the directory's carry `{ps:tenants}`:
+// each script names keys of one slot, so a Redis Cluster serves what one Redis does.
 
 const PREFIX = 'ps:';
 /** Every key a tenant has, after `ps:{tenant}:`. */
@@ -32,10 +34,20 @@ export const CHANGE_SETS = [
 export const PROBE_KEY = `${PREFIX}probe`;
 /** An access token's identity, for its lifetime (`ps:token:<token>`). */
 export const TOKEN_KEYS = `${PREFIX}token:`;
-/** The rate limiter's counters (`ps:rate:…`), shared by the replicas. */
+/** The rate limiter's counters (`ps:rate:…`), shared by the replicas; the API key's budget is apiKeyCounter's. */
 export const RATE_KEYS = `${PREFIX}rate:`;
 
-/** One of a tenant's keys: `ps:{tenant}:part`. */
+/**
+ * One of a tenant's keys: `ps:{credential}:part` for a credential's own tenant,
+ * `ps:{credential}~session:part` for one of its sessions; all in the slot of the credential's
+ * budget (apiKeyCounter), so that one script counts a call and settles it (CALL).
+ */
 export function tenantKey(tenant: string, part: string): string {
-  return `${PREFIX}{${tenant}}:${part}`;
+  const credential = credentialOf(tenant);
+  return `${PREFIX}{${credential}}${tenant.slice(credential.length)}:${part}`;
+}
+
+/** The counter of an API key's budget for the current window: `ps:{key}:rate`, in its tenants' slot. */
+export function apiKeyCounter(apiKey: string): string {
+  return `${PREFIX}{${apiKey}}:rate`;
 }

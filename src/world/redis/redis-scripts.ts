@@ -47,23 +47,81 @@ if clock then redis.call('SET', KEYS[1], string.match(clock, '^(%d+):') .. ':0',
 return 1`;
 
 /**
- * Journals a call, with the tenant's time at it, and counts its answer, in one command rather
- * than five. The entry is the JSON of the call without its closing brace; the tenant's time
- * (`tenantAt`, ms) is added here, from the clock as it is when the call is recorded.
+ * Journals a call with the tenant's time at it (`tenantAt`, ms, added here from the clock as it
+ * is when the call is recorded) and counts its answer. Shared by RECORD_CALL and CALL.
+ * `entry` is the JSON of the call without its closing brace.
+ */
+const RECORD = `
+local function record(journal, coverage, clock, entry, size, idle, answer, at, frozen)
+  local start, advanced = string.match(clock, '^(%d+):(%d+)$')
+  local base = frozen == '1' and tonumber(start) or tonumber(at)
+  redis.call('LPUSH', journal, entry .. ',"tenantAt":' .. string.format('%d', base + tonumber(advanced)) .. '}')
+  redis.call('LTRIM', journal, 0, tonumber(size) - 1)
+  redis.call('PEXPIRE', journal, idle)
+  if answer ~= '' then
+    redis.call('HINCRBY', coverage, answer, 1)
+    redis.call('PEXPIRE', coverage, idle)
+  end
+end`;
+
+/**
+ * Journals a call and counts its answer, in one command rather than five (RECORD).
  * KEYS: journal, coverage, clock; ARGV: entry JSON, journal size, idle ms, coverage key or '',
  * the call's wall time (ms), '1' when clocks are frozen, now (ms: the start of a clock started here).
  */
-const RECORD_CALL = `${CLOCK_OF}
-local start, advanced = string.match(clockOf(KEYS[3], ARGV[7], ARGV[3]), '^(%d+):(%d+)$')
-local base = ARGV[6] == '1' and tonumber(start) or tonumber(ARGV[5])
-redis.call('LPUSH', KEYS[1], ARGV[1] .. ',"tenantAt":' .. string.format('%d', base + tonumber(advanced)) .. '}')
-redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-if ARGV[4] ~= '' then
-  redis.call('HINCRBY', KEYS[2], ARGV[4], 1)
-  redis.call('PEXPIRE', KEYS[2], ARGV[3])
-end
+const RECORD_CALL = `${CLOCK_OF}${RECORD}
+record(KEYS[1], KEYS[2], clockOf(KEYS[3], ARGV[7], ARGV[3]), ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
 return 1`;
+
+/**
+ * A vendor call decided on a guess of its tenant, settled in one command (one-trip.ts): its count
+ * against the API key's budget (as @fastify/rate-limit's script counts: a window from the first
+ * call), then the guess checked (the clock unchanged, no pin, no error rate when assumed, each
+ * read member present or absent as guessed); if it holds, the change and the journal entry.
+ * A stale guess writes nothing but the count: what Redis holds is returned to decide on again.
+ * KEYS: promotions, participations, earns, clock, pin, error-rate, journal, coverage, the API
+ * key's counter. ARGV: now (ms: a clock started here starts then), idle ms, the budget ('' when
+ * counted already), the window (ms), the clock as guessed ('*': not read), what was assumed (0 nothing, 1 no pin,
+ * 2 no pin nor error rate), the index of the set to add to (0: no change), its member, the entry
+ * ('' for none), journal size, coverage key or '', the call's wall time, '1' when clocks are
+ * frozen; then triples (index of a set, member, 1 or 0 as guessed present).
+ * Returns {'over', ttl ms}, {'stale', clock, pin, error rate, presence of each member}, or {'done'}.
+ */
+const CALL = `${CLOCK_OF}${RECORD}
+local now, idle = ARGV[1], ARGV[2]
+if ARGV[3] ~= '' then
+  local current, ttl = redis.call('INCR', KEYS[9]), tonumber(ARGV[4])
+  if current == 1 then redis.call('PEXPIRE', KEYS[9], ARGV[4]) else ttl = redis.call('PTTL', KEYS[9]) end
+  if current > tonumber(ARGV[3]) then return {'over', ttl} end
+end
+local clock = clockOf(KEYS[4], now, idle)
+local pin = ARGV[6] ~= '0' and (redis.call('GET', KEYS[5]) or '') or ''
+local rate = ARGV[6] == '2' and (redis.call('GET', KEYS[6]) or '') or ''
+local seen = {'stale', clock, pin, rate}
+local stale = (ARGV[5] ~= '*' and clock ~= ARGV[5]) or pin ~= '' or rate ~= ''
+for i = 14, #ARGV, 3 do
+  local present = redis.call('SISMEMBER', KEYS[tonumber(ARGV[i])], ARGV[i + 1])
+  seen[#seen + 1] = present
+  stale = stale or present ~= tonumber(ARGV[i + 2])
+end
+if stale then return seen end
+if ARGV[7] ~= '0' then
+  local set = KEYS[tonumber(ARGV[7])]
+  redis.call('SADD', set, ARGV[8])
+  redis.call('PEXPIRE', set, idle)
+end
+if ARGV[9] ~= '' then record(KEYS[7], KEYS[8], clock, ARGV[9], ARGV[10], idle, ARGV[11], ARGV[12], ARGV[13]) end
+return {'done'}`;
+
+/**
+ * Counts a call against its API key's budget, in the counter CALL counts in, for a call not
+ * settled by CALL (a request refused by validation, a call made in steps).
+ * KEYS: the counter; ARGV: the window (ms). Returns {count, ms to the window's end}.
+ */
+const COUNT_CALL = `
+local current, ttl = redis.call('INCR', KEYS[1]), tonumber(ARGV[1])
+if current == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) else ttl = redis.call('PTTL', KEYS[1]) end
+return {current, ttl}`;
 
 /**
  * Which of the named members each change set holds, the tenant's clock (started by this call if
@@ -205,6 +263,8 @@ export interface Scripts {
   resetClock(clockKey: string, idleMs: number): Promise<number>;
   recordCall(journalKey: string, coverageKey: string, clockKey: string, entry: string, journalSize: number, idleMs: number, answer: string, at: number, frozen: string, now: number): Promise<number>;
   readMembers(...keysAndArgs: (string | number)[]): Promise<(number | string)[]>;
+  settleCall(...keysAndArgs: (string | number)[]): Promise<(number | string)[]>;
+  countCall(counter: string, windowMs: number): Promise<[number, number]>;
   touchDirectory(directory: string, shares: string, shareOf: string, now: number, idleMs: number, tenant: string, maxSessions: number, maxTenants: number, enter: string): Promise<string[]>;
   leaveIdle(directory: string, shares: string, shareOf: string, now: number, idleMs: number): Promise<number>;
   leave(directory: string, shares: string, shareOf: string, now: number, tenant: string): Promise<number>;
@@ -220,6 +280,8 @@ export function defineScripts(connection: RedisConnection): RedisWithScripts {
   redis.defineCommand('resetClock', { numberOfKeys: 1, lua: RESET_CLOCK });
   redis.defineCommand('recordCall', { numberOfKeys: 3, lua: RECORD_CALL });
   redis.defineCommand('readMembers', { numberOfKeys: 5, lua: READ_MEMBERS });
+  redis.defineCommand('settleCall', { numberOfKeys: 9, lua: CALL });
+  redis.defineCommand('countCall', { numberOfKeys: 1, lua: COUNT_CALL });
   redis.defineCommand('touchDirectory', { numberOfKeys: 3, lua: TOUCH_DIRECTORY });
   redis.defineCommand('leaveIdle', { numberOfKeys: 3, lua: LEAVE_IDLE });
   redis.defineCommand('leave', { numberOfKeys: 3, lua: LEAVE });

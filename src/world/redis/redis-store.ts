@@ -17,7 +17,10 @@ import { FaultWatch } from '../fault-watch.js';
 import { UNREACHABLE, redisFaultReason } from './redis-faults.js';
 import { type RedisTarget, openRedisConnection } from './redis-connection.js';
 import type { TenantStore } from '../tenant-store.js';
-import { CHANGE_SETS, PROBE_KEY, RATE_KEYS, SHARES, SHARE_OF, TENANTS, TENANT_PARTS, TOKEN_KEYS, tenantKey } from './redis-keys.js';
+import { CHANGE_SETS, PROBE_KEY, RATE_KEYS, SHARES, SHARE_OF, TENANTS, TENANT_PARTS, TOKEN_KEYS, apiKeyCounter, tenantKey } from './redis-keys.js';
+import type { OneTripCalls, Settled, Settlement, TenantGuess } from '../one-trip.js';
+import { TenantSightings } from './tenant-sightings.js';
+import { credentialOf } from '../tenant-credential.js';
 import { type RedisWithScripts, defineScripts } from './redis-scripts.js';
 
 const TOUCH_EVERY_MS = 1_000;
@@ -25,6 +28,9 @@ const TOUCH_EVERY_MS = 1_000;
 const UNACKNOWLEDGED = 'The change was made on the Redis master, but not acknowledged by its replicas in time: it may be lost in a failover; ask again';
 /** Optimistic transactions retry on conflict; two rounds settle even 200 identical calls. */
 const MAX_ATTEMPTS = 20;
+
+/** The window an API key's budget is counted over: the vendor's limit is per minute. */
+const RATE_WINDOW_MS = 60_000;
 
 /** What one READ_MEMBERS gives: the changes asked for, the clock's value and the pin's JSON ('' for none). */
 interface TenantRead {
@@ -54,13 +60,14 @@ export type RedisStoreOptions = RedisTarget & {
 /**
  * Tenants' state in Redis, so that several sandbox processes behind one URL act as one sandbox.
  * Keys per tenant, as TENANT_PARTS lists them (each call of the tenant restarts the idle time of
- * all of them, so only an idle tenant is forgotten by Redis):
- * `ps:{tenant}:promotions` `:participations` `:earns` sets of changes, `:pin` JSON,
+ * all of them, so only an idle tenant is forgotten by Redis), tagged by its credential (tenantKey):
+ * `ps:{credential}:promotions` `:participations` `:earns` sets of changes, `:pin` JSON,
  * `:sequences` hash (scenario → next position), `:error-rate` JSON, `:journal` list (newest first),
  * `:coverage` hash (answer → count), `:clock` `<start ms>:<advance ms>` (tenant-clock.ts).
  * Other keys: `ps:tenants` orders tenants by last use, beside each credential's tenants and the
  * credentials' shares (TENANTS); `ps:token:<token>` holds an access token's
- * identity for its lifetime; `ps:rate:…` are the rate limiter's counters (rateLimitCounters).
+ * identity for its lifetime; `ps:{api key}:rate` counts the API key's budget (in its tenants' slot,
+ * for the one-trip call, CALL), `ps:rate:…` the other budgets (rateLimitCounters).
  * Commands fail at once while Redis is away (no offline queue), and at the command timeout
  * while it stalls: the caller answers 503 and nothing is half-written; ioredis reconnects by
  * itself and service resumes. Any failure of Redis (refused, stalled, gone) marks the store not
@@ -71,7 +78,7 @@ export type RedisStoreOptions = RedisTarget & {
  * A read (changes, clock, pin, journal, coverage) of a tenant the directory does not hold answers
  * the seed world's view and writes nothing: no clock started, no directory entry.
  */
-export class RedisStore implements TenantStore {
+export class RedisStore implements TenantStore, OneTripCalls {
   readonly #redis: RedisWithScripts;
   /** When this process last touched each tenant for a call that writes (see #touchSoon). */
   readonly #touchedAt = new Map<string, number>();
@@ -82,6 +89,8 @@ export class RedisStore implements TenantStore {
   readonly #readsAhead = new WeakMap<ChangeReads, Promise<TenantRead>>();
   /** Whether Redis failed lately (refused, stalled): /readyz says so until a probe write succeeds. */
   readonly #faults: FaultWatch;
+  /** What this process last saw of each tenant: the guess a vendor call is decided on (one-trip.ts). */
+  readonly #sightings = new TenantSightings();
 
   private constructor(
     redis: RedisWithScripts,
@@ -107,9 +116,79 @@ export class RedisStore implements TenantStore {
    * The rate limiter's counters, on this connection and under this store's prefix, so that the
    * replicas sharing this Redis hold one budget per key.
    */
-  rateLimitCounters(): { readonly redis: Redis; readonly nameSpace: string } {
+  rateLimitCounters(): { readonly redis: Redis; readonly nameSpace: string; readonly countApiKey: (apiKey: string) => Promise<{ readonly current: number; readonly ttl: number }> } {
     // Its script names one key a call (@fastify/rate-limit's RedisStore): a cluster serves it too.
-    return { redis: this.#redis as Redis, nameSpace: RATE_KEYS };
+    // The API key's budget is counted with the call itself (CALL), or alone by countApiKey.
+    return { redis: this.#redis as Redis, nameSpace: RATE_KEYS, countApiKey: (apiKey) => this.countApiKey(apiKey) };
+  }
+
+  guess(tenant: string, reads: ChangeReads | undefined): TenantGuess | undefined {
+    const now = Date.now();
+    const seen = this.#sightings.get(tenant, now);
+    if (seen === 'in steps') return undefined;
+    // A tenant this process has not seen is guessed new: its clock starts now, nothing changed.
+    const clockText = seen?.clock ?? `${String(now)}:0`;
+    const has = (set: number, member: string) => seen?.present.has(`${String(set)}:${member}`) ?? false;
+    const changes = {
+      inactivePromotions: new Set(reads?.promotions.filter((member) => has(1, member))),
+      inactiveParticipations: new Set(reads?.participations.filter((member) => has(2, member))),
+      inactiveEarns: new Set(reads?.earns.filter((member) => has(3, member))),
+    };
+    return { changes, clock: this.#reading(clockText), clockText, reads };
+  }
+
+  settle(tenant: string, settlement: Settlement): Promise<Settled> {
+    return this.#run(async () => {
+      this.#touchSoon(tenant);
+      const { guess, change, count, entry, worldRead } = settlement;
+      const guessed = CHANGE_SETS.flatMap(([set, field], index) =>
+        (worldRead ? (guess.reads?.[set] ?? []) : []).map((member) => [String(index + 1), member, guess.changes[field].has(member) ? '1' : '0'] as const),
+      );
+      const target = change ? this.#setOf(change) : undefined;
+      const setIndex = target ? CHANGE_SETS.findIndex(([set]) => set === target.part) + 1 : 0;
+      const answer = entry ? (answerKey(entry) ?? '') : '';
+      const [start] = guess.clockText.split(':');
+      const result = await this.#redis.settleCall(
+        ...CHANGE_SETS.map(([set]) => tenantKey(tenant, set)),
+        ...(['clock', 'pin', 'error-rate', 'journal', 'coverage'] as const).map((part) => tenantKey(tenant, part)),
+        // The tenant's credential is its API key: the counter is in the slot of the tenant's keys.
+        apiKeyCounter(count?.key ?? credentialOf(tenant)),
+        start ?? String(Date.now()),
+        this.options.idleMs,
+        count ? count.max : '',
+        RATE_WINDOW_MS,
+        worldRead ? guess.clockText : '*',
+        settlement.assumed,
+        setIndex,
+        target?.member ?? '',
+        entry ? JSON.stringify(entry).slice(0, -1) : '',
+        this.options.journalSize,
+        answer,
+        entry?.at ?? 0,
+        this.#clockMode === 'frozen' ? '1' : '0',
+        ...guessed.flat(),
+      );
+      const [kind] = result;
+      if (kind === 'over') return { kind: 'over-limit', max: count?.max ?? 0, ttlMs: Number(result[1]) };
+      if (kind === 'stale') {
+        const [, clock, pin, errorRate, ...present] = result.map(String);
+        this.#sightings.saw(tenant, { clock: clock ?? '', inSteps: pin !== '' || errorRate !== '', present: guessed.map(([set, member], index) => [`${set}:${member}`, present[index] === '1'] as const) }, Date.now());
+        return { kind: 'stale' };
+      }
+      const present = guessed.map(([set, member, was]) => [`${set}:${member}`, was === '1'] as const);
+      if (target) present.push([`${String(setIndex)}:${target.member}`, true]);
+      if (worldRead) this.#sightings.saw(tenant, { clock: guess.clockText, inSteps: false, present }, Date.now());
+      if (target) await this.#acknowledged(tenant);
+      return { kind: 'settled' };
+    });
+  }
+
+  /** Counts a call against its API key's budget, in the counter CALL counts in; for a call not settled in one trip. */
+  countApiKey(apiKey: string): Promise<{ readonly current: number; readonly ttl: number }> {
+    return this.#run(async () => {
+      const [current, ttl] = await this.#redis.countCall(apiKeyCounter(apiKey), RATE_WINDOW_MS);
+      return { current, ttl };
+    });
   }
 
   async #run<T>(work: () => Promise<T>): Promise<T> {
@@ -272,6 +351,7 @@ export class RedisStore implements TenantStore {
   reset(tenant: string): Promise<void> {
     return this.#run(async () => {
       this.#touchSoon(tenant);
+      this.#sightings.forget(tenant);
       await Promise.all([
         this.#redis.del(...['promotions', 'participations', 'earns', 'pin', 'sequences'].map((part) => tenantKey(tenant, part))),
         this.#redis.resetClock(tenantKey(tenant, 'clock'), this.options.idleMs),
@@ -290,6 +370,7 @@ export class RedisStore implements TenantStore {
   moveClock(tenant: string, plan: (reading: ClockReading) => ClockPlan): Promise<ClockReading | { readonly problem: string }> {
     return this.#run(async () => {
       this.#touchSoon(tenant);
+      this.#sightings.forget(tenant);
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
         const text = await this.#clockText(tenant, true);
         const reading = this.#reading(text);
@@ -326,6 +407,7 @@ export class RedisStore implements TenantStore {
   #setValue(tenant: string, part: 'pin' | 'error-rate', value: object | undefined): Promise<void> {
     return this.#run(async () => {
       this.#touchSoon(tenant);
+      this.#sightings.forget(tenant);
       if (value) await this.#redis.set(tenantKey(tenant, part), JSON.stringify(value), 'PX', this.options.idleMs);
       else await this.#redis.del(tenantKey(tenant, part));
       await this.#acknowledged(tenant);
