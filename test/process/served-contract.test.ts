@@ -40,7 +40,7 @@ describe('the contract promotions-sandbox serves (dist/cli.js, --scenarios of it
     expect([schema('limit').maximum, schema('code').maximum]).toEqual([2 ** 31 - 1, 2 ** 31 - 1]);
     const pin = document.components?.schemas?.PinRequest as OpenAPIV3_1.SchemaObject;
     expect((pin.properties?.name as OpenAPIV3_1.SchemaObject).enum).toEqual(names);
-    expect(pin.oneOf).toContainEqual({ properties: { name: { const: 'vip-open-cart' }, operation: { enum: ['deactivatePromotionForCustomer'] } } });
+    expect(pin.oneOf).toContainEqual({ required: ['name'], properties: { name: { const: 'vip-open-cart' }, operation: { enum: ['deactivatePromotionForCustomer'] } } });
   });
 
   it("lists invalid-input's magic customerId under the per-customer call alone: the global call has no customer", async () => {

@@ -57,7 +57,8 @@ function pairScenarioWithOperation(schema: Record<string, unknown>, all: Scenari
   const nameKey = properties.find(([, property]) => property[VALUES_KEY] === 'scenarios')?.[0];
   const operationKey = properties.find(([, property]) => property[VALUES_KEY] === 'operations-of-scenario')?.[0];
   if (nameKey === undefined || operationKey === undefined || all.length === 0) return;
-  schema.oneOf = all.map((scenario) => ({ properties: { [nameKey]: { const: scenario.name }, [operationKey]: { enum: [...scenario.operations] } } }));
+  // Each branch says the name is required too: generators (Specmatic) drop a `required` beside `oneOf`.
+  schema.oneOf = all.map((scenario) => ({ required: [nameKey], properties: { [nameKey]: { const: scenario.name }, [operationKey]: { enum: [...scenario.operations] } } }));
 }
 
 const SCENARIO_PARAMETER_REF = '#/components/parameters/SandboxScenario';
