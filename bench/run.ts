@@ -12,7 +12,7 @@
 // customers a happy path remembered, the global deactivation of the PUT), bare Fastify first,
 // the sandbox moments after; bare Fastify's replies are the contract's, of the sandbox's size
 // (bench/bare-server.mjs).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/helpers/redis.js';
@@ -55,6 +55,11 @@ const SHAPES: Record<string, Shape> = {
     },
   },
 };
+
+// The figures are of the built command: run as `tsx bench/run.ts` after a change, they would be
+// of the last build, and the first `npm start` timed would build. Said before minutes of loads.
+const stamp = spawnSync(process.execPath, ['scripts/build/build-stamp.mjs', 'fresh'], { cwd: ROOT, encoding: 'utf8' });
+if (stamp.status !== 0) throw new Error(`dist/ is not up to date (${stamp.stderr.trim()}): run npm run bench, which builds first`);
 
 const replies = await contractReplies();
 
