@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { SandboxConfig } from './config.js';
-import { DOCS_PATH } from './http/docs/docs-page.js';
+import { DOCS_PATH } from './http/docs/docs-path.js';
 import type { SandboxSummary } from './http/fastify-types.js';
 import { redactedUrl } from './world/redis/redacted-url.js';
 import { redactedSeeds } from './world/redis/redis-cluster-seeds.js';

@@ -1,4 +1,5 @@
-import { Cluster, type Redis } from 'ioredis';
+// Types only: ioredis loads with the Redis store, never on a start without one.
+import type { Cluster, Redis } from 'ioredis';
 
 /** Where replicas tell each other of an address locked out (refused-credentials.ts), under the counters' prefix. */
 const CHANNEL_PART = 'refused-locks';
@@ -18,7 +19,7 @@ export interface AddressLocks {
  */
 export async function sharedAddressLocks(redis: Redis | Cluster, nameSpace: string, onLock: (address: string, until: number) => void): Promise<AddressLocks> {
   const channel = `${nameSpace}${CHANNEL_PART}`;
-  const subscriber: Redis | Cluster = redis instanceof Cluster ? redis.duplicate() : redis.duplicate();
+  const subscriber: Redis | Cluster = redis.isCluster ? (redis as Cluster).duplicate() : (redis as Redis).duplicate();
   // Errors show in the main connection's commands and readiness; none is printed from here.
   subscriber.on('error', () => undefined);
   subscriber.on('message', (from: string, message: string) => {

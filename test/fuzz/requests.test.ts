@@ -3,7 +3,7 @@ import type { InjectOptions } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { configWith } from '../../src/config.js';
-import { DOCS_PATH } from '../../src/http/docs/docs-page.js';
+import { DOCS_PATH } from '../../src/http/docs/docs-path.js';
 import { MemoryStore } from '../../src/world/memory-store.js';
 import { theContract, useSandbox } from '../helpers/sandbox.js';
 

@@ -29,6 +29,24 @@ describe('the docs plugin', () => {
     expect(answer.headers['x-frame-options']).toBeUndefined();
   });
 
+  // The page is a Fastify instance of its own, built on the first request (docs-page-on-demand.ts).
+  it('answers a missing asset as any unknown path, with the envelope', async () => {
+    const missing = await sandbox.app.inject({ url: '/docs/static/no-such-asset.js' });
+    const unknown = await sandbox.app.inject({ url: '/no-such-page' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toEqual(JSON.parse(unknown.body.replace('/no-such-page', '/docs/static/no-such-asset.js')));
+  });
+
+  it('tells the size of an asset to HEAD, and answers 304 to a reader who has it', async () => {
+    const asset = await sandbox.app.inject({ url: '/docs/static/swagger-ui.css' });
+    const head = await sandbox.app.inject({ method: 'HEAD', url: '/docs/static/swagger-ui.css' });
+    expect(head.statusCode).toBe(200);
+    expect(head.headers['content-length']).toBe(String(asset.rawPayload.length));
+    expect(head.body).toBe('');
+    const again = await sandbox.app.inject({ url: '/docs/static/swagger-ui.css', headers: { 'if-none-match': String(asset.headers.etag) } });
+    expect(again.statusCode).toBe(304);
+  });
+
   it("keeps @fastify/swagger's decoration inside the plugin", () => {
     expect(sandbox.app.hasDecorator('swagger')).toBe(false);
   });
