@@ -90,7 +90,7 @@ export class RedisStore implements TenantStore, OneTripCalls {
   /** Whether Redis failed lately (refused, stalled): /readyz says so until a probe write succeeds. */
   readonly #faults: FaultWatch;
   /** What this process last saw of each tenant: the guess a vendor call is decided on (one-trip.ts). */
-  readonly #sightings = new TenantSightings();
+  readonly #sightings: TenantSightings;
 
   private constructor(
     redis: RedisWithScripts,
@@ -98,6 +98,7 @@ export class RedisStore implements TenantStore, OneTripCalls {
   ) {
     this.#redis = redis;
     this.#clockMode = options.clock ?? DEFAULT_CLOCK_MODE;
+    this.#sightings = new TenantSightings(options.maxTenants);
     this.#faults = new FaultWatch(
       () => redis.set(PROBE_KEY, String(Date.now()), 'PX', 60_000),
       (error) => this.#reasonOf(error),

@@ -1,7 +1,6 @@
 /** How long a tenant seen with a pin or an error rate has its calls made in steps before a guess is tried again. */
 const IN_STEPS_MS = 1_000;
-/** Tenants remembered at most, and members per tenant: a cache, started again when full. */
-const MAX_TENANTS = 10_000;
+/** Members remembered per tenant at most: a cache, started again when full. */
 const MAX_MEMBERS = 1_000;
 
 /** What one process last saw of a tenant in Redis. */
@@ -21,6 +20,9 @@ interface Sighting {
 export class TenantSightings {
   readonly #seen = new Map<string, Sighting>();
 
+  /** `maxTenants`: as many as the store holds (`--max-tenants`); past it the cache starts again. */
+  constructor(private readonly maxTenants: number) {}
+
   /** What was last seen; 'in steps' while a pin or an error rate was seen in force. */
   get(tenant: string, now: number): { readonly clock: string; readonly present: ReadonlySet<string> } | 'in steps' | undefined {
     const seen = this.#seen.get(tenant);
@@ -32,7 +34,7 @@ export class TenantSightings {
   saw(tenant: string, sighting: { readonly clock: string; readonly inSteps: boolean; readonly present: readonly (readonly [string, boolean])[] }, now: number): void {
     let seen = this.#seen.get(tenant);
     if (!seen || seen.clock !== sighting.clock || seen.present.size >= MAX_MEMBERS) {
-      if (!seen && this.#seen.size >= MAX_TENANTS) this.#seen.clear();
+      if (!seen && this.#seen.size >= this.maxTenants) this.#seen.clear();
       // Another clock is another world: a reset took its changes too.
       seen = { clock: sighting.clock, present: new Set(), inStepsUntil: 0 };
     }
