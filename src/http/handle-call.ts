@@ -4,6 +4,7 @@ import type { DecideOutcome, Outcome, ValidCall } from '../answer/outcome.js';
 import type { Operation } from '../contract/operations.js';
 import type { ParameterTexts, RawRequest, RequestValidator } from '../contract/request-validator.js';
 import { unhandled } from '../unhandled.js';
+import { type CallHooks, startCall } from './call-hooks.js';
 import { sendAnswer, sendCatalogueError, sendErrors } from './envelope.js';
 import type { OperationJournal } from './journal.js';
 import type { ApiRateLimiter, RateLimiter } from './rate-limit.js';
@@ -29,6 +30,10 @@ import type { RefusedCredentials } from './refused-credentials.js';
  * 413, another content type 415, malformed JSON 400), so that a call refused by it costs no
  * parsing and its answer never depends on its body; `handleCall` is the route's handler and runs
  * validate → decide → deliver. Its order is this file's, not that of the hooks plugins add.
+ *
+ * One pass: the vendor's routes run no app hooks. `admit` starts their call (the request id, a URL
+ * too long refused: call-hooks.ts) and every answer does what the app's hooks do as it leaves
+ * (the journal, the metrics, the response check…) once, where envelope.ts sends it.
  */
 
 /** A step of admission: it answers the call itself (and never calls `next`) when it refuses it. */
@@ -43,6 +48,8 @@ export type BuiltInHandlers = Readonly<Record<string, BuiltInHandler>>;
  */
 export interface CallDeps {
   readonly operation: Operation;
+  /** The vendor's routes: the app hooks' work, done in the call (call-hooks.ts); the sandbox's own routes run the hooks. */
+  readonly hooks: CallHooks | undefined;
   /** Every call that needs a credential: refused while its address is past its refused credentials. */
   readonly refused: RefusedCredentials | undefined;
   /** The check of the operation's `security`: sets the tenant and the API key, or answers 401. */
@@ -66,6 +73,7 @@ export interface CallDeps {
 
 // ── admit (the route's onRequest hook): refused credentials, authentication, the rate limit ──
 export function admit(request: FastifyRequest, reply: FastifyReply, deps: CallDeps, done: HookHandlerDoneFunction): void {
+  if (deps.hooks !== undefined && !startCall(request, reply, deps.hooks)) return;
   if (deps.refused?.refusesLocked(request, reply)) return;
   const { authenticate } = deps;
   if (authenticate) authenticate(request, reply, (error) => (error ? done(error) : limit(request, reply, deps.budget, done)));
