@@ -127,19 +127,29 @@ export async function handleCall(request: FastifyRequest, reply: FastifyReply, d
   return deliver(outcome, request, reply, deps);
 }
 
-async function deliver(outcome: Outcome, request: FastifyRequest, reply: FastifyReply, deps: CallDeps): Promise<FastifyReply> {
+/** Sends what was decided; most answers go at once, with no promise made for them. */
+function deliver(outcome: Outcome, request: FastifyRequest, reply: FastifyReply, deps: CallDeps): FastifyReply | Promise<FastifyReply> {
   if (outcome.kind === 'error' && outcome.error.httpStatus === 429) reply.headers(deps.limiter.forcedHeaders(request));
   request.scenarioName = outcome.scenario;
+  if (outcome.delayMs || outcome.kind === 'drop') return deliverLater(outcome, request, reply, deps);
+  return send(outcome, reply);
+}
+
+/** After a scenario's delay: an answer, an error, or no answer at all. */
+async function deliverLater(outcome: Outcome, request: FastifyRequest, reply: FastifyReply, deps: CallDeps): Promise<FastifyReply> {
   if (outcome.delayMs) await delay(outcome.delayMs);
-  // A dropped connection has no headers to name its scenario in.
-  if (outcome.kind !== 'drop' && outcome.scenario) reply.header('x-sandbox-scenario', outcome.scenario);
+  if (outcome.kind !== 'drop') return send(outcome, reply);
+  deps.countDrop?.(request);
+  if (deps.journal) await deps.journal.recordDrop(request);
+  reply.hijack();
+  request.raw.socket.destroy();
+  return reply;
+}
+
+function send(outcome: Exclude<Outcome, { kind: 'drop' }>, reply: FastifyReply): FastifyReply {
+  // A dropped connection has no headers to name its scenario in; any other answer does.
+  if (outcome.scenario) reply.header('x-sandbox-scenario', outcome.scenario);
   switch (outcome.kind) {
-    case 'drop':
-      deps.countDrop?.(request);
-      if (deps.journal) await deps.journal.recordDrop(request);
-      reply.hijack();
-      request.raw.socket.destroy();
-      return reply;
     case 'answer':
       return sendAnswer(reply, outcome.statusCode, outcome.body, outcome.text);
     case 'error':
