@@ -5,10 +5,10 @@ import type { Operation } from './contract/operations.js';
 import { invalidRequestScenario } from './answer/invalid-request-scenario.js';
 import type { SandboxConfig } from './config.js';
 import type { Contract } from './contract/load-contract.js';
-import { registerApiRoutes } from './http/api-routes.js';
+import { isVendorOperation, registerApiRoutes } from './http/api-routes.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { clientErrorResponder } from './http/client-errors.js';
-import { registerClosingConnections } from './http/closing.js';
+import { closingState, registerClosingConnections } from './http/closing.js';
 import { registerCors } from './http/cors.js';
 import { docs } from './http/docs/index.js';
 import { errorResponder, registerErrorHandler } from './http/error-handler.js';
@@ -22,6 +22,7 @@ import { type ResponseMismatch, registerResponseCheck } from './http/response-ch
 import { sandboxApi } from './http/sandbox-api/index.js';
 import { servesOperation } from './http/served-operations.js';
 import { MAX_PATH_PARAMETER_LENGTH, registerUrlLimit } from './http/url-limits.js';
+import { REQUIRED_KEYS } from './contract/catalogue.js';
 import { watchScenarios } from './scenarios/watch-scenarios.js';
 import type { TenantStore } from './world/tenant-store.js';
 
@@ -39,7 +40,8 @@ export interface AppOptions {
 /**
  * Builds the sandbox: the contract drives every route, the scenarios and the tenant's world
  * decide every answer. Its callers listen: `src/server.ts` (the command) and `startSandbox` (src/index.ts); tests use `inject`.
- * The hooks run in the order they are registered here.
+ * The hooks run in the order they are registered here; the vendor's routes run none of them but
+ * --cors's (handle-call.ts does their work).
  */
 export async function buildApp(config: SandboxConfig, options: AppOptions = {}): Promise<FastifyInstance> {
   const deps = await buildAppDeps(config, options);
@@ -80,24 +82,41 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     await store.close();
   });
 
-  registerRequestId(app);
-  // First after the request id: preflights are answered before anything else looks at a call,
-  // and every answer to an allowed page (refusals too) carries the headers it needs to read it.
-  if (config.cors) await registerCors(app, contract, config.cors);
-  registerUrlLimit(app, contract.catalogue);
-  registerRequestLog(app, config.logLevel);
-  registerClosingConnections(app);
+  const closing = closingState(app);
   registerBodyParsers(app, contract.catalogue);
   registerErrorHandler(app, respondToError);
+  // First: preflights are answered before anything else looks at a call, and every answer to an
+  // allowed page (refusals too) carries the headers it needs to read it. With --cors its hook is
+  // the whole app's, the vendor's routes too, and so is the request id, which its answers carry.
+  if (config.cors) {
+    registerRequestId(app);
+    await registerCors(app, contract, config.cors);
+  }
   const serves = servesOperation(config);
-  registerNotFound(app, contract.operations.filter(serves), contract.catalogue);
-  // The docs page's paths are the contract's too (a POST to them gets 405 above), but their routes are its own.
+  // The docs page's paths are the contract's too (a POST to them gets 405 below), but their routes are its own.
   const routed = (operation: Operation) => serves(operation) && !operation.servedByDocsPage;
-  if (config.validateResponses || options.onResponseMismatch) registerResponseCheck(app, deps.checks, reportMismatch(app, options.onResponseMismatch));
-  // Encapsulated: the docs page's security headers apply to it alone.
-  await app.register(docs, { contract, scenarios });
-  // One route per operation of the contract; the sandbox's own operations end in sandboxApi's handlers.
-  registerApiRoutes(app, { ...deps, ...deps.budgets, builtIns: sandboxApi(deps, config), adminToken: config.adminToken, serves: routed, labelInvalid: invalidRequestScenario(scenarios), respondToError });
+  const responseCheck = config.validateResponses || options.onResponseMismatch ? { checks: deps.checks, report: reportMismatch(app, options.onResponseMismatch) } : undefined;
+  const routes = { ...deps, ...deps.budgets, builtIns: sandboxApi(deps, config), adminToken: config.adminToken, labelInvalid: invalidRequestScenario(scenarios), respondToError };
+  // The vendor's operations, where no hook of the plugin below reaches: each call does their work
+  // itself, once (call-hooks.ts). Shaped for speed: docs/performance.md#one-pass-per-call
+  registerApiRoutes(app, {
+    ...routes,
+    serves: (operation) => routed(operation) && isVendorOperation(operation),
+    appHooks: { uriTooLong: contract.catalogue.get(REQUIRED_KEYS.uriTooLong), closing, logLevel: config.logLevel, responseCheck },
+  });
+  // Everything else (the sandbox's own operations, the docs page, 404 and 405) beside the hooks.
+  await app.register(async (own) => {
+    if (!config.cors) registerRequestId(own);
+    registerUrlLimit(own, contract.catalogue);
+    registerRequestLog(own, config.logLevel);
+    registerClosingConnections(own, closing);
+    if (responseCheck) registerResponseCheck(own, responseCheck);
+    registerNotFound(own, contract.operations.filter(serves), contract.catalogue);
+    // Encapsulated: the docs page's security headers apply to it alone.
+    await own.register(docs, { contract, scenarios });
+    // One route per operation of the contract; the sandbox's own operations end in sandboxApi's handlers.
+    registerApiRoutes(own, { ...routes, serves: (operation) => routed(operation) && !isVendorOperation(operation), appHooks: undefined });
+  });
   if (config.watch) watchUntilClose(app, config.scenarios, deps);
   return app;
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, onSendHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
 import type { DecideOutcome } from '../answer/outcome.js';
 import type { Contract } from '../contract/load-contract.js';
 import type { Operation } from '../contract/operations.js';
@@ -9,7 +9,8 @@ import { type BuiltInHandlers, type CallDeps, admit, countingErrorHandler, handl
 import type { ApiRateLimiter, RateLimiter } from './rate-limit.js';
 import type { RefusedCredentials } from './refused-credentials.js';
 import { credentialHeaderTest } from './credential-headers.js';
-import { isJournaled, operationJournal } from './journal.js';
+import { type OperationJournal, isJournaled, operationJournal } from './journal.js';
+import { type AppHooks, callHooks } from './call-hooks.js';
 import type { JournalStore } from '../world/journal-store.js';
 import type { OneTripCalls } from '../world/one-trip.js';
 import { TAGS } from '../contract/tags.js';
@@ -17,7 +18,8 @@ import { TAGS } from '../contract/tags.js';
 /** What counts the answers of each operation (`--metrics`, see metrics.ts). */
 export interface RouteMetrics {
   forOperation(operationId: string): {
-    readonly onSend: onSendHookHandler;
+    /** Counts an answer as it leaves. */
+    readonly count: (request: FastifyRequest, reply: FastifyReply) => void;
     /** Counts a call whose connection a scenario drops (no answer, so no onSend). */
     readonly countDrop: (request: FastifyRequest) => void;
   };
@@ -49,6 +51,16 @@ export interface ApiRoutesOptions {
   readonly store: JournalStore & Partial<OneTripCalls>;
   /** Where the answer to an error is made (error-handler.ts): a vendor call counted at its store step is counted first. */
   readonly respondToError: Parameters<typeof countingErrorHandler>[1];
+  /**
+   * Given for the vendor's routes, registered where the app's hooks do not reach: their work is
+   * done in the call (call-hooks.ts). Without it, the routes are left to the app's hooks.
+   */
+  readonly appHooks: AppHooks | undefined;
+}
+
+/** The vendor's operations (tag `promotions`): the calls the sandbox is for, in one pass each. */
+export function isVendorOperation(operation: Operation): boolean {
+  return operation.tags.includes(TAGS.promotions);
 }
 
 /** The sandbox's header that splits a credential's tenant: a parameter of the contract. */
@@ -57,7 +69,8 @@ const SESSION_PARAMETER = 'SandboxSession';
 /**
  * One Fastify route per operation of the contract, none written by hand: each runs one call
  * through handle-call.ts (admit as its onRequest hook, then validate → decide → deliver) with
- * what that operation needs, made here once.
+ * what that operation needs, made here once. buildApp calls it twice: the vendor's operations
+ * where no app hook reaches (with `appHooks`), the sandbox's own beside the app's hooks.
  */
 export function registerApiRoutes(app: FastifyInstance, options: ApiRoutesOptions): void {
   const { contract, metrics, store } = options;
@@ -74,8 +87,10 @@ export function registerApiRoutes(app: FastifyInstance, options: ApiRoutesOption
     const budget = budgetOf(operation, options);
     // A vendor call on a shared store is counted with its settlement, in one trip (one-trip.ts).
     const oneTrip = budget === options.limiter && options.limiter.countedWithCall && store.guess && store.settle ? (store as OneTripCalls) : undefined;
+    const hooks = options.appHooks ? callHooks(options.appHooks, { operationId: operation.operationId, record: journal?.record, count: counted?.count }) : undefined;
     const deps: CallDeps = {
       operation,
+      hooks,
       // Every call that needs a credential (the token call's is in its body).
       refused: authenticate || operation.tags.includes(TAGS.oauth) ? options.refused : undefined,
       authenticate,
@@ -89,17 +104,35 @@ export function registerApiRoutes(app: FastifyInstance, options: ApiRoutesOption
       journal,
       countDrop: counted?.countDrop,
     };
-    const onSend = [journal?.onSend, counted?.onSend].filter((hook) => hook !== undefined);
+    const onSend = hooks ? [] : onSendHooks(journal, counted);
     app.route({
       method: operation.method,
       url: fastifyPath(operation.path),
       config: { operationId: operation.operationId },
-      ...(deps.refused || deps.authenticate || deps.budget || deps.oneTrip ? { onRequest: (request, reply, done) => admit(request, reply, deps, done) } : {}),
+      ...(deps.hooks || deps.refused || deps.authenticate || deps.budget || deps.oneTrip ? { onRequest: (request, reply, done) => admit(request, reply, deps, done) } : {}),
       ...(oneTrip ? { errorHandler: countingErrorHandler(deps, options.respondToError) } : {}),
       ...(onSend.length > 0 ? { onSend } : {}),
       handler: (request, reply) => handleCall(request, reply, deps),
     });
   }
+}
+
+/** Where the app's hooks reach the route: the journal and the metrics as its own onSend hooks. */
+function onSendHooks(journal: OperationJournal | undefined, counted: ReturnType<RouteMetrics['forOperation']> | undefined): onSendHookHandler[] {
+  const hooks: onSendHookHandler[] = [];
+  if (journal) {
+    hooks.push((request, reply, payload, done) => {
+      void journal.record(request, reply);
+      done(null, payload);
+    });
+  }
+  if (counted) {
+    hooks.push((request, reply, payload, done) => {
+      counted.count(request, reply);
+      done(null, payload);
+    });
+  }
+  return hooks;
 }
 
 /**

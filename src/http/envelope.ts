@@ -8,11 +8,24 @@ export interface EnvelopeError {
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
+/**
+ * Every answer of the sandbox leaves here. On the vendor's routes, what the app's hooks do
+ * elsewhere (the journal, metrics, the response check…) is done now, once, before it is sent:
+ * call-hooks.ts. The payload is the text sent (JSON already serialized), or nothing.
+ */
+function leave(reply: FastifyReply, payload?: string): FastifyReply {
+  const { request } = reply;
+  if (request.beforeAnswer !== undefined) request.beforeAnswer(request, reply, payload);
+  return reply.send(payload);
+}
+
 /** Sends `{"data": null, "errors": [...]}` with the given HTTP status. */
 export function sendErrors(reply: FastifyReply, httpStatus: number, errors: readonly EnvelopeError[]): FastifyReply {
   reply.request.answerCode = errors[0]?.code;
   reply.request.envelopeSent = true;
-  return reply.code(httpStatus).type(JSON_CONTENT_TYPE).send({ data: null, errors });
+  // Serialized here as Fastify would (JSON.stringify: no route has a response schema), so that
+  // the check before it leaves sees the text sent.
+  return leave(reply.code(httpStatus).type(JSON_CONTENT_TYPE), JSON.stringify({ data: null, errors }));
 }
 
 /** Each catalogue error's envelope as it is sent most often, with the catalogue's own message. */
@@ -28,7 +41,7 @@ export function sendCatalogueError(reply: FastifyReply, entry: CatalogueEntry, m
   }
   reply.request.answerCode = entry.code;
   reply.request.envelopeSent = true;
-  return reply.code(entry.httpStatus).type(JSON_CONTENT_TYPE).send(text);
+  return leave(reply.code(entry.httpStatus).type(JSON_CONTENT_TYPE), text);
 }
 
 /**
@@ -38,5 +51,5 @@ export function sendCatalogueError(reply: FastifyReply, entry: CatalogueEntry, m
 export function sendAnswer(reply: FastifyReply, httpStatus: number, body: unknown, text?: string): FastifyReply {
   reply.request.envelopeSent = true;
   reply.code(httpStatus);
-  return body === undefined ? reply.send() : reply.type(JSON_CONTENT_TYPE).send(text ?? body);
+  return body === undefined ? leave(reply) : leave(reply.type(JSON_CONTENT_TYPE), text ?? (typeof body === 'string' ? body : JSON.stringify(body)));
 }

@@ -1,10 +1,16 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** What the sandbox serves, as buildApp knows it (the `sandboxSummary` decoration). */
 export interface SandboxSummary {
   readonly scenarios: number;
   readonly accounts: number;
 }
+
+/**
+ * What is done once as an answer leaves on a vendor's route, just before it is sent (the work
+ * the app's hooks do on the sandbox's own routes): call-hooks.ts. `payload` is the text sent.
+ */
+export type BeforeAnswer = (request: FastifyRequest, reply: FastifyReply, payload: string | undefined) => void;
 
 // What the sandbox adds to Fastify's instance, request and route config, in one place.
 declare module 'fastify' {
@@ -34,6 +40,8 @@ declare module 'fastify' {
      * looked at it: the answer is then checked as an answer no operation owns.
      */
     refusedBeforeOperation: boolean;
+    /** Set by a vendor route's first step: what is done as its answer leaves (envelope.ts calls it). */
+    beforeAnswer: BeforeAnswer | undefined;
     /** The body's bytes as received (text for JSON), when it had any: the history records them. */
     rawBody: string | Buffer | undefined;
     /** True while the call's count against its API key's budget is left to its store step (one-trip.ts). */
@@ -55,4 +63,5 @@ export function decorateRequests(app: FastifyInstance): void {
   app.decorateRequest('rawBody', undefined);
   app.decorateRequest('countPending', false);
   app.decorateRequest('journaled', false);
+  app.decorateRequest('beforeAnswer', undefined);
 }

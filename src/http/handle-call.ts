@@ -5,6 +5,7 @@ import type { OneTripCalls } from '../world/one-trip.js';
 import type { Operation } from '../contract/operations.js';
 import type { ParameterTexts, RawRequest, RequestValidator } from '../contract/request-validator.js';
 import { unhandled } from '../unhandled.js';
+import { type CallHooks, startCall } from './call-hooks.js';
 import { sendAnswer, sendCatalogueError, sendErrors } from './envelope.js';
 import type { OperationJournal } from './journal.js';
 import type { ApiRateLimiter, RateLimiter, Refusal } from './rate-limit.js';
@@ -30,6 +31,10 @@ import type { RefusedCredentials } from './refused-credentials.js';
  * 413, another content type 415, malformed JSON 400), so that a call refused by it costs no
  * parsing and its answer never depends on its body; `handleCall` is the route's handler and runs
  * validate → decide → deliver. Its order is this file's, not that of the hooks plugins add.
+ *
+ * One pass: the vendor's routes run no app hooks. `admit` starts their call (the request id, a URL
+ * too long refused: call-hooks.ts) and every answer does what the app's hooks do as it leaves
+ * (the journal, the metrics, the response check…) once, where envelope.ts sends it.
  */
 
 /** A step of admission: it answers the call itself (and never calls `next`) when it refuses it. */
@@ -44,6 +49,8 @@ export type BuiltInHandlers = Readonly<Record<string, BuiltInHandler>>;
  */
 export interface CallDeps {
   readonly operation: Operation;
+  /** The vendor's routes: the app hooks' work, done in the call (call-hooks.ts); the sandbox's own routes run the hooks. */
+  readonly hooks: CallHooks | undefined;
   /** Every call that needs a credential: refused while its address is past its refused credentials. */
   readonly refused: RefusedCredentials | undefined;
   /** The check of the operation's `security`: sets the tenant and the API key, or answers 401. */
@@ -72,6 +79,7 @@ export interface CallDeps {
 
 // ── admit (the route's onRequest hook): refused credentials, authentication, the rate limit ──
 export function admit(request: FastifyRequest, reply: FastifyReply, deps: CallDeps, done: HookHandlerDoneFunction): void {
+  if (deps.hooks !== undefined && !startCall(request, reply, deps.hooks)) return;
   if (deps.refused?.refusesLocked(request, reply)) return;
   const { authenticate } = deps;
   if (authenticate) authenticate(request, reply, (error) => (error ? done(error) : limit(request, reply, deps, done)));
@@ -185,20 +193,30 @@ export function countingErrorHandler(deps: CallDeps, respond: (error: FastifyErr
   };
 }
 
-async function deliver(outcome: Outcome, request: FastifyRequest, reply: FastifyReply, deps: CallDeps): Promise<FastifyReply> {
+/** Sends what was decided; most answers go at once, with no promise made for them. */
+function deliver(outcome: Outcome, request: FastifyRequest, reply: FastifyReply, deps: CallDeps): FastifyReply | Promise<FastifyReply> {
   if (outcome.headers) reply.headers(outcome.headers);
   else if (outcome.kind === 'error' && outcome.error.httpStatus === 429) reply.headers(deps.limiter.forcedHeaders(request));
   request.scenarioName = outcome.scenario;
+  if (outcome.delayMs || outcome.kind === 'drop') return deliverLater(outcome, request, reply, deps);
+  return send(outcome, reply);
+}
+
+/** After a scenario's delay: an answer, an error, or no answer at all. */
+async function deliverLater(outcome: Outcome, request: FastifyRequest, reply: FastifyReply, deps: CallDeps): Promise<FastifyReply> {
   if (outcome.delayMs) await delay(outcome.delayMs);
-  // A dropped connection has no headers to name its scenario in.
-  if (outcome.kind !== 'drop' && outcome.scenario) reply.header('x-sandbox-scenario', outcome.scenario);
+  if (outcome.kind !== 'drop') return send(outcome, reply);
+  deps.countDrop?.(request);
+  if (deps.journal) await deps.journal.recordDrop(request);
+  reply.hijack();
+  request.raw.socket.destroy();
+  return reply;
+}
+
+function send(outcome: Exclude<Outcome, { kind: 'drop' }>, reply: FastifyReply): FastifyReply {
+  // A dropped connection has no headers to name its scenario in; any other answer does.
+  if (outcome.scenario) reply.header('x-sandbox-scenario', outcome.scenario);
   switch (outcome.kind) {
-    case 'drop':
-      deps.countDrop?.(request);
-      if (deps.journal) await deps.journal.recordDrop(request);
-      reply.hijack();
-      request.raw.socket.destroy();
-      return reply;
     case 'answer':
       return sendAnswer(reply, outcome.statusCode, outcome.body, outcome.text);
     case 'error':

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Operation } from '../contract/operations.js';
 import type { JournalStore, ReceivedValue, RecordedCall } from '../world/journal-store.js';
 import { REDACTED } from '../auth/redaction.js';
@@ -18,9 +18,10 @@ export function isJournaled(operation: Operation): boolean {
   return operation.tags.includes(TAGS.promotions);
 }
 
-/** Records the calls of one operation: its route's onSend hook, and the record of a dropped call. */
+/** Records the calls of one operation: as each answer leaves (call-hooks.ts), and a dropped call. */
 export interface OperationJournal {
-  readonly onSend: onSendHookHandler;
+  /** Started before the answer leaves, never awaited: resolves, whatever the store did. */
+  readonly record: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** Journals a call whose connection a scenario drops (no answer, so no onSend). */
   readonly recordDrop: (request: FastifyRequest) => Promise<void>;
   /** The entry of a call about to be answered `status` (`code` in the envelope), for a store step that journals it (one-trip.ts). */
@@ -31,7 +32,7 @@ export interface OperationJournal {
  * Records each call of a vendor operation in its tenant's history, credentials `[redacted]` by
  * credential-headers.ts's rule (docs/scenarios.md#what-your-client-sent-the-request-history).
  * Started before the answer leaves, never awaited: an answer is never delayed or lost for it.
- * The hook is the route's own, so other routes pay nothing for it.
+ * It is the route's own, so other routes pay nothing for it.
  */
 export function operationJournal(store: JournalStore, operation: Operation, isCredential: CredentialHeaderTest): OperationJournal {
   const { operationId } = operation;
@@ -44,10 +45,7 @@ export function operationJournal(store: JournalStore, operation: Operation, isCr
     });
   };
   return {
-    onSend: (request, reply, payload, done) => {
-      void record(request, reply);
-      done(null, payload);
-    },
+    record,
     recordDrop: (request) => record(request, undefined),
     entryOf: ({ request, elapsedTime }, status, code) =>
       request.tenant === undefined ? undefined : entryOf(operationId, request, { status, code, elapsedMs: elapsedTime }, redacted, usual),

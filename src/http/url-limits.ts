@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Catalogue, type CatalogueEntry, REQUIRED_KEYS } from '../contract/catalogue.js';
 import { sendCatalogueError } from './envelope.js';
 
@@ -22,18 +22,21 @@ export const pathParameterTooLongMessage = (entry: CatalogueEntry): string =>
   `${entry.message} A path parameter has at most ${MAX_PATH_PARAMETER_LENGTH} characters.`;
 
 /**
- * A URL over the limit is refused in the first hook, before authentication, the rate limit and
- * the operation: the refusal is of the request as such, so the answer is checked as one no
- * operation owns (`refusedBeforeOperation`). The URL is never echoed.
+ * A URL over the limit is refused first, before authentication, the rate limit and the
+ * operation: the refusal is of the request as such, so the answer is checked as one no operation
+ * owns (`refusedBeforeOperation`). The URL is never echoed. Returns whether it refused.
  */
+export function refusesLongUrl(request: FastifyRequest, reply: FastifyReply, uriTooLong: CatalogueEntry): boolean {
+  if (request.url.length <= MAX_URL_LENGTH) return false;
+  request.refusedBeforeOperation = true;
+  sendCatalogueError(reply, uriTooLong, urlTooLongMessage(uriTooLong));
+  return true;
+}
+
+/** The check as the first hook of the sandbox's own routes; the vendor's run it in their first step (call-hooks.ts). */
 export function registerUrlLimit(app: FastifyInstance, catalogue: Catalogue): void {
   const uriTooLong = catalogue.get(REQUIRED_KEYS.uriTooLong);
   app.addHook('onRequest', (request, reply, done) => {
-    if (request.url.length <= MAX_URL_LENGTH) {
-      done();
-      return;
-    }
-    request.refusedBeforeOperation = true;
-    sendCatalogueError(reply, uriTooLong, urlTooLongMessage(uriTooLong));
+    if (!refusesLongUrl(request, reply, uriTooLong)) done();
   });
 }

@@ -193,13 +193,14 @@ describe('promotions-sandbox on the command line', () => {
     const url = await listeningUrl(sandbox.output);
     const { port } = new URL(url);
     // A request whose body is still arriving when the signal comes.
-    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const answer = new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
       const call = request(
-        { host: '127.0.0.1', port, method: 'PUT', path: DEACTIVATE_PATH, headers: { authorization: DOCS_BASIC, 'content-type': 'application/json', 'content-length': 2 } },
+        // Kept alive: the sandbox closing tells the client to let go (Connection: close).
+        { host: '127.0.0.1', port, method: 'PUT', path: DEACTIVATE_PATH, headers: { authorization: DOCS_BASIC, 'content-type': 'application/json', 'content-length': 2, connection: 'keep-alive' } },
         (response) => {
           let body = '';
           response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, connection: response.headers.connection, body }));
         },
       );
       call.on('error', reject);
@@ -209,7 +210,7 @@ describe('promotions-sandbox on the command line', () => {
         setTimeout(() => call.end('}'), 300);
       }, 200);
     });
-    expect(await answer).toEqual({ status: 200, body: '{"data":true,"errors":[]}' });
+    expect(await answer).toEqual({ status: 200, connection: 'close', body: '{"data":true,"errors":[]}' });
     expect((await sandbox.finished).code).toBe(0);
   });
 

@@ -28,8 +28,8 @@ export interface AnswerMetrics extends RouteMetrics {
  * Labels come only from the contract and the scenario set: the operationId of the route, the HTTP
  * status, the catalogue code the envelope carries and the name of the scenario that answered, so
  * their number is bounded and no credential or tenant id can reach one. The answers are counted
- * where the journal records them (the route's onSend hook): no hook of its own on every request,
- * and none at all without `--metrics`.
+ * where the journal records them (as a vendor's answer leaves, call-hooks.ts; the route's onSend
+ * hook on the sandbox's own): no hook of its own on every request, and none at all without `--metrics`.
  */
 export function answerMetrics(store: MetricsStore): AnswerMetrics {
   const prometheus = requireCommonJs('prom-client') as typeof PromClient;
@@ -84,10 +84,7 @@ export function answerMetrics(store: MetricsStore): AnswerMetrics {
         if (reply) timer.observe(reply.elapsedTime / 1000);
       };
       return {
-        onSend: (request, reply, payload, done) => {
-          count(request, reply);
-          done(null, payload);
-        },
+        count,
         countDrop: (request) => count(request, undefined),
       };
     },
