@@ -133,7 +133,9 @@ export async function handleCall(request: FastifyRequest, reply: FastifyReply, d
     ...(request.countPending ? { countFirst: () => countAlone(request, deps) } : {}),
   };
   if (deps.builtIn) return deps.builtIn(call, reply);
-  const outcome = await deps.decide(call);
+  const decided = await deps.decide(call);
+  // An answer decided before any store step (an unknown scenario) is counted all the same.
+  const outcome = decided.pending ? decided : ((await countAlone(request, deps)) ?? decided);
 
   // ── deliver: after its delay, an answer, an error in the envelope, or no answer at all ──
   return deliver(outcome.pending ? await settled(outcome, call, request, reply, deps) : outcome, request, reply, deps);
@@ -152,13 +154,14 @@ async function settled(decided: Outcome, call: ValidCall, request: FastifyReques
     // A delayed or dropped answer is journaled when it leaves, with its time.
     const entry = outcome.delayMs || outcome.kind === 'drop' ? undefined : journalEntry(outcome, reply, deps);
     const count = request.countPending ? { key: request.apiKey ?? 'public', max: deps.limiter.max(request) } : undefined;
-    const result = await deps.oneTrip.settle(call.tenant, { ...outcome.pending, count, entry });
+    // The script counts first and journals last: should its answer fail to come back (a 503),
+    // the call is neither counted again nor journaled twice.
     request.countPending = false;
+    request.journaled = entry !== undefined && deps.oneTrip.journalsCalls;
+    const result = await deps.oneTrip.settle(call.tenant, { ...outcome.pending, count, entry });
+    if (result.kind === 'over-limit' || result.kind === 'stale') request.journaled = false;
     if (result.kind === 'over-limit') return refusalOutcome(deps.limiter.refusal(result.max, result.ttlMs));
-    if (result.kind === 'settled') {
-      request.journaled = entry !== undefined;
-      return { ...outcome, pending: undefined };
-    }
+    if (result.kind === 'settled') return { ...outcome, pending: undefined };
     outcome = await deps.decide({ ...call, countFirst: undefined }, attempt >= GUESSES);
   }
   return outcome;

@@ -19,6 +19,8 @@ export interface OneTripCalls {
   guess(tenant: string, reads: ChangeReads | undefined): TenantGuess | undefined;
   /** The call's count, the guess's check, its change and its journal entry, in one step. */
   settle(tenant: string, settlement: Settlement): Promise<Settled>;
+  /** Whether `settle` journals the entry it is given; else the call is journaled as its answer leaves. */
+  readonly journalsCalls: boolean;
 }
 
 /** The tenant as a call decides on it before reading: its changes (of the reads) and its clock. */
@@ -27,6 +29,8 @@ export interface TenantGuess {
   readonly clock: ClockReading;
   /** The clock as the store holds it, `<start>:<advance>`: checked unchanged when settling. */
   readonly clockText: string;
+  /** For a tenant guessed new: when its clock starts, if the settlement starts it. */
+  readonly startsAt: number | undefined;
   readonly reads: ChangeReads | undefined;
 }
 

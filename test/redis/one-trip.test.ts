@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
+import { RedisStore } from '../../src/world/redis/redis-store.js';
 import { configWith } from '../../src/config.js';
 import { describeWith } from '../helpers/components.js';
 import { callOf, codeOf, freshIds } from '../helpers/calls.js';
@@ -55,6 +56,62 @@ describeWith(REDIS_URL_SET, 'a vendor call on Redis in one round trip', () => {
     }
   });
 
+  it("settles the first call of a tenant new to every replica at once, though its keys' touch goes with it", async () => {
+    const store = await RedisStore.connect({ url: REDIS_URL ?? '', journalSize: 10, maxTenants: 10, idleMs: 60_000, commandTimeoutMs: 3_000 });
+    try {
+      const reads = { promotions: [freshIds().promotionId], participations: [], earns: [] };
+      const guess = store.guess('new-everywhere', reads);
+      if (!guess) throw new Error('a tenant never seen is guessed new');
+      // Time passes between the guess and the settlement: the touch (which starts a clock) must not start it otherwise.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(await store.settle('new-everywhere', { guess, assumed: 1, worldRead: true, change: undefined, count: undefined, entry: undefined })).toEqual({ kind: 'settled' });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('starts the clock of a tenant forgotten meanwhile again at its next call, as in memory', async () => {
+    const token = 'operator-token-for-one-trip-tests-0123';
+    const config = configWith({ logLevel: 'silent', redis: REDIS_URL, rateLimit: 1_000, adminToken: token });
+    const app = await buildApp(config, { contract: await theContract() });
+    try {
+      const headers = key('forgotten');
+      const tenantTime = async () => {
+        await app.inject(callOf('deactivatePromotionForCustomer', freshIds(), headers));
+        return Date.parse((await app.inject({ url: '/__sandbox/requests?limit=1', headers })).json<{ data: { requests: { tenantTime: string }[] } }>().data.requests[0]?.tenantTime ?? '');
+      };
+      const first = await tenantTime();
+      const operator = { 'x-sandbox-operator-token': token };
+      const [tenant] = (await app.inject({ url: '/__sandbox/tenants', headers: operator })).json<{ data: { tenant: string }[] }>().data.map((held) => held.tenant);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Another replica forgets it (its own process still remembers the tenant's old clock).
+      const other = await buildApp(config, { contract: await theContract() });
+      expect((await other.inject({ method: 'DELETE', url: `/__sandbox/tenants/${encodeURIComponent(tenant ?? '')}`, headers: operator })).statusCode).toBe(200);
+      await other.close();
+      expect(await tenantTime()).toBeGreaterThanOrEqual(first + 50);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('counts and journals a call once when its change waits for replicas that do not answer (503)', async () => {
+    await flushRedis(REDIS_URL ?? '');
+    const waiting = await buildApp(configWith({ logLevel: 'silent', redis: REDIS_URL, rateLimit: 1_000, redisWaitReplicas: 1, redisWaitTimeout: 50 }), { contract: await theContract() });
+    try {
+      const headers = key('unacknowledged');
+      for (let call = 0; call < 2; call += 1) expect((await waiting.inject(callOf('deactivatePromotionForCustomer', freshIds(), headers))).statusCode).toBe(503);
+      const probe = new Redis(REDIS_URL ?? '');
+      const counters = await probe.keys('ps:{*}:rate');
+      const counts = await Promise.all(counters.map((counter) => probe.get(counter)));
+      await probe.quit();
+      expect(counts).toEqual(['2']);
+      const journal = (await waiting.inject({ url: '/__sandbox/requests', headers })).json<{ data: { requests: { status: number }[] } }>().data.requests;
+      expect(journal.map((entry) => entry.status)).toEqual([503, 503]);
+    } finally {
+      await waiting.close();
+    }
+  });
+
   it("decides again on what Redis holds when another replica changed the tenant since this one saw it", async () => {
     const headers = key('replicas');
     const ids = freshIds();
@@ -89,6 +146,12 @@ describeWith(REDIS_URL_SET, 'a vendor call on Redis in one round trip', () => {
       const malformed = await small.inject({ ...callOf('deactivatePromotionGlobally', freshIds(), { ...headers, 'content-type': 'application/json' }), payload: '{' });
       expect(malformed.statusCode).toBe(429);
       expect(Number(malformed.headers['retry-after'])).toBeGreaterThan(0);
+      // An unknown scenario is answered before any store step, and counted all the same.
+      const unknown = { ...key('unknown-scenario'), 'x-sandbox-scenario': 'no-such-scenario' };
+      const statuses = [];
+      for (let call = 0; call < 3; call += 1) statuses.push((await small.inject(callOf('deactivatePromotionGlobally', freshIds(), unknown))).statusCode);
+      statuses.push((await small.inject(callOf('deactivatePromotionGlobally', freshIds(), key('unknown-scenario')))).statusCode);
+      expect(statuses).toEqual([422, 422, 429, 429]);
     } finally {
       await small.close();
     }

@@ -128,6 +128,7 @@ export class RedisStore implements TenantStore, OneTripCalls {
     const seen = this.#sightings.get(tenant, now);
     if (seen === 'in steps') return undefined;
     // A tenant this process has not seen is guessed new: its clock starts now, nothing changed.
+    const startsAt = seen ? undefined : now;
     const clockText = seen?.clock ?? `${String(now)}:0`;
     const has = (set: number, member: string) => seen?.present.has(`${String(set)}:${member}`) ?? false;
     const changes = {
@@ -135,26 +136,32 @@ export class RedisStore implements TenantStore, OneTripCalls {
       inactiveParticipations: new Set(reads?.participations.filter((member) => has(2, member))),
       inactiveEarns: new Set(reads?.earns.filter((member) => has(3, member))),
     };
-    return { changes, clock: this.#reading(clockText), clockText, reads };
+    return { changes, clock: this.#reading(clockText), clockText, startsAt, reads };
+  }
+
+  /** Whether a settled call's entry is journaled by its script: not while changes wait for replicas (a 503 then is journaled as sent). */
+  get journalsCalls(): boolean {
+    return (this.options.waitReplicas ?? 0) === 0;
   }
 
   settle(tenant: string, settlement: Settlement): Promise<Settled> {
     return this.#run(async () => {
-      this.#touchSoon(tenant);
-      const { guess, change, count, entry, worldRead } = settlement;
+      const { guess, change, count, worldRead } = settlement;
+      const entry = this.journalsCalls ? settlement.entry : undefined;
       const guessed = CHANGE_SETS.flatMap(([set, field], index) =>
         (worldRead ? (guess.reads?.[set] ?? []) : []).map((member) => [String(index + 1), member, guess.changes[field].has(member) ? '1' : '0'] as const),
       );
       const target = change ? this.#setOf(change) : undefined;
       const setIndex = target ? CHANGE_SETS.findIndex(([set]) => set === target.part) + 1 : 0;
       const answer = entry ? (answerKey(entry) ?? '') : '';
-      const [start] = guess.clockText.split(':');
-      const result = await this.#redis.settleCall(
+      const settling = this.#redis.settleCall(
         ...CHANGE_SETS.map(([set]) => tenantKey(tenant, set)),
         ...(['clock', 'pin', 'error-rate', 'journal', 'coverage'] as const).map((part) => tenantKey(tenant, part)),
         // The tenant's credential is its API key: the counter is in the slot of the tenant's keys.
         apiKeyCounter(count?.key ?? credentialOf(tenant)),
-        start ?? String(Date.now()),
+        // A clock started here starts as guessed for a new tenant, else now: a tenant forgotten
+        // meanwhile starts again now, as in memory, and its guess is then stale.
+        guess.startsAt ?? Date.now(),
         this.options.idleMs,
         count ? count.max : '',
         RATE_WINDOW_MS,
@@ -169,6 +176,9 @@ export class RedisStore implements TenantStore, OneTripCalls {
         this.#clockMode === 'frozen' ? '1' : '0',
         ...guessed.flat(),
       );
+      // After the script: a touch that entered the tenant first would start its clock at another time.
+      this.#touchSoon(tenant);
+      const result = await settling;
       const [kind] = result;
       if (kind === 'over') return { kind: 'over-limit', max: count?.max ?? 0, ttlMs: Number(result[1]) };
       if (kind === 'stale') {
@@ -219,7 +229,10 @@ export class RedisStore implements TenantStore, OneTripCalls {
       // A key that does not exist is not made by PEXPIRE: a read of a tenant not held writes nothing.
       this.#redis.touchKeys(...TENANT_PARTS.map((part) => tenantKey(tenant, part)), this.options.idleMs, enter ? Date.now() : ''),
     ]);
-    for (const left of gone) await this.#deleteTenant(left);
+    for (const left of gone) {
+      this.#sightings.forget(left);
+      await this.#deleteTenant(left);
+    }
   }
 
   /**
@@ -564,6 +577,7 @@ export class RedisStore implements TenantStore, OneTripCalls {
 
   forget(tenant: string): Promise<boolean> {
     return this.#run(async () => {
+      this.#sightings.forget(tenant);
       await this.#leaveIdle(Date.now());
       const removed = await this.#redis.leave(TENANTS, SHARES, SHARE_OF, Date.now(), tenant);
       const deleted = await this.#deleteTenant(tenant);
@@ -573,6 +587,7 @@ export class RedisStore implements TenantStore, OneTripCalls {
 
   forgetAll(): Promise<number> {
     return this.#run(async () => {
+      this.#sightings.forgetAll();
       await this.#leaveIdle(Date.now());
       const tenants = await this.#redis.leaveAll(TENANTS, SHARES, SHARE_OF);
       for (const tenant of tenants) await this.#deleteTenant(tenant);

@@ -49,4 +49,9 @@ export class TenantSightings {
   forget(tenant: string): void {
     this.#seen.delete(tenant);
   }
+
+  /** Forgets every tenant (all were forgotten in Redis). */
+  forgetAll(): void {
+    this.#seen.clear();
+  }
 }
