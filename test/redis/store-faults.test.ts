@@ -56,9 +56,12 @@ describeWith(redisServerInstalled(), "Redis's faults answer 503 in the sandbox's
   const deactivate = () => callOf('deactivatePromotionGlobally', freshIds(), KEY) as { method: string; url: string; headers: Record<string, string> };
 
   /** The fault's answer and readiness, then its recovery with no restart: polled, no fixed wait. */
-  async function drill(ask: Ask, fault: () => Promise<unknown>, heal: () => Promise<unknown>, reason: RegExp): Promise<Seen> {
+  async function drill(ask: Ask, fault: () => Promise<unknown>, heal: () => Promise<unknown>, reason: RegExp, inForce: 'when answered' | 'at once' = 'when answered'): Promise<Seen> {
     expect((await ask(deactivate())).status).toBe(200);
+    // A setting is in force once Redis answers it: a call sent before could still be served (a
+    // call is one script). A stall answers only when it ends: the call is sent meanwhile.
     const faulted = fault();
+    if (inForce === 'when answered') await faulted;
     const answer = await ask(deactivate());
     expect(answer.status).toBe(503);
     expect(answer.body).toEqual({ data: null, errors: [{ code: 503, message: expect.stringMatching(reason) as string }] });
@@ -102,6 +105,7 @@ describeWith(redisServerInstalled(), "Redis's faults answer 503 in the sandbox's
       () => redis.call('DEBUG', 'SLEEP', '3'),
       () => Promise.resolve(),
       new RegExp(`Redis did not answer within ${COMMAND_TIMEOUT_MS} ms \\(--redis-command-timeout\\)\\.$`),
+      'at once',
     );
     expect(stalled.ms).toBeGreaterThanOrEqual(COMMAND_TIMEOUT_MS - 50);
     expect(stalled.ms).toBeLessThan(1_500);
