@@ -24,6 +24,17 @@ interface TenantAccess {
   nextInSequence(scenario: string): Promise<number>;
 }
 
+/** What one call's decision works with, read from the call once. */
+interface Deciding {
+  readonly call: ValidCall;
+  readonly set: LiveScenarios['set'];
+  /** The scenario the request itself asked for (X-Sandbox-Scenario, Prefer). */
+  readonly asked: Scenario | undefined;
+  readonly rule: OperationRule | undefined;
+  readonly texts: Record<string, string | undefined>;
+  readonly reads: ChangeReads | undefined;
+}
+
 /** Thrown by a guess's access for what only steps can do (a sequence's position): nothing was written yet. */
 const IN_STEPS = new Error('made in steps');
 
@@ -60,30 +71,24 @@ export function decideAnswer(
     if (asked && 'problem' in asked) return { kind: 'error', error: unknownScenario, message: `${unknownScenario.message} ${asked.problem}` };
     // What the world's decision reads, known before the pin is: a store may fetch both at once.
     const reads = rule?.reads(texts);
+    const deciding: Deciding = { call, set, asked: asked?.scenario, rule, texts, reads };
     const guess = inSteps || !oneTrip || sprinkle?.byDefault ? undefined : oneTrip.guess(tenant, reads);
-    if (!guess) return decideInSteps(call, set, asked?.scenario, rule, texts, reads);
+    if (!guess) return decideInSteps(deciding);
     // Decided on the guess; the caller settles it in one trip (one-trip.ts), or asks again in steps.
     const settled = guessAccess(guess);
     try {
-      const outcome = await decideWith(settled.access, call, set, asked?.scenario, rule, texts, reads);
+      const outcome = await decideWith(settled.access, deciding);
       return { ...outcome, pending: { guess, assumed: asked ? 0 : settled.sprinkleAssumed() ? 2 : 1, worldRead: settled.worldRead(), change: settled.change() } };
     } catch (error) {
-      if (error === IN_STEPS) return decideInSteps(call, set, asked?.scenario, rule, texts, reads);
+      if (error === IN_STEPS) return decideInSteps(deciding);
       throw error;
     }
   };
 
   /** In steps through the store, once the call is counted where admission left its count to this step. */
-  async function decideInSteps(
-    call: ValidCall,
-    set: LiveScenarios['set'],
-    asked: Scenario | undefined,
-    rule: OperationRule | undefined,
-    texts: Record<string, string | undefined>,
-    reads: ChangeReads | undefined,
-  ): Promise<Outcome> {
-    const refused = await call.countFirst?.();
-    return refused ?? decideWith(inStepsAccess(call), call, set, asked, rule, texts, reads);
+  async function decideInSteps(deciding: Deciding): Promise<Outcome> {
+    const refused = await deciding.call.countFirst?.();
+    return refused ?? decideWith(inStepsAccess(deciding.call), deciding);
   }
 
   /** The store, one step at a time. */
@@ -116,15 +121,7 @@ export function decideAnswer(
     return { access, sprinkleAssumed: () => sprinkleAssumed, worldRead: () => decision !== undefined, change: () => (decision?.accepted ? decision.change : undefined) };
   }
 
-  async function decideWith(
-    access: TenantAccess,
-    call: ValidCall,
-    set: LiveScenarios['set'],
-    asked: Scenario | undefined,
-    rule: OperationRule | undefined,
-    texts: Record<string, string | undefined>,
-    reads: ChangeReads | undefined,
-  ): Promise<Outcome> {
+  async function decideWith(access: TenantAccess, { call, set, asked, rule, texts, reads }: Deciding): Promise<Outcome> {
     const { operation } = call;
     const pinned = asked
       ? undefined
