@@ -135,7 +135,7 @@ export async function handleCall(request: FastifyRequest, reply: FastifyReply, d
   if (deps.builtIn) return deps.builtIn(call, reply);
   const decided = await deps.decide(call);
   // An answer decided before any store step (an unknown scenario) is counted all the same.
-  const outcome = decided.pending ? decided : ((await countAlone(request, deps)) ?? decided);
+  const outcome = decided.pending || !request.countPending ? decided : ((await countAlone(request, deps)) ?? decided);
 
   // ── deliver: after its delay, an answer, an error in the envelope, or no answer at all ──
   return deliver(outcome.pending ? await settled(outcome, call, request, reply, deps) : outcome, request, reply, deps);

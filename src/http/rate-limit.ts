@@ -126,14 +126,16 @@ export class RateLimits {
     const budgetOf = (request: FastifyRequest) => request.keyRateLimit ?? requestsPerMinute;
     const keyOf = (request: FastifyRequest) => request.apiKey ?? 'public';
     const countApiKey = this.#options.shared?.countApiKey;
+    // One counter for admission and for a count alone: a call's own script counts in the same one.
+    const count: Count = countApiKey ?? this.counter('');
     return {
-      ...(countApiKey ? this.#budgetCountedBy((key) => countApiKey(key), keyOf, budgetOf) : this.budget('', keyOf, budgetOf)),
+      ...this.#budgetCountedBy(count, keyOf, budgetOf),
       forcedHeaders: (request) => refusalHeaders(budgetOf(request), WINDOW_MS / 1000),
       countedWithCall: countApiKey !== undefined,
       max: budgetOf,
       countAlone: async (request) => {
         const max = budgetOf(request);
-        const counted = await (countApiKey ?? this.counter(''))(keyOf(request), max);
+        const counted = await count(keyOf(request), max);
         return counted.current > max ? this.refusal(max, counted.ttl) : undefined;
       },
       refusal: (max, ttlMs) => this.refusal(max, ttlMs),
