@@ -15,13 +15,18 @@ import { requestedScenario } from './choose-scenario.js';
 import type { SprinkleErrors } from './error-rate.js';
 import type { OneTripCalls, TenantGuess } from '../world/one-trip.js';
 import type { Pin } from '../world/pin-store.js';
+import { type Awaitable, andThen } from '../awaitable.js';
 
-/** How the call reads and writes its tenant: in steps through the store, or on a guess settled in one trip. */
+/**
+ * How the call reads and writes its tenant: in steps through the store, or on a guess settled in
+ * one trip. Each step answers at once where it can (in memory, on a guess), so that such a call
+ * makes no promise: docs/performance.md#a-call-in-memory-makes-no-promise
+ */
 interface TenantAccess {
-  takePin(applies: (pin: Pin) => boolean, reads: ChangeReads | undefined): Promise<Pin | undefined>;
-  sprinkle(call: ValidCall): Promise<Outcome | undefined>;
-  world(rule: OperationRule, texts: Record<string, string | undefined>, reads: ChangeReads | undefined): Promise<Decision>;
-  nextInSequence(scenario: string): Promise<number>;
+  takePin(applies: (pin: Pin) => boolean, reads: ChangeReads | undefined): Awaitable<Pin | undefined>;
+  sprinkle(call: ValidCall): Awaitable<Outcome | undefined>;
+  world(rule: OperationRule, texts: Record<string, string | undefined>, reads: ChangeReads | undefined): Awaitable<Decision>;
+  nextInSequence(scenario: string): Awaitable<number>;
 }
 
 /** What one call's decision works with, read from the call once. */
@@ -61,7 +66,7 @@ export function decideAnswer(
   const unknownScenario = catalogue.get(unknownScenarioKey);
   const oneTrip = store.guess && store.settle ? (store as OneTripCalls) : undefined;
 
-  return async (call, inSteps = false) => {
+  return (call, inSteps = false) => {
     const { operation, tenant } = call;
     const set = scenarios.set;
     const rule = OPERATION_RULES[operation.operationId];
@@ -77,7 +82,9 @@ export function decideAnswer(
     // Decided on the guess; the caller settles it in one trip (one-trip.ts), or asks again in steps.
     const settled = guessAccess(guess);
     try {
-      const outcome = await decideWith(settled.access, deciding);
+      // The guess answers every step at once (guessAccess): the outcome is a value.
+      const outcome = decideWith(settled.access, deciding);
+      if (outcome instanceof Promise) throw new Error('a decision on a guess waited for its store');
       return { ...outcome, pending: { guess, assumed: asked ? 0 : settled.sprinkleAssumed() ? 2 : 1, worldRead: settled.worldRead(), change: settled.change() } };
     } catch (error) {
       if (error === IN_STEPS) return decideInSteps(deciding);
@@ -86,9 +93,10 @@ export function decideAnswer(
   };
 
   /** In steps through the store, once the call is counted where admission left its count to this step. */
-  async function decideInSteps(deciding: Deciding): Promise<Outcome> {
-    const refused = await deciding.call.countFirst?.();
-    return refused ?? decideWith(inStepsAccess(deciding.call), deciding);
+  function decideInSteps(deciding: Deciding): Awaitable<Outcome> {
+    const { countFirst } = deciding.call;
+    if (!countFirst) return decideWith(inStepsAccess(deciding.call), deciding);
+    return countFirst().then((refused) => refused ?? decideWith(inStepsAccess(deciding.call), deciding));
   }
 
   /** The store, one step at a time. */
@@ -96,7 +104,7 @@ export function decideAnswer(
     const { tenant } = call;
     return {
       takePin: (applies, reads) => store.takePin(tenant, applies, reads),
-      sprinkle: (valid) => (sprinkle ? sprinkle(valid, scenarios.set) : Promise.resolve(undefined)),
+      sprinkle: (valid) => (sprinkle ? sprinkle(valid, scenarios.set) : undefined),
       world: (rule, texts, reads) => decideInWorld(tenant, rule, texts, reads),
       nextInSequence: (scenario) => store.nextInSequence(tenant, scenario),
     };
@@ -107,80 +115,91 @@ export function decideAnswer(
     let decision: Decision | undefined;
     let sprinkleAssumed = false;
     const access: TenantAccess = {
-      takePin: () => Promise.resolve(undefined),
+      takePin: () => undefined,
       sprinkle: () => {
         sprinkleAssumed = sprinkle !== undefined;
-        return Promise.resolve(undefined);
+        return undefined;
       },
       world: (rule, texts) => {
         decision = rule.decide(scenarios.seed.viewWith(guess.changes, guess.clock.start), texts, guess.clock.now);
-        return Promise.resolve(decision);
+        return decision;
       },
-      nextInSequence: () => Promise.reject(IN_STEPS),
+      nextInSequence: () => {
+        throw IN_STEPS;
+      },
     };
     return { access, sprinkleAssumed: () => sprinkleAssumed, worldRead: () => decision !== undefined, change: () => (decision?.accepted ? decision.change : undefined) };
   }
 
-  async function decideWith(access: TenantAccess, { call, set, asked, rule, texts, reads }: Deciding): Promise<Outcome> {
+  /** 1. A scenario the request asked for, else the tenant's pin that applies to the call. */
+  function decideWith(access: TenantAccess, deciding: Deciding): Awaitable<Outcome> {
+    const { call, set, asked, reads } = deciding;
+    if (asked) return forcedAnswer(access, asked, deciding);
+    const { operationId } = call.operation;
+    const pinned = access.takePin((pin) => {
+      const scenario = set.byName(pin.scenario);
+      return scenario !== undefined && scenario.operations.includes(operationId) && (pin.operationId ?? operationId) === operationId;
+    }, reads);
+    return andThen(pinned, (pin) => {
+      const forced = pin ? set.byName(pin.scenario) : undefined;
+      return forced ? forcedAnswer(access, forced, deciding) : unforced(access, deciding);
+    });
+  }
+
+  /** 2. Magic values, then a documented error at the tenant's rate (error-rate.ts), then the world. */
+  function unforced(access: TenantAccess, deciding: Deciding): Awaitable<Outcome> {
+    const { call, set, texts } = deciding;
+    const magic = set.matchMagic(call.operation.operationId, texts);
+    if (magic?.forced) return forcedAnswer(access, magic, deciding);
+    // The world unchanged by a sprinkled error; a call a magic value names is never sprinkled.
+    if (magic) return fromWorld(access, deciding, magic);
+    return andThen(access.sprinkle(call), (sprinkled) => sprinkled ?? fromWorld(access, deciding, undefined));
+  }
+
+  /** 3. The tenant's world at the tenant's time, through the operation's rule. */
+  function fromWorld(access: TenantAccess, { call, rule, texts, reads }: Deciding, magic: Scenario | undefined): Awaitable<Outcome> {
     const { operation } = call;
-    const pinned = asked
-      ? undefined
-      : await access.takePin((pin) => {
-          const scenario = set.byName(pin.scenario);
-          return scenario !== undefined && scenario.operations.includes(operation.operationId) && (pin.operationId ?? operation.operationId) === operation.operationId;
-        }, reads);
-    const forced = asked ?? (pinned ? set.byName(pinned.scenario) : undefined);
-    if (forced) return forcedAnswer(access, forced, call, texts, rule, reads);
-
-    const magic = set.matchMagic(operation.operationId, texts);
-    if (magic?.forced) return forcedAnswer(access, magic, call, texts, rule, reads);
-    // A documented error at the tenant's rate (error-rate.ts), for a call nothing else forced: the world unchanged.
-    const sprinkled = magic ? undefined : await access.sprinkle(call);
-    if (sprinkled) return sprinkled;
-
     if (!rule) return answered(successes.of(operation), magic?.name);
-    const decision = await access.world(rule, texts, reads);
-    // The world answers or refuses; only a scenario drops a connection.
-    if (decision.accepted) {
-      const success = successes.of(operation);
-      return answered(successAnswer(success, decision), magic && magic.code === success.statusCode ? magic.name : undefined);
-    }
-    const error = entryFor(operation, catalogue, decision.refusal);
-    return magic && magic.code === error.code ? { kind: 'error', error, scenario: magic.name } : { kind: 'error', error };
-  };
+    return andThen(access.world(rule, texts, reads), (decision): Outcome => {
+      // The world answers or refuses; only a scenario drops a connection.
+      if (decision.accepted) {
+        const success = successes.of(operation);
+        return answered(successAnswer(success, decision), magic && magic.code === success.statusCode ? magic.name : undefined);
+      }
+      const error = entryFor(operation, catalogue, decision.refusal);
+      return magic && magic.code === error.code ? { kind: 'error', error, scenario: magic.name } : { kind: 'error', error };
+    });
+  }
 
   /**
    * The world's own decision at the tenant's time (its clock as the store holds it, read with the
    * changes); the store makes its change only if it is a success.
    */
-  function decideInWorld(tenant: string, rule: OperationRule, texts: Record<string, string | undefined>, reads: ChangeReads | undefined): Promise<Decision> {
+  function decideInWorld(tenant: string, rule: OperationRule, texts: Record<string, string | undefined>, reads: ChangeReads | undefined): Awaitable<Decision> {
     const seed = scenarios.seed;
     return store.transact(tenant, (changes, clock) => rule.decide(seed.viewWith(changes, clock.start), texts, clock.now), reads);
   }
 
-  async function forcedAnswer(
-    access: TenantAccess,
-    scenario: Scenario,
-    call: ValidCall,
-    texts: Record<string, string | undefined>,
-    rule: OperationRule | undefined,
-    reads: ChangeReads | undefined,
-  ): Promise<Outcome> {
-    // Each outcome below in one literal, as answered() explains; delayMs undefined is no delay.
+  /** A scenario's answer: a dropped connection, or its code (the next of its sequence), after its delay. */
+  function forcedAnswer(access: TenantAccess, scenario: Scenario, deciding: Deciding): Awaitable<Outcome> {
     const { name } = scenario;
     const delayMs = scenario.forced?.latencyMs || undefined;
     if (scenario.forced?.dropConnection) return { kind: 'drop', scenario: name, delayMs };
     const sequence = scenario.forced?.sequence;
-    const code = sequence
-      ? sequence[Math.min(await access.nextInSequence(scenario.name), sequence.length - 1)]
-      : scenario.code;
+    if (!sequence) return answerCode(access, scenario, deciding, scenario.code, delayMs);
+    return andThen(access.nextInSequence(name), (position) => answerCode(access, scenario, deciding, sequence[Math.min(position, sequence.length - 1)], delayMs));
+  }
+
+  function answerCode(access: TenantAccess, { name }: Scenario, { call, rule, texts, reads }: Deciding, code: number | undefined, delayMs: number | undefined): Awaitable<Outcome> {
+    // Each outcome below in one literal, as answered() explains; delayMs undefined is no delay.
     const success = successes.of(call.operation);
     if (code === success.statusCode) {
       // Sent whatever the world decides: the world changes only as a plain call would change it,
       // and a success of its own answers its data (else, the world refusing, the example).
-      const decision = rule ? await access.world(rule, texts, reads) : undefined;
-      const { body, text } = decision ? successAnswer(success, decision) : success;
-      return { kind: 'answer', statusCode: success.statusCode, body, text, scenario: name, delayMs };
+      return andThen(rule ? access.world(rule, texts, reads) : undefined, (decision): Outcome => {
+        const { body, text } = decision ? successAnswer(success, decision) : success;
+        return { kind: 'answer', statusCode: success.statusCode, body, text, scenario: name, delayMs };
+      });
     }
     const error = call.operation.errors.find((entry) => entry.code === code);
     if (!error) throw new Error(`scenario ${name} answers ${String(code)}, which ${call.operation.operationId} does not document`);

@@ -1,3 +1,4 @@
+import { type Awaitable, andThen } from '../awaitable.js';
 import { type CatalogueEntry, isValidationCode, REQUIRED_KEYS } from '../contract/catalogue.js';
 import type { Operation } from '../contract/operations.js';
 import type { ScenarioSet } from '../scenarios/scenario-set.js';
@@ -18,7 +19,7 @@ interface Sprinkle {
 }
 
 /** Answers a call with a documented error at its tenant's rate, or leaves it to the world (undefined). */
-export type SprinkleErrors = ((call: ValidCall, set: ScenarioSet) => Promise<Outcome | undefined>) & {
+export type SprinkleErrors = ((call: ValidCall, set: ScenarioSet) => Awaitable<Outcome | undefined>) & {
   /** Whether the command's `--error-rate` sprinkles the calls of a tenant that set none of its own. */
   readonly byDefault: boolean;
 };
@@ -39,15 +40,18 @@ export function sprinkleErrors(store: ErrorRateStore & SequenceStore, fallback: 
     if (!choices) byOperation.set(operation.operationId, (choices = sprinkleChoices(set, operation)));
     return choices;
   };
-  const sprinkle = async (call: ValidCall, set: ScenarioSet): Promise<Outcome | undefined> => {
+  const sprinkle = (call: ValidCall, set: ScenarioSet): Awaitable<Outcome | undefined> => {
     const choices = choicesFor(set, call.operation);
     if (choices.length === 0) return undefined;
-    const { rate, seed } = (await store.errorRate(call.tenant)) ?? fallback;
-    if (rate <= 0) return undefined;
-    const position = await store.nextInSequence(call.tenant, ERROR_RATE_SEQUENCE);
-    const chosen = sprinkledAt(seed, position, rate, choices.length);
-    const picked = chosen === undefined ? undefined : choices[chosen];
-    return picked && { kind: 'error', error: picked.error, scenario: picked.scenario };
+    return andThen(store.errorRate(call.tenant), (errorRate): Awaitable<Outcome | undefined> => {
+      const { rate, seed } = errorRate ?? fallback;
+      if (rate <= 0) return undefined;
+      return andThen(store.nextInSequence(call.tenant, ERROR_RATE_SEQUENCE), (position) => {
+        const chosen = sprinkledAt(seed, position, rate, choices.length);
+        const picked = chosen === undefined ? undefined : choices[chosen];
+        return picked && { kind: 'error', error: picked.error, scenario: picked.scenario };
+      });
+    });
   };
   return Object.assign(sprinkle, { byDefault: fallback.rate > 0 });
 }

@@ -1,3 +1,4 @@
+import type { Awaitable } from '../awaitable.js';
 import type { Settlement } from '../world/one-trip.js';
 import type { CatalogueEntry } from '../contract/catalogue.js';
 import type { Operation } from '../contract/operations.js';
@@ -38,7 +39,8 @@ export type Outcome = (
 ) & { readonly pending?: PendingSettlement };
 
 /**
- * The seam where the answer to a valid call is decided: scenarios, then the tenant's world.
+ * The seam where the answer to a valid call is decided: scenarios, then the tenant's world; at
+ * once where the store answers at once (in memory), later over a connection.
  * `inSteps`: read and write the store step by step, never on a guess (a guess settled stale).
  */
-export type DecideOutcome = (call: ValidCall, inSteps?: boolean) => Promise<Outcome>;
+export type DecideOutcome = (call: ValidCall, inSteps?: boolean) => Awaitable<Outcome>;

@@ -112,7 +112,11 @@ export function registerApiRoutes(app: FastifyInstance, options: ApiRoutesOption
       ...(deps.hooks || deps.refused || deps.authenticate || deps.budget || deps.oneTrip ? { onRequest: (request, reply, done) => admit(request, reply, deps, done) } : {}),
       ...(oneTrip ? { errorHandler: countingErrorHandler(deps, options.respondToError) } : {}),
       ...(onSend.length > 0 ? { onSend } : {}),
-      handler: (request, reply) => handleCall(request, reply, deps),
+      handler: (request, reply) => {
+        const answered = handleCall(request, reply, deps);
+        // Sent already when not a promise: Fastify is given nothing to wait for (a reply is a thenable it would wait on).
+        return answered instanceof Promise ? answered : undefined;
+      },
     });
   }
 }

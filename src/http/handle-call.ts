@@ -3,7 +3,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { DecideOutcome, Outcome, ValidCall } from '../answer/outcome.js';
 import type { OneTripCalls } from '../world/one-trip.js';
 import type { Operation } from '../contract/operations.js';
-import type { ParameterTexts, RawRequest, RequestValidator } from '../contract/request-validator.js';
+import type { ParameterTexts, RawRequest, RequestValidator, RequestValidation } from '../contract/request-validator.js';
+import { type Awaitable, andThen } from '../awaitable.js';
 import { unhandled } from '../unhandled.js';
 import { type CallHooks, startCall } from './call-hooks.js';
 import { sendAnswer, sendCatalogueError, sendErrors } from './envelope.js';
@@ -105,19 +106,19 @@ function limit(request: FastifyRequest, reply: FastifyReply, { budget, oneTrip }
     }, done);
 }
 
-/** The route's handler: validate → decide → deliver, for an admitted call whose body Fastify has read. */
-export async function handleCall(request: FastifyRequest, reply: FastifyReply, deps: CallDeps): Promise<FastifyReply> {
+/**
+ * The route's handler: validate → decide → deliver, for an admitted call whose body Fastify has
+ * read. A call that waits for nothing (in memory) is answered at once, with no promise made:
+ * docs/performance.md#a-call-in-memory-makes-no-promise
+ */
+export function handleCall(request: FastifyRequest, reply: FastifyReply, deps: CallDeps): Awaitable<FastifyReply> {
   // ── validate: the request against the contract (400, 725), whatever scenario was asked for ──
   const { operation } = deps;
   const validation = deps.validate(request as unknown as RawRequest);
   if (!validation.valid) {
     // The rate limit comes before validation: a refused request is counted before its 400.
-    const refused = await countAlone(request, deps);
-    if (refused) return deliver(refused, request, reply, deps);
-    const errors = validation.diagnostics.map(({ error, problem }) => ({ code: error.code, message: `${error.message} ${problem}` }));
-    request.scenarioName = deps.labelInvalid(operation, validation.texts, errors[0]?.code);
-    if (request.scenarioName) reply.header('x-sandbox-scenario', request.scenarioName);
-    return sendErrors(reply, validation.diagnostics[0]?.error.httpStatus ?? 400, errors);
+    if (!request.countPending) return refuseInvalid(validation, request, reply, deps);
+    return countAlone(request, deps).then((refused) => (refused ? deliver(refused, request, reply, deps) : refuseInvalid(validation, request, reply, deps)));
   }
 
   // ── decide: the built-in handler, else a scenario, a pin, magic values, the world (answer/) ──
@@ -133,12 +134,26 @@ export async function handleCall(request: FastifyRequest, reply: FastifyReply, d
     ...(request.countPending ? { countFirst: () => countAlone(request, deps) } : {}),
   };
   if (deps.builtIn) return deps.builtIn(call, reply);
-  const decided = await deps.decide(call);
-  // An answer decided before any store step (an unknown scenario) is counted all the same.
-  const outcome = decided.pending || !request.countPending ? decided : ((await countAlone(request, deps)) ?? decided);
+  return andThen(deps.decide(call), (decided) => answerDecided(decided, call, request, reply, deps));
+}
 
-  // ── deliver: after its delay, an answer, an error in the envelope, or no answer at all ──
-  return deliver(outcome.pending ? await settled(outcome, call, request, reply, deps) : outcome, request, reply, deps);
+/** The contract's 400 (or 725) for a request it refuses, in the envelope, naming the scenario its magic values match. */
+function refuseInvalid(validation: Extract<RequestValidation, { valid: false }>, request: FastifyRequest, reply: FastifyReply, deps: CallDeps): FastifyReply {
+  const errors = validation.diagnostics.map(({ error, problem }) => ({ code: error.code, message: `${error.message} ${problem}` }));
+  request.scenarioName = deps.labelInvalid(deps.operation, validation.texts, errors[0]?.code);
+  if (request.scenarioName) reply.header('x-sandbox-scenario', request.scenarioName);
+  return sendErrors(reply, validation.diagnostics[0]?.error.httpStatus ?? 400, errors);
+}
+
+/**
+ * ── deliver ── what was decided; first, on a shared store, the store step it waits for: a
+ * decision on a guess is settled, and an answer decided before any store step (an unknown
+ * scenario) is counted all the same.
+ */
+function answerDecided(decided: Outcome, call: ValidCall, request: FastifyRequest, reply: FastifyReply, deps: CallDeps): Awaitable<FastifyReply> {
+  if (decided.pending) return settled(decided, call, request, reply, deps).then((outcome) => deliver(outcome, request, reply, deps));
+  if (request.countPending) return countAlone(request, deps).then((refused) => deliver(refused ?? decided, request, reply, deps));
+  return deliver(decided, request, reply, deps);
 }
 
 /** How many times a call decided on a guess that no longer held decides on what the store saw, before it goes in steps. */

@@ -1,3 +1,4 @@
+import type { Awaitable } from '../awaitable.js';
 import type { Decision } from './decision.js';
 import type { ChangeReads, TenantChanges } from './tenant-changes.js';
 import type { ClockReading } from './tenant-clock.js';
@@ -16,7 +17,7 @@ export interface ChangeStore {
    * costs the same however many changes the tenant made). Without `reads` the change is applied
    * as decided.
    */
-  transact(tenant: string, decide: (changes: TenantChanges, clock: ClockReading) => Decision, reads?: ChangeReads): Promise<Decision>;
+  transact(tenant: string, decide: (changes: TenantChanges, clock: ClockReading) => Decision, reads?: ChangeReads): Awaitable<Decision>;
   changes(tenant: string): Promise<TenantChanges>;
   /** Back to the seed world: changes, pin and sequence positions go, the clock goes back to its start; the journal and coverage stay. */
   reset(tenant: string): Promise<void>;

@@ -1,3 +1,4 @@
+import type { Awaitable } from '../awaitable.js';
 /** A tenant's rate of documented errors sprinkled through its calls, and the seed that decides which. */
 export interface ErrorRate {
   /** The fraction of eligible calls answered with an error, 0 to 1. */
@@ -12,6 +13,6 @@ export interface ErrorRate {
  * positions in sequences, and so its sequence of calls, start again).
  */
 export interface ErrorRateStore {
-  errorRate(tenant: string): Promise<ErrorRate | undefined>;
+  errorRate(tenant: string): Awaitable<ErrorRate | undefined>;
   setErrorRate(tenant: string, errorRate: ErrorRate | undefined): Promise<void>;
 }

@@ -266,7 +266,9 @@ export class MemoryStore implements TenantStore {
     return readingOf({ start: state.clockStart, advancedMs: state.advancedMs }, this.#clockMode, this.#now());
   }
 
-  transact(tenant: string, decide: (changes: TenantChanges, clock: ClockReading) => Decision): Promise<Decision> {
+  // The calls' own steps (transact, takePin, nextInSequence, errorRate) answer at once: a call
+  // decided in memory makes no promise (docs/performance.md#a-call-in-memory-makes-no-promise).
+  transact(tenant: string, decide: (changes: TenantChanges, clock: ClockReading) => Decision): Decision {
     const state = this.#state(tenant);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
       const advanced = state.advancedMs;
@@ -278,9 +280,9 @@ export class MemoryStore implements TenantStore {
         if (state.changes === NO_CHANGES) state.changes = emptyChanges();
         applyChange(state.changes, decision.change);
       }
-      return Promise.resolve(decision);
+      return decision;
     }
-    return Promise.reject(new Error(`tenant ${tenant}: too many clock moves while deciding`));
+    throw new Error(`tenant ${tenant}: too many clock moves while deciding`);
   }
 
   changes(tenant: string): Promise<TenantChanges> {
@@ -318,24 +320,24 @@ export class MemoryStore implements TenantStore {
     return Promise.resolve();
   }
 
-  takePin(tenant: string, applies: (pin: Pin) => boolean): Promise<Pin | undefined> {
+  takePin(tenant: string, applies: (pin: Pin) => boolean): Pin | undefined {
     const state = this.#state(tenant);
     const pin = state.pin;
-    if (!pin || !applies(pin)) return Promise.resolve(undefined);
+    if (!pin || !applies(pin)) return undefined;
     if (pin.remaining !== undefined) state.pin = pin.remaining > 1 ? { ...pin, remaining: pin.remaining - 1 } : undefined;
-    return Promise.resolve(pin);
+    return pin;
   }
 
-  nextInSequence(tenant: string, scenario: string): Promise<number> {
+  nextInSequence(tenant: string, scenario: string): number {
     const state = this.#state(tenant);
     const sequences = (state.sequences ??= new Map<string, number>());
     const position = sequences.get(scenario) ?? 0;
     sequences.set(scenario, position + 1);
-    return Promise.resolve(position);
+    return position;
   }
 
-  errorRate(tenant: string): Promise<ErrorRate | undefined> {
-    return Promise.resolve(this.#held(tenant)?.errorRate);
+  errorRate(tenant: string): ErrorRate | undefined {
+    return this.#held(tenant)?.errorRate;
   }
 
   setErrorRate(tenant: string, errorRate: ErrorRate | undefined): Promise<void> {

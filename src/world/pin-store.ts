@@ -1,3 +1,4 @@
+import type { Awaitable } from '../awaitable.js';
 import type { ChangeReads } from './tenant-changes.js';
 /** A scenario pinned for a tenant: for all its operations or one, for N calls or until removed. */
 export interface Pin {
@@ -18,5 +19,5 @@ export interface PinStore {
    * a store over a connection may fetch them with the pin, in one command, for that transact's
    * first attempt (a read that is stale by then only makes the decision's check fail and retry).
    */
-  takePin(tenant: string, applies: (pin: Pin) => boolean, readAhead?: ChangeReads): Promise<Pin | undefined>;
+  takePin(tenant: string, applies: (pin: Pin) => boolean, readAhead?: ChangeReads): Awaitable<Pin | undefined>;
 }

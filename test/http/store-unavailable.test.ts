@@ -19,8 +19,10 @@ class FailingBackend extends MemoryStore {
     return this.failure ? Promise.reject(this.failure) : super.changes(tenant);
   }
 
+  // The memory store decides at once, so its failure is thrown, not a rejected promise: the call's answer is the same 503.
   override transact(...args: Parameters<MemoryStore['transact']>): ReturnType<MemoryStore['transact']> {
-    return this.failure ? Promise.reject(this.failure) : super.transact(...args);
+    if (this.failure) throw this.failure;
+    return super.transact(...args);
   }
 
   override readiness(): Readiness {
