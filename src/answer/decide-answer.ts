@@ -23,10 +23,10 @@ import { type Awaitable, andThen } from '../awaitable.js';
  * makes no promise: docs/performance.md#a-call-in-memory-makes-no-promise
  */
 interface TenantAccess {
-  takePin(applies: (pin: Pin) => boolean, reads: ChangeReads | undefined): Awaitable<Pin | undefined>;
+  takePin(call: ValidCall, applies: (pin: Pin) => boolean, reads: ChangeReads | undefined): Awaitable<Pin | undefined>;
   sprinkle(call: ValidCall): Awaitable<Outcome | undefined>;
-  world(rule: OperationRule, texts: Record<string, string | undefined>, reads: ChangeReads | undefined): Awaitable<Decision>;
-  nextInSequence(scenario: string): Awaitable<number>;
+  world(call: ValidCall, rule: OperationRule, texts: Record<string, string | undefined>, reads: ChangeReads | undefined): Awaitable<Decision>;
+  nextInSequence(call: ValidCall, scenario: string): Awaitable<number>;
 }
 
 /** What one call's decision works with, read from the call once. */
@@ -65,8 +65,15 @@ export function decideAnswer(
 ): DecideOutcome {
   const unknownScenario = catalogue.get(unknownScenarioKey);
   const oneTrip = store.guess && store.settle ? (store as OneTripCalls) : undefined;
+  /** The store, one step at a time (one object for every call: nothing in it is the call's). */
+  const inSteps: TenantAccess = {
+    takePin: ({ tenant }, applies, reads) => store.takePin(tenant, applies, reads),
+    sprinkle: (call) => (sprinkle ? sprinkle(call, scenarios.set) : undefined),
+    world: ({ tenant }, rule, texts, reads) => decideInWorld(tenant, rule, texts, reads),
+    nextInSequence: ({ tenant }, scenario) => store.nextInSequence(tenant, scenario),
+  };
 
-  return (call, inSteps = false) => {
+  return (call, stepByStep = false) => {
     const { operation, tenant } = call;
     const set = scenarios.set;
     const rule = OPERATION_RULES[operation.operationId];
@@ -77,7 +84,7 @@ export function decideAnswer(
     // What the world's decision reads, known before the pin is: a store may fetch both at once.
     const reads = rule?.reads(texts);
     const deciding: Deciding = { call, set, asked: asked?.scenario, rule, texts, reads };
-    const guess = inSteps || !oneTrip || sprinkle?.byDefault ? undefined : oneTrip.guess(tenant, reads);
+    const guess = stepByStep || !oneTrip || sprinkle?.byDefault ? undefined : oneTrip.guess(tenant, reads);
     if (!guess) return decideInSteps(deciding);
     // Decided on the guess; the caller settles it in one trip (one-trip.ts), or asks again in steps.
     const settled = guessAccess(guess);
@@ -95,19 +102,8 @@ export function decideAnswer(
   /** In steps through the store, once the call is counted where admission left its count to this step. */
   function decideInSteps(deciding: Deciding): Awaitable<Outcome> {
     const { countFirst } = deciding.call;
-    if (!countFirst) return decideWith(inStepsAccess(deciding.call), deciding);
-    return countFirst().then((refused) => refused ?? decideWith(inStepsAccess(deciding.call), deciding));
-  }
-
-  /** The store, one step at a time. */
-  function inStepsAccess(call: ValidCall): TenantAccess {
-    const { tenant } = call;
-    return {
-      takePin: (applies, reads) => store.takePin(tenant, applies, reads),
-      sprinkle: (valid) => (sprinkle ? sprinkle(valid, scenarios.set) : undefined),
-      world: (rule, texts, reads) => decideInWorld(tenant, rule, texts, reads),
-      nextInSequence: (scenario) => store.nextInSequence(tenant, scenario),
-    };
+    if (!countFirst) return decideWith(inSteps, deciding);
+    return countFirst().then((refused) => refused ?? decideWith(inSteps, deciding));
   }
 
   /** The guess, read without a round trip: no pin, no error rate, the world as last seen; what it decides is settled later. */
@@ -120,7 +116,7 @@ export function decideAnswer(
         sprinkleAssumed = sprinkle !== undefined;
         return undefined;
       },
-      world: (rule, texts) => {
+      world: (_call, rule, texts) => {
         decision = rule.decide(scenarios.seed.viewWith(guess.changes, guess.clock.start), texts, guess.clock.now);
         return decision;
       },
@@ -136,7 +132,7 @@ export function decideAnswer(
     const { call, set, asked, reads } = deciding;
     if (asked) return forcedAnswer(access, asked, deciding);
     const { operationId } = call.operation;
-    const pinned = access.takePin((pin) => {
+    const pinned = access.takePin(call, (pin) => {
       const scenario = set.byName(pin.scenario);
       return scenario !== undefined && scenario.operations.includes(operationId) && (pin.operationId ?? operationId) === operationId;
     }, reads);
@@ -160,7 +156,7 @@ export function decideAnswer(
   function fromWorld(access: TenantAccess, { call, rule, texts, reads }: Deciding, magic: Scenario | undefined): Awaitable<Outcome> {
     const { operation } = call;
     if (!rule) return answered(successes.of(operation), magic?.name);
-    return andThen(access.world(rule, texts, reads), (decision): Outcome => {
+    return andThen(access.world(call, rule, texts, reads), (decision): Outcome => {
       // The world answers or refuses; only a scenario drops a connection.
       if (decision.accepted) {
         const success = successes.of(operation);
@@ -187,7 +183,7 @@ export function decideAnswer(
     if (scenario.forced?.dropConnection) return { kind: 'drop', scenario: name, delayMs };
     const sequence = scenario.forced?.sequence;
     if (!sequence) return answerCode(access, scenario, deciding, scenario.code, delayMs);
-    return andThen(access.nextInSequence(name), (position) => answerCode(access, scenario, deciding, sequence[Math.min(position, sequence.length - 1)], delayMs));
+    return andThen(access.nextInSequence(deciding.call, name), (position) => answerCode(access, scenario, deciding, sequence[Math.min(position, sequence.length - 1)], delayMs));
   }
 
   function answerCode(access: TenantAccess, { name }: Scenario, { call, rule, texts, reads }: Deciding, code: number | undefined, delayMs: number | undefined): Awaitable<Outcome> {
@@ -196,7 +192,7 @@ export function decideAnswer(
     if (code === success.statusCode) {
       // Sent whatever the world decides: the world changes only as a plain call would change it,
       // and a success of its own answers its data (else, the world refusing, the example).
-      return andThen(rule ? access.world(rule, texts, reads) : undefined, (decision): Outcome => {
+      return andThen(rule ? access.world(call, rule, texts, reads) : undefined, (decision): Outcome => {
         const { body, text } = decision ? successAnswer(success, decision) : success;
         return { kind: 'answer', statusCode: success.statusCode, body, text, scenario: name, delayMs };
       });

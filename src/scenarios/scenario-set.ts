@@ -8,8 +8,8 @@ import type { Scenario } from './scenario.js';
 export class ScenarioSet {
   readonly scenarios: readonly Scenario[];
   readonly #byName: ReadonlyMap<string, Scenario>;
-  /** Per operation, the scenarios with magic values and those values, most specific first. */
-  readonly #magicByOperation: ReadonlyMap<string, readonly { scenario: Scenario; values: [string, string][] }[]>;
+  /** Per operation, the scenarios with magic values, found by one of their values. */
+  readonly #magicByOperation: ReadonlyMap<string, MagicIndex>;
 
   constructor(
     scenarios: readonly Scenario[],
@@ -27,8 +27,7 @@ export class ScenarioSet {
       if (values.length === 0) continue;
       for (const operationId of scenario.operations) magic.set(operationId, [...(magic.get(operationId) ?? []), { scenario, values }]);
     }
-    for (const list of magic.values()) list.sort((a, b) => b.values.length - a.values.length);
-    this.#magicByOperation = magic;
+    this.#magicByOperation = new Map([...magic].map(([operationId, list]) => [operationId, magicIndex(list.sort((a, b) => b.values.length - a.values.length))]));
   }
 
   byName(name: string): Scenario | undefined {
@@ -50,16 +49,48 @@ export class ScenarioSet {
 
   /** The scenario whose magic values all appear in the call (canonical texts), if any. */
   matchMagic(operationId: string, texts: Readonly<Record<string, string | undefined>>): Scenario | undefined {
-    // Loops, not find and every. Shaped for speed: docs/performance.md#magic-values-are-matched-with-loops
-    for (const { scenario, values } of this.#magicByOperation.get(operationId) ?? []) {
-      let all = true;
-      for (const [name, value] of values) {
-        if (texts[name] === value) continue;
-        all = false;
-        break;
+    const index = this.#magicByOperation.get(operationId);
+    if (!index) return undefined;
+    // Looked up by value, then checked with loops. Shaped for speed: docs/performance.md#magic-values-are-matched-with-loops
+    let found: MagicCandidate | undefined;
+    for (const [name, byValue] of index) {
+      const text = texts[name];
+      const candidates = text === undefined ? undefined : byValue.get(text);
+      if (!candidates) continue;
+      for (const candidate of candidates) {
+        if (found && found.rank < candidate.rank) break;
+        if (allAppear(candidate.values, texts)) {
+          found = candidate;
+          break;
+        }
       }
-      if (all) return scenario;
     }
-    return undefined;
+    return found?.scenario;
   }
+}
+
+/** A scenario with magic values, with its place among the operation's (most specific first: the first that matches wins). */
+interface MagicCandidate {
+  readonly scenario: Scenario;
+  readonly values: readonly (readonly [string, string])[];
+  readonly rank: number;
+}
+
+/** An operation's magic scenarios by the name and value of their first magic value, each list in rank order. */
+type MagicIndex = ReadonlyMap<string, ReadonlyMap<string, readonly MagicCandidate[]>>;
+
+function magicIndex(ranked: readonly { scenario: Scenario; values: [string, string][] }[]): MagicIndex {
+  const index = new Map<string, Map<string, MagicCandidate[]>>();
+  ranked.forEach(({ scenario, values }, rank) => {
+    const [name, value] = values[0]!;
+    const byValue = index.get(name) ?? new Map<string, MagicCandidate[]>();
+    index.set(name, byValue);
+    byValue.set(value, [...(byValue.get(value) ?? []), { scenario, values, rank }]);
+  });
+  return index;
+}
+
+function allAppear(values: readonly (readonly [string, string])[], texts: Readonly<Record<string, string | undefined>>): boolean {
+  for (const [name, value] of values) if (texts[name] !== value) return false;
+  return true;
 }
