@@ -1,3 +1,4 @@
+import type { Awaitable } from '../awaitable.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CatalogueEntry } from '../contract/catalogue.js';
 import type { LogLevel } from '../log-levels.js';
@@ -34,7 +35,7 @@ export interface AppHooks {
 export interface OperationHooks {
   readonly operationId: string;
   /** Started before the answer leaves, never awaited (journal.ts). */
-  readonly record: ((request: FastifyRequest, reply: FastifyReply) => Promise<void>) | undefined;
+  readonly record: ((request: FastifyRequest, reply: FastifyReply) => Awaitable<void>) | undefined;
   readonly count: ((request: FastifyRequest, reply: FastifyReply) => void) | undefined;
 }
 

@@ -1,3 +1,4 @@
+import type { Awaitable } from '../awaitable.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Operation } from '../contract/operations.js';
 import type { JournalStore, ReceivedValue, RecordedCall } from '../world/journal-store.js';
@@ -20,10 +21,10 @@ export function isJournaled(operation: Operation): boolean {
 
 /** Records the calls of one operation: as each answer leaves (call-hooks.ts), and a dropped call. */
 export interface OperationJournal {
-  /** Started before the answer leaves, never awaited: resolves, whatever the store did. */
-  readonly record: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** Started before the answer leaves, never awaited, never failing: done at once in memory, later over a connection. */
+  readonly record: (request: FastifyRequest, reply: FastifyReply) => Awaitable<void>;
   /** Journals a call whose connection a scenario drops (no answer, so no onSend). */
-  readonly recordDrop: (request: FastifyRequest) => Promise<void>;
+  readonly recordDrop: (request: FastifyRequest) => Awaitable<void>;
   /** The entry of a call about to be answered `status` (`code` in the envelope), for a store step that journals it (one-trip.ts). */
   readonly entryOf: (reply: FastifyReply, status: number, code: number | null) => RecordedCall | undefined;
 }
@@ -38,11 +39,16 @@ export function operationJournal(store: JournalStore, operation: Operation, isCr
   const { operationId } = operation;
   const usual = usualNames(operation);
   const redacted: Redacted = (name, value) => isCredential(name) || isCredentialValue(value);
-  const record = (request: FastifyRequest, reply: FastifyReply | undefined): Promise<void> => {
-    if (request.tenant === undefined || request.journaled) return Promise.resolve();
-    return store.record(request.tenant, entryOf(operationId, request, reply && { status: reply.statusCode, code: request.answerCode ?? null, elapsedMs: reply.elapsedTime }, redacted, usual)).catch((error: unknown) => {
-      request.log.warn({ err: error }, 'could not record the call in the journal');
-    });
+  const failed = (request: FastifyRequest, error: unknown) => request.log.warn({ err: error }, 'could not record the call in the journal');
+  const record = (request: FastifyRequest, reply: FastifyReply | undefined): Awaitable<void> => {
+    if (request.tenant === undefined || request.journaled) return;
+    // In memory the entry is kept at once, with no promise made (docs/performance.md#a-call-in-memory-makes-no-promise).
+    try {
+      const recorded = store.record(request.tenant, entryOf(operationId, request, reply && { status: reply.statusCode, code: request.answerCode ?? null, elapsedMs: reply.elapsedTime }, redacted, usual));
+      if (recorded instanceof Promise) return recorded.catch((error: unknown) => failed(request, error));
+    } catch (error) {
+      failed(request, error);
+    }
   };
   return {
     record,

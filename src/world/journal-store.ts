@@ -1,3 +1,4 @@
+import type { Awaitable } from '../awaitable.js';
 /** A header or query value as Node received it: a repeated name gives a list. */
 export type ReceivedValue = string | readonly string[];
 
@@ -71,7 +72,7 @@ export interface JournalStore {
    * Journals a call, with the tenant's time then, and counts its answer for coverage (a dropped
    * connection counts nothing): one write, so that what coverage counts is what the journal showed.
    */
-  record(tenant: string, call: RecordedCall): Promise<void>;
+  record(tenant: string, call: RecordedCall): Awaitable<void>;
   /**
    * The calls the filter selects, newest first; undefined when `since` names a request the
    * history does not hold (never made by this tenant, or gone past the journal size).

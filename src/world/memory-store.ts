@@ -345,7 +345,7 @@ export class MemoryStore implements TenantStore {
     return Promise.resolve();
   }
 
-  record(tenant: string, call: RecordedCall): Promise<void> {
+  record(tenant: string, call: RecordedCall): void {
     const state = this.#state(tenant);
     const journal = (state.journal ??= new Ring(this.options.journalSize));
     // The tenant's time at the call (in real mode, the call's own wall time plus the advance).
@@ -367,7 +367,6 @@ export class MemoryStore implements TenantStore {
       const coverage = (state.coverage ??= new Map<string, number>());
       coverage.set(key, (coverage.get(key) ?? 0) + 1);
     }
-    return Promise.resolve();
   }
 
   /**
