@@ -268,7 +268,7 @@ const inMemory = rows.filter((row) => !redisRows.includes(row));
 const answeredAsBare = (row: Row) => (row.non2xx === 0) === (row.bareNon2xx === 0);
 /** A row's budget: its ratio to bare Fastify by requests/s and by CPU per call, both at least `ratio`. */
 const byBoth = (row: Row, ratio: number) =>
-  `  ${row.name} ≥ ${ratio} × bare: ${row.ratioToBare} by requests/s, ${row.cpuRatioToBare} by CPU per call ${verdict(answeredAsBare(row) && row.ratioToBare >= ratio && row.cpuRatioToBare >= ratio)}${answeredAsBare(row) ? '' : ` (${row.non2xx} answers not 2xx where bare Fastify's were: not this shape's figures)`}`;
+  `  ${row.name} ≥ ${ratio} × bare: ${row.ratioToBare} by requests/s, ${row.cpuRatioToBare} by CPU per call ${verdict(answeredAsBare(row) && row.ratioToBare >= ratio && row.cpuRatioToBare >= ratio)}${answeredAsBare(row) ? '' : ` (answers not 2xx: ${row.non2xx}, bare Fastify's ${row.bareNon2xx}: not this shape's figures)`}`;
 console.log(`\nbudgets:
 ${inMemory.map((row) => byBoth(row, BUDGETS.inMemoryRatio)).join('\n')}
 ${redisRows.length > 0 ? redisRows.map((row) => byBoth(row, BUDGETS.redisRatio)).join('\n') : `  Redis ≥ ${BUDGETS.redisRatio} × bare: not run (set REDIS_URL)`}

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: the heap flags (docs/performance.md#the-commands-heap-flags) must be set before anything runs.
+import { tuneServerHeap } from './v8-heap-tuning.js';
 import { writeFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { ClientCredentials } from './client/credentials.js';
@@ -9,7 +11,6 @@ import { packageVersion } from './settings/package-version.js';
 import { environmentPrecedence } from './settings/settings-table.js';
 import { refuseUnknownCommands } from './settings/unknown-command.js';
 import { runServer } from './server.js';
-import { tuneHeap } from './v8-heap-tuning.js';
 
 // The subcommands (validate, verify, coverage) load their modules when run: a start needs none.
 
@@ -25,8 +26,8 @@ for (const option of sandboxOptions()) program.addOption(option);
 
 program.action(async () => {
   const config = configFromOptions(program);
-  // The heap flags of a server (docs/performance.md#the-commands-heap-flags), before it loads anything.
-  tuneHeap(config);
+  // A server on Redis keeps no world in its heap (docs/performance.md#the-commands-heap-flags).
+  tuneServerHeap(config);
   try {
     await runServer(config);
   } catch (error) {

@@ -1,5 +1,16 @@
 import { setFlagsFromString } from 'node:v8';
 
+/**
+ * The command's own process (the CLI, the Docker image) asks V8 for a small heap, collected before
+ * it grows far past what is live: the memory store keeps every tenant's world in it. Imported
+ * first by the CLI, before the app's modules run, so that every command compiles under the same
+ * flags (the image's compile cache is warmed by `validate`); a process that embeds the sandbox
+ * (`startSandbox`) keeps its own flags.
+ * Shaped for memory: docs/performance.md#the-commands-heap-flags
+ */
+setFlagsFromString('--optimize-for-size');
+setFlagsFromString('--heap-growing-percent=35');
+
 /** Where the tenants' worlds live, as far as the heap is concerned. */
 export interface HeapUse {
   /** Set: the worlds, journals and counters live in Redis (`--redis`, `--redis-cluster`), not in this heap. */
@@ -8,18 +19,13 @@ export interface HeapUse {
 }
 
 /**
- * The V8 flags the command's own server process (the CLI, the Docker image) runs with; a process
- * that embeds the sandbox (`startSandbox`) keeps its own. With the memory store the heap holds
- * every tenant's world: a young generation that stays small and an old one collected before it
- * grows far past what is live keep RSS flat. With Redis the heap holds none, and
- * `--optimize-for-size` only costs CPU. Measured: docs/performance.md#the-commands-heap-flags
+ * What a server changes of the flags above once it knows its store: with Redis no world is in the
+ * heap, and `--optimize-for-size` only costs CPU. Measured: docs/performance.md#the-commands-heap-flags
  */
-export function heapFlags(use: HeapUse): readonly string[] {
-  const inThisHeap = use.redis === undefined && use.redisCluster === undefined;
-  return inThisHeap ? ['--optimize-for-size', '--heap-growing-percent=35'] : ['--heap-growing-percent=35'];
+export function serverHeapFlags(use: HeapUse): readonly string[] {
+  return use.redis === undefined && use.redisCluster === undefined ? [] : ['--no-optimize-for-size'];
 }
 
-/** Set before the server loads its contract and scenarios (the first allocations it keeps). */
-export function tuneHeap(use: HeapUse): void {
-  for (const flag of heapFlags(use)) setFlagsFromString(flag);
+export function tuneServerHeap(use: HeapUse): void {
+  for (const flag of serverHeapFlags(use)) setFlagsFromString(flag);
 }

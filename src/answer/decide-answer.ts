@@ -66,14 +66,14 @@ export function decideAnswer(
   const unknownScenario = catalogue.get(unknownScenarioKey);
   const oneTrip = store.guess && store.settle ? (store as OneTripCalls) : undefined;
   /** The store, one step at a time (one object for every call: nothing in it is the call's). */
-  const inSteps: TenantAccess = {
+  const storeSteps: TenantAccess = {
     takePin: ({ tenant }, applies, reads) => store.takePin(tenant, applies, reads),
     sprinkle: (call) => (sprinkle ? sprinkle(call, scenarios.set) : undefined),
     world: ({ tenant }, rule, texts, reads) => decideInWorld(tenant, rule, texts, reads),
     nextInSequence: ({ tenant }, scenario) => store.nextInSequence(tenant, scenario),
   };
 
-  return (call, stepByStep = false) => {
+  return (call, inSteps = false) => {
     const { operation, tenant } = call;
     const set = scenarios.set;
     const rule = OPERATION_RULES[operation.operationId];
@@ -84,7 +84,7 @@ export function decideAnswer(
     // What the world's decision reads, known before the pin is: a store may fetch both at once.
     const reads = rule?.reads(texts);
     const deciding: Deciding = { call, set, asked: asked?.scenario, rule, texts, reads };
-    const guess = stepByStep || !oneTrip || sprinkle?.byDefault ? undefined : oneTrip.guess(tenant, reads);
+    const guess = inSteps || !oneTrip || sprinkle?.byDefault ? undefined : oneTrip.guess(tenant, reads);
     if (!guess) return decideInSteps(deciding);
     // Decided on the guess; the caller settles it in one trip (one-trip.ts), or asks again in steps.
     const settled = guessAccess(guess);
@@ -102,8 +102,8 @@ export function decideAnswer(
   /** In steps through the store, once the call is counted where admission left its count to this step. */
   function decideInSteps(deciding: Deciding): Awaitable<Outcome> {
     const { countFirst } = deciding.call;
-    if (!countFirst) return decideWith(inSteps, deciding);
-    return countFirst().then((refused) => refused ?? decideWith(inSteps, deciding));
+    if (!countFirst) return decideWith(storeSteps, deciding);
+    return countFirst().then((refused) => refused ?? decideWith(storeSteps, deciding));
   }
 
   /** The guess, read without a round trip: no pin, no error rate, the world as last seen; what it decides is settled later. */

@@ -1,5 +1,5 @@
-import type { Awaitable } from '../awaitable.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Awaitable } from '../awaitable.js';
 import type { CatalogueEntry } from '../contract/catalogue.js';
 import type { LogLevel } from '../log-levels.js';
 import type { Closing } from './closing.js';

@@ -1,5 +1,5 @@
-import type { Awaitable } from '../awaitable.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Awaitable } from '../awaitable.js';
 import type { Operation } from '../contract/operations.js';
 import type { JournalStore, ReceivedValue, RecordedCall } from '../world/journal-store.js';
 import { REDACTED } from '../auth/redaction.js';

@@ -1,4 +1,5 @@
 import type { Awaitable } from '../awaitable.js';
+
 /** A tenant's rate of documented errors sprinkled through its calls, and the seed that decides which. */
 export interface ErrorRate {
   /** The fraction of eligible calls answered with an error, 0 to 1. */

@@ -266,8 +266,8 @@ export class MemoryStore implements TenantStore {
     return readingOf({ start: state.clockStart, advancedMs: state.advancedMs }, this.#clockMode, this.#now());
   }
 
-  // The calls' own steps (transact, takePin, nextInSequence, errorRate) answer at once: a call
-  // decided in memory makes no promise (docs/performance.md#a-call-in-memory-makes-no-promise).
+  // The calls' own steps (transact, takePin, nextInSequence, errorRate, record) answer at once: a
+  // call in memory makes no promise (docs/performance.md#a-call-in-memory-makes-no-promise).
   transact(tenant: string, decide: (changes: TenantChanges, clock: ClockReading) => Decision): Decision {
     const state = this.#state(tenant);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {

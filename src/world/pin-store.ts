@@ -1,5 +1,6 @@
 import type { Awaitable } from '../awaitable.js';
 import type { ChangeReads } from './tenant-changes.js';
+
 /** A scenario pinned for a tenant: for all its operations or one, for N calls or until removed. */
 export interface Pin {
   readonly scenario: string;

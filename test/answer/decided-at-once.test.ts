@@ -15,12 +15,12 @@ describe('decided in memory: an outcome at once, never a promise', () => {
     deps = await buildAppDeps(configWith({ logLevel: 'silent' }));
   });
 
-  /** A valid per-customer call, as the contract's validator makes it. */
-  function call(tenant: string, headers: Record<string, string> = {}): ValidCall {
+  /** A valid per-customer call, as the contract's validator makes it (a new customer unless one is given). */
+  function call(tenant: string, headers: Record<string, string> = {}, customerId?: string): ValidCall {
     const operation = deps.contract.operations.find((candidate) => candidate.operationId === 'deactivatePromotionForCustomer');
     if (!operation) throw new Error('the contract has no deactivatePromotionForCustomer');
     customer += 1;
-    const validation = deps.checks.requests.get(operation.operationId)!({ params: { promotionId: PROMOTION }, query: { customerId: String(customer) }, headers, body: undefined });
+    const validation = deps.checks.requests.get(operation.operationId)!({ params: { promotionId: PROMOTION }, query: { customerId: customerId ?? String(customer) }, headers, body: undefined });
     if (!validation.valid) throw new Error(`not valid: ${JSON.stringify(validation.diagnostics)}`);
     return { operation, values: validation.values, texts: validation.texts, body: validation.body, tenant, headers };
   }
@@ -39,6 +39,15 @@ describe('decided in memory: an outcome at once, never a promise', () => {
   it('a scenario asked for, and an unknown one', () => {
     expect(atOnce(deps.decide(call('asked', { 'x-sandbox-scenario': 'open-cart' })))).toMatchObject({ kind: 'error', error: { code: 737 }, scenario: 'open-cart' });
     expect(atOnce(deps.decide(call('asked', { 'x-sandbox-scenario': 'no-such-scenario' })))).toMatchObject({ kind: 'error', error: { key: 'SANDBOX.UNKNOWN_SCENARIO' } });
+  });
+
+  it("a magic value: the scenario's world answers (an open cart), named", () => {
+    expect(atOnce(deps.decide(call('magic', {}, '737000737')))).toMatchObject({ kind: 'error', error: { code: 737 }, scenario: 'open-cart' });
+  });
+
+  it('a delayed answer and a dropped connection: decided at once, delivered later', () => {
+    expect(atOnce(deps.decide(call('slow', { 'x-sandbox-scenario': 'slow-success' })))).toMatchObject({ kind: 'answer', statusCode: 200, delayMs: 1500 });
+    expect(atOnce(deps.decide(call('dropped', { 'x-sandbox-scenario': 'connection-dropped' })))).toMatchObject({ kind: 'drop', scenario: 'connection-dropped' });
   });
 
   it('a pin of two calls, then the world', async () => {

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { configWith } from '../../src/config.js';
-import { heapFlags } from '../../src/v8-heap-tuning.js';
+import { serverHeapFlags } from '../../src/v8-heap-tuning.js';
 
-// The server command's V8 flags follow where the worlds live (docs/performance.md#the-commands-heap-flags).
-describe("the server command's heap flags", () => {
-  it('the memory store: a small heap, collected early (RSS flat over 10,000 tenants)', () => {
-    expect(heapFlags(configWith())).toEqual(['--optimize-for-size', '--heap-growing-percent=35']);
+// What a server changes of the command's heap flags once it knows its store (docs/performance.md#the-commands-heap-flags).
+describe("a server's heap flags by store", () => {
+  it("the memory store: the command's small heap, collected early (RSS flat over 10,000 tenants), unchanged", () => {
+    expect(serverHeapFlags(configWith())).toEqual([]);
   });
 
   it.each([
     ['--redis', configWith({ redis: 'redis://127.0.0.1:6379' })],
     ['--redis-cluster', configWith({ redisCluster: '127.0.0.1:7001' })],
-  ])('%s: no --optimize-for-size, whose CPU cost buys nothing when no world is in the heap', (_flag, config) => {
-    expect(heapFlags(config)).toEqual(['--heap-growing-percent=35']);
+  ])('%s: --optimize-for-size off, whose CPU cost buys nothing when no world is in the heap', (_flag, config) => {
+    expect(serverHeapFlags(config)).toEqual(['--no-optimize-for-size']);
   });
 });

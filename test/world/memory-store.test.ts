@@ -21,8 +21,8 @@ describe('the memory store keeps memory flat on a long-running shared sandbox', 
   it('forgets a tenant idle for longer than the idle time, and keeps one in use', async () => {
     let now = 0;
     const store = new MemoryStore({ journalSize: 10, idleMs: 60_000, maxTenants: 100, now: () => now });
-    await store.transact('idle', () => change);
-    await store.transact('busy', () => change);
+    store.transact('idle', () => change);
+    store.transact('busy', () => change);
     now = 50_000;
     await store.changes('busy');
     now = 70_000;
@@ -48,9 +48,9 @@ describe('the memory store keeps memory flat on a long-running shared sandbox', 
   it('keeps at most maxTenants, forgetting the least recently used', async () => {
     let now = 0;
     const store = new MemoryStore({ journalSize: 10, idleMs: 60_000, maxTenants: 3, now: () => (now += 1) });
-    for (const tenant of ['a', 'b', 'c']) await store.transact(tenant, () => change);
+    for (const tenant of ['a', 'b', 'c']) store.transact(tenant, () => change);
     await store.changes('a');
-    await store.transact('d', () => change);
+    store.transact('d', () => change);
     expect((await store.tenants()).map((summary) => summary.tenant)).toEqual(['d', 'a', 'c']);
     await store.close();
   });
@@ -58,22 +58,22 @@ describe('the memory store keeps memory flat on a long-running shared sandbox', 
   it('bounds all journals together: the credential holding the most entries loses its least recently recording tenant\'s oldest first', async () => {
     const store = new MemoryStore({ journalSize: 3, journalTotal: 4, idleMs: 60_000, maxTenants: 10 });
     const call = (requestId: string) => recordedCall({ requestId, operationId: 'op', status: 200, code: null });
-    await store.record('a', call('a1'));
-    await store.record('a', call('a2'));
-    await store.record('b', call('b1'));
-    await store.record('b', call('b2'));
-    await store.record('b', call('b3'));
+    store.record('a', call('a1'));
+    store.record('a', call('a2'));
+    store.record('b', call('b1'));
+    store.record('b', call('b2'));
+    store.record('b', call('b3'));
     // b recorded last, but holds the most: its own oldest call goes, not a's.
     expect([await requestIdsOf(store, 'a'), await requestIdsOf(store, 'b')]).toEqual([['a2', 'a1'], ['b3', 'b2']]);
     // A session of b's credential counts for it: b's credential still holds the most, and b recorded least recently.
-    await store.record('b~s', call('s1'));
+    store.record('b~s', call('s1'));
     expect([await requestIdsOf(store, 'a'), await requestIdsOf(store, 'b'), await requestIdsOf(store, 'b~s')]).toEqual([['a2', 'a1'], ['b3'], ['s1']]);
     // a and b's credential hold two each: of equals, the one whose holding changed least recently (a) gives.
-    await store.record('c', call('c1'));
+    store.record('c', call('c1'));
     expect([await requestIdsOf(store, 'a'), await requestIdsOf(store, 'b'), await requestIdsOf(store, 'b~s')]).toEqual([['a2'], ['b3'], ['s1']]);
     // A tenant forgotten gives its share back: the others' calls stay while d records.
     await store.forget('c');
-    await store.record('d', call('d1'));
+    store.record('d', call('d1'));
     expect((await store.tenants()).reduce((sum, tenant) => sum + tenant.journal, 0)).toBe(4);
     expect([await requestIdsOf(store, 'a'), await requestIdsOf(store, 'b'), await requestIdsOf(store, 'b~s')]).toEqual([['a2'], ['b3'], ['s1']]);
     // Coverage is not part of the journal: it stays when the calls go.
@@ -84,8 +84,8 @@ describe('the memory store keeps memory flat on a long-running shared sandbox', 
   it('never takes a journal entry from a credential because of another credential\'s sessions', async () => {
     const store = new MemoryStore({ journalSize: 5, journalTotal: 10, idleMs: 60_000, maxTenants: 1_000 });
     const call = (requestId: string) => recordedCall({ requestId, operationId: 'op', status: 200, code: null });
-    for (const id of ['k1', 'k2', 'k3']) await store.record('kept~session', call(id));
-    for (let session = 0; session < 200; session += 1) await store.record(`busy~${String(session)}`, call(`busy-${String(session)}`));
+    for (const id of ['k1', 'k2', 'k3']) store.record('kept~session', call(id));
+    for (let session = 0; session < 200; session += 1) store.record(`busy~${String(session)}`, call(`busy-${String(session)}`));
     expect(await requestIdsOf(store, 'kept~session')).toEqual(['k3', 'k2', 'k1']);
     // busy's seven newest sessions hold its seven entries: its least recently recording lost theirs first.
     const busy = (await store.tenants()).filter((summary) => summary.tenant.startsWith('busy~') && summary.journal > 0).map((summary) => summary.tenant);
@@ -100,22 +100,22 @@ describe('the memory store keeps memory flat on a long-running shared sandbox', 
     const total = async () => (await store.tenants()).reduce((sum, tenant) => sum + tenant.journal, 0);
     // Each new tenant past the bound evicts the least recently used, journal and all.
     for (const tenant of ['a', 'b', 'c', 'd', 'e']) {
-      await store.record(tenant, call(`${tenant}1`));
-      await store.record(tenant, call(`${tenant}2`));
+      store.record(tenant, call(`${tenant}1`));
+      store.record(tenant, call(`${tenant}2`));
     }
     expect((await store.tenants()).map((summary) => summary.tenant)).toEqual(['e', 'd']);
     // The total still bites: e recorded last, so d lost its oldest call.
     expect(await total()).toBe(3);
     expect(await requestIdsOf(store, 'd')).toEqual(['d2']);
     await store.forgetAll();
-    for (const tenant of ['f', 'g']) for (const index of [1, 2]) await store.record(tenant, call(`${tenant}${index}`));
+    for (const tenant of ['f', 'g']) for (const index of [1, 2]) store.record(tenant, call(`${tenant}${index}`));
     expect([await total(), await requestIdsOf(store, 'f')]).toEqual([3, ['f2']]);
     // An idle tenant is dropped with its journal; the next records count from what is left.
     now += 1_000;
-    await store.record('h', call('h1'));
-    await store.record('h', call('h2'));
-    await store.record('i', call('i1'));
-    await store.record('i', call('i2'));
+    store.record('h', call('h1'));
+    store.record('h', call('h2'));
+    store.record('i', call('i1'));
+    store.record('i', call('i2'));
     expect(await total()).toBe(3);
     expect(await requestIdsOf(store, 'h')).toEqual(['h2']);
     await store.close();
@@ -127,26 +127,26 @@ describe('the memory store keeps memory flat on a long-running shared sandbox', 
     const weight = journalEntryWeight(call('a1'));
     // Room for four such entries, not five; the count (20 at most) never bites.
     const store = new MemoryStore({ journalSize: 10, journalTotal: 20, journalMemoryBytes: weight * 4 + weight / 2, idleMs: 60_000, maxTenants: 10 });
-    await store.record('a', call('a1'));
-    await store.record('a', call('a2'));
-    await store.record('b', call('b1'));
-    await store.record('b', call('b2'));
+    store.record('a', call('a1'));
+    store.record('a', call('a2'));
+    store.record('b', call('b1'));
+    store.record('b', call('b2'));
     expect(await requestIdsOf(store, 'a')).toEqual(['a2', 'a1']);
     // b holds the most bytes: it loses its own oldest.
-    await store.record('b', call('b3'));
+    store.record('b', call('b3'));
     expect([await requestIdsOf(store, 'a'), await requestIdsOf(store, 'b')]).toEqual([['a2', 'a1'], ['b3', 'b2']]);
     // a and b hold as much: a, whose holding changed least recently, gives.
-    await store.record('c', call('c1'));
+    store.record('c', call('c1'));
     expect([await requestIdsOf(store, 'a'), await requestIdsOf(store, 'b')]).toEqual([['a2'], ['b3', 'b2']]);
     // Small calls weigh less: more of them fit in the same budget.
-    await store.record('c', recordedCall({ requestId: 'c2', body: null }));
+    store.record('c', recordedCall({ requestId: 'c2', body: null }));
     expect([await requestIdsOf(store, 'a'), await requestIdsOf(store, 'b')]).toEqual([['a2'], ['b3', 'b2']]);
     // A journal cleared, or a tenant forgotten, gives its bytes back: c grows to four big calls and the small one, then loses its oldest.
     await store.clearJournal('b');
     await store.forget('a');
-    for (const id of ['c3', 'c4', 'c5']) await store.record('c', call(id));
+    for (const id of ['c3', 'c4', 'c5']) store.record('c', call(id));
     expect(await requestIdsOf(store, 'c')).toEqual(['c5', 'c4', 'c3', 'c2', 'c1']);
-    await store.record('c', call('c6'));
+    store.record('c', call('c6'));
     expect(await requestIdsOf(store, 'c')).toEqual(['c6', 'c5', 'c4', 'c3', 'c2']);
     expect((await store.tenants()).reduce((sum, tenant) => sum + tenant.journal, 0)).toBe(5);
     // Coverage is not part of the journal: it stays when the calls go.
@@ -158,8 +158,8 @@ describe('the memory store keeps memory flat on a long-running shared sandbox', 
     const call = (requestId: string) => recordedCall({ requestId, body: 'x'.repeat(16 * 1024) });
     const weight = journalEntryWeight(call('a1'));
     const store = new MemoryStore({ journalSize: 2, journalMemoryBytes: weight * 3, idleMs: 60_000, maxTenants: 10 });
-    await store.record('b', call('b1'));
-    for (const id of ['a1', 'a2', 'a3', 'a4', 'a5']) await store.record('a', call(id));
+    store.record('b', call('b1'));
+    for (const id of ['a1', 'a2', 'a3', 'a4', 'a5']) store.record('a', call(id));
     // a holds two calls, b one: three, within the budget, however many a overwrote.
     expect(await requestIdsOf(store, 'b')).toEqual(['b1']);
     expect(await requestIdsOf(store, 'a')).toEqual(['a5', 'a4']);
