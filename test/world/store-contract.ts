@@ -138,7 +138,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
 
       it('of concurrent identical decisions, exactly one is accepted', async () => {
         const { store } = await open();
-        const decisions = await Promise.all(Array.from({ length: 20 }, () => store.transact('t', deactivateOnce(P), reads({ promotions: [P] }))));
+        const decisions = await Promise.all(Array.from({ length: 20 }, async () => store.transact('t', deactivateOnce(P), reads({ promotions: [P] }))));
         expect(decisions.filter((decision) => decision.accepted)).toHaveLength(1);
       });
 
@@ -344,7 +344,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       it('gives a pin of N calls to N of many concurrent calls', async () => {
         const { store } = await open();
         await store.setPin('t', { scenario: 'open-cart', remaining: 3 });
-        const taken = await Promise.all(Array.from({ length: 10 }, () => store.takePin('t', () => true)));
+        const taken = await Promise.all(Array.from({ length: 10 }, async () => store.takePin('t', () => true)));
         expect(taken.filter((pin) => pin !== undefined).map((pin) => pin?.remaining)).toEqual(expect.arrayContaining([3, 2, 1]));
         expect(taken.filter((pin) => pin !== undefined)).toHaveLength(3);
         expect(await store.pin('t')).toBeUndefined();
@@ -361,7 +361,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
 
       it('gives concurrent calls distinct positions', async () => {
         const { store } = await open();
-        const positions = await Promise.all(Array.from({ length: 10 }, () => store.nextInSequence('t', 'flaky')));
+        const positions = await Promise.all(Array.from({ length: 10 }, async () => store.nextInSequence('t', 'flaky')));
         expect([...positions].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
       });
     });
