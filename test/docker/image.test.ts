@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, inject, it } from 'vitest';
-import { answering, describeWith, installed } from '../helpers/components.js';
+import { answering, describeWith, installed, runs } from '../helpers/components.js';
 import { BASE_IMAGE_INSTALL, docker, haveDockerEngine, NODE_IMAGE, NODE_MAJOR, run, waitForHealthz } from '../helpers/docker.js';
 import { freePort } from '../helpers/redis.js';
 import { VENDOR_PAGES, curlExample, filledIn, readPage } from '../helpers/vendor-pages.js';
@@ -107,16 +106,7 @@ describeWith(answering('a Docker engine', haveDockerEngine(), BASE_IMAGE_INSTALL
   });
 });
 
-function haveDockerCompose(): boolean {
-  try {
-    execFileSync('docker-compose', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-describeWith(installed('docker-compose', haveDockerCompose(), 'apt-get install docker-compose'), 'docker-compose.yml', () => {
+describeWith(installed('docker-compose', runs('docker-compose', ['version']), 'apt-get install docker-compose'), 'docker-compose.yml', () => {
   it('is a valid compose file: two sandbox replicas on Redis behind one proxy', async () => {
     const { stdout } = await run('docker-compose', ['-f', join(ROOT, 'docker-compose.yml'), 'config'], {
       env: { ...process.env, SANDBOX_ADMIN_TOKEN: 'operator-token-0123456789abcdefghij' },

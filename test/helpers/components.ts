@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe } from 'vitest';
 
 /** A real component a suite needs: whether it is here, what is absent if not, and how to get it. */
@@ -6,6 +7,16 @@ export interface Need {
   /** What is absent, as the skip line says it: `redis-server is not installed`, `REDIS_URL is not set`. */
   readonly absent: string;
   readonly remedy: string;
+}
+
+/** Whether a program runs here: found on PATH and exits 0 with these arguments (its `--version`, say). */
+export function runs(program: string, args: readonly string[]): boolean {
+  try {
+    execFileSync(program, args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A program on PATH (or at a path). */

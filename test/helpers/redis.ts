@@ -1,8 +1,8 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Cluster, Redis } from 'ioredis';
 import { afterEach } from 'vitest';
-import { type Need, installed, variableSet } from './components.js';
+import { type Need, installed, runs, variableSet } from './components.js';
 
 /** The Redis the Redis tests use (CI starts one); they flush its database. */
 export const REDIS_URL = process.env.REDIS_URL;
@@ -20,12 +20,7 @@ export function redisServerInstalled(): Need {
 }
 
 export function haveRedisServerBinary(): boolean {
-  try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
+  return runs('redis-server', ['--version']);
 }
 
 export async function flushRedis(url: string): Promise<void> {

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWith, installed } from '../helpers/components.js';
+import { describeWith, installed, runs } from '../helpers/components.js';
 import { listeningUrl, startCli } from '../helpers/cli-process.js';
 import { freePort } from '../helpers/redis.js';
 
@@ -14,15 +14,6 @@ import { freePort } from '../helpers/redis.js';
 
 const CONF = new URL('../../deploy/nginx.conf', import.meta.url);
 const TOKEN = randomBytes(16).toString('hex');
-
-function haveNginx(): boolean {
-  try {
-    execFileSync('nginx', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Waits until nginx listens and answers 200 through to the sandbox. */
 async function nginxAnswers(url: string, timeoutMs = 10_000): Promise<void> {
@@ -40,7 +31,7 @@ const unknownPath = (method: string, path: string) => ({
   errors: [{ code: 404, message: `No route matches this path. Got ${method} ${path}; the contract is at /openapi.json.` }],
 });
 
-describeWith(installed('nginx', haveNginx(), 'apt-get install nginx-light'), 'deploy/nginx.conf: the operator calls and /metrics only on the internal port', () => {
+describeWith(installed('nginx', runs('nginx', ['-v']), 'apt-get install nginx-light'), 'deploy/nginx.conf: the operator calls and /metrics only on the internal port', () => {
   let folder = '';
   let sandbox: ReturnType<typeof startCli> | undefined;
   let nginx: ChildProcess | undefined;

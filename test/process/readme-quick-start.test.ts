@@ -1,11 +1,11 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWith, installed } from '../helpers/components.js';
+import { describeWith, installed, runs } from '../helpers/components.js';
 import { emptyProject } from '../helpers/installed-package.js';
 
 // The README's quick-start test for a CI job, run as printed, where a user runs it: a project of
@@ -30,16 +30,7 @@ function snippetUnder(heading: string): string {
   return block ?? '';
 }
 
-function npmPresent(): boolean {
-  try {
-    execFileSync('npm', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-describeWith(installed('npm', npmPresent(), 'it comes with Node.js (https://nodejs.org)'), "the README's quick-start test (A CI job)", () => {
+describeWith(installed('npm', runs('npm', ['--version']), 'it comes with Node.js (https://nodejs.org)'), "the README's quick-start test (A CI job)", () => {
   let packed = '';
   let project = '';
   beforeAll(async () => {
