@@ -117,8 +117,7 @@ export function handleCall(request: FastifyRequest, reply: FastifyReply, deps: C
   const validation = deps.validate(request as unknown as RawRequest);
   if (!validation.valid) {
     // The rate limit comes before validation: a refused request is counted before its 400.
-    if (!request.countPending) return refuseInvalid(validation, request, reply, deps);
-    return countAlone(request, deps).then((refused) => (refused ? deliver(refused, request, reply, deps) : refuseInvalid(validation, request, reply, deps)));
+    return afterItsCount(request, reply, deps, () => refuseInvalid(validation, request, reply, deps));
   }
 
   // ── decide: the built-in handler, else a scenario, a pin, magic values, the world (answer/) ──
@@ -152,8 +151,13 @@ function refuseInvalid(validation: Extract<RequestValidation, { valid: false }>,
  */
 function answerDecided(decided: Outcome, call: ValidCall, request: FastifyRequest, reply: FastifyReply, deps: CallDeps): Awaitable<FastifyReply> {
   if (decided.pending) return settled(decided, call, request, reply, deps).then((outcome) => deliver(outcome, request, reply, deps));
-  if (request.countPending) return countAlone(request, deps).then((refused) => deliver(refused ?? decided, request, reply, deps));
-  return deliver(decided, request, reply, deps);
+  return afterItsCount(request, reply, deps, () => deliver(decided, request, reply, deps));
+}
+
+/** `next`, once a count admission left to the store step is made (at once when there is none); past the budget, its 429 instead. */
+function afterItsCount(request: FastifyRequest, reply: FastifyReply, deps: CallDeps, next: () => Awaitable<FastifyReply>): Awaitable<FastifyReply> {
+  if (!request.countPending) return next();
+  return countAlone(request, deps).then((refused) => (refused ? deliver(refused, request, reply, deps) : next()));
 }
 
 /** How many times a call decided on a guess that no longer held decides on what the store saw, before it goes in steps. */
