@@ -77,9 +77,9 @@ function singleRedis(url: string, commandTimeout: number): Redis {
     maxRetriesPerRequest: 1,
     connectTimeout: 3_000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-    // Commands of concurrent calls leave in one write and come back in one read: under load a
-    // call's few commands cost a fraction of a round trip each, for the process and for Redis.
-    enableAutoPipelining: true,
+    // Each command is written as it is sent: a call is one script (one-trip.ts), and ioredis's
+    // automatic pipeline cost more per call than the writes it saved (docs/performance.md#one-write-a-turn).
+    enableAutoPipelining: false,
   });
 }
 
@@ -92,7 +92,8 @@ function clusterOf(text: string, commandTimeout: number): Cluster {
     {
       lazyConnect: true,
       enableOfflineQueue: false,
-      enableAutoPipelining: true,
+      // As for one Redis: each command written as it is sent (docs/performance.md#one-write-a-turn).
+      enableAutoPipelining: false,
       // A command to a master that went away is retried on the slot's new master, a few times,
       // then fails (503): within a second or two, never a hang.
       retryDelayOnFailover: 200,

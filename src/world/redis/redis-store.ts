@@ -22,6 +22,7 @@ import type { OneTripCalls, Settled, Settlement, TenantGuess } from '../one-trip
 import { TenantSightings } from './tenant-sightings.js';
 import { credentialOf } from '../tenant-credential.js';
 import { type RedisWithScripts, defineScripts } from './redis-scripts.js';
+import { writeWithThisTurn } from './turn-writes.js';
 
 const TOUCH_EVERY_MS = 1_000;
 /** What a change that no replica acknowledged in time is told (503, with --redis-wait-replicas). */
@@ -154,6 +155,7 @@ export class RedisStore implements TenantStore, OneTripCalls {
       const target = change ? this.#setOf(change) : undefined;
       const setIndex = target ? CHANGE_SETS.findIndex(([set]) => set === target.part) + 1 : 0;
       const answer = entry ? (answerKey(entry) ?? '') : '';
+      writeWithThisTurn(this.#redis);
       const settling = this.#redis.settleCall(
         ...CHANGE_SETS.map(([set]) => tenantKey(tenant, set)),
         ...(['clock', 'pin', 'error-rate', 'journal', 'coverage'] as const).map((part) => tenantKey(tenant, part)),
