@@ -92,6 +92,7 @@ export function decideAnswer(
       // The guess answers every step at once (guessAccess): the outcome is a value.
       const outcome = decideWith(settled.access, deciding);
       if (outcome instanceof Promise) throw new Error('a decision on a guess waited for its store');
+      if (outcome.pending) throw new Error('a decision on a guess came with a settlement of its own');
       const pending = { guess, assumed: asked ? 0 : settled.sprinkleAssumed() ? 2 : 1, worldRead: settled.worldRead(), change: settled.change() } as const;
       // `pending` first: the outcome has none to override. Shaped for speed: docs/performance.md#objects-made-per-call-name-their-fields
       return { pending, ...outcome };

@@ -183,9 +183,7 @@ async function settled(decided: Outcome, call: ValidCall, request: FastifyReques
     if (result.kind === 'over-limit' || result.kind === 'stale') request.journaled = false;
     if (result.kind === 'over-limit') return refusalOutcome(deps.limiter.refusal(result.max, result.ttlMs));
     if (result.kind === 'settled') return { ...outcome, pending: undefined };
-    // Decided again as counted (no countFirst), its fields named: see the settlement above.
-    const { operation, values, texts, body, tenant, headers } = call;
-    outcome = await deps.decide({ operation, values, texts, body, tenant, headers }, attempt >= GUESSES);
+    outcome = await deps.decide({ ...call, countFirst: undefined }, attempt >= GUESSES);
   }
   return outcome;
 }

@@ -1,9 +1,15 @@
+import { Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { buildApp } from '../../src/app.js';
+import { configWith } from '../../src/config.js';
 import { writeWithThisTurn } from '../../src/world/redis/turn-writes.js';
+import { callOf, freshIds } from '../helpers/calls.js';
+import { rawExchange } from '../helpers/raw-http.js';
 import { describeWith } from '../helpers/components.js';
 import { REDIS_URL, REDIS_URL_SET } from '../helpers/redis.js';
+import { theContract } from '../helpers/sandbox.js';
 
 // The commands of the calls read in one turn of the event loop leave in one write
 // (src/world/redis/turn-writes.ts), and the connection is never left holding them.
@@ -17,9 +23,9 @@ describeWith(REDIS_URL_SET, 'writes to Redis, one a turn', () => {
     await redis?.quit();
   });
 
-  /** How the connection's socket wrote what it was given while `send` ran, and what Redis answered. */
-  async function writesOf(send: () => Promise<unknown>[]) {
-    const stream = redis.stream as unknown as { _write: (...args: unknown[]) => void; _writev: (...args: unknown[]) => void };
+  /** How a connection's socket wrote what it was given while `send` ran, and what came back. */
+  async function writesOf<T>(send: () => Promise<T>[], on: Redis = redis) {
+    const stream = on.stream as unknown as { _write: (...args: unknown[]) => void; _writev: (...args: unknown[]) => void };
     const one = vi.spyOn(stream, '_write');
     const many = vi.spyOn(stream, '_writev');
     try {
@@ -48,6 +54,34 @@ describeWith(REDIS_URL_SET, 'writes to Redis, one a turn', () => {
     const { answers, single, batched } = await writesOf(() => [redis.echo('a'), redis.echo('b')]);
     expect(answers).toEqual(['a', 'b']);
     expect(single + batched.length).toBeGreaterThan(1);
+  });
+
+  it("sends the store's settlements of the requests read in one turn in one write", async () => {
+    const app = await buildApp(configWith({ logLevel: 'silent', redis: REDIS_URL, rateLimit: 1_000 }), { contract: await theContract() });
+    const single = vi.spyOn(Socket.prototype, '_write');
+    const many = vi.spyOn(Socket.prototype, '_writev');
+    try {
+      const url = await app.listen({ host: '127.0.0.1', port: 0 });
+      // Three new tenants: nothing another suite flushes meanwhile can make a guess stale.
+      const request = (tenant: number, close: boolean) =>
+        `POST ${callOf('deactivatePromotionForCustomer', freshIds()).url as string} HTTP/1.1\r\nHost: sandbox\r\n` +
+        `Authorization: Basic ${Buffer.from(`turn-writes-${String(process.pid)}-${String(tenant)}:test`).toString('base64')}\r\nContent-Length: 0\r\n${close ? 'Connection: close\r\n' : ''}\r\n`;
+      // Three requests in one packet: the server reads them in one turn of its event loop.
+      const answer = await rawExchange(url, request(1, false) + request(2, false) + request(3, true));
+      // The first answer's status, then those of the two after it (in its body, as read).
+      expect([String(answer.status), ...[...answer.body.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map(([, status]) => status)]).toEqual(['200', '200', '200']);
+      const redisPort = Number(new URL(REDIS_URL ?? '').port || 6379);
+      const toRedis = (contexts: readonly unknown[]) => contexts.map((socket) => (socket as Socket).remotePort === redisPort);
+      // Each settlement, and each new tenant's touch, in one writev.
+      const batched = many.mock.calls.filter((_, index) => toRedis(many.mock.contexts)[index]).map(([chunks]) => chunks.length);
+      expect(toRedis(single.mock.contexts).filter(Boolean)).toEqual([]);
+      expect(batched).toHaveLength(1);
+      expect(batched[0]).toBeGreaterThanOrEqual(3);
+    } finally {
+      single.mockRestore();
+      many.mockRestore();
+      await app.close();
+    }
   });
 
   it('holds once a turn, and lets go before the next', async () => {

@@ -77,8 +77,9 @@ function singleRedis(url: string, commandTimeout: number): Redis {
     maxRetriesPerRequest: 1,
     connectTimeout: 3_000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-    // Each command is written as it is sent: a call is one script (one-trip.ts), and ioredis's
-    // automatic pipeline cost more per call than the writes it saved (docs/performance.md#one-write-a-turn).
+    // No automatic pipeline: a call is one script (one-trip.ts), the store holds a turn's
+    // settlements together (turn-writes.ts), and ioredis's pipeline cost more per call than the
+    // writes it saved (docs/performance.md#one-write-a-turn).
     enableAutoPipelining: false,
   });
 }
@@ -92,8 +93,9 @@ function clusterOf(text: string, commandTimeout: number): Cluster {
     {
       lazyConnect: true,
       enableOfflineQueue: false,
-      // As for one Redis: each command written as it is sent (docs/performance.md#one-write-a-turn).
-      enableAutoPipelining: false,
+      // Kept on a cluster: without it a touch sent and not awaited was overtaken by a later read
+      // (docs/performance.md#one-write-a-turn).
+      enableAutoPipelining: true,
       // A command to a master that went away is retried on the slot's new master, a few times,
       // then fails (503): within a second or two, never a hang.
       retryDelayOnFailover: 200,

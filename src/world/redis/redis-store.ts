@@ -155,6 +155,7 @@ export class RedisStore implements TenantStore, OneTripCalls {
       const target = change ? this.#setOf(change) : undefined;
       const setIndex = target ? CHANGE_SETS.findIndex(([set]) => set === target.part) + 1 : 0;
       const answer = entry ? (answerKey(entry) ?? '') : '';
+      // With the other settlements of this turn, in one write: docs/performance.md#one-write-a-turn
       writeWithThisTurn(this.#redis);
       const settling = this.#redis.settleCall(
         ...CHANGE_SETS.map(([set]) => tenantKey(tenant, set)),
