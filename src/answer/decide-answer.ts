@@ -5,7 +5,7 @@ import type { Scenario } from '../scenarios/scenario.js';
 import type { DecideOutcome, Outcome, ValidCall } from './outcome.js';
 import type { SuccessAnswers } from '../contract/success-answers.js';
 import type { Answer } from '../contract/success-answer.js';
-import { type Catalogue, entryFor } from '../contract/catalogue.js';
+import { type Catalogue, documentedError, entryFor } from '../contract/catalogue.js';
 import type { ChangeStore } from '../world/change-store.js';
 import type { ChangeReads } from '../world/tenant-changes.js';
 import type { Decision } from '../world/decision.js';
@@ -200,7 +200,7 @@ export function decideAnswer(
         return { kind: 'answer', statusCode: success.statusCode, body, text, scenario: name, delayMs };
       });
     }
-    const error = call.operation.errors.find((entry) => entry.code === code);
+    const error = documentedError(call.operation, code);
     if (!error) throw new Error(`scenario ${name} answers ${String(code)}, which ${call.operation.operationId} does not document`);
     return { kind: 'error', error, scenario: name, delayMs };
   }

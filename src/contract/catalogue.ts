@@ -184,8 +184,39 @@ export function entriesReferencedBy(
  * it (the PUT page words GLOBAL.PROMOTION_NOT_FOUND otherwise than the POST page), else the
  * catalogue's entry of that name.
  */
-export function entryFor(operation: { readonly errors: readonly CatalogueEntry[] }, catalogue: Catalogue, key: string): CatalogueEntry {
-  return operation.errors.find((entry) => entry.key === key) ?? catalogue.get(key);
+export function entryFor(operation: ErrorsOf, catalogue: Catalogue, key: string): CatalogueEntry {
+  return errorIndex(operation).byKey.get(key) ?? catalogue.get(key);
+}
+
+/** The operation's first documented error with this code (`errors[0].code`), if any. */
+export function documentedError(operation: ErrorsOf, code: number | undefined): CatalogueEntry | undefined {
+  return code === undefined ? undefined : errorIndex(operation).byCode.get(code);
+}
+
+type ErrorsOf = { readonly errors: readonly CatalogueEntry[] };
+interface ErrorIndex {
+  readonly byKey: ReadonlyMap<string, CatalogueEntry>;
+  readonly byCode: ReadonlyMap<number, CatalogueEntry>;
+}
+const errorIndexes = new WeakMap<ErrorsOf, ErrorIndex>();
+
+/**
+ * An operation's errors by key and by code, made once per operation: calls look them up, and the
+ * contract is frozen, which V8 on Node 20 searches slowly (docs/performance.md#the-contracts-errors-are-looked-up-by-map).
+ */
+function errorIndex(operation: ErrorsOf): ErrorIndex {
+  let index = errorIndexes.get(operation);
+  if (index === undefined) {
+    const byKey = new Map<string, CatalogueEntry>();
+    const byCode = new Map<number, CatalogueEntry>();
+    // The first of each wins, as a search from the start would find it.
+    for (const entry of operation.errors) {
+      if (!byKey.has(entry.key)) byKey.set(entry.key, entry);
+      if (!byCode.has(entry.code)) byCode.set(entry.code, entry);
+    }
+    errorIndexes.set(operation, (index = { byKey, byCode }));
+  }
+  return index;
 }
 
 /** Follows a local `$ref` (one hop at a time) to the object it names. */
