@@ -1,5 +1,5 @@
 import type { LiveScenarios } from '../scenarios/live-scenarios.js';
-import { isValidationCode } from '../contract/catalogue.js';
+import { documentedError, isValidationCode } from '../contract/catalogue.js';
 import type { Operation } from '../contract/operations.js';
 import { canonicalTexts } from '../world/model.js';
 
@@ -13,7 +13,7 @@ export function invalidRequestScenario(scenarios: LiveScenarios) {
   return (operation: Operation, texts: Readonly<Record<string, string | undefined>>, code: number | undefined): string | undefined => {
     const scenario = scenarios.set.matchMagic(operation.operationId, canonicalTexts(texts));
     // A code names one entry per operation (not catalogue-wide), so it is looked up there.
-    const entry = operation.errors.find((candidate) => candidate.code === code);
+    const entry = documentedError(operation, code);
     return scenario && scenario.code === code && isValidationCode(entry) ? scenario.name : undefined;
   };
 }
