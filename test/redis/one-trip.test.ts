@@ -4,9 +4,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { RedisStore } from '../../src/world/redis/redis-store.js';
 import { configWith } from '../../src/config.js';
+import { basicToken, credentialId } from '../../src/auth/credentials.js';
+import { tenantKey } from '../../src/world/redis/redis-keys.js';
 import { describeWith } from '../helpers/components.js';
 import { callOf, codeOf, freshIds } from '../helpers/calls.js';
 import { flushRedis, REDIS_URL, REDIS_URL_SET } from '../helpers/redis.js';
+import { monitorRedis } from '../helpers/redis-monitor.js';
 import { theContract } from '../helpers/sandbox.js';
 
 // A vendor call on Redis in one round trip (src/world/one-trip.ts): decided on a guess of its
@@ -30,19 +33,21 @@ describeWith(REDIS_URL_SET, 'a vendor call on Redis in one round trip', () => {
     // The first call of a tenant also touches its directory entry (at most once a second).
     expect(codeOf(await a.inject(callOf('deactivatePromotionForCustomer', freshIds(), headers)))).toBe(200);
     const probe = new Redis(REDIS_URL ?? '');
-    const monitor = await probe.monitor();
-    const seen: string[][] = [];
-    // The commands clients send; a script's own commands show too, from 'lua'.
-    monitor.on('monitor', (_time: string, args: string[], source: string) => {
-      if (!source.includes('lua')) seen.push(args);
-    });
+    const monitor = await monitorRedis(REDIS_URL ?? '');
+    // Every command of the connections that named the tenant (the sandbox's, not the probe's or
+    // other suites'); a script's own commands show too, from 'lua'.
+    const tenantKeys = tenantKey(credentialId('basic', basicToken(headers.authorization) ?? ''), '');
+    const seen = () => {
+      const sandbox = new Set(monitor.seen.filter(({ args }) => args.some((arg) => arg.startsWith(tenantKeys))).map(({ source }) => source));
+      return monitor.seen.filter(({ source }) => sandbox.has(source) && source !== 'lua').map(({ args }) => args);
+    };
     try {
       const ids = freshIds();
       for (const expected of [200, 404]) expect(codeOf(await a.inject(callOf('deactivatePromotionForCustomer', ids, headers)))).toBe(expected);
       expect(codeOf(await a.inject(callOf('deactivatePromotionForCustomer', freshIds(), { ...headers, 'x-sandbox-scenario': 'open-cart' })))).toBe(737);
       await probe.get('one-trip:marker');
-      await expect.poll(() => seen.some((args) => args.includes('one-trip:marker'))).toBe(true);
-      const commands = seen.filter((args) => !args.includes('one-trip:marker')).map(([name]) => name?.toLowerCase());
+      await expect.poll(() => monitor.seen.some(({ args }) => args.includes('one-trip:marker'))).toBe(true);
+      const commands = seen().map(([name]) => name?.toLowerCase());
       expect(commands).toEqual(['evalsha', 'evalsha', 'evalsha']);
       const journal = (await a.inject({ url: '/__sandbox/requests?limit=3', headers })).json<{ data: { requests: { status: number; code: number | null }[] } }>().data;
       expect(journal.requests.map(({ status, code }) => [status, code])).toEqual([
@@ -51,7 +56,7 @@ describeWith(REDIS_URL_SET, 'a vendor call on Redis in one round trip', () => {
         [200, null],
       ]);
     } finally {
-      monitor.disconnect();
+      monitor.stop();
       probe.disconnect();
     }
   });

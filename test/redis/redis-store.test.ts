@@ -5,6 +5,7 @@ import { answer, accept } from '../../src/world/decision.js';
 import { RedisStore } from '../../src/world/redis/redis-store.js';
 import { describeWith } from '../helpers/components.js';
 import { flushRedis, REDIS_URL, REDIS_URL_SET } from '../helpers/redis.js';
+import { monitorRedis } from '../helpers/redis-monitor.js';
 import { describeStoreContract, recordedCall } from '../world/store-contract.js';
 
 /**
@@ -44,20 +45,18 @@ describeWith(REDIS_URL_SET, 'the Redis store', () => {
     await flushRedis(url);
     const store = await RedisStore.connect({ url, journalSize: 10, maxTenants: 10, idleMs: 60_000, commandTimeoutMs: 3_000 });
     const probe = new Redis(url);
-    const monitor = await probe.monitor();
-    const seen: string[][] = [];
-    monitor.on('monitor', (_time: string, args: string[]) => {
-      if (args.some((arg) => arg.includes('{monitored}'))) seen.push(args.map((arg) => arg.toLowerCase()));
-    });
+    const monitor = await monitorRedis(url);
+    let from = 0;
+    const seen = () => monitor.seen.slice(from).map(({ args }) => args).filter((args) => args.some((arg) => arg.includes('{monitored}'))).map((args) => args.map((arg) => arg.toLowerCase()));
     // APPLY_CHANGE's five keys end with the clock (the three sets, the one to add to, the clock); READ_MEMBERS's with the pin.
     const commandName = (args: string[]): string => (args[0] === 'evalsha' && args[2] === '5' && args[7] === 'ps:{monitored}:clock' ? 'apply-change' : (args[0] ?? ''));
     /** The commands a step sent for the tenant, in the order Redis ran them: a marker read after the step says when all are seen. */
     const commandsOf = async (step: () => Promise<unknown>, marker: string): Promise<string[]> => {
-      seen.length = 0;
+      from = monitor.seen.length;
       await step();
       await probe.get(`ps:{monitored}:${marker}`);
-      await expect.poll(() => seen.some((args) => args.includes(`ps:{monitored}:${marker}`))).toBe(true);
-      return seen.filter((args) => !args.includes(`ps:{monitored}:${marker}`)).map(commandName);
+      await expect.poll(() => seen().some((args) => args.includes(`ps:{monitored}:${marker}`))).toBe(true);
+      return seen().filter((args) => !args.includes(`ps:{monitored}:${marker}`)).map(commandName);
     };
     const promotion = 'a0000000000000000000000a';
     const reads = { promotions: [promotion], participations: [], earns: [] };
@@ -71,7 +70,7 @@ describeWith(REDIS_URL_SET, 'the Redis store', () => {
       expect(write).toContain('apply-change');
       expect(write).toContain('sadd');
     } finally {
-      monitor.disconnect();
+      monitor.stop();
       probe.disconnect();
       await store.close();
     }
