@@ -12,9 +12,9 @@ export interface TenantChanges {
 }
 
 /** The empty set every tenant shares until it changes something of that kind. */
-const NONE: ReadonlySet<string> = new Set<string>();
+export const NO_MEMBERS: ReadonlySet<string> = new Set<string>();
 
-export const NO_CHANGES: TenantChanges = Object.freeze({ inactivePromotions: NONE, inactiveParticipations: NONE, inactiveEarns: NONE });
+export const NO_CHANGES: TenantChanges = Object.freeze({ inactivePromotions: NO_MEMBERS, inactiveParticipations: NO_MEMBERS, inactiveEarns: NO_MEMBERS });
 
 /** A tenant's own changes, changed in place by its store; each set is made on its first member. */
 export type OwnChanges = { -readonly [Kind in keyof TenantChanges]: TenantChanges[Kind] };
@@ -29,7 +29,7 @@ export function participationKey(customerId: string, promotionId: string): strin
 
 /** A tenant's own, empty changes (most tenants change one kind of thing only: sets cost). */
 export function emptyChanges(): OwnChanges {
-  return { inactivePromotions: NONE, inactiveParticipations: NONE, inactiveEarns: NONE };
+  return { inactivePromotions: NO_MEMBERS, inactiveParticipations: NO_MEMBERS, inactiveEarns: NO_MEMBERS };
 }
 
 /** Applies a change in place; cheap whatever the number of changes already made. */
@@ -51,7 +51,7 @@ export function applyChange(changes: OwnChanges, change: WorldChange): void {
 
 /** Adds to a tenant's own set, or makes that set when it is still the shared empty one. */
 function withMember(set: ReadonlySet<string>, member: string): ReadonlySet<string> {
-  if (set === NONE) return new Set([member]);
+  if (set === NO_MEMBERS) return new Set([member]);
   (set as Set<string>).add(member);
   return set;
 }

@@ -263,7 +263,8 @@ export interface Scripts {
   resetClock(clockKey: string, idleMs: number): Promise<number>;
   recordCall(journalKey: string, coverageKey: string, clockKey: string, entry: string, journalSize: number, idleMs: number, answer: string, at: number, frozen: string, now: number): Promise<number>;
   readMembers(...keysAndArgs: (string | number)[]): Promise<(number | string)[]>;
-  settleCall(...keysAndArgs: (string | number)[]): Promise<(number | string)[]>;
+  /** One array: ioredis flattens it into the command's arguments, with no copy made per argument list. */
+  settleCall(keysAndArgs: readonly string[]): Promise<(number | string)[]>;
   countCall(counter: string, windowMs: number): Promise<[number, number]>;
   touchDirectory(directory: string, shares: string, shareOf: string, now: number, idleMs: number, tenant: string, maxSessions: number, maxTenants: number, enter: string): Promise<string[]>;
   leaveIdle(directory: string, shares: string, shareOf: string, now: number, idleMs: number): Promise<number>;

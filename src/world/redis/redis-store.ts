@@ -3,7 +3,7 @@ import type { Identity } from '../../auth/identity.js';
 import type { Decision } from '../decision.js';
 import { unhandled } from '../../unhandled.js';
 import type { WorldChange } from '../model.js';
-import { type TenantChanges, participationKey } from '../tenant-changes.js';
+import { NO_CHANGES, NO_MEMBERS, type TenantChanges, participationKey } from '../tenant-changes.js';
 import type { ChangeReads } from '../tenant-changes.js';
 import { answerKey } from '../coverage-store.js';
 import { selectCalls } from '../journal-filter.js';
@@ -32,6 +32,32 @@ const MAX_ATTEMPTS = 20;
 
 /** The window an API key's budget is counted over: the vendor's limit is per minute. */
 const RATE_WINDOW_MS = 60_000;
+
+/** The parts of a tenant's keys CALL names, in its KEYS order (the API key's counter follows). */
+const CALL_PARTS = ['promotions', 'participations', 'earns', 'clock', 'pin', 'error-rate', 'journal', 'coverage'] as const;
+/** Tenants whose keys are remembered at most: a cache, started again when full. */
+const KEYS_REMEMBERED = 1_000;
+const SETTLED: Settled = Object.freeze({ kind: 'settled' });
+const STALE: Settled = Object.freeze({ kind: 'stale' });
+
+/** Appends (set index, member, '1' or '0') for each member a decision read, as guessed present or absent. */
+function pushGuessed(guessed: string[], set: string, members: readonly string[], present: ReadonlySet<string>): void {
+  for (const member of members) guessed.push(set, member, present.has(member) ? '1' : '0');
+}
+
+/** The members read that were last seen present in a set (by its index); none makes no set. */
+function seenPresent(present: ReadonlySet<string>, set: string, members: readonly string[]): ReadonlySet<string> {
+  let found: Set<string> | undefined;
+  for (const member of members) if (present.has(`${set}:${member}`)) (found ??= new Set()).add(member);
+  return found ?? NO_MEMBERS;
+}
+
+/** The sighting of each guessed member (`<set index>:<member>`), present or absent as `isPresent(its index)` says. */
+function sightedMembers(guessed: readonly string[], isPresent: (index: number) => boolean): [string, boolean][] {
+  const sighted: [string, boolean][] = [];
+  for (let index = 0; 3 * index < guessed.length; index += 1) sighted.push([`${guessed[3 * index] ?? ''}:${guessed[3 * index + 1] ?? ''}`, isPresent(index)]);
+  return sighted;
+}
 
 /** What one READ_MEMBERS gives: the changes asked for, the clock's value and the pin's JSON ('' for none). */
 interface TenantRead {
@@ -92,6 +118,8 @@ export class RedisStore implements TenantStore, OneTripCalls {
   readonly #faults: FaultWatch;
   /** What this process last saw of each tenant: the guess a vendor call is decided on (one-trip.ts). */
   readonly #sightings: TenantSightings;
+  /** The keys of the tenants in use, as CALL names them (#callKeys): made once, not on every call. */
+  readonly #keysOf = new Map<string, readonly string[]>();
 
   private constructor(
     redis: RedisWithScripts,
@@ -131,12 +159,14 @@ export class RedisStore implements TenantStore, OneTripCalls {
     // A tenant this process has not seen is guessed new: its clock starts now, nothing changed.
     const startsAt = seen ? undefined : now;
     const clockText = seen?.clock ?? `${String(now)}:0`;
-    const has = (set: number, member: string) => seen?.present.has(`${String(set)}:${member}`) ?? false;
-    const changes = {
-      inactivePromotions: new Set(reads?.promotions.filter((member) => has(1, member))),
-      inactiveParticipations: new Set(reads?.participations.filter((member) => has(2, member))),
-      inactiveEarns: new Set(reads?.earns.filter((member) => has(3, member))),
-    };
+    const changes: TenantChanges =
+      seen === undefined || reads === undefined
+        ? NO_CHANGES
+        : {
+            inactivePromotions: seenPresent(seen.present, '1', reads.promotions),
+            inactiveParticipations: seenPresent(seen.present, '2', reads.participations),
+            inactiveEarns: seenPresent(seen.present, '3', reads.earns),
+          };
     return { changes, clock: this.#reading(clockText), clockText, startsAt, reads };
   }
 
@@ -145,56 +175,81 @@ export class RedisStore implements TenantStore, OneTripCalls {
     return (this.options.waitReplicas ?? 0) === 0;
   }
 
-  settle(tenant: string, settlement: Settlement): Promise<Settled> {
-    return this.#run(async () => {
+  /**
+   * The call's count, the check of its guess, its change and its journal entry in one script
+   * (CALL). Shaped for speed, one async step and one array of arguments:
+   * docs/performance.md#a-settlement-is-one-array
+   */
+  async settle(tenant: string, settlement: Settlement): Promise<Settled> {
+    try {
       const { guess, change, count, worldRead } = settlement;
       const entry = this.journalsCalls ? settlement.entry : undefined;
-      const guessed = CHANGE_SETS.flatMap(([set, field], index) =>
-        (worldRead ? (guess.reads?.[set] ?? []) : []).map((member) => [String(index + 1), member, guess.changes[field].has(member) ? '1' : '0'] as const),
-      );
+      // The members the decision read, as (set index, member, '1' when guessed present) triples.
+      const guessed: string[] = [];
+      if (worldRead && guess.reads) {
+        const { reads, changes } = guess;
+        pushGuessed(guessed, '1', reads.promotions, changes.inactivePromotions);
+        pushGuessed(guessed, '2', reads.participations, changes.inactiveParticipations);
+        pushGuessed(guessed, '3', reads.earns, changes.inactiveEarns);
+      }
       const target = change ? this.#setOf(change) : undefined;
       const setIndex = target ? CHANGE_SETS.findIndex(([set]) => set === target.part) + 1 : 0;
-      const answer = entry ? (answerKey(entry) ?? '') : '';
-      // With the other settlements of this turn, in one write: docs/performance.md#one-write-a-turn
-      writeWithThisTurn(this.#redis);
-      const settling = this.#redis.settleCall(
-        ...CHANGE_SETS.map(([set]) => tenantKey(tenant, set)),
-        ...(['clock', 'pin', 'error-rate', 'journal', 'coverage'] as const).map((part) => tenantKey(tenant, part)),
+      const args = this.#callKeys(tenant).slice();
+      args.push(
         // The tenant's credential is its API key: the counter is in the slot of the tenant's keys.
         apiKeyCounter(count?.key ?? credentialOf(tenant)),
         // A clock started here starts as guessed for a new tenant, else now: a tenant forgotten
         // meanwhile starts again now, as in memory, and its guess is then stale.
-        guess.startsAt ?? Date.now(),
-        this.options.idleMs,
-        count ? count.max : '',
-        RATE_WINDOW_MS,
+        String(guess.startsAt ?? Date.now()),
+        String(this.options.idleMs),
+        count ? String(count.max) : '',
+        String(RATE_WINDOW_MS),
         worldRead ? guess.clockText : '*',
-        settlement.assumed,
-        setIndex,
+        String(settlement.assumed),
+        String(setIndex),
         target?.member ?? '',
         entry ? JSON.stringify(entry).slice(0, -1) : '',
-        this.options.journalSize,
-        answer,
-        entry?.at ?? 0,
+        String(this.options.journalSize),
+        entry ? (answerKey(entry) ?? '') : '',
+        String(entry?.at ?? 0),
         this.#clockMode === 'frozen' ? '1' : '0',
-        ...guessed.flat(),
       );
+      for (const value of guessed) args.push(value);
+      // With the other settlements of this turn, in one write: docs/performance.md#one-write-a-turn
+      writeWithThisTurn(this.#redis);
+      const settling = this.#redis.settleCall(args);
       // After the script: a touch that entered the tenant first would start its clock at another time.
       this.#touchSoon(tenant);
       const result = await settling;
-      const [kind] = result;
+      const kind = result[0];
       if (kind === 'over') return { kind: 'over-limit', max: count?.max ?? 0, ttlMs: Number(result[1]) };
       if (kind === 'stale') {
-        const [, clock, pin, errorRate, ...present] = result.map(String);
-        this.#sightings.saw(tenant, { clock: clock ?? '', inSteps: pin !== '' || errorRate !== '', present: guessed.map(([set, member], index) => [`${set}:${member}`, present[index] === '1'] as const) }, Date.now());
-        return { kind: 'stale' };
+        // After the kind: the clock, the pin, the error rate, then 1 or 0 per member guessed.
+        const present = sightedMembers(guessed, (index) => String(result[4 + index]) === '1');
+        this.#sightings.saw(tenant, { clock: String(result[1] ?? ''), inSteps: String(result[2] ?? '') !== '' || String(result[3] ?? '') !== '', present }, Date.now());
+        return STALE;
       }
-      const present = guessed.map(([set, member, was]) => [`${set}:${member}`, was === '1'] as const);
-      if (target) present.push([`${String(setIndex)}:${target.member}`, true]);
-      if (worldRead) this.#sightings.saw(tenant, { clock: guess.clockText, inSteps: false, present }, Date.now());
+      if (worldRead) {
+        const present = sightedMembers(guessed, (index) => guessed[3 * index + 2] === '1');
+        if (target) present.push([`${String(setIndex)}:${target.member}`, true]);
+        this.#sightings.saw(tenant, { clock: guess.clockText, inSteps: false, present }, Date.now());
+      }
       if (target) await this.#acknowledged(tenant);
-      return { kind: 'settled' };
-    });
+      return SETTLED;
+    } catch (error) {
+      throw this.unavailableError(error) ?? error;
+    }
+  }
+
+  /** The tenant's eight keys CALL names before the counter, in its KEYS order; remembered for the tenants in use. */
+  #callKeys(tenant: string): readonly string[] {
+    let keys = this.#keysOf.get(tenant);
+    if (keys === undefined) {
+      if (this.#keysOf.size >= KEYS_REMEMBERED) this.#keysOf.clear();
+      keys = CALL_PARTS.map((part) => tenantKey(tenant, part));
+      this.#keysOf.set(tenant, keys);
+    }
+    return keys;
   }
 
   /** Counts a call against its API key's budget, in the counter CALL counts in; for a call not settled in one trip. */
