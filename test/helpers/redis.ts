@@ -23,6 +23,29 @@ export function haveRedisServerBinary(): boolean {
   return runs('redis-server', ['--version']);
 }
 
+/**
+ * The databases of the suites that flush theirs: each its own, so that none empties another's
+ * while test files run in parallel. Database 0 is left to the suites that never flush.
+ */
+const SUITE_DATABASES = {
+  'one-trip': 1,
+  'replicas-and-outages': 2,
+  'shared-redis': 3,
+  budgets: 4,
+  'every-mode': 5,
+  'fair-shares': 6,
+  verify: 7,
+  'redis-store': 15,
+} as const;
+
+/** REDIS_URL in the suite's own database (SUITE_DATABASES); '' when REDIS_URL is not set, and the suite is skipped. */
+export function suiteRedisUrl(suite: keyof typeof SUITE_DATABASES): string {
+  if (!REDIS_URL) return '';
+  const url = new URL(REDIS_URL);
+  url.pathname = `/${String(SUITE_DATABASES[suite])}`;
+  return url.toString();
+}
+
 export async function flushRedis(url: string): Promise<void> {
   const redis = new Redis(url, { lazyConnect: true });
   await redis.connect();

@@ -5,8 +5,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { basicAuthorization, md5Hex } from '../../src/auth/credentials.js';
 import { listeningUrl, startCli, stoppedAfterEach } from '../helpers/cli-process.js';
 import { describeWith } from '../helpers/components.js';
-import { flushRedis, REDIS_URL, REDIS_URL_SET } from '../helpers/redis.js';
+import { flushRedis, REDIS_URL_SET, suiteRedisUrl } from '../helpers/redis.js';
 import { DEACTIVATE_PATH } from '../helpers/sandbox.js';
+
+/** The suite's own database of the Redis of REDIS_URL: it flushes it. */
+const REDIS = suiteRedisUrl('budgets');
 
 // The budgets of issue 24 through the built command, in memory and on a real Redis: sandbox calls
 // per credential (--admin-rate-limit), the token call per client address and per OAuth key,
@@ -177,14 +180,14 @@ describe('budgets and client addresses, in memory (dist/cli.js)', () => {
 
 describeWith(REDIS_URL_SET, 'budgets and client addresses, on Redis (dist/cli.js)', () => {
   beforeEach(async () => {
-    await flushRedis(REDIS_URL ?? '');
+    await flushRedis(REDIS);
   });
-  budgetSuite(() => ({ SANDBOX_REDIS_URL: REDIS_URL }));
+  budgetSuite(() => ({ SANDBOX_REDIS_URL: REDIS }));
 
   describe('two replicas on one Redis', () => {
     const running = stoppedAfterEach();
     async function replicas(args: string[]): Promise<{ urls: string[]; output: () => string }> {
-      const started = [startCli(args, { ...LOCAL, SANDBOX_REDIS_URL: REDIS_URL }), startCli(args, { ...LOCAL, SANDBOX_REDIS_URL: REDIS_URL })];
+      const started = [startCli(args, { ...LOCAL, SANDBOX_REDIS_URL: REDIS }), startCli(args, { ...LOCAL, SANDBOX_REDIS_URL: REDIS })];
       running.push(...started);
       const urls = await Promise.all(started.map((sandbox) => listeningUrl(sandbox.output)));
       return { urls, output: () => started.map((sandbox) => sandbox.output()).join('\n') };

@@ -6,9 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { describeWith } from '../helpers/components.js';
 import { type Finished, listeningUrl, runCli, startCli } from '../helpers/cli-process.js';
-import { flushRedis, REDIS_URL, REDIS_URL_SET } from '../helpers/redis.js';
+import { flushRedis, REDIS_URL_SET, suiteRedisUrl } from '../helpers/redis.js';
 import { DEACTIVATE_PATH, DOCS_BASIC, PROMOTION_ID } from '../helpers/sandbox.js';
 import { vipOpenCart } from '../helpers/own-scenario.js';
+
+/** The suite's own database of the Redis of REDIS_URL: it flushes it. */
+const REDIS = suiteRedisUrl('every-mode');
 
 // Every mode and subcommand the README documents, each run as the built `dist/cli.js` with one
 // real HTTP call (or one real run of the subcommand) whose answer is checked.
@@ -234,8 +237,8 @@ describe('promotions-sandbox, built, in every documented mode', () => {
 
 describeWith(REDIS_URL_SET, 'promotions-sandbox, built, with --redis', () => {
   it('--redis: two processes on one Redis share the world (a global deactivation through one, 404 per customer through the other)', async () => {
-    await flushRedis(REDIS_URL ?? '');
-    const [one, two] = await Promise.all([serve(['--redis', REDIS_URL ?? '']), serve(['--redis', REDIS_URL ?? ''])]);
+    await flushRedis(REDIS);
+    const [one, two] = await Promise.all([serve(['--redis', REDIS]), serve(['--redis', REDIS])]);
     const promotionId = randomBytes(12).toString('hex');
     const key = { authorization: DOCS_BASIC };
     expect(await call(one.url, deactivatePath(promotionId), { method: 'PUT', headers: key })).toMatchObject({ status: 200, body: SUCCESS });

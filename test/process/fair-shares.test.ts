@@ -3,8 +3,11 @@ import { basicAuthorization } from '../../src/auth/credentials.js';
 import { credentialOf } from '../../src/world/tenant-credential.js';
 import { describeWith } from '../helpers/components.js';
 import { listeningUrl, startCli, stoppedAfterEach } from '../helpers/cli-process.js';
-import { flushRedis, REDIS_URL, REDIS_URL_SET } from '../helpers/redis.js';
+import { flushRedis, REDIS_URL_SET, suiteRedisUrl } from '../helpers/redis.js';
 import { PROMOTION_ID } from '../helpers/sandbox.js';
+
+/** The suite's own database of the Redis of REDIS_URL: it flushes it. */
+const REDIS = suiteRedisUrl('fair-shares');
 
 const LOCAL = { HOST: '127.0.0.1', PORT: '0' };
 const OPERATOR_TOKEN = 'fair-shares-operator-token-0123456789';
@@ -91,7 +94,7 @@ it('fair shares on the memory store: one account\'s sessions never push out anot
 
 describeWith(REDIS_URL_SET, 'fair shares on Redis', () => {
   it('fair shares on Redis: one account\'s sessions never push out another\'s tenants, and reads make none', async () => {
-    await flushRedis(REDIS_URL ?? '');
-    await fairShares(await withAccounts(running, ['--redis', REDIS_URL ?? '']));
+    await flushRedis(REDIS);
+    await fairShares(await withAccounts(running, ['--redis', REDIS]));
   });
 });

@@ -8,9 +8,12 @@ import { basicToken, credentialId } from '../../src/auth/credentials.js';
 import { tenantKey } from '../../src/world/redis/redis-keys.js';
 import { describeWith } from '../helpers/components.js';
 import { callOf, codeOf, freshIds } from '../helpers/calls.js';
-import { flushRedis, REDIS_URL, REDIS_URL_SET } from '../helpers/redis.js';
+import { flushRedis, REDIS_URL_SET, suiteRedisUrl } from '../helpers/redis.js';
 import { monitorRedis } from '../helpers/redis-monitor.js';
 import { theContract } from '../helpers/sandbox.js';
+
+/** The suite's own database of the Redis of REDIS_URL: it flushes it. */
+const REDIS = suiteRedisUrl('one-trip');
 
 // A vendor call on Redis in one round trip (src/world/one-trip.ts): decided on a guess of its
 // tenant, settled by one script; a guess another replica made wrong is decided again.
@@ -18,8 +21,8 @@ describeWith(REDIS_URL_SET, 'a vendor call on Redis in one round trip', () => {
   let a: FastifyInstance;
   let b: FastifyInstance;
   beforeAll(async () => {
-    await flushRedis(REDIS_URL ?? '');
-    const config = configWith({ logLevel: 'silent', redis: REDIS_URL, rateLimit: 1_000 });
+    await flushRedis(REDIS);
+    const config = configWith({ logLevel: 'silent', redis: REDIS, rateLimit: 1_000 });
     const contract = await theContract();
     [a, b] = await Promise.all([buildApp(config, { contract }), buildApp(config, { contract })]);
   });
@@ -32,8 +35,8 @@ describeWith(REDIS_URL_SET, 'a vendor call on Redis in one round trip', () => {
     const headers = key('monitored');
     // The first call of a tenant also touches its directory entry (at most once a second).
     expect(codeOf(await a.inject(callOf('deactivatePromotionForCustomer', freshIds(), headers)))).toBe(200);
-    const probe = new Redis(REDIS_URL ?? '');
-    const monitor = await monitorRedis(REDIS_URL ?? '');
+    const probe = new Redis(REDIS);
+    const monitor = await monitorRedis(REDIS);
     // Every command of the connections that named the tenant (the sandbox's, not the probe's or
     // other suites'); a script's own commands show too, from 'lua'.
     const tenantKeys = tenantKey(credentialId('basic', basicToken(headers.authorization) ?? ''), '');
@@ -62,7 +65,7 @@ describeWith(REDIS_URL_SET, 'a vendor call on Redis in one round trip', () => {
   });
 
   it("settles the first call of a tenant new to every replica at once, though its keys' touch goes with it", async () => {
-    const store = await RedisStore.connect({ url: REDIS_URL ?? '', journalSize: 10, maxTenants: 10, idleMs: 60_000, commandTimeoutMs: 3_000 });
+    const store = await RedisStore.connect({ url: REDIS, journalSize: 10, maxTenants: 10, idleMs: 60_000, commandTimeoutMs: 3_000 });
     try {
       const reads = { promotions: [freshIds().promotionId], participations: [], earns: [] };
       const guess = store.guess('new-everywhere', reads);
@@ -77,7 +80,7 @@ describeWith(REDIS_URL_SET, 'a vendor call on Redis in one round trip', () => {
 
   it('starts the clock of a tenant forgotten meanwhile again at its next call, as in memory', async () => {
     const token = 'operator-token-for-one-trip-tests-0123';
-    const config = configWith({ logLevel: 'silent', redis: REDIS_URL, rateLimit: 1_000, adminToken: token });
+    const config = configWith({ logLevel: 'silent', redis: REDIS, rateLimit: 1_000, adminToken: token });
     const app = await buildApp(config, { contract: await theContract() });
     try {
       const headers = key('forgotten');
@@ -100,12 +103,12 @@ describeWith(REDIS_URL_SET, 'a vendor call on Redis in one round trip', () => {
   });
 
   it('counts and journals a call once when its change waits for replicas that do not answer (503)', async () => {
-    await flushRedis(REDIS_URL ?? '');
-    const waiting = await buildApp(configWith({ logLevel: 'silent', redis: REDIS_URL, rateLimit: 1_000, redisWaitReplicas: 1, redisWaitTimeout: 50 }), { contract: await theContract() });
+    await flushRedis(REDIS);
+    const waiting = await buildApp(configWith({ logLevel: 'silent', redis: REDIS, rateLimit: 1_000, redisWaitReplicas: 1, redisWaitTimeout: 50 }), { contract: await theContract() });
     try {
       const headers = key('unacknowledged');
       for (let call = 0; call < 2; call += 1) expect((await waiting.inject(callOf('deactivatePromotionForCustomer', freshIds(), headers))).statusCode).toBe(503);
-      const probe = new Redis(REDIS_URL ?? '');
+      const probe = new Redis(REDIS);
       const counters = await probe.keys('ps:{*}:rate');
       const counts = await Promise.all(counters.map((counter) => probe.get(counter)));
       await probe.quit();
@@ -140,7 +143,7 @@ describeWith(REDIS_URL_SET, 'a vendor call on Redis in one round trip', () => {
   });
 
   it('counts a request refused by validation or by Fastify before refusing it: past the budget it is 429', async () => {
-    const config = configWith({ logLevel: 'silent', redis: REDIS_URL, rateLimit: 2 });
+    const config = configWith({ logLevel: 'silent', redis: REDIS, rateLimit: 2 });
     const small = await buildApp(config, { contract: await theContract() });
     try {
       const headers = key('budget');

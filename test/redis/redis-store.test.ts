@@ -4,23 +4,19 @@ import { expect, it } from 'vitest';
 import { answer, accept } from '../../src/world/decision.js';
 import { RedisStore } from '../../src/world/redis/redis-store.js';
 import { describeWith } from '../helpers/components.js';
-import { flushRedis, REDIS_URL, REDIS_URL_SET } from '../helpers/redis.js';
+import { flushRedis, REDIS_URL_SET, suiteRedisUrl } from '../helpers/redis.js';
 import { monitorRedis } from '../helpers/redis-monitor.js';
 import { describeStoreContract, recordedCall } from '../world/store-contract.js';
 
 /**
- * A database of the suite's own: it is flushed before every test and `forgetAll` empties it,
- * while the other Redis suites, perhaps running at the same time, use database 0.
+ * The suite's own database: it is flushed before every test and `forgetAll` empties it, while
+ * the other Redis suites, perhaps running at the same time, use theirs.
  */
-function contractDatabase(url: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = '/15';
-  return parsed.toString();
-}
+const REDIS = suiteRedisUrl('redis-store');
 
 describeWith(REDIS_URL_SET, 'the Redis store', () => {
   describeStoreContract('the Redis store', async (limits) => {
-    const url = contractDatabase(REDIS_URL ?? '');
+    const url = REDIS;
     await flushRedis(url);
     const store = await RedisStore.connect({ url, ...limits, commandTimeoutMs: 3_000 });
     // Redis keeps its own time: a token's lifetime is waited for.
@@ -28,7 +24,7 @@ describeWith(REDIS_URL_SET, 'the Redis store', () => {
   });
 
   it('reads a journal entry written before tenants had clocks as made at its time by a clock not yet moved', async () => {
-    const url = contractDatabase(REDIS_URL ?? '');
+    const url = REDIS;
     await flushRedis(url);
     const { at, ...call } = recordedCall({ requestId: 'older' });
     const raw = new Redis(url);
@@ -41,7 +37,7 @@ describeWith(REDIS_URL_SET, 'the Redis store', () => {
   });
 
   it('makes no script call for a success without a change, where a change runs APPLY_CHANGE', async () => {
-    const url = contractDatabase(REDIS_URL ?? '');
+    const url = REDIS;
     await flushRedis(url);
     const store = await RedisStore.connect({ url, journalSize: 10, maxTenants: 10, idleMs: 60_000, commandTimeoutMs: 3_000 });
     const probe = new Redis(url);
@@ -77,7 +73,7 @@ describeWith(REDIS_URL_SET, 'the Redis store', () => {
   });
 
   it('writes nothing for reads of tenants it does not hold: no clock started, no directory entry, no key', async () => {
-    const url = contractDatabase(REDIS_URL ?? '');
+    const url = REDIS;
     await flushRedis(url);
     const store = await RedisStore.connect({ url, journalSize: 10, maxTenants: 10, maxSessions: 3, idleMs: 60_000, commandTimeoutMs: 3_000 });
     const raw = new Redis(url);

@@ -7,8 +7,11 @@ import { configWith } from '../../src/config.js';
 import { describeWith } from '../helpers/components.js';
 import { callOf, codeOf, freshIds } from '../helpers/calls.js';
 import { listeningUrl, runCli, startCli } from '../helpers/cli-process.js';
-import { flushRedis, freePort, REDIS_URL, REDIS_URL_SET, redisServerInstalled, redisServersStoppedAfterEach, stopRedisServer } from '../helpers/redis.js';
+import { flushRedis, freePort, REDIS_URL_SET, suiteRedisUrl, redisServerInstalled, redisServersStoppedAfterEach, stopRedisServer } from '../helpers/redis.js';
 import { theContract } from '../helpers/sandbox.js';
+
+/** The suite's own database of the Redis of REDIS_URL: it flushes it. */
+const REDIS = suiteRedisUrl('replicas-and-outages');
 
 const KEY = { authorization: 'Basic cmVwbGljYTp4' };
 
@@ -20,8 +23,8 @@ describeWith(REDIS_URL_SET, 'two sandbox processes behind one Redis', () => {
   });
 
   it('act as one sandbox: world, pin, reset and rate limit', async () => {
-    await flushRedis(REDIS_URL ?? '');
-    for (let index = 0; index < 2; index += 1) processes.push(startCli(['--redis', REDIS_URL ?? '', '--rate-limit', '8'], { HOST: '127.0.0.1', PORT: '0' }));
+    await flushRedis(REDIS);
+    for (let index = 0; index < 2; index += 1) processes.push(startCli(['--redis', REDIS, '--rate-limit', '8'], { HOST: '127.0.0.1', PORT: '0' }));
     const [one, two] = await Promise.all(processes.map((sandbox) => listeningUrl(sandbox.output)));
     const ids = freshIds();
     expect((await fetch(`${one ?? ''}${callOf('deactivatePromotionGlobally', ids).url as string}`, { method: 'PUT', headers: KEY })).status).toBe(200);

@@ -5,8 +5,11 @@ import { buildApp } from '../../src/app.js';
 import { configWith } from '../../src/config.js';
 import { describeWith } from '../helpers/components.js';
 import { callOf, codeOf, freshIds } from '../helpers/calls.js';
-import { flushRedis, REDIS_URL, REDIS_URL_SET } from '../helpers/redis.js';
+import { flushRedis, REDIS_URL_SET, suiteRedisUrl } from '../helpers/redis.js';
 import { theContract } from '../helpers/sandbox.js';
+
+/** The suite's own database of the Redis of REDIS_URL: it flushes it. */
+const REDIS = suiteRedisUrl('shared-redis');
 
 const TOKEN = 'operator-token-for-redis-tests-0123';
 
@@ -14,8 +17,8 @@ describeWith(REDIS_URL_SET, 'two sandboxes on one Redis act as one', () => {
   let a: FastifyInstance;
   let b: FastifyInstance;
   beforeAll(async () => {
-    await flushRedis(REDIS_URL ?? '');
-    const config = configWith({ logLevel: 'silent', redis: REDIS_URL, rateLimit: 20, adminToken: TOKEN });
+    await flushRedis(REDIS);
+    const config = configWith({ logLevel: 'silent', redis: REDIS, rateLimit: 20, adminToken: TOKEN });
     const contract = await theContract();
     [a, b] = await Promise.all([buildApp(config, { contract }), buildApp(config, { contract })]);
   });
@@ -67,7 +70,7 @@ describeWith(REDIS_URL_SET, 'two sandboxes on one Redis act as one', () => {
 
   it('200 parallel identical deactivations, split over both, give exactly one 200', async () => {
     const call = callOf('deactivatePromotionForCustomer', freshIds(), { authorization: 'Basic cmFjZTpyZWRpcw==' });
-    const config = configWith({ logLevel: 'silent', redis: REDIS_URL, rateLimit: 100_000 });
+    const config = configWith({ logLevel: 'silent', redis: REDIS, rateLimit: 100_000 });
     const contract = await theContract();
     const [c, d] = await Promise.all([buildApp(config, { contract }), buildApp(config, { contract })]);
     const answers = await Promise.all(Array.from({ length: 200 }, (_, index) => (index % 2 === 0 ? c : d).inject(call)));
@@ -83,15 +86,15 @@ describeWith(REDIS_URL_SET, 'two sandboxes on one Redis act as one', () => {
   });
 
   it('a call of a tenant restarts the idle time of all its state, and enters the tenant index', async () => {
-    await flushRedis(REDIS_URL ?? '');
-    const app = await buildApp(configWith({ logLevel: 'silent', redis: REDIS_URL, tenantIdleMinutes: 1, adminToken: TOKEN }), { contract: await theContract() });
+    await flushRedis(REDIS);
+    const app = await buildApp(configWith({ logLevel: 'silent', redis: REDIS, tenantIdleMinutes: 1, adminToken: TOKEN }), { contract: await theContract() });
     const headers = session('idle-time');
     await app.inject({ method: 'PUT', url: '/__sandbox/scenario', headers, payload: { name: 'open-cart' } });
     await app.inject(callOf('deactivatePromotionGlobally', freshIds(), { ...headers, 'x-sandbox-scenario': 'deactivated-globally' }));
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     // A call that only reads (a forced answer) keeps the pin and the changes alive all the same.
     await app.inject(callOf('deactivatePromotionForCustomer', freshIds(), { ...headers, 'x-sandbox-scenario': 'unexpected-error' }));
-    const probe = new Redis(REDIS_URL ?? '');
+    const probe = new Redis(REDIS);
     // The tenant's own keys; the directory's (in its slot, `ps:{ps:tenants}:…`) last as the directory
     // does, and its API key's counter (`ps:{key}:rate`) for the budget's window.
     const keys = (await probe.keys('ps:{*}:*')).filter((key) => !key.startsWith('ps:{ps:tenants}:') && !key.endsWith(':rate'));
@@ -106,8 +109,8 @@ describeWith(REDIS_URL_SET, 'two sandboxes on one Redis act as one', () => {
   });
 
   it('keeps at most --max-tenants, forgetting the least recently used', async () => {
-    await flushRedis(REDIS_URL ?? '');
-    const bounded = await buildApp(configWith({ logLevel: 'silent', redis: REDIS_URL, maxTenants: 2, adminToken: TOKEN }), { contract: await theContract() });
+    await flushRedis(REDIS);
+    const bounded = await buildApp(configWith({ logLevel: 'silent', redis: REDIS, maxTenants: 2, adminToken: TOKEN }), { contract: await theContract() });
     for (const name of ['first', 'second', 'third']) await bounded.inject(callOf('deactivatePromotionGlobally', freshIds(), session(name)));
     const listed = (await bounded.inject({ url: '/__sandbox/tenants', headers: { 'x-sandbox-operator-token': TOKEN } })).json<{ data: { changes: number }[] }>().data;
     expect(listed).toHaveLength(2);

@@ -13,10 +13,13 @@ import { type Contract, loadContract } from '../../src/contract/load-contract.js
 import { SuccessAnswers } from '../../src/contract/success-answers.js';
 import { listeningUrl, runCli, startCli, stoppedAfterEach } from '../helpers/cli-process.js';
 import { describeWith } from '../helpers/components.js';
-import { REDIS_URL, REDIS_URL_SET, flushRedis, freePort } from '../helpers/redis.js';
+import { REDIS_URL_SET, suiteRedisUrl, flushRedis, freePort } from '../helpers/redis.js';
 import { documentedAnswerLabels, vendorOperations } from '../helpers/documented-answers.js';
 import { PROMOTION_READ_ID, contractWithPromotionRead, promotionReadScenarios } from '../helpers/promotion-read.js';
 import { PROMOTION_ID, theContract, useSandbox } from '../helpers/sandbox.js';
+
+/** The suite's own database of the Redis of REDIS_URL: it flushes it. */
+const REDIS = suiteRedisUrl('verify');
 
 type Answer = { status: number; body: unknown; type?: string };
 type Mutation = (request: FastifyRequest, answer: Answer) => Answer;
@@ -278,7 +281,7 @@ describe('a contract that adds a world read, on the command line (memory)', () =
 
 describeWith(REDIS_URL_SET, 'a contract that adds a world read, on the command line (Redis)', () => {
   verifyWithTheFixture('redis', async () => {
-    await flushRedis(REDIS_URL ?? '');
-    return ['--redis', REDIS_URL ?? ''];
+    await flushRedis(REDIS);
+    return ['--redis', REDIS];
   });
 });
