@@ -85,7 +85,8 @@ return 1`;
  * 2 no pin nor error rate), the index of the set to add to (0: no change), its member, the entry
  * ('' for none), journal size, coverage key or '', the call's wall time, '1' when clocks are
  * frozen; then triples (index of a set, member, 1 or 0 as guessed present).
- * Returns {'over', ttl ms}, {'stale', clock, pin, error rate, presence of each member}, or {'done'}.
+ * Returns {'over', ttl ms}, {'stale', clock, pin, error rate, presence of each member}, or 0 when
+ * done (a number: the reply of almost every call is the cheapest to read).
  */
 const CALL = `${CLOCK_OF}${RECORD}
 local now, idle = ARGV[1], ARGV[2]
@@ -111,7 +112,7 @@ if ARGV[7] ~= '0' then
   redis.call('PEXPIRE', set, idle)
 end
 if ARGV[9] ~= '' then record(KEYS[7], KEYS[8], clock, ARGV[9], ARGV[10], idle, ARGV[11], ARGV[12], ARGV[13]) end
-return {'done'}`;
+return 0`;
 
 /**
  * Counts a call against its API key's budget, in the counter CALL counts in, for a call not
@@ -264,7 +265,7 @@ export interface Scripts {
   recordCall(journalKey: string, coverageKey: string, clockKey: string, entry: string, journalSize: number, idleMs: number, answer: string, at: number, frozen: string, now: number): Promise<number>;
   readMembers(...keysAndArgs: (string | number)[]): Promise<(number | string)[]>;
   /** One array: ioredis flattens it into the command's arguments, with no copy made per argument list. */
-  settleCall(keysAndArgs: readonly string[]): Promise<(number | string)[]>;
+  settleCall(keysAndArgs: readonly string[]): Promise<0 | (number | string)[]>;
   countCall(counter: string, windowMs: number): Promise<[number, number]>;
   touchDirectory(directory: string, shares: string, shareOf: string, now: number, idleMs: number, tenant: string, maxSessions: number, maxTenants: number, enter: string): Promise<string[]>;
   leaveIdle(directory: string, shares: string, shareOf: string, now: number, idleMs: number): Promise<number>;

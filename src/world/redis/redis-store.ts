@@ -221,9 +221,9 @@ export class RedisStore implements TenantStore, OneTripCalls {
       // After the script: a touch that entered the tenant first would start its clock at another time.
       this.#touchSoon(tenant);
       const result = await settling;
-      const kind = result[0];
-      if (kind === 'over') return { kind: 'over-limit', max: count?.max ?? 0, ttlMs: Number(result[1]) };
-      if (kind === 'stale') {
+      // 0: done; else why not ('over', 'stale') and what Redis holds.
+      if (result !== 0 && result[0] === 'over') return { kind: 'over-limit', max: count?.max ?? 0, ttlMs: Number(result[1]) };
+      if (result !== 0 && result[0] === 'stale') {
         // After the kind: the clock, the pin, the error rate, then 1 or 0 per member guessed.
         const present = sightedMembers(guessed, (index) => String(result[4 + index]) === '1');
         this.#sightings.saw(tenant, { clock: String(result[1] ?? ''), inSteps: String(result[2] ?? '') !== '' || String(result[3] ?? '') !== '', present }, Date.now());
