@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { DecideOutcome, Outcome, ValidCall } from '../answer/outcome.js';
+import type { DecideOutcome, Outcome, PendingSettlement, ValidCall } from '../answer/outcome.js';
 import type { OneTripCalls } from '../world/one-trip.js';
 import type { Operation } from '../contract/operations.js';
 import type { ParameterTexts, RawRequest, RequestValidator, RequestValidation } from '../contract/request-validator.js';
@@ -150,7 +150,7 @@ function refuseInvalid(validation: Extract<RequestValidation, { valid: false }>,
  * scenario) is counted all the same.
  */
 function answerDecided(decided: Outcome, call: ValidCall, request: FastifyRequest, reply: FastifyReply, deps: CallDeps): Awaitable<FastifyReply> {
-  if (decided.pending) return settled(decided, call, request, reply, deps).then((outcome) => deliver(outcome, request, reply, deps));
+  if (decided.pending && deps.oneTrip) return settleThenDeliver(decided, decided.pending, deps.oneTrip, call, request, reply, deps, 1);
   return afterItsCount(request, reply, deps, () => deliver(decided, request, reply, deps));
 }
 
@@ -165,27 +165,36 @@ const GUESSES = 3;
 
 /**
  * A decision made on a guess of the tenant, settled in one trip with the call's count and its
- * journal entry (one-trip.ts); past the budget its 429; a stale guess decided again.
+ * journal entry (one-trip.ts), then delivered; past the budget its 429; a stale guess decided
+ * again. One promise a call: no async step between the store's answer and the delivery.
  */
-async function settled(decided: Outcome, call: ValidCall, request: FastifyRequest, reply: FastifyReply, deps: CallDeps): Promise<Outcome> {
-  let outcome = decided;
-  for (let attempt = 1; outcome.pending && deps.oneTrip; attempt += 1) {
-    // A delayed or dropped answer is journaled when it leaves, with its time.
-    const entry = outcome.delayMs || outcome.kind === 'drop' ? undefined : journalEntry(outcome, reply, deps);
-    const count = request.countPending ? { key: request.apiKey ?? 'public', max: deps.limiter.max(request) } : undefined;
-    // The script counts first and journals last: should its answer fail to come back (a 503),
-    // the call is neither counted again nor journaled twice.
-    request.countPending = false;
-    request.journaled = entry !== undefined && deps.oneTrip.journalsCalls;
-    const { guess, assumed, worldRead, change } = outcome.pending;
-    // Shaped for speed: docs/performance.md#objects-made-per-call-name-their-fields
-    const result = await deps.oneTrip.settle(call.tenant, { guess, assumed, worldRead, change, count, entry });
-    if (result.kind === 'over-limit' || result.kind === 'stale') request.journaled = false;
-    if (result.kind === 'over-limit') return refusalOutcome(deps.limiter.refusal(result.max, result.ttlMs));
-    if (result.kind === 'settled') return { ...outcome, pending: undefined };
-    outcome = await deps.decide({ ...call, countFirst: undefined }, attempt >= GUESSES);
-  }
-  return outcome;
+function settleThenDeliver(
+  outcome: Outcome,
+  pending: PendingSettlement,
+  oneTrip: OneTripCalls,
+  call: ValidCall,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  deps: CallDeps,
+  attempt: number,
+): Promise<FastifyReply> {
+  // A delayed or dropped answer is journaled when it leaves, with its time.
+  const entry = outcome.delayMs || outcome.kind === 'drop' ? undefined : journalEntry(outcome, reply, deps);
+  const count = request.countPending ? { key: request.apiKey ?? 'public', max: deps.limiter.max(request) } : undefined;
+  // The script counts first and journals last: should its answer fail to come back (a 503),
+  // the call is neither counted again nor journaled twice.
+  request.countPending = false;
+  request.journaled = entry !== undefined && oneTrip.journalsCalls;
+  const { guess, assumed, worldRead, change } = pending;
+  // Shaped for speed: docs/performance.md#objects-made-per-call-name-their-fields
+  return oneTrip.settle(call.tenant, { guess, assumed, worldRead, change, count, entry }).then((result): Awaitable<FastifyReply> => {
+    if (result.kind === 'settled') return deliver({ ...outcome, pending: undefined }, request, reply, deps);
+    request.journaled = false;
+    if (result.kind === 'over-limit') return deliver(refusalOutcome(deps.limiter.refusal(result.max, result.ttlMs)), request, reply, deps);
+    return andThen(deps.decide({ ...call, countFirst: undefined }, attempt >= GUESSES), (again): Awaitable<FastifyReply> =>
+      again.pending ? settleThenDeliver(again, again.pending, oneTrip, call, request, reply, deps, attempt + 1) : deliver(again, request, reply, deps),
+    );
+  });
 }
 
 function journalEntry(outcome: Outcome, reply: FastifyReply, deps: CallDeps) {
