@@ -78,7 +78,7 @@ writeFileSync(
   ].join('\n'),
 );
 
-describeWith(answering('a Docker engine with docker compose', haveDockerEngine() && composeCommand() !== undefined, `${BASE_IMAGE_INSTALL}; apt-get install docker-compose; ../shared/tools/docker-service-images.sh`), 'the hosted partner sandbox (docker-compose.yml, through nginx)', () => {
+describeWith(answering('a Docker engine with docker compose', haveDockerEngine() && composeCommand() !== undefined, `${BASE_IMAGE_INSTALL}; apt-get install docker-compose (docker-compose.yml pulls redis and nginx)`), 'the hosted partner sandbox (docker-compose.yml, through nginx)', () => {
   let origin = '';
   let publish = '';
   const stack = composeStack(PROJECT, {}, [OVERRIDE]);

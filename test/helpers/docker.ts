@@ -11,8 +11,8 @@ if (!baseImage) throw new Error('Dockerfile: no `ARG NODE_IMAGE=node:<major>-…
  * version, so that a test, a skip line and the image budget name the image the Dockerfile names.
  */
 export const [, NODE_IMAGE = '', NODE_MAJOR = ''] = baseImage;
-/** What makes the base image where no image registry is reachable. */
-export const BASE_IMAGE_INSTALL = `apt-get install docker.io; ../shared/tools/docker-base-image.sh ${NODE_MAJOR}`;
+/** What a machine needs for the image: an engine, which pulls the base image as it builds. */
+export const BASE_IMAGE_INSTALL = `apt-get install docker.io (docker build pulls ${NODE_IMAGE})`;
 
 export function haveDockerEngine(): boolean {
   try {
