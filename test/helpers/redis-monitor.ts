@@ -61,8 +61,25 @@ function monitoredCommand(line: string): MonitoredCommand {
   return { args, source };
 }
 
-const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', a: '\x07', b: '\b', '\\': '\\', '"': '"' };
+const ESCAPES: Record<string, number> = { n: 0x0a, r: 0x0d, t: 0x09, a: 0x07, b: 0x08, '\\': 0x5c, '"': 0x22 };
 
+/** An argument's bytes, as Redis quotes them (every byte outside printable ASCII as `\xHH`), read as UTF-8. */
 function unquote(quoted: string): string {
-  return quoted.replace(/\\(x[0-9a-f]{2}|.)/g, (_, escape: string) => (escape.length === 3 ? String.fromCharCode(parseInt(escape.slice(1), 16)) : (ESCAPES[escape] ?? escape)));
+  const bytes: number[] = [];
+  for (let index = 0; index < quoted.length; index += 1) {
+    const char = quoted[index] ?? '';
+    if (char !== '\\') {
+      bytes.push(char.charCodeAt(0));
+      continue;
+    }
+    const escape = quoted[index + 1] ?? '';
+    if (escape === 'x') {
+      bytes.push(parseInt(quoted.slice(index + 2, index + 4), 16));
+      index += 3;
+    } else {
+      bytes.push(ESCAPES[escape] ?? escape.charCodeAt(0));
+      index += 1;
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
 }

@@ -25,7 +25,8 @@ export function haveRedisServerBinary(): boolean {
 
 /**
  * The databases of the suites that flush theirs: each its own, so that none empties another's
- * while test files run in parallel. Database 0 is left to the suites that never flush.
+ * while test files run in parallel. The suites that never flush use database 0 (one start-line
+ * test names 6 in its URL), where what they write is their own tenants'.
  */
 const SUITE_DATABASES = {
   'one-trip': 1,

@@ -264,7 +264,7 @@ export interface Scripts {
   resetClock(clockKey: string, idleMs: number): Promise<number>;
   recordCall(journalKey: string, coverageKey: string, clockKey: string, entry: string, journalSize: number, idleMs: number, answer: string, at: number, frozen: string, now: number): Promise<number>;
   readMembers(...keysAndArgs: (string | number)[]): Promise<(number | string)[]>;
-  /** One array: ioredis flattens it into the command's arguments, with no copy made per argument list. */
+  /** One array: ioredis flattens it into the command's arguments (one copy, where a spread list is copied at every step). */
   settleCall(keysAndArgs: readonly string[]): Promise<0 | (number | string)[]>;
   countCall(counter: string, windowMs: number): Promise<[number, number]>;
   touchDirectory(directory: string, shares: string, shareOf: string, now: number, idleMs: number, tenant: string, maxSessions: number, maxTenants: number, enter: string): Promise<string[]>;
