@@ -16,32 +16,29 @@ const REDIS = suiteRedisUrl('redis-store');
 
 describeWith(REDIS_URL_SET, 'the Redis store', () => {
   describeStoreContract('the Redis store', async (limits) => {
-    const url = REDIS;
-    await flushRedis(url);
-    const store = await RedisStore.connect({ url, ...limits, commandTimeoutMs: 3_000 });
+    await flushRedis(REDIS);
+    const store = await RedisStore.connect({ url: REDIS, ...limits, commandTimeoutMs: 3_000 });
     // Redis keeps its own time: a token's lifetime is waited for.
     return { store, elapse: (ms) => delay(ms) };
   });
 
   it('reads a journal entry written before tenants had clocks as made at its time by a clock not yet moved', async () => {
-    const url = REDIS;
-    await flushRedis(url);
+    await flushRedis(REDIS);
     const { at, ...call } = recordedCall({ requestId: 'older' });
-    const raw = new Redis(url);
+    const raw = new Redis(REDIS);
     await raw.lpush('ps:{before-clocks}:journal', JSON.stringify({ time: new Date(at).toISOString(), ...call }));
     raw.disconnect();
-    const store = await RedisStore.connect({ url, journalSize: 10, maxTenants: 10, idleMs: 60_000, commandTimeoutMs: 3_000 });
+    const store = await RedisStore.connect({ url: REDIS, journalSize: 10, maxTenants: 10, idleMs: 60_000, commandTimeoutMs: 3_000 });
     const page = await store.journal('before-clocks');
     await store.close();
     expect(page?.requests[0]).toEqual({ time: new Date(at).toISOString(), tenantTime: new Date(at).toISOString(), ...call });
   });
 
   it('makes no script call for a success without a change, where a change runs APPLY_CHANGE', async () => {
-    const url = REDIS;
-    await flushRedis(url);
-    const store = await RedisStore.connect({ url, journalSize: 10, maxTenants: 10, idleMs: 60_000, commandTimeoutMs: 3_000 });
-    const probe = new Redis(url);
-    const monitor = await monitorRedis(url);
+    await flushRedis(REDIS);
+    const store = await RedisStore.connect({ url: REDIS, journalSize: 10, maxTenants: 10, idleMs: 60_000, commandTimeoutMs: 3_000 });
+    const probe = new Redis(REDIS);
+    const monitor = await monitorRedis(REDIS);
     let from = 0;
     const seen = () => monitor.seen.slice(from).map(({ args }) => args).filter((args) => args.some((arg) => arg.includes('{monitored}'))).map((args) => args.map((arg) => arg.toLowerCase()));
     // APPLY_CHANGE's five keys end with the clock (the three sets, the one to add to, the clock); READ_MEMBERS's with the pin.
@@ -73,10 +70,9 @@ describeWith(REDIS_URL_SET, 'the Redis store', () => {
   });
 
   it('writes nothing for reads of tenants it does not hold: no clock started, no directory entry, no key', async () => {
-    const url = REDIS;
-    await flushRedis(url);
-    const store = await RedisStore.connect({ url, journalSize: 10, maxTenants: 10, maxSessions: 3, idleMs: 60_000, commandTimeoutMs: 3_000 });
-    const raw = new Redis(url);
+    await flushRedis(REDIS);
+    const store = await RedisStore.connect({ url: REDIS, journalSize: 10, maxTenants: 10, maxSessions: 3, idleMs: 60_000, commandTimeoutMs: 3_000 });
+    const raw = new Redis(REDIS);
     try {
       for (let session = 0; session < 20; session += 1) {
         const tenant = `reader~${String(session)}`;

@@ -33,8 +33,8 @@ const MAX_ATTEMPTS = 20;
 /** The window an API key's budget is counted over: the vendor's limit is per minute. */
 const RATE_WINDOW_MS = 60_000;
 
-/** The parts of a tenant's keys CALL names, in its KEYS order (the API key's counter follows). */
-const CALL_PARTS = ['promotions', 'participations', 'earns', 'clock', 'pin', 'error-rate', 'journal', 'coverage'] as const;
+/** The parts of a tenant's keys CALL names, in its KEYS order: the change sets first (the API key's counter follows). */
+const CALL_PARTS = [...CHANGE_SETS.map(([part]) => part), 'clock', 'pin', 'error-rate', 'journal', 'coverage'] as const;
 /** Tenants whose keys are remembered at most: a cache, started again when full. */
 const KEYS_REMEMBERED = 1_000;
 const SETTLED: Settled = Object.freeze({ kind: 'settled' });
