@@ -64,6 +64,15 @@ describeWith(REDIS_URL_SET, 'a vendor call on Redis in one round trip', () => {
     }
   });
 
+  it("keeps a settled call's entry whole: its values travel in one NUL-joined field, and JSON escapes a client's NUL", async () => {
+    const headers = { ...key('fields'), 'content-type': 'application/json', 'x-note': 'é, ; \\0 *' };
+    // A NUL in JSON text, escaped: the entry's JSON escapes its backslash in turn.
+    const body = '{"note":"a\\u0000b é"}';
+    expect(codeOf(await a.inject({ ...callOf('deactivatePromotionForCustomer', freshIds(), headers), payload: body }))).toBe(200);
+    const [entry] = (await a.inject({ url: '/__sandbox/requests?limit=1', headers })).json<{ data: { requests: { status: number; body: string; headers: Record<string, string> }[] } }>().data.requests;
+    expect([entry?.status, entry?.body, entry?.headers['x-note']]).toEqual([200, body, 'é, ; \\0 *']);
+  });
+
   it("settles the first call of a tenant new to every replica at once, though its keys' touch goes with it", async () => {
     const store = await RedisStore.connect({ url: REDIS, journalSize: 10, maxTenants: 10, idleMs: 60_000, commandTimeoutMs: 3_000 });
     try {

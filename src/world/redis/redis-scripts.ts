@@ -80,39 +80,52 @@ return 1`;
  * read member present or absent as guessed); if it holds, the change and the journal entry.
  * A stale guess writes nothing but the count: what Redis holds is returned to decide on again.
  * KEYS: promotions, participations, earns, clock, pin, error-rate, journal, coverage, the API
- * key's counter. ARGV: now (ms: a clock started here starts then), idle ms, the budget ('' when
- * counted already), the window (ms), the clock as guessed ('*': not read), what was assumed (0 nothing, 1 no pin,
- * 2 no pin nor error rate), the index of the set to add to (0: no change), its member, the entry
- * ('' for none), journal size, coverage key or '', the call's wall time, '1' when clocks are
- * frozen; then triples (index of a set, member, 1 or 0 as guessed present).
+ * key's counter. ARGV[1]: the sandbox's own values in one field, joined by NUL (CALL_FIELDS),
+ * each a number, a clock, an answer key or the entry's JSON, none of which holds a NUL: now (ms:
+ * a clock started here starts then), idle ms, the budget ('' when counted already), the window
+ * (ms), the clock as guessed ('*': not read), what was assumed (0 nothing, 1 no pin, 2 no pin nor
+ * error rate), the index of the set to add to (0: no change), the entry ('' for none), journal
+ * size, coverage key or '', the call's wall time, '1' when clocks are frozen. ARGV[2]: the member
+ * to add (a client's id, which may hold anything, so never joined). Then triples (index of a set,
+ * member, 1 or 0 as guessed present). One field rather than twelve: docs/performance.md#a-settlement-is-one-array
  * Returns {'over', ttl ms}, {'stale', clock, pin, error rate, presence of each member}, or 0 when
  * done (a number: the reply of almost every call is the cheapest to read).
  */
 const CALL = `${CLOCK_OF}${RECORD}
-local now, idle = ARGV[1], ARGV[2]
-if ARGV[3] ~= '' then
-  local current, ttl = redis.call('INCR', KEYS[9]), tonumber(ARGV[4])
-  if current == 1 then redis.call('PEXPIRE', KEYS[9], ARGV[4]) else ttl = redis.call('PTTL', KEYS[9]) end
-  if current > tonumber(ARGV[3]) then return {'over', ttl} end
+local A, from, fields = {}, 1, ARGV[1]
+while true do
+  local at = string.find(fields, '\\0', from, true)
+  A[#A + 1] = string.sub(fields, from, (at or 0) - 1)
+  if not at then break end
+  from = at + 1
+end
+local now, idle = A[1], A[2]
+if A[3] ~= '' then
+  local current, ttl = redis.call('INCR', KEYS[9]), tonumber(A[4])
+  if current == 1 then redis.call('PEXPIRE', KEYS[9], A[4]) else ttl = redis.call('PTTL', KEYS[9]) end
+  if current > tonumber(A[3]) then return {'over', ttl} end
 end
 local clock = clockOf(KEYS[4], now, idle)
-local pin = ARGV[6] ~= '0' and (redis.call('GET', KEYS[5]) or '') or ''
-local rate = ARGV[6] == '2' and (redis.call('GET', KEYS[6]) or '') or ''
+local pin = A[6] ~= '0' and (redis.call('GET', KEYS[5]) or '') or ''
+local rate = A[6] == '2' and (redis.call('GET', KEYS[6]) or '') or ''
 local seen = {'stale', clock, pin, rate}
-local stale = (ARGV[5] ~= '*' and clock ~= ARGV[5]) or pin ~= '' or rate ~= ''
-for i = 14, #ARGV, 3 do
+local stale = (A[5] ~= '*' and clock ~= A[5]) or pin ~= '' or rate ~= ''
+for i = 3, #ARGV, 3 do
   local present = redis.call('SISMEMBER', KEYS[tonumber(ARGV[i])], ARGV[i + 1])
   seen[#seen + 1] = present
   stale = stale or present ~= tonumber(ARGV[i + 2])
 end
 if stale then return seen end
-if ARGV[7] ~= '0' then
-  local set = KEYS[tonumber(ARGV[7])]
-  redis.call('SADD', set, ARGV[8])
+if A[7] ~= '0' then
+  local set = KEYS[tonumber(A[7])]
+  redis.call('SADD', set, ARGV[2])
   redis.call('PEXPIRE', set, idle)
 end
-if ARGV[9] ~= '' then record(KEYS[7], KEYS[8], clock, ARGV[9], ARGV[10], idle, ARGV[11], ARGV[12], ARGV[13]) end
+if A[8] ~= '' then record(KEYS[7], KEYS[8], clock, A[8], A[9], idle, A[10], A[11], A[12]) end
 return 0`;
+
+/** What joins CALL's own values into its one field (ARGV[1]): no number, clock, answer key or JSON text holds it. */
+export const CALL_FIELDS_SEPARATOR = '\0';
 
 /**
  * Counts a call against its API key's budget, in the counter CALL counts in, for a call not

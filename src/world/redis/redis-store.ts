@@ -21,7 +21,7 @@ import { CHANGE_SETS, PROBE_KEY, RATE_KEYS, SHARES, SHARE_OF, TENANTS, TENANT_PA
 import type { OneTripCalls, Settled, Settlement, TenantGuess } from '../one-trip.js';
 import { TenantSightings } from './tenant-sightings.js';
 import { credentialOf } from '../tenant-credential.js';
-import { type RedisWithScripts, defineScripts } from './redis-scripts.js';
+import { CALL_FIELDS_SEPARATOR, type RedisWithScripts, defineScripts } from './redis-scripts.js';
 import { writeWithThisTurn } from './turn-writes.js';
 
 const TOUCH_EVERY_MS = 1_000;
@@ -194,10 +194,7 @@ export class RedisStore implements TenantStore, OneTripCalls {
       }
       const target = change ? this.#setOf(change) : undefined;
       const setIndex = target ? CHANGE_SETS.findIndex(([set]) => set === target.part) + 1 : 0;
-      const args = this.#callKeys(tenant).slice();
-      args.push(
-        // The tenant's credential is its API key: the counter is in the slot of the tenant's keys.
-        apiKeyCounter(count?.key ?? credentialOf(tenant)),
+      const fields = [
         // A clock started here starts as guessed for a new tenant, else now: a tenant forgotten
         // meanwhile starts again now, as in memory, and its guess is then stale.
         String(guess.startsAt ?? Date.now()),
@@ -207,12 +204,18 @@ export class RedisStore implements TenantStore, OneTripCalls {
         worldRead ? guess.clockText : '*',
         String(settlement.assumed),
         String(setIndex),
-        target?.member ?? '',
         entry ? JSON.stringify(entry).slice(0, -1) : '',
         String(this.options.journalSize),
         entry ? (answerKey(entry) ?? '') : '',
         String(entry?.at ?? 0),
         this.#clockMode === 'frozen' ? '1' : '0',
+      ];
+      const args = this.#callKeys(tenant).slice();
+      args.push(
+        // The tenant's credential is its API key: the counter is in the slot of the tenant's keys.
+        apiKeyCounter(count?.key ?? credentialOf(tenant)),
+        fields.join(CALL_FIELDS_SEPARATOR),
+        target?.member ?? '',
       );
       for (const value of guessed) args.push(value);
       // With the other settlements of this turn, in one write: docs/performance.md#one-write-a-turn
