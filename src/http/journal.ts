@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Awaitable } from '../awaitable.js';
 import type { Operation } from '../contract/operations.js';
-import type { JournalStore, ReceivedValue, RecordedCall } from '../world/journal-store.js';
+import type { JournalStore, ReceivedValue, RecordedCall, ShowHeaders } from '../world/journal-store.js';
 import { REDACTED } from '../auth/redaction.js';
 import { type CredentialHeaderTest, isCredentialValue } from './credential-headers.js';
 import { TAGS } from '../contract/tags.js';
@@ -40,11 +40,21 @@ export function operationJournal(store: JournalStore, operation: Operation, isCr
   const usual = usualNames(operation);
   const redacted: Redacted = (name, value) => isCredential(name) || isCredentialValue(value);
   const failed = (request: FastifyRequest, error: unknown) => request.log.warn({ err: error }, 'could not record the call in the journal');
+  const copied: Copied = { redacted, usual };
+  // What a store that keeps the request's own headers shows of them (the copy, made when read).
+  const showHeaders: ShowHeaders = (received) => withinValueCaps(received, redacted, usual, unshared).values;
+  const keepsAsReceived = store.recordAsReceived !== undefined;
   const record = (request: FastifyRequest, reply: FastifyReply | undefined): Awaitable<void> => {
     if (request.tenant === undefined || request.journaled) return;
     // In memory the entry is kept at once, with no promise made (docs/performance.md#a-call-in-memory-makes-no-promise).
     try {
-      const recorded = store.record(request.tenant, entryOf(operationId, request, reply && { status: reply.statusCode, code: request.answerCode ?? null, elapsedMs: reply.elapsedTime }, redacted, usual));
+      const answered = reply && { status: reply.statusCode, code: request.answerCode ?? null, elapsedMs: reply.elapsedTime };
+      // Shaped for speed: docs/performance.md#a-call-is-recorded-as-received
+      if (keepsAsReceived && withinCapsAsReceived(request.query as Record<string, ReceivedValue | undefined>) && withinCapsAsReceived(request.headers)) {
+        store.recordAsReceived?.(request.tenant, entryOf(operationId, request, answered, undefined), showHeaders);
+        return;
+      }
+      const recorded = store.record(request.tenant, entryOf(operationId, request, answered, copied));
       if (recorded instanceof Promise) return recorded.catch((error: unknown) => failed(request, error));
     } catch (error) {
       failed(request, error);
@@ -54,8 +64,22 @@ export function operationJournal(store: JournalStore, operation: Operation, isCr
     record,
     recordDrop: (request) => record(request, undefined),
     entryOf: ({ request, elapsedTime }, status, code) =>
-      request.tenant === undefined ? undefined : entryOf(operationId, request, { status, code, elapsedMs: elapsedTime }, redacted, usual),
+      request.tenant === undefined ? undefined : entryOf(operationId, request, { status, code, elapsedMs: elapsedTime }, copied),
   };
+}
+
+/**
+ * Whether a call's headers or query may be kept as received: every value a single one, within
+ * RECORDED_VALUE_LENGTH, at most RECORDED_VALUES_CAP of them (what the copy would keep whole).
+ */
+function withinCapsAsReceived(received: Readonly<Record<string, ReceivedValue | undefined>>): boolean {
+  let left = RECORDED_VALUES_CAP;
+  for (const name in received) {
+    const value = received[name];
+    if (typeof value !== 'string' || value.length > RECORDED_VALUE_LENGTH || left === 0) return false;
+    left -= 1;
+  }
+  return true;
 }
 
 /**
@@ -78,10 +102,23 @@ interface Answered {
   readonly elapsedMs: number;
 }
 
-function entryOf(operationId: string, request: FastifyRequest, answered: Answered | undefined, redacted: Redacted, usual: ReadonlySet<string>): RecordedCall {
+/** How an entry copies a call's headers and query: credentials redacted, values capped, short ones shared. */
+interface Copied {
+  readonly redacted: Redacted;
+  readonly usual: ReadonlySet<string>;
+}
+
+/** Values as received (withinCapsAsReceived said so), kept as they are. */
+function asReceived(received: Readonly<Record<string, ReceivedValue | undefined>>): { readonly values: Record<string, ReceivedValue>; readonly truncated: boolean } {
+  return { values: received as Record<string, ReceivedValue>, truncated: false };
+}
+
+/** The entry of a call; its headers and query copied (`copied`), or kept as received when it is undefined. */
+function entryOf(operationId: string, request: FastifyRequest, answered: Answered | undefined, copied: Copied | undefined): RecordedCall {
   const userAgent = request.headers['user-agent'];
-  const query = withinValueCaps(request.query as Record<string, ReceivedValue | undefined>, NOT_REDACTED, usual, unshared);
-  const headers = withinValueCaps(request.headers, redacted, usual, shared);
+  const receivedQuery = request.query as Record<string, ReceivedValue | undefined>;
+  const query = copied ? withinValueCaps(receivedQuery, NOT_REDACTED, copied.usual, unshared) : asReceived(receivedQuery);
+  const headers = copied ? withinValueCaps(request.headers, copied.redacted, copied.usual, shared) : asReceived(request.headers);
   const body = recordedBody(request.rawBody);
   // Shaped for speed: docs/performance.md#objects-made-per-call-name-their-fields
   return {

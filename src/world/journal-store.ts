@@ -35,15 +35,22 @@ export interface JournalEntry {
 /** A call as the HTTP layer records it: the time as a number, made into text only when read. */
 export type RecordedCall = Omit<JournalEntry, 'time' | 'tenantTime'> & { readonly at: number };
 
+/** How the HTTP layer shows headers it recorded as received: credentials `[redacted]` (src/http/journal.ts). */
+export type ShowHeaders = (received: Readonly<Record<string, ReceivedValue>>) => Readonly<Record<string, ReceivedValue>>;
+
 /** A call as a store keeps it: with the tenant's time at the call (ms), which the store knows. */
 export interface StoredCall {
   readonly call: RecordedCall;
   readonly tenantAt: number;
+  /** Set when the call's headers were kept as received (`recordAsReceived`): how they are shown. */
+  readonly showHeaders?: ShowHeaders | null;
 }
 
 /** The journal's view of a stored call. */
-export function journalEntryOf({ call: { at, ...call }, tenantAt }: StoredCall): JournalEntry {
-  return { time: new Date(at).toISOString(), tenantTime: new Date(tenantAt).toISOString(), ...call };
+export function journalEntryOf({ call: { at, ...call }, tenantAt, showHeaders }: StoredCall): JournalEntry {
+  const time = new Date(at).toISOString();
+  const tenantTime = new Date(tenantAt).toISOString();
+  return showHeaders ? { time, tenantTime, ...call, headers: showHeaders(call.headers) } : { time, tenantTime, ...call };
 }
 
 /** Which calls of the history to show; every field given must match. */
@@ -73,6 +80,14 @@ export interface JournalStore {
    * connection counts nothing): one write, so that what coverage counts is what the journal showed.
    */
   record(tenant: string, call: RecordedCall): Awaitable<void>;
+  /**
+   * Only a store that keeps calls in this process has it (memory): journals a call whose headers
+   * and query are the request's own objects, within the caps, its credentials not yet redacted;
+   * its headers are shown through `showHeaders` when read. Recording then copies nothing, and a
+   * credential still never shows, nor leaves the process.
+   * Shaped for speed: docs/performance.md#a-call-is-recorded-as-received
+   */
+  recordAsReceived?(tenant: string, call: RecordedCall, showHeaders: ShowHeaders): void;
   /**
    * The calls the filter selects, newest first; undefined when `since` names a request the
    * history does not hold (never made by this tenant, or gone past the journal size).

@@ -9,7 +9,7 @@ import { credentialOf } from './tenant-credential.js';
 import { answerKey } from './coverage-store.js';
 import { selectCalls } from './journal-filter.js';
 import { journalEntryWeight } from './journal-weight.js';
-import { type JournalFilter, type JournalPage, type RecordedCall, type StoredCall, journalEntryOf } from './journal-store.js';
+import { type JournalFilter, type JournalPage, type RecordedCall, type ShowHeaders, type StoredCall, journalEntryOf } from './journal-store.js';
 import { type ClockMode, type ClockPlan, type ClockReading, DEFAULT_CLOCK_MODE, readingOf, tenantTime } from './tenant-clock.js';
 import type { Pin } from './pin-store.js';
 import type { ErrorRate } from './error-rate-store.js';
@@ -346,13 +346,21 @@ export class MemoryStore implements TenantStore {
   }
 
   record(tenant: string, call: RecordedCall): void {
+    this.#keep(tenant, call, null);
+  }
+
+  recordAsReceived(tenant: string, call: RecordedCall, showHeaders: ShowHeaders): void {
+    this.#keep(tenant, call, showHeaders);
+  }
+
+  #keep(tenant: string, call: RecordedCall, showHeaders: ShowHeaders | null): void {
     const state = this.#state(tenant);
     const journal = (state.journal ??= new Ring(this.options.journalSize));
     // The tenant's time at the call (in real mode, the call's own wall time plus the advance).
     const tenantAt = tenantTime({ start: state.clockStart, advancedMs: state.advancedMs }, this.#clockMode, call.at);
     // The call is kept as made, beside its tenant time. Shaped for memory: docs/performance.md#the-journal-entry-is-kept-as-made
     const bytes = journalEntryWeight(call);
-    const overwritten = journal.push({ call, tenantAt, bytes });
+    const overwritten = journal.push({ call, tenantAt, showHeaders, bytes });
     const added = bytes - (overwritten?.bytes ?? 0);
     if (!overwritten) this.#journalEntries += 1;
     state.journalBytes += added;
