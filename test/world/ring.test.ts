@@ -26,6 +26,20 @@ describe('a ring keeps the newest items up to its capacity', () => {
     expect(ring.newestFirst()).toEqual([]);
   });
 
+  it('holds room for what it keeps, not its capacity, while items pass through it', () => {
+    const ring = new Ring<number>(100);
+    for (let step = 0; step < 1_000; step += 1) {
+      ring.push(step);
+      if (ring.size > 2) ring.dropOldest();
+    }
+    expect(ring.newestFirst()).toEqual([999, 998]);
+    expect(ring.slots).toBeLessThanOrEqual(3);
+    // Full, it wraps in place at its capacity.
+    for (let step = 0; step < 250; step += 1) ring.push(step);
+    expect([ring.size, ring.slots]).toEqual([100, 100]);
+    expect(ring.newestFirst().slice(0, 2)).toEqual([249, 248]);
+  });
+
   it('refuses a capacity below one', () => {
     expect(() => new Ring(0)).toThrow(RangeError);
   });
