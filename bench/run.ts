@@ -5,12 +5,13 @@
 // to its first /healthz; RSS after a million requests over
 // 10,000 tenants; bytes per idle tenant. The happy path again with --metrics, for its cost.
 // Writes bench/results/latest.json and prints a table.
-// Set REDIS_URL to add the Redis store. Shorter runs for a quick look: BENCH_SECONDS=3.
+// Set REDIS_URL to add the Redis store. Each shape: three alternating 4-second loads per server
+// (BENCH_ROUNDS, BENCH_SECONDS); a quick look: BENCH_ROUNDS=1.
 //
 // Fair to both: each shape is given whole to both servers (the same static request, or the same
 // setupRequest), each on a server started for it (no shape inherits the world another left: the
-// customers a happy path remembered, the global deactivation of the PUT), bare Fastify first,
-// the sandbox moments after; bare Fastify's replies are the contract's, of the sandbox's size
+// customers a happy path remembered, the global deactivation of the PUT), the two loaded in
+// turn and each figure a median; bare Fastify's replies are the contract's, of the sandbox's size
 // (bench/bare-server.mjs).
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -18,12 +19,14 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/helpers/redis.js';
 import { healthzAnswers, startBare, startSandbox } from './bench-servers.js';
 import { contractReplies, FORCED_SCENARIO } from './contract-replies.js';
-import { basic, CONNECTIONS, HAPPY_PATH, load, measureLoad, PATH, type Shape } from './load.js';
+import { basic, CONNECTIONS, HAPPY_PATH, load, type Measured, measureLoad, PATH, type Shape } from './load.js';
 import { peakRssMb, rssMb, type ServerProcess, startServer, stopServer } from './server-process.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const WARMUP_SECONDS = Math.max(2, Math.round(SECONDS / 3));
+/** Each shape: ROUNDS loads of SECONDS on each server, in turn (bare, sandbox, bare, …); each figure the median of its rounds. */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WARMUP_SECONDS = Math.max(2, Math.round(SECONDS / 2));
 const TENANTS = 10_000;
 const MILLION = Number(process.env.BENCH_MILLION ?? 1_000_000);
 /** How long the process is left idle after the million before its RSS is read again. */
@@ -80,36 +83,58 @@ interface Row {
   readonly bareNon2xx: number;
   readonly errors: number;
   readonly peakRssMb: number;
+  /** Each round's figures, in order: what the medians above were taken from. */
+  readonly rounds: readonly { requestsPerSecond: number; bareRequestsPerSecond: number; cpuUsPerCall: number; bareCpuUsPerCall: number }[];
 }
 
 /**
- * One load shape on a bare Fastify started for it, then on a sandbox started for it, moments
- * apart: the machine is shared and noisy, so each ratio compares two runs made close together.
+ * One load shape on a bare Fastify and a sandbox started for it, loaded in turn ROUNDS times
+ * (bare, sandbox, bare, …): the machine is shared and noisy, and a change in its load between two
+ * loads weighs on both servers alike. Each figure is the median of its server's rounds.
  */
 async function measure(name: string, shape: Shape, sandboxArgs: readonly string[] = []): Promise<Row> {
   const bare = await startBare(replies);
-  const baseline = await measureLoad(bare, shape, SECONDS, WARMUP_SECONDS);
-  await stopServer(bare);
   const target = await startSandbox(sandboxArgs);
-  const measured = await measureLoad(target, shape, SECONDS, WARMUP_SECONDS);
-  const peak = peakRssMb(target);
-  await stopServer(target);
-  const { result } = measured;
+  const baselines: Measured[] = [];
+  const measures: Measured[] = [];
+  let peak: number;
+  try {
+    for (let round = 0; round < ROUNDS; round += 1) {
+      baselines.push(await measureLoad(bare, shape, SECONDS, WARMUP_SECONDS));
+      measures.push(await measureLoad(target, shape, SECONDS, WARMUP_SECONDS));
+    }
+    // Before the process goes: its peak is read from /proc.
+    peak = peakRssMb(target);
+  } finally {
+    await Promise.all([stopServer(bare), stopServer(target)]);
+  }
+  const of = (runs: Measured[], figure: (run: Measured) => number) => median(runs.map(figure));
+  const requestsPerSecond = of(measures, (run) => run.result.requests.average);
+  const bareRequestsPerSecond = of(baselines, (run) => run.result.requests.average);
+  const cpuUsPerCall = of(measures, (run) => run.cpuUsPerCall);
+  const bareCpuUsPerCall = of(baselines, (run) => run.cpuUsPerCall);
+  const total = (runs: Measured[], figure: (run: Measured) => number) => runs.reduce((sum, run) => sum + figure(run), 0);
   return {
     name,
-    requestsPerSecond: Math.round(result.requests.average),
-    bareRequestsPerSecond: Math.round(baseline.result.requests.average),
-    ratioToBare: +(result.requests.average / baseline.result.requests.average).toFixed(2),
-    cpuUsPerCall: measured.cpuUsPerCall,
-    bareCpuUsPerCall: baseline.cpuUsPerCall,
-    cpuRatioToBare: +(baseline.cpuUsPerCall / measured.cpuUsPerCall).toFixed(2),
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    bareP99Ms: baseline.result.latency.p99,
-    non2xx: result.non2xx,
-    bareNon2xx: baseline.result.non2xx,
-    errors: result.errors + result.timeouts,
+    requestsPerSecond: Math.round(requestsPerSecond),
+    bareRequestsPerSecond: Math.round(bareRequestsPerSecond),
+    ratioToBare: +(requestsPerSecond / bareRequestsPerSecond).toFixed(2),
+    cpuUsPerCall,
+    bareCpuUsPerCall,
+    cpuRatioToBare: +(bareCpuUsPerCall / cpuUsPerCall).toFixed(2),
+    p50Ms: of(measures, (run) => run.result.latency.p50),
+    p99Ms: of(measures, (run) => run.result.latency.p99),
+    bareP99Ms: of(baselines, (run) => run.result.latency.p99),
+    non2xx: total(measures, (run) => run.result.non2xx),
+    bareNon2xx: total(baselines, (run) => run.result.non2xx),
+    errors: total(measures, (run) => run.result.errors + run.result.timeouts),
     peakRssMb: Math.round(peak),
+    rounds: measures.map((run, round) => ({
+      requestsPerSecond: Math.round(run.result.requests.average),
+      bareRequestsPerSecond: Math.round(baselines[round]?.result.requests.average ?? Number.NaN),
+      cpuUsPerCall: run.cpuUsPerCall,
+      bareCpuUsPerCall: baselines[round]?.cpuUsPerCall ?? Number.NaN,
+    })),
   };
 }
 
@@ -241,6 +266,7 @@ const result = {
   node: process.version,
   connections: CONNECTIONS,
   seconds: SECONDS,
+  rounds: ROUNDS,
   rows,
   coldStart: { ...cold, ratio: +(cold.sandboxMs / cold.bareMs).toFixed(2) },
   npmStartUpToDateMs: npmStart,
