@@ -10,6 +10,10 @@ import { setFlagsFromString } from 'node:v8';
  */
 setFlagsFromString('--optimize-for-size');
 setFlagsFromString('--heap-growing-percent=35');
+// V8's memory reducer shrinks an idle heap, and a server that idled a few seconds (CI between two
+// test files) then answered its next calls about a third slower, for as long as they came.
+// Measured: docs/performance.md#the-commands-heap-flags
+setFlagsFromString('--no-memory-reducer');
 
 /** Where the tenants' worlds live, as far as the heap is concerned. */
 export interface HeapUse {
