@@ -28,16 +28,14 @@ export class CredentialIds {
     if (ids === undefined) this.#known.set(kind, (ids = new Map<string, string>()));
     const known = ids.get(credential);
     if (known !== undefined) return known;
-    // A string of its own: a slice would keep the whole digest's text alive beside it, for as
-    // long as the id names a tenant (twice the memory, over thousands of tenants).
-    const id = createHash('sha256').update(`${kind}\n${credential}`).digest('base64url').slice(0, 22).split('').join('');
+    // Its own string: a slice would keep the digest's whole text alive for as long as the id names a tenant.
+    const id = ownCopy(createHash('sha256').update(`${kind}\n${credential}`).digest('base64url').slice(0, 22));
     if (credential.length > this.longestRemembered) return id;
     // Two bytes a character at most (a one-byte string when Latin-1, as header values are).
     const cost = 2 * credential.length + ENTRY_OVERHEAD_BYTES;
     if (this.#bytes + cost > this.budgetBytes) this.clear();
-    // A copy of its own, code unit by code unit (lossless): a slice of a whole header would keep
-    // the header alive, outside the bytes counted here.
-    ids.set(credential.split('').join(''), id);
+    // A slice of a whole header would keep the header alive, outside the bytes counted here.
+    ids.set(ownCopy(credential), id);
     this.#bytes += cost;
     return id;
   }
@@ -58,4 +56,9 @@ export class CredentialIds {
     for (const ids of this.#known.values()) ids.clear();
     this.#bytes = 0;
   }
+}
+
+/** A string of its own, code unit by code unit (lossless), that keeps no larger string alive as a slice does. */
+function ownCopy(text: string): string {
+  return text.split('').join('');
 }

@@ -23,13 +23,16 @@ export class Ring<T> {
   /** Adds the newest item; returns the oldest when it had to go to make room (its owner may count what it held). */
   push(item: T): T | undefined {
     if (this.#size < this.capacity) {
-      const at = (this.#start + this.#size) % this.capacity;
+      let at = (this.#start + this.#size) % this.capacity;
       // Items dropped from the front while others come at the back would walk the array out to
       // the whole capacity, mostly holes (800 bytes a tenant keeping two calls of a hundred):
       // before it grows, the items move to its front instead.
       // Shaped for memory: docs/performance.md#a-ring-grows-only-with-what-it-holds
-      if (at === this.#items.length && this.#start > 0) this.#compact();
-      this.#items[(this.#start + this.#size) % this.capacity] = item;
+      if (at === this.#items.length && this.#start > 0) {
+        this.#compact();
+        at = this.#size;
+      }
+      this.#items[at] = item;
       this.#size += 1;
       return undefined;
     }

@@ -80,7 +80,7 @@ return 1`;
  * read member present or absent as guessed); if it holds, the change and the journal entry.
  * A stale guess writes nothing but the count: what Redis holds is returned to decide on again.
  * KEYS: promotions, participations, earns, clock, pin, error-rate, journal, coverage, the API
- * key's counter. ARGV[1]: the sandbox's own values in one field, joined by NUL (CALL_FIELDS),
+ * key's counter. ARGV[1]: the sandbox's own values in one field, joined by NUL (CALL_FIELDS_SEPARATOR),
  * each a number, a clock, an answer key or the entry's JSON, none of which holds a NUL: now (ms:
  * a clock started here starts then), idle ms, the budget ('' when counted already), the window
  * (ms), the clock as guessed ('*': not read), what was assumed (0 nothing, 1 no pin, 2 no pin nor
