@@ -13,7 +13,7 @@ import { registerCors } from './http/cors.js';
 import { docs } from './http/docs/index.js';
 import { errorResponder, registerErrorHandler } from './http/error-handler.js';
 import { decorateRequests } from './http/fastify-types.js';
-import { lazyChildLogger } from './http/lazy-request-logger.js';
+import { makeChildrenLazy } from './http/lazy-request-logger.js';
 import { logRedaction } from './http/log-redaction.js';
 import { registerNotFound } from './http/not-found.js';
 import { generateRequestId, registerRequestId } from './http/request-id.js';
@@ -55,7 +55,6 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     },
     // One line per request comes from request-log.ts instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    childLoggerFactory: lazyChildLogger,
     genReqId: generateRequestId,
     requestIdHeader: false,
     bodyLimit: config.bodyLimit,
@@ -75,6 +74,8 @@ export async function buildApp(config: SandboxConfig, options: AppOptions = {}):
     // request.ip is the client's, from X-Forwarded-For, only when the peer is one of these.
     ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
   });
+  // Each request's child logger is made on its first line: most calls log none.
+  makeChildrenLazy(app.log);
   app.decorate('sandboxSummary', () => ({ scenarios: scenarios.set.scenarios.length, accounts: accounts.length }));
   decorateRequests(app);
   app.addHook('onClose', async () => {

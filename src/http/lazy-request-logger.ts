@@ -7,19 +7,25 @@ type Line = [obj: unknown, msg?: string, ...values: unknown[]];
 type ParentLogger = FastifyBaseLogger & { isLevelEnabled(level: string): boolean };
 
 /**
- * A stand-in for Fastify's per-request child logger that makes the child on its first enabled
- * line: the lines are the same as an eager child's, and most calls log none.
- * Shaped for speed: docs/performance.md#request-logging-off-the-per-call-path
+ * Makes the root logger's children, each request's among them, stand-ins that make the real
+ * child on their first enabled line: the lines are the same as an eager child's, and most calls
+ * log none. Fastify makes each request's child with `root.child`, and checks a child only when an
+ * app's own childLoggerFactory made it (its seven methods looked up on every call), so the
+ * laziness sits in `child` itself. Shaped for speed: docs/performance.md#request-logging-off-the-per-call-path
  */
-export function lazyChildLogger(parent: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
-  return new LazyChildLogger(parent as ParentLogger, bindings, options);
+export function makeChildrenLazy(root: FastifyBaseLogger): void {
+  const eagerChild = root.child.bind(root);
+  root.child = (bindings, options = {}) => new LazyChildLogger(root as ParentLogger, eagerChild, bindings, options);
 }
+
+type EagerChild = (bindings: Bindings, options: ChildLoggerOptions) => FastifyBaseLogger;
 
 class LazyChildLogger implements FastifyBaseLogger {
   #child: FastifyBaseLogger | undefined;
 
   constructor(
     private readonly parent: ParentLogger,
+    private readonly eagerChild: EagerChild,
     private readonly bindings: Bindings,
     private readonly options: ChildLoggerOptions,
   ) {}
@@ -63,7 +69,7 @@ class LazyChildLogger implements FastifyBaseLogger {
   }
 
   #made(): FastifyBaseLogger {
-    return (this.#child ??= this.parent.child(this.bindings, this.options));
+    return (this.#child ??= this.eagerChild(this.bindings, this.options));
   }
 
   #log(level: Level, args: Line): void {

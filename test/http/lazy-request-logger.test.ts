@@ -1,17 +1,19 @@
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
-import { lazyChildLogger } from '../../src/http/lazy-request-logger.js';
+import { makeChildrenLazy } from '../../src/http/lazy-request-logger.js';
 
 function logger() {
   const lines: Record<string, unknown>[] = [];
   const parent = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) });
-  return { parent, lines, child: vi.spyOn(parent, 'child') };
+  const child = vi.spyOn(parent, 'child');
+  makeChildrenLazy(parent);
+  return { parent, lines, child };
 }
 
 describe('the request logger made on its first line', () => {
   it('makes no child logger while nothing is logged at an enabled level', () => {
     const { parent, lines, child } = logger();
-    const requestLog = lazyChildLogger(parent, { reqId: 'r-1' }, {});
+    const requestLog = parent.child({ reqId: 'r-1' });
     requestLog.debug({ detail: 1 }, 'not at info');
     expect(child).not.toHaveBeenCalled();
     expect(lines).toEqual([]);
@@ -19,7 +21,7 @@ describe('the request logger made on its first line', () => {
 
   it('writes the same lines an eager child would, with the request id, and makes the child once', () => {
     const { parent, lines, child } = logger();
-    const requestLog = lazyChildLogger(parent, { reqId: 'r-2' }, {});
+    const requestLog = parent.child({ reqId: 'r-2' }, {});
     requestLog.warn({ err: 'x' }, 'first');
     requestLog.error('second %s', 'line');
     expect(child).toHaveBeenCalledTimes(1);
@@ -32,8 +34,8 @@ describe('the request logger made on its first line', () => {
 
   it('follows a route\'s own level, as an eager child would', () => {
     const { parent, lines } = logger();
-    lazyChildLogger(parent, { reqId: 'r-3' }, { level: 'debug' }).debug('shown: the route logs at debug');
-    lazyChildLogger(parent, { reqId: 'r-4' }, { level: 'warn' }).info('hidden: the route logs from warn');
+    parent.child({ reqId: 'r-3' }, { level: 'debug' }).debug('shown: the route logs at debug');
+    parent.child({ reqId: 'r-4' }, { level: 'warn' }).info('hidden: the route logs from warn');
     expect(lines).toEqual([expect.objectContaining({ level: 20, reqId: 'r-3', msg: 'shown: the route logs at debug' })]);
   });
 });
