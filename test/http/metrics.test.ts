@@ -46,6 +46,12 @@ describe('--metrics', () => {
     expect(sample(exposition, `sandbox_answer_duration_seconds_bucket{le="+Inf",operation="${POST}"}`)).toBe(4);
     // /metrics itself is not rate limited: many more scrapes than the budget of 3.
     for (let scrapes = 0; scrapes < 5; scrapes += 1) await scrape();
+    // Counted as they leave, handed to prom-client when scraped: once, however often it is scraped.
+    const again = await scrape();
+    expect(sample(again, `sandbox_answers_total{operation="${POST}",status="200",code="",scenario=""}`)).toBe(2);
+    expect(sample(again, `sandbox_answer_duration_seconds_count{operation="${POST}"}`)).toBe(4);
+    expect((await sandbox.app.inject({ method: 'POST', url: `${DEACTIVATE_PATH}?customerId=5`, headers: { ...headers, 'x-sandbox-scenario': 'open-cart' } })).statusCode).toBe(rateLimited.httpStatus);
+    expect(sample(await scrape(), `sandbox_answers_total{operation="${POST}",status="${rateLimited.httpStatus}",code="${rateLimited.code}",scenario=""}`)).toBe(2);
   });
 
   it('reads the tenants and the readiness from the store on each scrape, and has the process metrics', async () => {

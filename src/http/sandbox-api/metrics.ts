@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type * as PromClient from 'prom-client';
 import { requireCommonJs } from '../../require-commonjs.js';
+import { LatencyHistogram } from './latency-histogram.js';
 import type { StoreHealth } from '../../world/store-health.js';
 import type { TenantDirectory } from '../../world/tenant-directory.js';
 import type { RouteMetrics } from '../api-routes.js';
@@ -8,6 +9,12 @@ import type { BuiltInHandlers } from '../handle-call.js';
 
 /** Seconds; from a cached answer (well under a millisecond) to a scenario's delay of seconds. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/** Answers of one outcome counted since the last scrape, and prom-client's counter they then go to. */
+interface AnswerTally {
+  readonly counter: { inc(value: number): void };
+  uncounted: number;
+}
 
 /** The contract's operation that serves them (GET /metrics), only with `--metrics`. */
 export const METRICS_OPERATION = 'getMetrics';
@@ -35,19 +42,28 @@ export function answerMetrics(store: MetricsStore): AnswerMetrics {
   const prometheus = requireCommonJs('prom-client') as typeof PromClient;
   const registry = new prometheus.Registry();
   prometheus.collectDefaultMetrics({ register: registry });
+  // Each answer adds to a tally of its own; they reach prom-client's counter when it is scraped.
+  // Shaped for speed: docs/performance.md#metrics-counted-as-they-leave-written-when-scraped
+  const tallies: AnswerTally[] = [];
   const answers = new prometheus.Counter({
     name: 'sandbox_answers_total',
     help: 'Answers sent, by operation (operationId), HTTP status (0: the scenario dropped the connection), envelope code and scenario.',
     labelNames: ['operation', 'status', 'code', 'scenario'] as const,
     registers: [registry],
+    collect() {
+      for (const tally of tallies) {
+        if (tally.uncounted === 0) continue;
+        tally.counter.inc(tally.uncounted);
+        tally.uncounted = 0;
+      }
+    },
   });
-  const latency = new prometheus.Histogram({
-    name: 'sandbox_answer_duration_seconds',
-    help: 'Time from the request to its answer, by operation (operationId); a scenario delay counts in it.',
-    labelNames: ['operation'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [registry],
-  });
+  const latency = new LatencyHistogram(
+    'sandbox_answer_duration_seconds',
+    'Time from the request to its answer, by operation (operationId); a scenario delay counts in it.',
+    'operation',
+    LATENCY_BUCKETS,
+  ).registerIn(registry);
   new prometheus.Gauge({
     name: 'sandbox_tenants',
     help: 'Tenants the store holds now (for Redis: across every replica sharing it).',
@@ -68,19 +84,20 @@ export function answerMetrics(store: MetricsStore): AnswerMetrics {
   return {
     forOperation(operationId) {
       const timer = latency.labels(operationId);
-      // One child counter per outcome seen: prom-client's label lookup is not paid on each answer.
-      const counters = new Map<string, ReturnType<typeof answers.labels>>();
+      // One tally per outcome seen: prom-client's label lookup is paid once, when it is first seen.
+      const outcomes = new Map<string, AnswerTally>();
       const count = (request: FastifyRequest, reply: FastifyReply | undefined): void => {
-        const status = reply ? String(reply.statusCode) : '0';
-        const code = reply && request.answerCode !== undefined ? String(request.answerCode) : '';
+        const status = reply ? reply.statusCode : 0;
+        const code = reply && request.answerCode !== undefined ? request.answerCode : '';
         const scenario = request.scenarioName ?? '';
         const key = `${status} ${code} ${scenario}`;
-        let counter = counters.get(key);
-        if (counter === undefined) {
-          counter = answers.labels(operationId, status, code, scenario);
-          counters.set(key, counter);
+        let tally = outcomes.get(key);
+        if (tally === undefined) {
+          tally = { counter: answers.labels(operationId, String(status), String(code), scenario), uncounted: 0 };
+          outcomes.set(key, tally);
+          tallies.push(tally);
         }
-        counter.inc();
+        tally.uncounted += 1;
         if (reply) timer.observe(reply.elapsedTime / 1000);
       };
       return {
