@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { participationKey } from '../../src/world/tenant-changes.js';
+
+describe('a participation\'s key', () => {
+  it('is customer/promotion, whatever key was asked for before it', () => {
+    const asked: [string, string, string][] = [
+      ['1', 'aa', '1/aa'],
+      ['1', 'aa', '1/aa'],
+      ['1', 'bb', '1/bb'],
+      ['2', 'bb', '2/bb'],
+      ['1', 'aa', '1/aa'],
+      ['', '', '/'],
+      ['12/3', '4', '12/3/4'],
+    ];
+    for (const [customerId, promotionId, key] of asked) expect(participationKey(customerId, promotionId)).toBe(key);
+  });
+
+  it('is the same key again for the same parts, made by another call', () => {
+    const customerId = ['5668', '81933'].join('');
+    const key = participationKey(customerId, '5f1e7f9a3b2c4d0012345678');
+    expect(key).toBe('566881933/5f1e7f9a3b2c4d0012345678');
+    expect(participationKey(customerId, '5f1e7f9a3b2c4d0012345678')).toBe(key);
+  });
+});
