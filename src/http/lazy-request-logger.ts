@@ -7,15 +7,21 @@ type Line = [obj: unknown, msg?: string, ...values: unknown[]];
 type ParentLogger = FastifyBaseLogger & { isLevelEnabled(level: string): boolean };
 
 /**
- * Makes the root logger's children, each request's among them, stand-ins that make the real
+ * Makes the root logger's own children, each request's among them, stand-ins that make the real
  * child on their first enabled line: the lines are the same as an eager child's, and most calls
  * log none. Fastify makes each request's child with `root.child`, and checks a child only when an
  * app's own childLoggerFactory made it (its seven methods looked up on every call), so the
- * laziness sits in `child` itself. Shaped for speed: docs/performance.md#request-logging-off-the-per-call-path
+ * laziness sits in `child` itself. A real child inherits this `child` (pino makes children with
+ * `Object.create`): its own children are made by pino, with its bindings.
+ * Shaped for speed: docs/performance.md#request-logging-off-the-per-call-path
  */
 export function makeChildrenLazy(root: FastifyBaseLogger): void {
-  const eagerChild = root.child.bind(root);
-  root.child = (bindings, options = {}) => new LazyChildLogger(root as ParentLogger, eagerChild, bindings, options);
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the logger asked as `this`
+  const pinoChild = root.child;
+  const eagerChild: EagerChild = (bindings, options) => pinoChild.call(root, bindings, options);
+  root.child = function child(this: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions = {}): FastifyBaseLogger {
+    return this === root ? new LazyChildLogger(root as ParentLogger, eagerChild, bindings, options) : pinoChild.call(this, bindings, options);
+  };
 }
 
 type EagerChild = (bindings: Bindings, options: ChildLoggerOptions) => FastifyBaseLogger;

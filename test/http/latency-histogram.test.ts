@@ -19,6 +19,11 @@ function both() {
   const ours = new prometheus.Registry();
   const histogram = new prometheus.Histogram({ name: 'answer_seconds', help: 'Time to answer.', labelNames: ['operation'] as const, buckets: BUCKETS, registers: [theirs] });
   const latency = new LatencyHistogram('answer_seconds', 'Time to answer.', 'operation', BUCKETS).registerIn(ours);
+  // Label values asked for in another order than they are first observed in: the order written is the observations'.
+  for (const operation of ['deactivatePromotionGlobally', 'deactivatePromotionForCustomer']) {
+    histogram.labels(operation);
+    latency.labels(operation);
+  }
   const observe = (observed: readonly [string, number][]) => {
     for (const [operation, seconds] of observed) {
       histogram.labels(operation).observe(seconds);
@@ -48,5 +53,14 @@ describe('the latency histogram counted as answers leave', () => {
     theirs.resetMetrics();
     observe(OBSERVED.slice(0, 3));
     expect(await ours.metrics()).toBe(await theirs.metrics());
+  });
+
+  it('leaves out a time that is no number, which prom-client refuses', async () => {
+    const { ours, observe } = both();
+    observe(OBSERVED);
+    const written = await ours.metrics();
+    const latency = ours.getSingleMetric('answer_seconds') as unknown as LatencyHistogram<'operation'>;
+    for (const seconds of [Number.NaN, Number.POSITIVE_INFINITY]) latency.labels('deactivatePromotionGlobally').observe(seconds);
+    expect(await ours.metrics()).toBe(written);
   });
 });

@@ -38,4 +38,11 @@ describe('the request logger made on its first line', () => {
     parent.child({ reqId: 'r-4' }, { level: 'warn' }).info('hidden: the route logs from warn');
     expect(lines).toEqual([expect.objectContaining({ level: 20, reqId: 'r-3', msg: 'shown: the route logs at debug' })]);
   });
+
+  it('gives a request logger\'s own children the request\'s bindings and level, as pino does', () => {
+    const { parent, lines } = logger();
+    const requestLog = parent.child({ reqId: 'r-5' }, { level: 'debug' });
+    requestLog.child({ step: 'decide' }).debug('nested');
+    expect(lines).toEqual([expect.objectContaining({ level: 20, reqId: 'r-5', step: 'decide', msg: 'nested' })]);
+  });
 });

@@ -45,7 +45,7 @@ describe('the token of a Basic Authorization header', () => {
   });
 
   it('finds none where there is none', () => {
-    for (const header of [undefined, '', 'Basic', 'Basic ', 'Basic a b', 'Bearer abc', 'Basicabc', 'Basic\u00a0abc\u00a0x']) {
+    for (const header of [undefined, '', 'Basic', 'Basic ', 'Basic a b', 'Bearer abc', 'Basicabc', 'Basic abc x']) {
       expect(basicToken(header)).toBeUndefined();
     }
   });

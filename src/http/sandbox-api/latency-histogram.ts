@@ -12,8 +12,13 @@ class Tally {
   readonly counts: Float64Array;
   sum = 0;
   count = 0;
+  /** Whether it is in the list of label values observed since the last reset. */
+  listed = false;
 
-  constructor(buckets: number) {
+  constructor(
+    readonly value: string,
+    buckets: number,
+  ) {
     this.counts = new Float64Array(buckets + 1);
   }
 }
@@ -28,6 +33,8 @@ export class LatencyHistogram<Label extends string> {
   readonly type = 'histogram';
   readonly aggregator = 'sum';
   readonly #tallies = new Map<string, Tally>();
+  /** The tallies in the order their label values were first observed (since the last reset), as prom-client writes them. */
+  readonly #observed: Tally[] = [];
 
   constructor(
     readonly name: string,
@@ -39,11 +46,18 @@ export class LatencyHistogram<Label extends string> {
   /** The tally of one value of the label: `observe` it on every answer. */
   labels(value: string): { observe(seconds: number): void } {
     let tally = this.#tallies.get(value);
-    if (tally === undefined) this.#tallies.set(value, (tally = new Tally(this.buckets.length)));
+    if (tally === undefined) this.#tallies.set(value, (tally = new Tally(value, this.buckets.length)));
     const { buckets } = this;
+    const observed = this.#observed;
     const counted = tally;
     return {
       observe(seconds) {
+        // prom-client refuses such a value (a TypeError); a time to answer is never one.
+        if (!Number.isFinite(seconds)) return;
+        if (!counted.listed) {
+          counted.listed = true;
+          observed.push(counted);
+        }
         let bucket = 0;
         while (bucket < buckets.length && seconds > (buckets[bucket] as number)) bucket += 1;
         counted.counts[bucket] = (counted.counts[bucket] as number) + 1;
@@ -59,12 +73,14 @@ export class LatencyHistogram<Label extends string> {
     return this;
   }
 
-  /** The samples as prom-client's Histogram gives them (the registry awaits what it is given): cumulative buckets, `+Inf`, the sum and the count, per label value observed. */
+  /**
+   * The samples as prom-client's Histogram gives them (the registry awaits what it is given):
+   * cumulative buckets, `+Inf`, the sum and the count, per label value in the order first observed.
+   */
   get(): { name: string; help: string; type: string; values: Sample[]; aggregator: string } {
     const values: Sample[] = [];
-    for (const [value, tally] of this.#tallies) {
-      if (tally.count === 0) continue;
-      const labels = { [this.label]: value };
+    for (const tally of this.#observed) {
+      const labels = { [this.label]: tally.value };
       let cumulative = 0;
       this.buckets.forEach((bound, index) => {
         cumulative += tally.counts[index] as number;
@@ -80,10 +96,12 @@ export class LatencyHistogram<Label extends string> {
   }
 
   reset(): void {
-    for (const tally of this.#tallies.values()) {
+    for (const tally of this.#observed) {
       tally.counts.fill(0);
       tally.sum = 0;
       tally.count = 0;
+      tally.listed = false;
     }
+    this.#observed.length = 0;
   }
 }

@@ -42,7 +42,8 @@ export function answerMetrics(store: MetricsStore): AnswerMetrics {
   const prometheus = requireCommonJs('prom-client') as typeof PromClient;
   const registry = new prometheus.Registry();
   prometheus.collectDefaultMetrics({ register: registry });
-  // Each answer adds to a tally of its own; they reach prom-client's counter when it is scraped.
+  // Each answer adds to a tally of its own; they reach prom-client's counter when it is scraped
+  // (nothing resets this registry: a reset would leave the tallies to the next scrape).
   // Shaped for speed: docs/performance.md#metrics-counted-as-they-leave-written-when-scraped
   const tallies: AnswerTally[] = [];
   const answers = new prometheus.Counter({
