@@ -12,8 +12,6 @@ class Tally {
   readonly counts: Float64Array;
   sum = 0;
   count = 0;
-  /** Whether it is in the list of label values observed since the last reset. */
-  listed = false;
 
   constructor(
     readonly value: string,
@@ -54,10 +52,8 @@ export class LatencyHistogram<Label extends string> {
       observe(seconds) {
         // prom-client refuses such a value (a TypeError); a time to answer is never one.
         if (!Number.isFinite(seconds)) return;
-        if (!counted.listed) {
-          counted.listed = true;
-          observed.push(counted);
-        }
+        // Its first observation since the last reset: it is written out from now on.
+        if (counted.count === 0) observed.push(counted);
         let bucket = 0;
         while (bucket < buckets.length && seconds > (buckets[bucket] as number)) bucket += 1;
         counted.counts[bucket] = (counted.counts[bucket] as number) + 1;
@@ -100,7 +96,6 @@ export class LatencyHistogram<Label extends string> {
       tally.counts.fill(0);
       tally.sum = 0;
       tally.count = 0;
-      tally.listed = false;
     }
     this.#observed.length = 0;
   }
