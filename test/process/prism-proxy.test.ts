@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +22,9 @@ import { theContract } from '../helpers/sandbox.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CONTRACT = join(ROOT, 'openapi', 'promotions.yaml');
-const PRISM = join(dirname(createRequire(import.meta.url).resolve('@stoplight/prism-cli/package.json')), 'dist', 'index.js');
+const PRISM_MANIFEST = createRequire(import.meta.url).resolve('@stoplight/prism-cli/package.json');
+/** Prism's command, as its package declares it (spawned with this Node). */
+const PRISM = join(dirname(PRISM_MANIFEST), (JSON.parse(readFileSync(PRISM_MANIFEST, 'utf8')) as { bin: { prism: string } }).bin.prism);
 const OPERATOR_TOKEN = 'operator-token-of-the-prism-proxy-test';
 const CREDENTIALS = { authorization: `Basic ${Buffer.from('prism:proxy').toString('base64')}`, 'x-sandbox-operator-token': OPERATOR_TOKEN };
 /** The problem documents Prism sends instead of an answer: https://stoplight.io/prism/errors#VIOLATIONS and the like. */
