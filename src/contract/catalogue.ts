@@ -132,9 +132,9 @@ interface DocumentingOperation {
  * A client tells which documented error it got from `errors[0].code` and the call it made, so a
  * code must name one entry within each operation, not across the whole catalogue: two entries may
  * share a code when no operation references both (a 404 of the vendor's calls and a 404 of the
- * sandbox's own, say). Entries no operation references answer requests that reach no operation
- * (an unknown path, a wrong method, a URL or headers too large), told apart by their HTTP status.
- * So an entry is looked up by code through the operation, never in the whole catalogue.
+ * sandbox's own, say). Requests that reach no operation (an unknown path, a wrong method, a URL
+ * or headers too large, a call the sandbox does not serve) get entries told apart by their HTTP
+ * status. So an entry is looked up by code through the operation, never in the whole catalogue.
  */
 export function checkCodesTellEntriesApart(operations: readonly DocumentingOperation[], problems: string[]): void {
   for (const operation of operations) {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The checkout's root. */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface Finished {
   readonly code: number | null;

@@ -61,10 +61,11 @@ function processTable(): Map<number, ProcessEntry> {
 
 const keyOf = (entry: ProcessEntry): string => `${entry.pid}:${entry.started}`;
 
-/** A redis-server (it rewrites its command line, not its name) or a sandbox command. */
+/** A redis-server (it rewrites its command line, not its name), a sandbox command, or Prism's proxy. */
 function kindOf(entry: ProcessEntry): string | undefined {
   if (entry.name === 'redis-server') return `redis-server (${entry.args.join(' ').trim()})`;
   if (entry.args.some((arg) => arg.endsWith('dist/cli.js') || arg.endsWith('.bin/promotions-sandbox'))) return `sandbox (${entry.args.join(' ')})`;
+  if (entry.args.some((arg) => arg.includes('@stoplight/prism-cli/'))) return `Prism (${entry.args.join(' ')})`;
   return undefined;
 }
 

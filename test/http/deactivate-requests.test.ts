@@ -234,6 +234,8 @@ describe('routing and credentials', () => {
     // The sandbox's own answers too: those no operation owns under any, the operator's under its call.
     expect(document.info.description).toContain("| 405 | `SANDBOX.METHOD_NOT_ALLOWED` (sandbox's key) | 405 | any |");
     expect(document.info.description).toContain("| 404 | `SANDBOX.TENANT_NOT_FOUND` (sandbox's key) | 404 | `forgetTenant` |");
+    // An unknown path's 404, which the calls not served without their setting document too.
+    expect(document.info.description).toMatch(/\| 404 \| `SANDBOX.ROUTE_NOT_FOUND` \(sandbox's key\) \| 404 \| any; `[^|]*getMetrics[^|]* when not served \|/);
     const yaml = await sandbox.app.inject({ url: '/openapi.yaml' });
     expect(yaml.headers['content-type']).toContain('yaml');
     expect(yaml.body).toContain('operationId: deactivatePromotionGlobally');

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config.js';
-import { REQUIRED_KEYS } from '../../src/contract/catalogue.js';
 import { compileContractChecks } from '../../src/contract/contract-checks.js';
 import { servesOperation } from '../../src/http/served-operations.js';
 import { listeningUrl, startCli, stoppedAfterEach } from '../helpers/cli-process.js';
@@ -19,15 +18,6 @@ describe('the calls a sandbox with its defaults does not serve', () => {
 
   it('are some of the contract\'s (the metrics, the operator calls)', () => {
     expect(unserved.length).toBeGreaterThan(0);
-  });
-
-  it('each documents the code it then answers, SANDBOX.ROUTE_NOT_FOUND\'s 404', () => {
-    const { code, httpStatus } = contract.catalogue.get(REQUIRED_KEYS.routeNotFound);
-    for (const operation of unserved) {
-      // By code: one code names one error of an operation, and forgetTenant's 404 is also an unknown tenant's.
-      const documented = operation.errors.filter((entry) => entry.httpStatus === httpStatus).map((entry) => entry.code);
-      expect(documented, operation.operationId).toContain(code);
-    }
   });
 
   it('answer, from the built command, what their operation documents', async () => {

@@ -2,6 +2,7 @@ import type { OpenAPIV3_1 } from 'openapi-types';
 import type { ScenarioSet } from '../../scenarios/scenario-set.js';
 import { scenarioTable } from '../../scenarios/scenario-table.js';
 import type { Contract } from '../../contract/load-contract.js';
+import { REQUIRED_KEYS } from '../../contract/catalogue.js';
 import { DECISION_KEY, decisionList } from '../../contract/sandbox-decisions.js';
 import { isJournaled } from '../journal.js';
 
@@ -120,7 +121,9 @@ export function catalogueSection(contract: Contract): string {
       .map((operation) => `\`${operation.operationId}\``)
       .join(', ');
     const key = entry.keySource === 'vendor' ? `\`${entry.key}\`` : `\`${entry.key}\` (sandbox's key)`;
-    return `| ${entry.code} | ${key} | ${entry.httpStatus} | ${operations || 'any'} | ${cell(entry.message)} | ${cell(entry.condition)} |`;
+    // Any unknown path gets it, and the calls that reference it when the sandbox does not serve them.
+    const where = entry.key === REQUIRED_KEYS.routeNotFound && operations ? `any; ${operations} when not served` : operations || 'any';
+    return `| ${entry.code} | ${key} | ${entry.httpStatus} | ${where} | ${cell(entry.message)} | ${cell(entry.condition)} |`;
   });
   return folded(SECTION_IDS.catalogue, 'Error catalogue', [
     'Every error the sandbox answers, read from `components/examples` of this document.',
