@@ -24,7 +24,7 @@ interface Script {
   readonly script: { readonly type: 'text/javascript'; readonly exec: string[] };
 }
 
-interface Request {
+export interface CollectionRequest {
   readonly name: string;
   readonly request: {
     readonly method: string;
@@ -35,16 +35,16 @@ interface Request {
   readonly event: Script[];
 }
 
-interface Folder {
+export interface CollectionFolder {
   readonly name: string;
   readonly description: string;
-  readonly item: (Request | Folder)[];
+  readonly item: (CollectionRequest | CollectionFolder)[];
 }
 
 export interface PostmanCollection {
   readonly info: { readonly name: string; readonly description: string; readonly schema: string };
   readonly variable: { readonly key: string; readonly value: string; readonly type: 'string'; readonly description: string }[];
-  readonly item: Folder[];
+  readonly item: CollectionFolder[];
 }
 
 /** What the collection is made from. */
@@ -102,10 +102,10 @@ export function postmanCollection(sources: CollectionSources): PostmanCollection
     item: folders,
   };
 
-  function operationFolder(operation: Operation, planned: ReturnType<typeof planChecks>, { success }: CollectionSources): Folder {
+  function operationFolder(operation: Operation, planned: ReturnType<typeof planChecks>, { success }: CollectionSources): CollectionFolder {
     const chosen = new Set<Scenario>();
     const missing: string[] = [];
-    const requests: Request[] = [];
+    const requests: CollectionRequest[] = [];
     for (const check of planned) {
       const scenario = scenarios.preferred(operation.operationId, check.answer.code);
       if (!check.request || !scenario) {
@@ -132,10 +132,10 @@ export function postmanCollection(sources: CollectionSources): PostmanCollection
   }
 
   /** The operation's scenarios no documented answer picked: what a client's retries, timeouts and error handling meet. */
-  function otherScenarios(operation: Operation, others: readonly Scenario[], success: CollectionSources['success']): Folder | undefined {
+  function otherScenarios(operation: Operation, others: readonly Scenario[], success: CollectionSources['success']): CollectionFolder | undefined {
     if (others.length === 0) return undefined;
     const notes: string[] = [];
-    const item: (Request | Folder)[] = [];
+    const item: (CollectionRequest | CollectionFolder)[] = [];
     for (const scenario of others) {
       const path = callUrl(operation, {});
       const forced = { [SCENARIO_HEADER]: scenario.name };
@@ -191,7 +191,7 @@ function requestMaker(reset: Operation) {
     `  if (response.code !== 200) throw new Error('the reset answered ' + response.code + ': ' + response.text());`,
     '});',
   ]);
-  return (name: string, method: string, path: string, headers: Record<string, string>, description: string, expected: Expected, continuesSequence = false): Request => {
+  return (name: string, method: string, path: string, headers: Record<string, string>, description: string, expected: Expected, continuesSequence = false): CollectionRequest => {
     const header = [{ key: 'Authorization', value: '{{authorization}}' }, ...Object.entries(headers).map(([key, value]) => ({ key, value }))];
     const body =
       expected.code === undefined

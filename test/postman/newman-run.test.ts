@@ -11,21 +11,9 @@ import type { Contract } from '../../src/contract/load-contract.js';
 import { listeningUrl, startCli } from '../helpers/cli-process.js';
 import { theContract } from '../helpers/sandbox.js';
 import { vipOpenCart } from '../helpers/own-scenario.js';
+import { collectionRequests, servedCollection } from '../helpers/postman-collection.js';
 
 const VIP = vipOpenCart();
-
-interface Item {
-  readonly name: string;
-  readonly item?: Item[];
-  readonly request?: { readonly header: { key: string; value: string }[]; readonly description: string };
-}
-interface Collection {
-  readonly info: { readonly schema: string };
-  readonly variable: { key: string; value: string }[];
-  readonly item: Item[];
-}
-
-const leaves = (items: readonly Item[]): Item[] => items.flatMap((item) => (item.item ? leaves(item.item) : [item]));
 
 function run(collection: string): Promise<NewmanRunSummary> {
   return new Promise((resolve, reject) => {
@@ -83,15 +71,15 @@ describe('the Postman collection, run by newman against the built command with a
 
   it('is a v2.1 collection aimed at where it was fetched from, with the scenario of one\'s own and the catalogue\'s conditions', async () => {
     const contract = await theContract();
-    const collection = (await (await fetch(`${url}/postman-collection.json`)).json()) as Collection;
+    const collection = await servedCollection(url);
     expect(collection.info.schema).toBe('https://schema.getpostman.com/json/collection/v2.1.0/collection.json');
     expect(collection.variable.map(({ key }) => key)).toEqual(['baseUrl', 'authorization']);
     expect(collection.variable[0]?.value).toBe(url);
-    const requests = leaves(collection.item);
-    expect(requests.every((request) => request.request?.header.some(({ key, value }) => key === 'Authorization' && value === '{{authorization}}'))).toBe(true);
-    expect(requests.filter((request) => request.request?.header.some(({ key, value }) => key === 'X-Sandbox-Scenario' && value === 'vip-open-cart'))).toHaveLength(1);
+    const requests = collectionRequests(collection.item);
+    expect(requests.every((request) => request.request.header.some(({ key, value }) => key === 'Authorization' && value === '{{authorization}}'))).toBe(true);
+    expect(requests.filter((request) => request.request.header.some(({ key, value }) => key === 'X-Sandbox-Scenario' && value === 'vip-open-cart'))).toHaveLength(1);
     const openCart = contract.catalogue.entries.find((entry) => entry.code === 737)!;
-    expect(requests.find((request) => request.name.startsWith('deactivatePromotionForCustomer 737'))?.request?.description).toBe(openCart.condition);
+    expect(requests.find((request) => request.name.startsWith('deactivatePromotionForCustomer 737'))?.request.description).toBe(openCart.condition);
   });
 });
 
@@ -104,8 +92,8 @@ describe('the Postman collection with --watch', () => {
     try {
       const url = await listeningUrl(sandbox.output);
       const forced = async () =>
-        leaves(((await (await fetch(`${url}/postman-collection.json`)).json()) as Collection).item).flatMap(
-          (item) => item.request?.header.filter(({ key }) => key === 'X-Sandbox-Scenario').map(({ value }) => value) ?? [],
+        collectionRequests((await servedCollection(url)).item).flatMap((item) =>
+          item.request.header.filter(({ key }) => key === 'X-Sandbox-Scenario').map(({ value }) => value),
         );
       expect(await forced()).not.toContain('vip-open-cart');
       // Its own customer: two scenarios' worlds may not set the same one.

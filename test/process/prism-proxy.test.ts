@@ -8,6 +8,7 @@ import { servesOperation } from '../../src/http/served-operations.js';
 import { REQUEST_ID_HEADER } from '../../src/http/request-id.js';
 import { freshIds } from '../helpers/calls.js';
 import { ROOT, listeningUrl, startCli, stoppedAfterEach } from '../helpers/cli-process.js';
+import { collectionRequests, servedCollection } from '../helpers/postman-collection.js';
 import { prismUrl, startPrismProxy } from '../helpers/prism-process.js';
 import { theContract } from '../helpers/sandbox.js';
 
@@ -35,27 +36,14 @@ interface Call {
   readonly body?: string;
 }
 
-interface PostmanItem {
-  readonly name: string;
-  readonly item?: PostmanItem[];
-  readonly request?: { readonly method: string; readonly url: string; readonly header: { key: string; value: string }[] };
-}
-
-const leaves = (items: readonly PostmanItem[]): PostmanItem[] => items.flatMap((item) => (item.item ? leaves(item.item) : [item]));
-
 /** Each request of the collection the sandbox serves, its variables filled in. */
 async function collectionCalls(sandbox: string): Promise<Call[]> {
-  const collection = (await (await fetch(`${sandbox}/postman-collection.json`)).json()) as { item: PostmanItem[] };
-  return leaves(collection.item).flatMap(({ name, request }) =>
-    request
-      ? [{
-          name: `collection: ${name}`,
-          method: request.method,
-          path: request.url.replace('{{baseUrl}}', ''),
-          headers: Object.fromEntries(request.header.map(({ key, value }) => [key, value.replace('{{authorization}}', CREDENTIALS.authorization)])),
-        }]
-      : [],
-  );
+  return collectionRequests((await servedCollection(sandbox)).item).map(({ name, request }) => ({
+    name: `collection: ${name}`,
+    method: request.method,
+    path: request.url.replace('{{baseUrl}}', ''),
+    headers: Object.fromEntries(request.header.map(({ key, value }) => [key, value.replace('{{authorization}}', CREDENTIALS.authorization)])),
+  }));
 }
 
 /** The operation's example body, as JSON text, when it takes one. */
