@@ -63,6 +63,35 @@ describe('the vendor routes in one pass, through the built command', () => {
     expect(exposition).toContain(`sandbox_answers_total{operation="deactivatePromotionForCustomer",status="414",code="`);
     expect(sandbox.output()).not.toContain('answer does not match the contract');
   });
+
+  // The sandbox times its calls itself (src/http/call-timing.ts): Fastify, without a logger of its own, times none.
+  it('times each call from its start, a scenario delay included, in the history, the log line and the metrics', async () => {
+    const sandbox = startCli(['--log-level', 'debug', '--metrics'], { HOST: '127.0.0.1', PORT: '0' });
+    running.push(sandbox);
+    const url = await listeningUrl(sandbox.output);
+    const headers = { authorization: DOCS_BASIC, 'x-sandbox-session': 'timed' };
+    const started = performance.now();
+    const slow = await fetch(`${url}${DEACTIVATE_PATH}?customerId=1`, { method: 'POST', headers: { ...headers, 'x-sandbox-scenario': 'slow-success' } });
+    expect(slow.status).toBe(200);
+    // The client waited at least as long as the server timed (not the time since the server started).
+    const waitedMs = performance.now() - started;
+    const id = slow.headers.get('x-cap-requestid');
+
+    const history = (await (await fetch(`${url}/__sandbox/requests`, { headers })).json()) as { data: { requests: { requestId: string; durationMs: number }[] } };
+    const entry = history.data.requests.find((candidate) => candidate.requestId === id);
+    expect(entry?.durationMs).toBeGreaterThanOrEqual(1_500);
+    expect(entry?.durationMs).toBeLessThanOrEqual(waitedMs);
+    await expect.poll(() => requestLines(sandbox.output()).find((line) => line.reqId === id)?.ms).toBeGreaterThanOrEqual(1_500);
+    expect(requestLines(sandbox.output()).find((line) => line.reqId === id)?.ms).toBeLessThanOrEqual(waitedMs);
+
+    const exposition = await (await fetch(`${url}/metrics`)).text();
+    const seconds = (operation: string) => Number(new RegExp(`sandbox_answer_duration_seconds_sum\\{operation="${operation}"\\} (\\S+)`).exec(exposition)?.[1]);
+    expect(seconds('deactivatePromotionForCustomer')).toBeGreaterThanOrEqual(1.5);
+    expect(seconds('deactivatePromotionForCustomer')).toBeLessThanOrEqual(waitedMs / 1000);
+    // A sandbox route, timed by the request id's hook: more than nothing, well under the delay.
+    expect(seconds('listRequests')).toBeGreaterThan(0);
+    expect(seconds('listRequests')).toBeLessThan(1.5);
+  });
 });
 
 function requestLines(stdout: string): Record<string, unknown>[] {
