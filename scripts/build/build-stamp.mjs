@@ -2,10 +2,8 @@
 // The build's stamp: what went into the last successful `npm run build`, so that `npm start`
 // builds only when something did change (docs/performance.md, "npm start and the build").
 // Plain JavaScript run by node, not tsx: the check runs before every start, and tsx alone
-// would cost half a second of it.
+// would cost half a second of it. build.mjs uses its steps; as a command:
 //
-//   node scripts/build/build-stamp.mjs begin   first step of the build: drops the stamp, notes the inputs
-//   node scripts/build/build-stamp.mjs end     last step: what begin noted becomes the stamp
 //   node scripts/build/build-stamp.mjs fresh   exit 0 if the stamp matches the inputs now, else
 //                                              exit 1 and say on stderr what changed
 //
@@ -17,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import process from 'node:process';
-import { fileURLToPath, URL } from 'node:url';
+import { fileURLToPath, pathToFileURL, URL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const STAMP = join(ROOT, 'dist', '.build-inputs.json');
@@ -56,7 +54,7 @@ function inputsNow() {
 }
 
 /** Why the stamp does not match the inputs now, or undefined when it does. */
-function staleness() {
+export function staleness() {
   const missing = OUTPUTS.find((output) => !existsSync(join(ROOT, output)));
   if (missing) return `${missing} is missing`;
   let stamp;
@@ -75,20 +73,27 @@ function staleness() {
   return undefined;
 }
 
-const step = process.argv[2];
-if (step === 'begin') {
+/** The build's first step: drops the stamp, notes the inputs as they are now. */
+export function beginBuild() {
   rmSync(STAMP, { force: true });
   mkdirSync(join(ROOT, 'dist'), { recursive: true });
   writeFileSync(PENDING, JSON.stringify(inputsNow()));
-} else if (step === 'end') {
+}
+
+/** The build's last step: what `beginBuild` noted becomes the stamp. */
+export function endBuild() {
   renameSync(PENDING, STAMP);
-} else if (step === 'fresh') {
-  const why = staleness();
-  if (why !== undefined) {
-    process.stderr.write(`promotions-sandbox: building first: ${why}\n`);
-    process.exitCode = 1;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  if (process.argv[2] === 'fresh') {
+    const why = staleness();
+    if (why !== undefined) {
+      process.stderr.write(`promotions-sandbox: building first: ${why}\n`);
+      process.exitCode = 1;
+    }
+  } else {
+    process.stderr.write('usage: node scripts/build/build-stamp.mjs fresh\n');
+    process.exitCode = 2;
   }
-} else {
-  process.stderr.write('usage: node scripts/build/build-stamp.mjs begin|end|fresh\n');
-  process.exitCode = 2;
 }

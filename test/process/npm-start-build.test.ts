@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BUILDING = 'promotions-sandbox: building first:';
+const WAITING = 'promotions-sandbox: another build is running here';
+const LOCK = join('dist', '.build.lock');
 /** The issue's budget for a start with an up-to-date build, from `npm start` to listening. */
 const UP_TO_DATE_START_MS = 3_000;
 
@@ -57,20 +59,42 @@ function npmStart(): Start {
   return start;
 }
 
+/** Waits until the start listens; its URL. */
+async function listening(start: Start): Promise<string> {
+  let exitCode: number | null | undefined;
+  void start.exited.then((code) => (exitCode = code));
+  for (;;) {
+    const url = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(start.output())?.[1];
+    if (url) return url;
+    if (exitCode !== undefined) throw new Error(`npm start exited (${exitCode}) before listening:\n${start.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** `npm start` until it listens, then stopped: what it said, and how long it took to listen. */
 async function startAndStop(): Promise<{ output: string; readyMs: number }> {
   const since = performance.now();
   const start = npmStart();
-  let exitCode: number | null | undefined;
-  void start.exited.then((code) => (exitCode = code));
-  while (!/Server listening at http:\/\/127\.0\.0\.1:\d+/.test(start.output())) {
-    if (exitCode !== undefined) throw new Error(`npm start exited (${exitCode}) before listening:\n${start.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await listening(start);
   const readyMs = performance.now() - since;
   stopGroup(start, 'SIGTERM');
   await start.exited;
   return { output: start.output(), readyMs };
+}
+
+/** Whether any process of the start's group (npm, the build, its steps, the sandbox) still runs. */
+function groupAlive(start: Pick<Start, 'npm'>): boolean {
+  try {
+    process.kill(-(start.npm.pid ?? 0), 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A change the build would compile: the next start builds. */
+function changeASource(): void {
+  appendFileSync(join(copy, 'src', 'settings', 'package-version.ts'), `\n// changed by npm-start-build.test.ts at ${Date.now()}\n`);
 }
 
 /** The stamp's own verdict, without building: undefined when fresh, else the reason it gives. */
@@ -94,6 +118,44 @@ describe('npm start and the build', () => {
     const third = await startAndStop();
     expect(third.output).toContain(`${BUILDING} src/settings/package-version.ts changed since the last build`);
     expect(staleness()).toBeUndefined();
+  });
+
+  it('two starts at once, the build stale: one builds, the other waits for it, both serve', { timeout: 300_000 }, async () => {
+    changeASource();
+    const starts = [npmStart(), npmStart()];
+    const urls = await Promise.all(starts.map((start) => listening(start)));
+    for (const url of urls) expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const said = starts.map((start) => start.output());
+    expect(said.filter((output) => output.includes(BUILDING))).toHaveLength(1);
+    expect(said.filter((output) => output.includes(WAITING))).toHaveLength(1);
+    expect(existsSync(join(copy, LOCK))).toBe(false);
+    expect(staleness()).toBeUndefined();
+  });
+
+  it('a build stopped by a signal stops its step and gives the lock back; the next start builds', { timeout: 300_000 }, async () => {
+    changeASource();
+    // As a supervisor or a test runner stops the build it started: the build alone gets the signal.
+    const build = spawn(process.execPath, ['scripts/build/build.mjs'], { cwd: copy, env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: 'ignore', detached: true });
+    const stopped = { npm: build, output: () => '', exited: new Promise<number | null>((resolve) => build.once('exit', resolve)) };
+    started.push(stopped);
+    while (!existsSync(join(copy, 'dist', '.build-inputs.pending.json'))) await new Promise((resolve) => setTimeout(resolve, 20));
+    build.kill('SIGTERM');
+    expect(await stopped.exited).toBe(128 + 15);
+    // Its step (the compiler, seconds long) stopped with it, and the lock is given back.
+    await expect.poll(() => groupAlive(stopped), { timeout: 3_000, interval: 50 }).toBe(false);
+    expect(existsSync(join(copy, LOCK))).toBe(false);
+    expect(staleness()).toMatch(new RegExp(`^${BUILDING} (no build has finished here yet|dist/cli.js is missing)$`));
+    expect((await startAndStop()).output).toContain(BUILDING);
+  });
+
+  it('takes over the lock of a build that died (its time no longer refreshed)', { timeout: 300_000 }, async () => {
+    changeASource();
+    mkdirSync(join(copy, LOCK));
+    const longAgo = new Date(Date.now() - 60_000);
+    utimesSync(join(copy, LOCK), longAgo, longAgo);
+    const { output } = await startAndStop();
+    expect(output).toContain(`${BUILDING} src/settings/package-version.ts changed since the last build`);
+    expect(existsSync(join(copy, LOCK))).toBe(false);
   });
 
   it.each([
