@@ -148,14 +148,43 @@ describe('npm start and the build', () => {
     expect((await startAndStop()).output).toContain(BUILDING);
   });
 
+  it('a start stopped while it builds (npm alone, as a supervisor stops it) stops its build too', { timeout: 300_000 }, async () => {
+    changeASource();
+    const start = npmStart();
+    while (!start.output().includes(BUILDING)) await new Promise((resolve) => setTimeout(resolve, 20));
+    // npm runs the build through `sh -c`, which passes no SIGTERM on: the build sees its parent go.
+    start.npm.kill('SIGTERM');
+    await start.exited;
+    await expect.poll(() => groupAlive(start), { timeout: 5_000, interval: 50 }).toBe(false);
+    expect(existsSync(join(copy, LOCK))).toBe(false);
+    expect(staleness()).toMatch(new RegExp(`^${BUILDING} `));
+  });
+
+  it('a start whose lock was taken from it stops its step, waits for the lock again and starts', { timeout: 300_000 }, async () => {
+    changeASource();
+    const start = npmStart();
+    while (!existsSync(join(copy, LOCK))) await new Promise((resolve) => setTimeout(resolve, 20));
+    // What another build taking over the lock does to it: a time its holder did not set.
+    const elsewhen = new Date(Date.now() + 1_000);
+    utimesSync(join(copy, LOCK), elsewhen, elsewhen);
+    await listening(start);
+    expect(start.output()).toContain("promotions-sandbox: the build's lock was taken");
+    expect(start.output()).toContain(WAITING);
+    stopGroup(start, 'SIGTERM');
+    await start.exited;
+    expect(existsSync(join(copy, LOCK))).toBe(false);
+    expect(staleness()).toBeUndefined();
+  });
+
   it('takes over the lock of a build that died (its time no longer refreshed)', { timeout: 300_000 }, async () => {
     changeASource();
     mkdirSync(join(copy, LOCK));
     const longAgo = new Date(Date.now() - 60_000);
     utimesSync(join(copy, LOCK), longAgo, longAgo);
     const { output } = await startAndStop();
-    expect(output).toContain(`${BUILDING} src/settings/package-version.ts changed since the last build`);
+    expect(output).toContain(BUILDING);
     expect(existsSync(join(copy, LOCK))).toBe(false);
+    expect(staleness()).toBeUndefined();
   });
 
   it.each([
