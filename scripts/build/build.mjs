@@ -110,8 +110,11 @@ async function buildOnce(/** @type {boolean} */ whenStale) {
     beginBuild();
     for (const step of STEPS) {
       if (stoppedBy) return true;
+      if (lost) return false;
       await run(step);
     }
+    // A build whose lock was taken while its last step ran leaves no stamp: it builds again.
+    if (lost) return false;
     if (!stoppedBy) endBuild();
     return true;
   } catch (error) {
