@@ -27,8 +27,9 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  // 'close', not 'exit': a process's last lines can still be in its pipes when it exits.
   const finished = new Promise<Finished>((resolve) => {
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
   return { child, finished, output: () => stdout };
 }
