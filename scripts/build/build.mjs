@@ -32,8 +32,10 @@ const STEPS = [
   [...TSX, 'scripts/build/write-start-caches.ts'],
   [...TSX, 'scripts/build/bundle-cli.ts'],
 ];
-/** A lock not refreshed for this long is a dead build's; a live one refreshes it every STALE_MS / 2. */
+/** A lock not refreshed for this long is a dead build's. */
 const STALE_MS = 10_000;
+/** How often a build refreshes its lock, and so finds out soon, while a step still runs, that it was taken. */
+const UPDATE_MS = 1_000;
 /** How long a build waits for another before it gives up: a build here takes seconds to a minute or two. */
 const WAIT_MS = 10 * 60_000;
 /** How many times a build whose lock was taken from it waits for the lock again. */
@@ -79,6 +81,7 @@ async function lock() {
   const options = {
     lockfilePath: LOCK,
     stale: STALE_MS,
+    update: UPDATE_MS,
     // Taken from this build (see docs): its step stops, and the build waits for the lock again.
     onCompromised: (/** @type {Error} */ error) => {
       say(`the build's lock was taken (${error.message}); stopping this build's step to wait for the lock again`);
