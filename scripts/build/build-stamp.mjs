@@ -9,8 +9,8 @@
 //
 // An input is known by the sha256 of its content, not its time: a `git checkout` of an older
 // file changes the content the stamp holds, whatever its mtime; a build that fails never reaches
-// `end`, and leaves no stamp. The inputs are noted at `begin`, so a file saved during a build
-// makes the next start build again.
+// `endBuild`, and leaves no stamp. The inputs are noted at `beginBuild`, so a file saved during a
+// build makes the next start build again.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';

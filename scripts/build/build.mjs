@@ -28,9 +28,9 @@ const require = createRequire(import.meta.url);
 const TSX = ['--import', 'tsx'];
 /** Each step one Node process, started without a shell (the same on every platform, and stopped whole). */
 const STEPS = [
-  [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-  [...TSX, 'scripts/build/write-start-caches.ts'],
-  [...TSX, 'scripts/build/bundle-cli.ts'],
+  { name: 'tsc', args: [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'] },
+  { name: 'write-start-caches.ts', args: [...TSX, 'scripts/build/write-start-caches.ts'] },
+  { name: 'bundle-cli.ts', args: [...TSX, 'scripts/build/bundle-cli.ts'] },
 ];
 /** A lock not refreshed for this long is a dead build's. */
 const STALE_MS = 10_000;
@@ -66,12 +66,12 @@ setInterval(() => {
 }, 1000).unref();
 
 /** Runs one step; rejects when it fails or was stopped. */
-function run(/** @type {string[]} */ args) {
+function run(/** @type {(typeof STEPS)[number]} */ { name, args }) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
     running = child;
     child.once('error', reject);
-    child.once('exit', (code, signal) => (code === 0 ? resolve(undefined) : reject(new Error(`${args.at(-1) === 'tsconfig.build.json' ? 'tsc' : args.at(-1)} ${signal ? `stopped by ${signal}` : `exited with ${code}`}`))));
+    child.once('exit', (code, signal) => (code === 0 ? resolve(undefined) : reject(new Error(`${name} ${signal ? `stopped by ${signal}` : `exited with ${code}`}`))));
   });
 }
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/eventually.js';
 
 // `npm start` builds only when something the build reads changed since the last build that
 // finished (scripts/build/build-stamp.mjs). Run in a copy of the project: a build here would
@@ -138,7 +139,7 @@ describe('npm start and the build', () => {
     const build = spawn(process.execPath, ['scripts/build/build.mjs'], { cwd: copy, env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: 'ignore', detached: true });
     const stopped = { npm: build, output: () => '', exited: new Promise<number | null>((resolve) => build.once('exit', resolve)) };
     started.push(stopped);
-    while (!existsSync(join(copy, 'dist', '.build-inputs.pending.json'))) await new Promise((resolve) => setTimeout(resolve, 20));
+    await eventually(() => Promise.resolve(existsSync(join(copy, 'dist', '.build-inputs.pending.json')) || undefined), 'the build to begin', 60_000);
     build.kill('SIGTERM');
     expect(await stopped.exited).toBe(128 + 15);
     // Its step (the compiler, seconds long) stopped with it, and the lock is given back.
@@ -151,7 +152,7 @@ describe('npm start and the build', () => {
   it('a start stopped while it builds (npm alone, as a supervisor stops it) stops its build too', { timeout: 300_000 }, async () => {
     changeASource();
     const start = npmStart();
-    while (!start.output().includes(BUILDING)) await new Promise((resolve) => setTimeout(resolve, 20));
+    await eventually(() => Promise.resolve(start.output().includes(BUILDING) || undefined), 'the start to build', 60_000);
     // npm runs the build through `sh -c`, which passes no SIGTERM on: the build sees its parent go.
     start.npm.kill('SIGTERM');
     await start.exited;
@@ -163,7 +164,7 @@ describe('npm start and the build', () => {
   it('a start whose lock was taken from it stops its step, waits for the lock again and starts', { timeout: 300_000 }, async () => {
     changeASource();
     const start = npmStart();
-    while (!existsSync(join(copy, LOCK))) await new Promise((resolve) => setTimeout(resolve, 20));
+    await eventually(() => Promise.resolve(existsSync(join(copy, LOCK)) || undefined), 'the build to hold its lock', 60_000);
     // What another build taking over the lock does to it: a time its holder did not set.
     const elsewhen = new Date(Date.now() + 1_000);
     utimesSync(join(copy, LOCK), elsewhen, elsewhen);
