@@ -5,12 +5,12 @@
 // to its first /healthz; RSS after a million requests over
 // 10,000 tenants; bytes per idle tenant. The happy path again with --metrics, for its cost.
 // Writes bench/results/latest.json and prints a table.
-// Set REDIS_URL to add the Redis store. Each shape: three alternating 4-second loads per server
-// (BENCH_ROUNDS, BENCH_SECONDS); a quick look: BENCH_ROUNDS=1.
+// Set REDIS_URL to add the Redis store. Each shape: three rounds, each on a fresh pair of servers
+// loaded in turn for 4 seconds each (BENCH_ROUNDS, BENCH_SECONDS); a quick look: BENCH_ROUNDS=1.
 //
 // Fair to both: each shape is given whole to both servers (the same static request, or the same
-// setupRequest), each on a server started for it (no shape inherits the world another left: the
-// customers a happy path remembered, the global deactivation of the PUT), the two loaded in
+// setupRequest), each round on servers started for it (no shape inherits the world another left:
+// the customers a happy path remembered, the global deactivation of the PUT), the two loaded in
 // turn and each figure a median; bare Fastify's replies are the contract's, of the sandbox's size
 // (bench/bare-server.mjs).
 import { spawn, spawnSync } from 'node:child_process';
@@ -23,7 +23,7 @@ import { basic, CONNECTIONS, HAPPY_PATH, load, type Measured, measureLoad, PATH,
 import { peakRssMb, rssMb, type ServerProcess, startServer, stopServer } from './server-process.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-/** Each shape: ROUNDS loads of SECONDS on each server, in turn (bare, sandbox, bare, …); each figure the median of its rounds. */
+/** Each shape: ROUNDS rounds, each a fresh pair loaded SECONDS in turn (bare, then sandbox); each figure the median of its rounds. */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_SECONDS = Math.max(2, Math.round(SECONDS / 2));
@@ -88,25 +88,28 @@ interface Row {
 }
 
 /**
- * One load shape on a bare Fastify and a sandbox started for it, loaded in turn ROUNDS times
- * (bare, sandbox, bare, …): the machine is shared and noisy, and a change in its load between two
- * loads weighs on both servers alike. Each figure is the median of its server's rounds.
+ * One load shape on bare Fastify and the sandbox, ROUNDS times, each round on a fresh pair of
+ * servers loaded in turn (bare, then sandbox): the machine is shared and noisy, and a change in
+ * its load between two loads weighs on both servers alike. A fresh pair each round, because two
+ * processes of the same build, loaded in the same run, differ by up to a fifth in CPU per call
+ * (docs/performance.md#one-server-is-one-sample): a median over one process of each would be
+ * that pair's luck. Each figure is the median of its server's rounds.
  */
 async function measure(name: string, shape: Shape, sandboxArgs: readonly string[] = []): Promise<Row> {
-  const bare = await startBare(replies);
-  const target = await startSandbox(sandboxArgs);
   const baselines: Measured[] = [];
   const measures: Measured[] = [];
-  let peak: number;
-  try {
-    for (let round = 0; round < ROUNDS; round += 1) {
+  let peak = 0;
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const bare = await startBare(replies);
+    const target = await startSandbox(sandboxArgs);
+    try {
       baselines.push(await measureLoad(bare, shape, SECONDS, WARMUP_SECONDS));
       measures.push(await measureLoad(target, shape, SECONDS, WARMUP_SECONDS));
+      // Before the process goes: its peak is read from /proc.
+      peak = Math.max(peak, peakRssMb(target));
+    } finally {
+      await Promise.all([stopServer(bare), stopServer(target)]);
     }
-    // Before the process goes: its peak is read from /proc.
-    peak = peakRssMb(target);
-  } finally {
-    await Promise.all([stopServer(bare), stopServer(target)]);
   }
   const of = (runs: Measured[], figure: (run: Measured) => number) => median(runs.map(figure));
   const requestsPerSecond = of(measures, (run) => run.result.requests.average);
