@@ -101,14 +101,15 @@ async function measure(name: string, shape: Shape, sandboxArgs: readonly string[
   let peak = 0;
   for (let round = 0; round < ROUNDS; round += 1) {
     const bare = await startBare(replies);
-    const target = await startSandbox(sandboxArgs);
+    let target: ServerProcess | undefined;
     try {
+      target = await startSandbox(sandboxArgs);
       baselines.push(await measureLoad(bare, shape, SECONDS, WARMUP_SECONDS));
       measures.push(await measureLoad(target, shape, SECONDS, WARMUP_SECONDS));
       // Before the process goes: its peak is read from /proc.
       peak = Math.max(peak, peakRssMb(target));
     } finally {
-      await Promise.all([stopServer(bare), stopServer(target)]);
+      await Promise.all([stopServer(bare), target && stopServer(target)]);
     }
   }
   const of = (runs: Measured[], figure: (run: Measured) => number) => median(runs.map(figure));
