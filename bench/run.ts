@@ -296,9 +296,13 @@ const redisRows = rows.filter((row) => row.name.includes('Redis'));
 const inMemory = rows.filter((row) => !redisRows.includes(row));
 /** Whether the sandbox answered the shape as bare Fastify did (all 2xx, or none): else its figures are of other answers. */
 const answeredAsBare = (row: Row) => (row.non2xx === 0) === (row.bareNon2xx === 0);
+/** The lowest and highest of a row's per-round ratios (each round a pair loaded back to back): how far the run's noise reached. */
+const spread = (ratios: readonly number[]) => `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+const roundSpread = (row: Row) =>
+  `rounds ${spread(row.rounds.map((round) => round.requestsPerSecond / round.bareRequestsPerSecond))} by requests/s, ${spread(row.rounds.map((round) => round.bareCpuUsPerCall / round.cpuUsPerCall))} by CPU`;
 /** A row's budget: its ratio to bare Fastify by requests/s and by CPU per call, both at least `ratio`. */
 const byBoth = (row: Row, ratio: number) =>
-  `  ${row.name} ≥ ${ratio} × bare: ${row.ratioToBare} by requests/s, ${row.cpuRatioToBare} by CPU per call ${verdict(answeredAsBare(row) && row.ratioToBare >= ratio && row.cpuRatioToBare >= ratio)}${answeredAsBare(row) ? '' : ` (answers not 2xx: ${row.non2xx}, bare Fastify's ${row.bareNon2xx}: not this shape's figures)`}`;
+  `  ${row.name} ≥ ${ratio} × bare: ${row.ratioToBare} by requests/s, ${row.cpuRatioToBare} by CPU per call ${verdict(answeredAsBare(row) && row.ratioToBare >= ratio && row.cpuRatioToBare >= ratio)} (${roundSpread(row)})${answeredAsBare(row) ? '' : ` (answers not 2xx: ${row.non2xx}, bare Fastify's ${row.bareNon2xx}: not this shape's figures)`}`;
 console.log(`\nbudgets:
 ${inMemory.map((row) => byBoth(row, BUDGETS.inMemoryRatio)).join('\n')}
 ${redisRows.length > 0 ? redisRows.map((row) => byBoth(row, BUDGETS.redisRatio)).join('\n') : `  Redis ≥ ${BUDGETS.redisRatio} × bare: not run (set REDIS_URL)`}
