@@ -23,9 +23,11 @@ import { basic, CONNECTIONS, HAPPY_PATH, load, type Measured, measureLoad, PATH,
 import { peakRssMb, rssMb, type ServerProcess, startServer, stopServer } from './server-process.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-/** Each shape: ROUNDS rounds, each a fresh pair loaded SECONDS in turn (bare, then sandbox); each figure the median of its rounds. */
+/** Each shape: ROUNDS rounds, each a fresh pair loaded SECONDS in turn; each figure the median of its rounds. */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`BENCH_ROUNDS: a whole number of rounds, at least 1 (got ${process.env.BENCH_ROUNDS})`);
+if (!(SECONDS > 0)) throw new Error(`BENCH_SECONDS: the seconds of each load, more than 0 (got ${process.env.BENCH_SECONDS})`);
 const WARMUP_SECONDS = Math.max(2, Math.round(SECONDS / 2));
 const TENANTS = 10_000;
 const MILLION = Number(process.env.BENCH_MILLION ?? 1_000_000);
@@ -89,11 +91,11 @@ interface Row {
 
 /**
  * One load shape on bare Fastify and the sandbox, ROUNDS times, each round on a fresh pair of
- * servers loaded in turn (bare, then sandbox): the machine is shared and noisy, and a change in
- * its load between two loads weighs on both servers alike. A fresh pair each round, because two
- * processes of the same build, loaded in the same run, differ by up to a fifth in CPU per call
- * (docs/performance.md#one-server-is-one-sample): a median over one process of each would be
- * that pair's luck. Each figure is the median of its server's rounds.
+ * servers loaded in turn, which of the two goes first changing from round to round: the machine
+ * is shared and noisy, and a change in its load weighs on both servers alike over the rounds. A
+ * fresh pair each round, because two processes of the same build, loaded in the same run, can
+ * differ by a fifth in CPU per call (docs/performance.md#one-server-is-one-sample): a median over
+ * one process of each would be that pair's luck. Each figure is the median of its server's rounds.
  */
 async function measure(name: string, shape: Shape, sandboxArgs: readonly string[] = []): Promise<Row> {
   const baselines: Measured[] = [];
@@ -104,8 +106,14 @@ async function measure(name: string, shape: Shape, sandboxArgs: readonly string[
     let target: ServerProcess | undefined;
     try {
       target = await startSandbox(sandboxArgs);
-      baselines.push(await measureLoad(bare, shape, SECONDS, WARMUP_SECONDS));
-      measures.push(await measureLoad(target, shape, SECONDS, WARMUP_SECONDS));
+      const loadOf = async (server: ServerProcess) => answered(server, name, await measureLoad(server, shape, SECONDS, WARMUP_SECONDS));
+      if (round % 2 === 0) {
+        baselines.push(await loadOf(bare));
+        measures.push(await loadOf(target));
+      } else {
+        measures.push(await loadOf(target));
+        baselines.push(await loadOf(bare));
+      }
       // Before the process goes: its peak is read from /proc.
       peak = Math.max(peak, peakRssMb(target));
     } finally {
@@ -142,7 +150,18 @@ async function measure(name: string, shape: Shape, sandboxArgs: readonly string[
   };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+/** The middle value; of an even count, the mean of the two middle ones. */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** A load that got no answer measured nothing: the bench stops, naming it, rather than print NaN. */
+function answered(server: ServerProcess, shape: string, measured: Measured): Measured {
+  if (measured.calls === 0) throw new Error(`${server.name} answered no call of "${shape}" in ${SECONDS} s: no figure to give`);
+  return measured;
+}
 
 /**
  * Cold starts of both servers, started in turn (sandbox, bare, sandbox, …) so that a change in
@@ -227,39 +246,45 @@ if (process.env.REDIS_URL) {
 // A million requests over 10,000 tenants, then the RSS of the process. Each tenant works with
 // 10 customers, as a QA team reuses its test ids: the world stays the size of what was changed
 // (every distinct deactivation is remembered, as on the real system: about 100 bytes each).
-const million = await startSandbox();
-let call = 0;
-await load(
-  million.url,
-  {
-    method: 'POST',
-    path: PATH,
-    setupRequest: (request) => {
-      call += 1;
-      const tenant = call % TENANTS;
-      return { ...request, path: `${PATH}?customerId=${Math.floor(call / TENANTS) % 10}`, headers: { ...request.headers, authorization: basic(tenant) } };
-    },
-  },
-  { amount: MILLION },
-);
-const rssRightAfterMb = Math.round(rssMb(million));
-const peakDuringMb = Math.round(peakRssMb(million));
-// Right after the load, V8's heap still holds the load's garbage; its memory reducer gives it
-// back once the process is idle. What the process keeps is read once that has happened.
-const settled: number[] = [];
-for (let second = 0; second < SETTLE_SECONDS; second += 1) {
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  settled.push(rssMb(million));
+async function millionCalls() {
+  const million = await startSandbox();
+  try {
+    let call = 0;
+    await load(
+      million.url,
+      {
+        method: 'POST',
+        path: PATH,
+        setupRequest: (request) => {
+          call += 1;
+          const tenant = call % TENANTS;
+          return { ...request, path: `${PATH}?customerId=${Math.floor(call / TENANTS) % 10}`, headers: { ...request.headers, authorization: basic(tenant) } };
+        },
+      },
+      { amount: MILLION },
+    );
+    const rssRightAfterMb = Math.round(rssMb(million));
+    const peakDuringMb = Math.round(peakRssMb(million));
+    // Right after the load, the heap still holds the load's garbage: what the process keeps is
+    // read once it has been idle a while.
+    const settled: number[] = [];
+    for (let second = 0; second < SETTLE_SECONDS; second += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      settled.push(rssMb(million));
+    }
+    return {
+      requests: MILLION,
+      tenants: TENANTS,
+      rssRightAfterMb,
+      rssSettledMb: Math.round(settled.at(-1) ?? rssRightAfterMb),
+      settleSeconds: SETTLE_SECONDS,
+      peakRssMb: peakDuringMb,
+    };
+  } finally {
+    await stopServer(million);
+  }
 }
-const memory = {
-  requests: MILLION,
-  tenants: TENANTS,
-  rssRightAfterMb,
-  rssSettledMb: Math.round(settled.at(-1) ?? rssRightAfterMb),
-  settleSeconds: SETTLE_SECONDS,
-  peakRssMb: peakDuringMb,
-};
-await stopServer(million);
+const memory = await millionCalls();
 
 const cold = await coldStarts();
 const npmStart = await npmStarts();
