@@ -6,13 +6,12 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { docker, NODE_IMAGE, waitForHealthz } from '../test/helpers/docker.js';
 import { freePort } from '../test/helpers/redis.js';
+import { median } from './median.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const IMAGE = 'promotions-sandbox:bench';
 const BASE = NODE_IMAGE;
 const STARTS = 7;
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 async function startToHealthz(image: string, command: string[] = []): Promise<number> {
   const port = await freePort();

@@ -21,6 +21,7 @@ import { installedVersion, installPeers, javaMissing, peerEntry, wiremockJar } f
 import { writeMockoonContract, writeWiremockRoot } from './peer-stubs.js';
 import { peakRssMb, rssMb, type ServerProcess, startServer, stopServer } from './server-process.js';
 import { freePort } from '../test/helpers/redis.js';
+import { median } from './median.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = Math.max(2, Math.round(SECONDS / 3));
@@ -143,8 +144,6 @@ async function run(contender: Contender): Promise<Run> {
     await stopServer(server);
   }
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 const rows: Row[] = [];
 const bareRuns: Run[] = [];

@@ -20,6 +20,7 @@ import { freePort } from '../test/helpers/redis.js';
 import { healthzAnswers, startBare, startSandbox } from './bench-servers.js';
 import { contractReplies, FORCED_SCENARIO } from './contract-replies.js';
 import { basic, CONNECTIONS, HAPPY_PATH, load, type Measured, measureLoad, PATH, type Shape } from './load.js';
+import { median } from './median.js';
 import { peakRssMb, rssMb, type ServerProcess, startServer, stopServer } from './server-process.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -148,13 +149,6 @@ async function measure(name: string, shape: Shape, sandboxArgs: readonly string[
       bareCpuUsPerCall: baselines[round]?.cpuUsPerCall ?? Number.NaN,
     })),
   };
-}
-
-/** The middle value; of an even count, the mean of the two middle ones. */
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /** A load that got no answer measured nothing: the bench stops, naming it, rather than print NaN. */
