@@ -42,7 +42,7 @@ export function operationJournal(store: JournalStore, operation: Operation, isCr
   const failed = (request: FastifyRequest, error: unknown) => request.log.warn({ err: error }, 'could not record the call in the journal');
   const copied: Copied = { redacted, usual };
   // What a store that keeps the request's own headers shows of them (the copy, made when read).
-  const showHeaders: ShowHeaders = (received) => withinValueCaps(received, redacted, usual, unshared).values;
+  const showHeaders: ShowHeaders = (received) => withinValueCaps(received, redacted, usual).values;
   const keepsAsReceived = store.recordAsReceived !== undefined;
   const record = (request: FastifyRequest, reply: FastifyReply | undefined): Awaitable<void> => {
     if (request.tenant === undefined || request.journaled) return;
@@ -102,7 +102,7 @@ interface Answered {
   readonly elapsedMs: number;
 }
 
-/** How an entry copies a call's headers and query: credentials redacted, values capped, short ones shared. */
+/** How an entry copies a call's headers and query: credentials redacted, values capped. */
 interface Copied {
   readonly redacted: Redacted;
   readonly usual: ReadonlySet<string>;
@@ -117,8 +117,8 @@ function asReceived(received: Readonly<Record<string, ReceivedValue | undefined>
 function entryOf(operationId: string, request: FastifyRequest, answered: Answered | undefined, copied: Copied | undefined): RecordedCall {
   const userAgent = request.headers['user-agent'];
   const receivedQuery = request.query as Record<string, ReceivedValue | undefined>;
-  const query = copied ? withinValueCaps(receivedQuery, NOT_REDACTED, copied.usual, unshared) : asReceived(receivedQuery);
-  const headers = copied ? withinValueCaps(request.headers, copied.redacted, copied.usual, shared) : asReceived(request.headers);
+  const query = copied ? withinValueCaps(receivedQuery, NOT_REDACTED, copied.usual) : asReceived(receivedQuery);
+  const headers = copied ? withinValueCaps(request.headers, copied.redacted, copied.usual) : asReceived(request.headers);
   const body = recordedBody(request.rawBody);
   // Shaped for speed: docs/performance.md#objects-made-per-call-name-their-fields
   return {
@@ -150,7 +150,6 @@ function withinValueCaps(
   received: Readonly<Record<string, ReceivedValue | undefined>>,
   redacted: Redacted,
   usual: ReadonlySet<string>,
-  kept: (value: string) => string,
 ): { readonly values: Record<string, ReceivedValue>; readonly truncated: boolean } {
   const values = keptValues(received, usual);
   let left = RECORDED_VALUES_CAP;
@@ -166,12 +165,12 @@ function withinValueCaps(
       values[name] = REDACTED;
       left -= 1;
     } else if (typeof value === 'string') {
-      values[name] = shortened(value, kept);
+      values[name] = shortened(value);
       truncated ||= value.length > RECORDED_VALUE_LENGTH;
       left -= 1;
     } else {
       const items = value.slice(0, left);
-      values[name] = items.map((item) => shortened(item, kept));
+      values[name] = items.map(shortened);
       truncated ||= items.length < value.length || items.some((item) => item.length > RECORDED_VALUE_LENGTH);
       left -= items.length;
     }
@@ -199,41 +198,15 @@ function keptValues(received: Readonly<Record<string, ReceivedValue | undefined>
 /** Query values are the operation's parameters (customer and earn ids), kept as sent. */
 const NOT_REDACTED: Redacted = () => false;
 
-/** A value as kept: as `kept` keeps it when short, cut to RECORDED_VALUE_LENGTH characters at a whole character when long. */
-function shortened(value: string, kept: (value: string) => string): string {
-  if (value.length <= RECORDED_VALUE_LENGTH) return kept(value);
+/** A value as kept: whole when short, cut to RECORDED_VALUE_LENGTH characters at a whole character when long. */
+function shortened(value: string): string {
+  if (value.length <= RECORDED_VALUE_LENGTH) return value;
   // Not in the middle of a surrogate pair.
-  const end = isHighSurrogate(value.charCodeAt(RECORDED_VALUE_LENGTH - 1)) ? RECORDED_VALUE_LENGTH - 1 : RECORDED_VALUE_LENGTH;
-  // A fresh string: a slice would keep the whole value alive.
-  return Buffer.from(value.slice(0, end), 'utf16le').toString('utf16le');
+  return value.slice(0, isHighSurrogate(value.charCodeAt(RECORDED_VALUE_LENGTH - 1)) ? RECORDED_VALUE_LENGTH - 1 : RECORDED_VALUE_LENGTH);
 }
 
 function isHighSurrogate(unit: number): boolean {
   return unit >= 0xd800 && unit <= 0xdbff;
-}
-
-/** Values up to this length are kept once for all entries; a longer one is rarely repeated. */
-const SHARED_VALUE_LENGTH = 64;
-const SHARED_VALUES = 1_000;
-const sharedValues = new Map<string, string>();
-
-/**
- * A short header value as kept once for all entries (headers repeat from call to call; query
- * values do not, so they stay `unshared`). Bounded: the table starts again when full.
- * Shaped for memory: docs/performance.md#header-values-are-kept-once
- */
-function shared(value: string): string {
-  if (value.length > SHARED_VALUE_LENGTH) return value;
-  const known = sharedValues.get(value);
-  if (known !== undefined) return known;
-  if (sharedValues.size >= SHARED_VALUES) sharedValues.clear();
-  sharedValues.set(value, value);
-  return value;
-}
-
-/** A value kept as it came. */
-function unshared(value: string): string {
-  return value;
 }
 
 const encoder = new TextEncoder();

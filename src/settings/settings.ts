@@ -190,8 +190,8 @@ export const SETTINGS = {
     env: 'SANDBOX_JOURNAL_MEMORY',
     kind: integerIn(1, 1_048_576, 'a size in MiB'),
     default: 64,
-    help: 'estimated memory of all request histories together, in MiB (memory store; past it, the credential holding the most loses its oldest)',
-    readme: 'estimated memory of all request histories together, in MiB (memory store): each entry weighs an estimate of its size; past it, as past `--journal-total`, the credential holding the most bytes loses the oldest calls of its least recently recording tenant (see [hosting](docs/hosting.md#tenants))',
+    help: 'memory of all request histories together, in MiB (memory store; past it, the credential holding the most loses its oldest)',
+    readme: 'memory of all request histories together, in MiB (memory store): each entry weighs what it holds; past it, as past `--journal-total`, the credential holding the most bytes loses the oldest calls of its least recently recording tenant (see [hosting](docs/hosting.md#tenants))',
   }),
   auth: setting({
     argument: '<mode>',

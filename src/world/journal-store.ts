@@ -83,8 +83,8 @@ export interface JournalStore {
   /**
    * Only a store that keeps calls in this process has it (memory): journals a call whose headers
    * and query are the request's own objects, within the caps, its credentials not yet redacted;
-   * its headers are shown through `showHeaders` when read. Recording then copies nothing, and a
-   * credential still never shows, nor leaves the process.
+   * its headers are shown through `showHeaders` when read. Recording then makes no copy of them
+   * and tests no value, and a credential still never shows, nor leaves the process.
    * Shaped for speed: docs/performance.md#a-call-is-recorded-as-received
    */
   recordAsReceived?(tenant: string, call: RecordedCall, showHeaders: ShowHeaders): void;

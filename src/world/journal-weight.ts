@@ -1,31 +1,22 @@
-import type { ReceivedValue, RecordedCall } from './journal-store.js';
+import { encodedUnits } from './journal-codec.js';
+import type { RecordedCall } from './journal-store.js';
 
 /**
- * An estimate, not a measure, of the memory one journal entry holds (bytes), which the memory
- * store weighs against `--journal-memory`: it grows with every length it counts.
- * How it is calibrated: docs/performance.md#journal-entries-weighed-by-an-estimate
+ * The memory one journal entry holds in the memory store (bytes), which it weighs against
+ * `--journal-memory`: its fields by slot (journal-arena.ts) and its text as UTF-16 units
+ * (journal-codec.ts), with the quarter more the arena may keep free around them.
+ * How it is kept: docs/performance.md#the-request-history-is-kept-as-numbers
  */
 export function journalEntryWeight(call: RecordedCall): number {
-  return ENTRY_OVERHEAD + textWeight(call.path) + textWeight(call.requestId) + textWeight(call.userAgent ?? '') + textWeight(call.body ?? '') + valuesWeight(call.query) + valuesWeight(call.headers);
+  return weightOfUnits(encodedUnits(call));
 }
 
-/** The entry, its wrapper, its fixed fields and its share of the heap around live objects (calibrated on RSS). */
-const ENTRY_OVERHEAD = 4096;
-/** A property of the query or headers object (its slot, key and value pointers, a string's header). */
-const PROPERTY_OVERHEAD = 64;
-const BYTES_PER_CHARACTER = 2;
-
-function textWeight(text: string): number {
-  return text.length * BYTES_PER_CHARACTER;
+/** What an entry of `units` units of text weighs. */
+export function weightOfUnits(units: number): number {
+  return ENTRY_FIXED_BYTES + Math.ceil(units * BYTES_PER_UNIT);
 }
 
-function valuesWeight(values: Readonly<Record<string, ReceivedValue>>): number {
-  let weight = 0;
-  for (const name in values) {
-    const value = values[name] ?? '';
-    weight += PROPERTY_OVERHEAD + textWeight(name);
-    if (typeof value === 'string') weight += textWeight(value);
-    else for (const item of value) weight += PROPERTY_OVERHEAD + textWeight(item);
-  }
-  return weight;
-}
+/** An entry's fields by slot (three of 8 bytes, eight of 4, one of 1) and its place in the free list, rounded up. */
+const ENTRY_FIXED_BYTES = 64;
+/** Two bytes a UTF-16 unit, and a quarter more: the room the arena may keep free (it compacts past a fifth free). */
+const BYTES_PER_UNIT = 2.5;

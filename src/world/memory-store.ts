@@ -1,14 +1,13 @@
 import type { Identity } from '../auth/identity.js';
 import type { Decision } from './decision.js';
 import { NO_CHANGES, type OwnChanges, type TenantChanges, applyChange, changeCount, emptyChanges } from './tenant-changes.js';
-import { Ring } from './ring.js';
 import { RecencyList, type RecencyLinks } from './recency-list.js';
 import { Share, ShareBuckets } from './share-buckets.js';
 import { HeapShare, ShareHeap } from './share-heap.js';
 import { credentialOf } from './tenant-credential.js';
 import { answerKey } from './coverage-store.js';
 import { selectCalls } from './journal-filter.js';
-import { journalEntryWeight } from './journal-weight.js';
+import { JournalArena, NO_ENTRY } from './journal-arena.js';
 import { type JournalFilter, type JournalPage, type RecordedCall, type ShowHeaders, type StoredCall, journalEntryOf } from './journal-store.js';
 import { type ClockMode, type ClockPlan, type ClockReading, DEFAULT_CLOCK_MODE, readingOf, tenantTime } from './tenant-clock.js';
 import type { Pin } from './pin-store.js';
@@ -27,11 +26,16 @@ interface TenantState extends RecencyLinks<TenantState> {
   /** Made on first use: most tenants never run a sequence. */
   sequences: Map<string, number> | undefined;
   errorRate: ErrorRate | undefined;
-  /** Made on first record; bounded per tenant, and by the store's total and memory budget across tenants. */
-  journal: Ring<WeighedCall> | undefined;
-  /** The estimated bytes of the tenant's journal entries (journal-weight.ts). */
+  /**
+   * Its journal: a chain of entries in the store's arena, oldest to newest (NO_ENTRY when empty);
+   * bounded per tenant, and by the store's total and memory budget across tenants.
+   */
+  journalOldest: number;
+  journalNewest: number;
+  journalCount: number;
+  /** What the tenant's journal entries weigh (journal-weight.ts). */
   journalBytes: number;
-  /** Its place among its credential's tenants with journal entries; made with its journal. */
+  /** Its place among its credential's tenants with journal entries; made at its first record. */
   recording: Recording | undefined;
   coverage: Map<string, number> | undefined;
   lastUsed: number;
@@ -74,16 +78,11 @@ const MAX_TOKENS = 100_000;
  */
 const SWEEP_EVERY_MS = 10_000;
 
-/** A stored call with its estimated size, computed once when recorded. */
-interface WeighedCall extends StoredCall {
-  readonly bytes: number;
-}
-
 export interface MemoryStoreOptions {
   readonly journalSize: number;
   /** Journal entries kept across all tenants; default: unbounded beyond journalSize per tenant. */
   readonly journalTotal?: number;
-  /** The estimated bytes (journal-weight.ts) of journal entries kept across all tenants; default: unbounded. */
+  /** The bytes (journal-weight.ts) of journal entries kept across all tenants; default: unbounded. */
   readonly journalMemoryBytes?: number;
   /** A tenant unused this long is forgotten. */
   readonly idleMs: number;
@@ -105,7 +104,7 @@ export interface MemoryStoreOptions {
  * Fair shares (docs/hosting.md#fair-shares): a credential holds at most `maxSessions` tenants
  * (past it, its own least recently used goes), and past `maxTenants` the credential holding the
  * most gives up its least recently used. Journals are bounded per tenant and together: past
- * `journalTotal` entries or `journalMemoryBytes` (each entry weighed by an estimate of its size),
+ * `journalTotal` entries or `journalMemoryBytes` (each entry weighed by what it holds),
  * the credential holding the most entries (or bytes) loses the oldest entries of its least
  * recently recording tenant. Who holds the most is known in O(1) (ShareBuckets) for tenants and
  * entries, in O(log credentials) (ShareHeap) for bytes, so the bounds cost the same per call
@@ -124,8 +123,13 @@ export class MemoryStore implements TenantStore {
   readonly #tenantShares = new ShareBuckets<CredentialState>();
   /** Credentials by how many journal entries they hold, then by last record. */
   readonly #entryShares = new ShareBuckets<CredentialState>();
-  /** Credentials by the estimated bytes of their journal entries. */
+  /** Credentials by the bytes of their journal entries. */
   readonly #byteShares = new ShareHeap<CredentialState>();
+  /** Every tenant's journal entries. */
+  readonly #arena = new JournalArena();
+  /** How recorded headers are shown, by the index an entry keeps (0: as kept). */
+  readonly #shows: (ShowHeaders | null)[] = [null];
+  readonly #showIndex = new Map<ShowHeaders, number>();
   #journalEntries = 0;
   #journalBytes = 0;
   /** The tenant used last: a call touches its tenant several times, one reorder is enough. */
@@ -213,7 +217,9 @@ export class MemoryStore implements TenantStore {
       pin: undefined,
       sequences: undefined,
       errorRate: undefined,
-      journal: undefined,
+      journalOldest: NO_ENTRY,
+      journalNewest: NO_ENTRY,
+      journalCount: 0,
       journalBytes: 0,
       recording: undefined,
       coverage: undefined,
@@ -250,16 +256,37 @@ export class MemoryStore implements TenantStore {
   }
 
   #forgetJournal(state: TenantState): void {
-    const entries = state.journal?.size ?? 0;
+    const entries = state.journalCount;
+    const bytes = state.journalBytes;
+    for (let slot = state.journalOldest; slot !== NO_ENTRY; ) {
+      const newer = this.#arena.newerOf(slot);
+      this.#arena.remove(slot);
+      slot = newer;
+    }
     this.#journalEntries -= entries;
-    this.#journalBytes -= state.journalBytes;
+    this.#journalBytes -= bytes;
     const { credential } = state;
     if (entries > 0) this.#entryShares.add(credential.entryShare, -entries);
-    if (state.journalBytes > 0) this.#byteShares.add(credential.byteShare, -state.journalBytes);
+    if (bytes > 0) this.#byteShares.add(credential.byteShare, -bytes);
     if (state.recording) credential.recordings.remove(state.recording);
-    state.journal = undefined;
+    state.journalOldest = NO_ENTRY;
+    state.journalNewest = NO_ENTRY;
+    state.journalCount = 0;
     state.journalBytes = 0;
-    state.recording = undefined;
+  }
+
+  /** Drops the tenant's oldest entry and returns what it weighed; the caller gives back its credential's shares. */
+  #dropOldestEntry(state: TenantState): number {
+    const slot = state.journalOldest;
+    const bytes = this.#arena.weightOf(slot);
+    state.journalOldest = this.#arena.newerOf(slot);
+    if (state.journalOldest === NO_ENTRY) state.journalNewest = NO_ENTRY;
+    this.#arena.remove(slot);
+    state.journalCount -= 1;
+    state.journalBytes -= bytes;
+    this.#journalEntries -= 1;
+    this.#journalBytes -= bytes;
+    return bytes;
   }
 
   #reading(state: Pick<TenantState, 'clockStart' | 'advancedMs'>): ClockReading {
@@ -355,20 +382,23 @@ export class MemoryStore implements TenantStore {
 
   #keep(tenant: string, call: RecordedCall, showHeaders: ShowHeaders | null): void {
     const state = this.#state(tenant);
-    const journal = (state.journal ??= new Ring(this.options.journalSize));
     // The tenant's time at the call (in real mode, the call's own wall time plus the advance).
     const tenantAt = tenantTime({ start: state.clockStart, advancedMs: state.advancedMs }, this.#clockMode, call.at);
-    // The call is kept as made, beside its tenant time. Shaped for memory: docs/performance.md#the-journal-entry-is-kept-as-made
-    const bytes = journalEntryWeight(call);
-    const overwritten = journal.push({ call, tenantAt, showHeaders, bytes });
-    const added = bytes - (overwritten?.bytes ?? 0);
-    if (!overwritten) this.#journalEntries += 1;
-    state.journalBytes += added;
-    this.#journalBytes += added;
+    // Kept as numbers, nothing for the collector: docs/performance.md#the-request-history-is-kept-as-numbers
+    const slot = this.#arena.add(call, tenantAt, showHeaders ? this.#showIndexOf(showHeaders) : 0, state.journalNewest);
+    if (state.journalOldest === NO_ENTRY) state.journalOldest = slot;
+    state.journalNewest = slot;
+    state.journalCount += 1;
+    const bytes = this.#arena.weightOf(slot);
+    state.journalBytes += bytes;
+    this.#journalEntries += 1;
+    this.#journalBytes += bytes;
+    // A full journal loses its own oldest entry.
+    const overwritten = state.journalCount > this.options.journalSize ? this.#dropOldestEntry(state) : undefined;
     const { credential } = state;
     credential.recordings.touch((state.recording ??= { state, newer: undefined, older: undefined }));
-    this.#entryShares.add(credential.entryShare, overwritten ? 0 : 1);
-    this.#byteShares.add(credential.byteShare, added);
+    this.#entryShares.add(credential.entryShare, overwritten === undefined ? 1 : 0);
+    this.#byteShares.add(credential.byteShare, bytes - (overwritten ?? 0));
     this.#keepJournalTotal();
     const key = answerKey(call);
     if (key) {
@@ -387,15 +417,22 @@ export class MemoryStore implements TenantStore {
     while (this.#journalEntries > total || this.#journalBytes > budget) {
       const fullest = this.#journalEntries > total ? this.#entryShares.biggest?.holder : this.#byteShares.biggest?.holder;
       const oldest = fullest?.recordings.oldest?.state;
-      const dropped = oldest?.journal?.dropOldest();
-      if (!fullest || !oldest || !dropped) break;
-      this.#journalEntries -= 1;
-      this.#journalBytes -= dropped.bytes;
-      oldest.journalBytes -= dropped.bytes;
+      if (!fullest || !oldest || oldest.journalCount === 0) break;
+      const bytes = this.#dropOldestEntry(oldest);
       this.#entryShares.add(fullest.entryShare, -1);
-      this.#byteShares.add(fullest.byteShare, -dropped.bytes);
-      if (oldest.journal?.size === 0) this.#forgetJournal(oldest);
+      this.#byteShares.add(fullest.byteShare, -bytes);
+      if (oldest.journalCount === 0 && oldest.recording) fullest.recordings.remove(oldest.recording);
     }
+  }
+
+  /** The index an entry keeps for how its headers are shown (a handful: one per journaled operation). */
+  #showIndexOf(showHeaders: ShowHeaders): number {
+    let index = this.#showIndex.get(showHeaders);
+    if (index === undefined) {
+      index = this.#shows.push(showHeaders) - 1;
+      this.#showIndex.set(showHeaders, index);
+    }
+    return index;
   }
 
   coverage(tenant: string): Promise<ReadonlyMap<string, number>> {
@@ -408,9 +445,19 @@ export class MemoryStore implements TenantStore {
   }
 
   journal(tenant: string, filter: JournalFilter = {}): Promise<JournalPage | undefined> {
-    const page = selectCalls(this.#held(tenant)?.journal?.newestFirst() ?? [], filter);
+    const page = selectCalls(this.#newestFirst(this.#held(tenant)), filter);
     // Only what is shown is made into entries (a time as text each).
     return Promise.resolve(page && { total: page.total, requests: page.selected.map(journalEntryOf) });
+  }
+
+  /** The tenant's journal, decoded, newest first. */
+  #newestFirst(state: TenantState | undefined): StoredCall[] {
+    const calls: StoredCall[] = [];
+    for (let slot = state?.journalOldest ?? NO_ENTRY; slot !== NO_ENTRY; slot = this.#arena.newerOf(slot)) {
+      const { call, tenantAt, shown } = this.#arena.read(slot);
+      calls.push({ call, tenantAt, showHeaders: this.#shows[shown] ?? null });
+    }
+    return calls.reverse();
   }
 
   clearJournal(tenant: string): Promise<void> {
@@ -443,7 +490,7 @@ export class MemoryStore implements TenantStore {
         .map(([tenant, state]) => ({
           tenant,
           changes: changeCount(state.changes),
-          journal: state.journal?.size ?? 0,
+          journal: state.journalCount,
           pinned: state.pin !== undefined,
           idleSeconds: Math.round((now - state.lastUsed) / 1000),
         })),
@@ -469,6 +516,7 @@ export class MemoryStore implements TenantStore {
     this.#tenantShares.clear();
     this.#entryShares.clear();
     this.#byteShares.clear();
+    this.#arena.clear();
     this.#journalEntries = 0;
     this.#journalBytes = 0;
     this.#newest = undefined;

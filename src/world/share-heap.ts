@@ -1,3 +1,5 @@
+import { doubled } from './grown-array.js';
+
 /** What one holder (a credential) holds in a ShareHeap: an amount of any size (bytes). */
 export class HeapShare<Holder> {
   amount = 0;
@@ -84,15 +86,10 @@ export class ShareHeap<Holder> {
   }
 
   #grow(): void {
-    const capacity = this.#amounts.length * 2;
-    const grown = <T extends Float64Array | Int32Array>(from: T, to: T): T => {
-      to.set(from);
-      return to;
-    };
-    this.#amounts = grown(this.#amounts, new Float64Array(capacity));
-    this.#changes = grown(this.#changes, new Float64Array(capacity));
-    this.#slots = grown(this.#slots, new Int32Array(capacity));
-    this.#places = grown(this.#places, new Int32Array(capacity));
+    this.#amounts = doubled(this.#amounts);
+    this.#changes = doubled(this.#changes);
+    this.#slots = doubled(this.#slots);
+    this.#places = doubled(this.#places);
   }
 
   /** Whether the share at place a goes before the one at b: more, or as much and changed earlier. */

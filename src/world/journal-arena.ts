@@ -1,0 +1,260 @@
+import { decodeCall, encodeCall, encodedUnits } from './journal-codec.js';
+import { weightOfUnits } from './journal-weight.js';
+import type { RecordedCall } from './journal-store.js';
+import { doubled } from './grown-array.js';
+
+/** An entry as the arena gives it back: the call, its tenant time and the index its owner gave with it. */
+export interface ArenaEntry {
+  readonly call: RecordedCall;
+  readonly tenantAt: number;
+  readonly shown: number;
+}
+
+/** No entry: the end of a chain. */
+export const NO_ENTRY = -1;
+
+const FIRST_SLOTS = 64;
+/**
+ * The units of one chunk of text (512 KiB): more than the largest entry the HTTP layer makes (a
+ * 16 KiB body and 64 values of 1,024 characters with their names), so that an entry never spans
+ * two; the arena grows and shrinks by whole chunks, never copying all it holds to grow.
+ */
+export const CHUNK_UNITS = 256 * 1024;
+/** The free room that makes a compaction worth its walk: a fifth of the chunks' units. */
+const FREE_SHARE_TO_COMPACT = 0.2;
+const CODE_IS_NULL = 1;
+const QUERY_TRUNCATED = 2;
+const HEADERS_TRUNCATED = 4;
+const BODY_TRUNCATED = 8;
+
+/**
+ * Every tenant's request history in one store, kept as numbers: each entry's fields in typed
+ * arrays by slot, its text (journal-codec.ts) in chunks of UTF-16 units. Recording a call keeps
+ * no object for the collector to trace, move or promote, and dropping one touches only these
+ * arrays. Entries are chained per tenant (oldest to newest, `newerOf`), and all of them in the
+ * order their text lies in the chunks, so that when the last chunk is full and a fifth of the
+ * units are free, the text is compacted in place in one walk; chunks left empty are given back.
+ * In whatever order entries go, the chunks hold at most a quarter more than the live text and
+ * one chunk, which journal-weight.ts counts in what an entry weighs.
+ * Why: docs/performance.md#the-request-history-is-kept-as-numbers
+ */
+export class JournalArena {
+  // By slot.
+  #at = new Float64Array(FIRST_SLOTS);
+  #tenantAt = new Float64Array(FIRST_SLOTS);
+  #durationMs = new Float64Array(FIRST_SLOTS);
+  /** Where its text lies: a chunk and a position in it. */
+  #chunk = new Int32Array(FIRST_SLOTS);
+  #position = new Int32Array(FIRST_SLOTS);
+  #length = new Int32Array(FIRST_SLOTS);
+  #status = new Int32Array(FIRST_SLOTS);
+  #code = new Int32Array(FIRST_SLOTS);
+  #shown = new Int32Array(FIRST_SLOTS);
+  #flags = new Uint8Array(FIRST_SLOTS);
+  /** The next entry of the same owner's chain. */
+  #newer = new Int32Array(FIRST_SLOTS);
+  /** The entries before and after it in the chunks. */
+  #before = new Int32Array(FIRST_SLOTS);
+  #after = new Int32Array(FIRST_SLOTS);
+  #slots = 0;
+  readonly #freeSlots: number[] = [];
+  #first = NO_ENTRY;
+  #last = NO_ENTRY;
+
+  readonly #chunks: Uint16Array<ArrayBuffer>[] = [];
+  /** The chunk being filled, and where the next entry's text goes in it. */
+  #tail = 0;
+  #end = 0;
+  /** Units the live entries hold. */
+  #liveUnits = 0;
+
+  /**
+   * Keeps a call after its owner's newest entry `after` (NO_ENTRY for a first), `shown` an index
+   * of the owner's to keep with it; returns its slot.
+   */
+  add(call: RecordedCall, tenantAt: number, shown: number, after: number): number {
+    const length = encodedUnits(call);
+    if (length > CHUNK_UNITS) throw new RangeError(`a journal entry of ${length} units is past the ${CHUNK_UNITS} the history keeps`);
+    this.#makeRoom(length);
+    const slot = this.#freeSlots.pop() ?? this.#newSlot();
+    this.#chunk[slot] = this.#tail;
+    this.#position[slot] = this.#end;
+    this.#end = encodeCall(call, this.#chunks[this.#tail] as Uint16Array, this.#end);
+    this.#liveUnits += length;
+    this.#at[slot] = call.at;
+    this.#tenantAt[slot] = tenantAt;
+    this.#durationMs[slot] = call.durationMs;
+    this.#length[slot] = length;
+    this.#status[slot] = call.status;
+    this.#code[slot] = call.code ?? 0;
+    this.#shown[slot] = shown;
+    this.#flags[slot] = (call.code === null ? CODE_IS_NULL : 0) | (call.queryTruncated ? QUERY_TRUNCATED : 0) | (call.headersTruncated ? HEADERS_TRUNCATED : 0) | (call.bodyTruncated ? BODY_TRUNCATED : 0);
+    this.#newer[slot] = NO_ENTRY;
+    if (after !== NO_ENTRY) this.#newer[after] = slot;
+    this.#before[slot] = this.#last;
+    this.#after[slot] = NO_ENTRY;
+    if (this.#last === NO_ENTRY) this.#first = slot;
+    else this.#after[this.#last] = slot;
+    this.#last = slot;
+    return slot;
+  }
+
+  /** The owner's entry after this one; NO_ENTRY for its newest. */
+  newerOf(slot: number): number {
+    return this.#newer[slot] as number;
+  }
+
+  /** What the entry weighs against `--journal-memory` (journal-weight.ts). */
+  weightOf(slot: number): number {
+    return weightOfUnits(this.#length[slot] as number);
+  }
+
+  /** Gives the entry's room back; its owner unchains it (it is the oldest of its chain, or the whole chain goes). */
+  remove(slot: number): void {
+    const before = this.#before[slot] as number;
+    const after = this.#after[slot] as number;
+    if (before === NO_ENTRY) this.#first = after;
+    else this.#after[before] = after;
+    if (after === NO_ENTRY) this.#last = before;
+    else this.#before[after] = before;
+    this.#liveUnits -= this.#length[slot] as number;
+    this.#length[slot] = 0;
+    this.#freeSlots.push(slot);
+    if (this.#first === NO_ENTRY) this.#emptied();
+  }
+
+  read(slot: number): ArenaEntry {
+    const flags = this.#flags[slot] as number;
+    const text = decodeCall(this.#chunks[this.#chunk[slot] as number] as Uint16Array, this.#position[slot] as number);
+    const call: RecordedCall = {
+      at: this.#at[slot] as number,
+      requestId: text.requestId,
+      method: text.method,
+      path: text.path,
+      operationId: text.operationId,
+      status: this.#status[slot] as number,
+      code: flags & CODE_IS_NULL ? null : (this.#code[slot] as number),
+      scenario: text.scenario,
+      userAgent: text.userAgent,
+      durationMs: this.#durationMs[slot] as number,
+      query: text.query,
+      queryTruncated: (flags & QUERY_TRUNCATED) !== 0,
+      headers: text.headers,
+      headersTruncated: (flags & HEADERS_TRUNCATED) !== 0,
+      body: text.body,
+      bodyTruncated: (flags & BODY_TRUNCATED) !== 0,
+    };
+    return { call, tenantAt: this.#tenantAt[slot] as number, shown: this.#shown[slot] as number };
+  }
+
+  /** Forgets every entry and gives its memory back. */
+  clear(): void {
+    this.#slots = 0;
+    this.#freeSlots.length = 0;
+    this.#first = NO_ENTRY;
+    this.#last = NO_ENTRY;
+    this.#liveUnits = 0;
+    this.#emptied();
+  }
+
+  /** Units the arena's chunks hold (its live entries' and the room around them), for tests and the bench. */
+  get capacity(): number {
+    return this.#chunks.length * CHUNK_UNITS;
+  }
+
+  /** No entry is left: the chunks are given back. */
+  #emptied(): void {
+    this.#chunks.length = 0;
+    this.#tail = 0;
+    this.#end = 0;
+  }
+
+  /**
+   * Room for `length` more units at the end: the next chunk if there is one; else, when a fifth
+   * of the units are free, the text compacted in place; else a new chunk.
+   */
+  #makeRoom(length: number): void {
+    if (this.#chunks.length === 0) {
+      this.#chunks.push(new Uint16Array(CHUNK_UNITS));
+      return;
+    }
+    if (this.#end + length <= CHUNK_UNITS) return;
+    if (this.#tail + 1 === this.#chunks.length && this.capacity - this.#liveUnits >= this.capacity * FREE_SHARE_TO_COMPACT) {
+      this.#compact();
+      if (this.#end + length <= CHUNK_UNITS) return;
+    }
+    this.#tail += 1;
+    this.#end = 0;
+    if (this.#tail === this.#chunks.length) this.#chunks.push(new Uint16Array(CHUNK_UNITS));
+  }
+
+  /**
+   * Slides the live text, in order, to the front of the chunks, and gives back the chunks then
+   * empty. A run of entries that lie next to one another moves in one copy (most do, as entries
+   * mostly go oldest first), so a compaction costs little more than the bytes it moves. Text only
+   * moves towards the front, never over text not yet moved.
+   */
+  #compact(): void {
+    const chunks = this.#chunks;
+    let toChunk = 0;
+    let to = 0;
+    // The run being gathered: where it lies, and where it goes.
+    let runChunk = 0;
+    let runStart = 0;
+    let runEnd = 0;
+    let runToChunk = 0;
+    let runTo = 0;
+    const move = () => {
+      if (runEnd === runStart) return;
+      const from = chunks[runChunk] as Uint16Array;
+      if (runChunk === runToChunk) from.copyWithin(runTo, runStart, runEnd);
+      else (chunks[runToChunk] as Uint16Array).set(from.subarray(runStart, runEnd), runTo);
+    };
+    for (let slot = this.#first; slot !== NO_ENTRY; slot = this.#after[slot] as number) {
+      const chunk = this.#chunk[slot] as number;
+      const position = this.#position[slot] as number;
+      const length = this.#length[slot] as number;
+      if (to + length > CHUNK_UNITS) {
+        toChunk += 1;
+        to = 0;
+      }
+      if (chunk !== runChunk || position !== runEnd || toChunk !== runToChunk || to - runTo !== runEnd - runStart) {
+        move();
+        runChunk = chunk;
+        runStart = position;
+        runToChunk = toChunk;
+        runTo = to;
+      }
+      runEnd = position + length;
+      this.#chunk[slot] = toChunk;
+      this.#position[slot] = to;
+      to += length;
+    }
+    move();
+    this.#tail = toChunk;
+    this.#end = to;
+    // The chunks past the last one holding text are empty: given back.
+    chunks.length = toChunk + 1;
+  }
+
+  #newSlot(): number {
+    if (this.#slots === this.#at.length) this.#growSlots();
+    return this.#slots++;
+  }
+
+  #growSlots(): void {
+    this.#at = doubled(this.#at);
+    this.#tenantAt = doubled(this.#tenantAt);
+    this.#durationMs = doubled(this.#durationMs);
+    this.#chunk = doubled(this.#chunk);
+    this.#position = doubled(this.#position);
+    this.#length = doubled(this.#length);
+    this.#status = doubled(this.#status);
+    this.#code = doubled(this.#code);
+    this.#shown = doubled(this.#shown);
+    this.#flags = doubled(this.#flags);
+    this.#newer = doubled(this.#newer);
+    this.#before = doubled(this.#before);
+    this.#after = doubled(this.#after);
+  }
+}
