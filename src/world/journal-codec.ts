@@ -116,7 +116,7 @@ function writeText(text: string | null, units: Uint16Array, at: number): number 
  * Past this length Node's own copy (one call into C++) is faster than copying unit by unit;
  * it writes little-endian units, as Uint16Array holds them only on a little-endian machine.
  */
-const COPIED_NATIVELY = endianness() === 'LE' ? 24 : Number.POSITIVE_INFINITY;
+const COPIED_NATIVELY = endianness() === "LE" ? 256 : Number.POSITIVE_INFINITY;
 let viewed: Uint16Array | undefined;
 let view: Buffer = Buffer.alloc(0);
 

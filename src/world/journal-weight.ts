@@ -16,7 +16,7 @@ export function weightOfUnits(units: number): number {
   return ENTRY_FIXED_BYTES + Math.ceil(units * BYTES_PER_UNIT);
 }
 
-/** An entry's fields by slot (three of 8 bytes, eight of 4, one of 1) and its place in the free list, rounded up. */
+/** An entry's record by slot (journal-arena.ts), and its place in the free list (a few bytes more, not counted). */
 const ENTRY_FIXED_BYTES = 64;
 /** Two bytes a UTF-16 unit, and a quarter more: the room the arena may keep free (it compacts past a fifth free). */
 const BYTES_PER_UNIT = 2.5;
