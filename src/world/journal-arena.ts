@@ -1,5 +1,5 @@
-import { decodeCall, encodeCall, encodedUnits } from './journal-codec.js';
-import { weightOfUnits } from './journal-weight.js';
+import { decodeCall, encodeCall, mostBytes } from './journal-codec.js';
+import { weightOfBytes } from './journal-weight.js';
 import type { RecordedCall } from './journal-store.js';
 
 /** An entry as the arena gives it back: the call, its tenant time and the index its owner gave with it. */
@@ -34,12 +34,13 @@ const NEWER = 13;
 const BEFORE = 14;
 const AFTER = 15;
 /**
- * The units of one chunk of text (512 KiB): more than the largest entry the HTTP layer makes (a
- * 16 KiB body and 64 values of 1,024 characters with their names), so that an entry never spans
- * two; the arena grows and shrinks by whole chunks, never copying all it holds to grow.
+ * The bytes of one chunk of text: more than the largest entry the HTTP layer makes can take (a
+ * 16 KiB body and 64 values of 1,024 characters with their names, two bytes a character), so that
+ * an entry never spans two; the arena grows and shrinks by whole chunks, never copying all it
+ * holds to grow.
  */
-export const CHUNK_UNITS = 256 * 1024;
-/** The free room that makes a compaction worth its walk: a fifth of the chunks' units. */
+export const CHUNK_BYTES = 512 * 1024;
+/** The free room that makes a compaction worth its walk: a fifth of the chunks' bytes. */
 const FREE_SHARE_TO_COMPACT = 0.2;
 const CODE_IS_NULL = 1;
 const QUERY_TRUNCATED = 2;
@@ -48,11 +49,11 @@ const BODY_TRUNCATED = 8;
 
 /**
  * Every tenant's request history in one store, kept as numbers: each entry's fields in a record
- * by slot, its text (journal-codec.ts) in chunks of UTF-16 units. Recording a call keeps no
+ * by slot, its text (journal-codec.ts) in chunks of bytes. Recording a call keeps no
  * object for the collector to trace, move or promote, and dropping one touches only these
  * arrays. Entries are chained per tenant (oldest to newest, `newerOf`), and all of them in the
  * order their text lies in the chunks, so that when the last chunk is full and a fifth of the
- * units are free, the text is compacted in place in one walk; chunks left empty are given back.
+ * bytes are free, the text is compacted in place in one walk; chunks left empty are given back.
  * In whatever order entries go, the chunks hold at most a quarter more than the live text and
  * one chunk, which journal-weight.ts counts in what an entry weighs.
  * Why: docs/performance.md#the-request-history-is-kept-as-numbers
@@ -70,26 +71,28 @@ export class JournalArena {
   #first = NO_ENTRY;
   #last = NO_ENTRY;
 
-  readonly #chunks: Uint16Array<ArrayBuffer>[] = [];
+  readonly #chunks: Uint8Array<ArrayBuffer>[] = [];
   /** The chunk being filled, and where the next entry's text goes in it. */
   #tail = 0;
   #end = 0;
-  /** Units the live entries hold. */
-  #liveUnits = 0;
+  /** Bytes the live entries hold. */
+  #liveBytes = 0;
 
   /**
    * Keeps a call after its owner's newest entry `after` (NO_ENTRY for a first), `shown` an index
    * of the owner's to keep with it; returns its slot.
    */
   add(call: RecordedCall, tenantAt: number, shown: number, after: number): number {
-    const length = encodedUnits(call);
-    if (length > CHUNK_UNITS) throw new RangeError(`a journal entry of ${length} units is past the ${CHUNK_UNITS} the history keeps`);
-    this.#makeRoom(length);
+    const most = mostBytes(call);
+    if (most > CHUNK_BYTES) throw new RangeError(`a journal entry of up to ${most} bytes is past the ${CHUNK_BYTES} the history keeps`);
+    this.#makeRoom(most);
     const slot = this.#freeSlots.pop() ?? this.#newSlot();
+    const start = this.#end;
     this.#setInt(slot, CHUNK, this.#tail);
-    this.#setInt(slot, POSITION, this.#end);
-    this.#end = encodeCall(call, this.#chunks[this.#tail] as Uint16Array, this.#end);
-    this.#liveUnits += length;
+    this.#setInt(slot, POSITION, start);
+    this.#end = encodeCall(call, this.#chunks[this.#tail] as Uint8Array, start);
+    const length = this.#end - start;
+    this.#liveBytes += length;
     this.#setFloat(slot, AT, call.at);
     this.#setFloat(slot, TENANT_AT, tenantAt);
     this.#setFloat(slot, DURATION_MS, call.durationMs);
@@ -115,7 +118,7 @@ export class JournalArena {
 
   /** What the entry weighs against `--journal-memory` (journal-weight.ts). */
   weightOf(slot: number): number {
-    return weightOfUnits(this.#int(slot, LENGTH));
+    return weightOfBytes(this.#int(slot, LENGTH));
   }
 
   /** Gives the entry's room back; its owner unchains it (it is the oldest of its chain, or the whole chain goes). */
@@ -126,7 +129,7 @@ export class JournalArena {
     else this.#setInt(before, AFTER, after);
     if (after === NO_ENTRY) this.#last = before;
     else this.#setInt(after, BEFORE, before);
-    this.#liveUnits -= this.#int(slot, LENGTH);
+    this.#liveBytes -= this.#int(slot, LENGTH);
     this.#setInt(slot, LENGTH, 0);
     this.#freeSlots.push(slot);
     if (this.#first === NO_ENTRY) this.#emptied();
@@ -134,7 +137,7 @@ export class JournalArena {
 
   read(slot: number): ArenaEntry {
     const flags = this.#int(slot, FLAGS);
-    const text = decodeCall(this.#chunks[this.#int(slot, CHUNK)] as Uint16Array, this.#int(slot, POSITION));
+    const text = decodeCall(this.#chunks[this.#int(slot, CHUNK)] as Uint8Array, this.#int(slot, POSITION));
     const call: RecordedCall = {
       at: this.#float(slot, AT),
       requestId: text.requestId,
@@ -162,13 +165,13 @@ export class JournalArena {
     this.#freeSlots.length = 0;
     this.#first = NO_ENTRY;
     this.#last = NO_ENTRY;
-    this.#liveUnits = 0;
+    this.#liveBytes = 0;
     this.#emptied();
   }
 
-  /** Units the arena's chunks hold (its live entries' and the room around them), for tests and the bench. */
+  /** Bytes the arena's chunks hold (its live entries' and the room around them), for tests and the bench. */
   get capacity(): number {
-    return this.#chunks.length * CHUNK_UNITS;
+    return this.#chunks.length * CHUNK_BYTES;
   }
 
   /** No entry is left: the chunks are given back. */
@@ -179,22 +182,22 @@ export class JournalArena {
   }
 
   /**
-   * Room for `length` more units at the end: the next chunk if there is one; else, when a fifth
-   * of the units are free, the text compacted in place; else a new chunk.
+   * Room for `length` more bytes at the end: the next chunk if there is one; else, when a fifth
+   * of the bytes are free, the text compacted in place; else a new chunk.
    */
   #makeRoom(length: number): void {
     if (this.#chunks.length === 0) {
-      this.#chunks.push(new Uint16Array(CHUNK_UNITS));
+      this.#chunks.push(new Uint8Array(CHUNK_BYTES));
       return;
     }
-    if (this.#end + length <= CHUNK_UNITS) return;
-    if (this.#tail + 1 === this.#chunks.length && this.capacity - this.#liveUnits >= this.capacity * FREE_SHARE_TO_COMPACT) {
+    if (this.#end + length <= CHUNK_BYTES) return;
+    if (this.#tail + 1 === this.#chunks.length && this.capacity - this.#liveBytes >= this.capacity * FREE_SHARE_TO_COMPACT) {
       this.#compact();
-      if (this.#end + length <= CHUNK_UNITS) return;
+      if (this.#end + length <= CHUNK_BYTES) return;
     }
     this.#tail += 1;
     this.#end = 0;
-    if (this.#tail === this.#chunks.length) this.#chunks.push(new Uint16Array(CHUNK_UNITS));
+    if (this.#tail === this.#chunks.length) this.#chunks.push(new Uint8Array(CHUNK_BYTES));
   }
 
   /**
@@ -215,15 +218,15 @@ export class JournalArena {
     let runTo = 0;
     const move = () => {
       if (runEnd === runStart) return;
-      const from = chunks[runChunk] as Uint16Array;
+      const from = chunks[runChunk] as Uint8Array;
       if (runChunk === runToChunk) from.copyWithin(runTo, runStart, runEnd);
-      else (chunks[runToChunk] as Uint16Array).set(from.subarray(runStart, runEnd), runTo);
+      else (chunks[runToChunk] as Uint8Array).set(from.subarray(runStart, runEnd), runTo);
     };
     for (let slot = this.#first; slot !== NO_ENTRY; slot = this.#int(slot, AFTER)) {
       const chunk = this.#int(slot, CHUNK);
       const position = this.#int(slot, POSITION);
       const length = this.#int(slot, LENGTH);
-      if (to + length > CHUNK_UNITS) {
+      if (to + length > CHUNK_BYTES) {
         toChunk += 1;
         to = 0;
       }

@@ -1,57 +1,64 @@
-import { endianness } from 'node:os';
 import type { ReceivedValue, RecordedCall } from './journal-store.js';
 
 /**
- * A recorded call's text (ids, path, body, query and headers) as UTF-16 code units, so that the
- * memory store keeps its history in one array of numbers (journal-arena.ts) and the collector
- * has no object of it to trace or move. Numbers (times, status, code) are kept beside, not here.
- * Each text is its length then its units; a missing one is NULL; a list of values is LIST, its
- * count, then its items; names and values are their count (two units) then each name and value.
- * A length past SHORT_LENGTH takes two units.
+ * A recorded call's text (ids, path, body, query and headers) as bytes, so that the memory store
+ * keeps its history in arrays of numbers (journal-arena.ts) and the collector has no object of it
+ * to trace or move. Numbers (times, status, code) are kept beside, not here.
+ * A text is a header then its characters: one byte each when all are Latin-1 (headers, ids and
+ * paths always are), else two (UTF-16, little-endian). The header is one byte for a short text
+ * (its length, plus TWO_BYTE_SHORT for two-byte text), else LONG, its kind and four bytes of
+ * length; a missing text is NULL. Names and values are their count (four bytes), then each name
+ * and its value: a text, or LIST, four bytes of count and its items.
  * Why: docs/performance.md#the-request-history-is-kept-as-numbers
  */
-const NULL = 0xffff;
-const LIST = 0xfffe;
-/** A length below it takes one unit; from it on, two (its high bits marked by LONG). */
-const SHORT_LENGTH = 0x8000;
-const LONG = 0x8000;
-/** The longest text two units can say without meeting NULL or LIST. */
-const LONGEST_TEXT = 0x7ffd_ffff;
+const NULL = 0xff;
+const LIST = 0xfe;
+const LONG = 0xfd;
+/** A text shorter than this has a header of one byte. */
+const SHORT_LENGTH = 0x7d;
+const TWO_BYTE_SHORT = 0x80;
+const LATIN1 = 0;
+const TWO_BYTE = 1;
+const LONG_HEADER_BYTES = 6;
+const COUNT_BYTES = 4;
 
 /** The text fields of a call, in the order they are encoded. */
 type TextFields = Pick<RecordedCall, 'requestId' | 'method' | 'path' | 'operationId' | 'scenario' | 'userAgent' | 'body' | 'query' | 'headers'>;
 
-/** How many units a call's text takes (what encodeCall writes). */
-export function encodedUnits(call: TextFields): number {
+/**
+ * The most bytes a call's text can take (every character two bytes, every header long): the room
+ * encodeCall needs, found from the lengths alone.
+ */
+export function mostBytes(call: TextFields): number {
   return (
-    textUnits(call.requestId) +
-    textUnits(call.method) +
-    textUnits(call.path) +
-    textUnits(call.operationId) +
-    textUnits(call.scenario) +
-    textUnits(call.userAgent) +
-    textUnits(call.body) +
-    valuesUnits(call.query) +
-    valuesUnits(call.headers)
+    textMost(call.requestId) +
+    textMost(call.method) +
+    textMost(call.path) +
+    textMost(call.operationId) +
+    textMost(call.scenario) +
+    textMost(call.userAgent) +
+    textMost(call.body) +
+    valuesMost(call.query) +
+    valuesMost(call.headers)
   );
 }
 
-/** Writes the call's text at `at` (room for encodedUnits(call) there); returns where it ended. */
-export function encodeCall(call: TextFields, units: Uint16Array, at: number): number {
-  at = writeText(call.requestId, units, at);
-  at = writeText(call.method, units, at);
-  at = writeText(call.path, units, at);
-  at = writeText(call.operationId, units, at);
-  at = writeText(call.scenario, units, at);
-  at = writeText(call.userAgent, units, at);
-  at = writeText(call.body, units, at);
-  at = writeValues(call.query, units, at);
-  return writeValues(call.headers, units, at);
+/** Writes the call's text at `at` (room for mostBytes(call) there); returns where it ended. */
+export function encodeCall(call: TextFields, bytes: Uint8Array, at: number): number {
+  at = writeText(call.requestId, bytes, at);
+  at = writeText(call.method, bytes, at);
+  at = writeText(call.path, bytes, at);
+  at = writeText(call.operationId, bytes, at);
+  at = writeText(call.scenario, bytes, at);
+  at = writeText(call.userAgent, bytes, at);
+  at = writeText(call.body, bytes, at);
+  at = writeValues(call.query, bytes, at);
+  return writeValues(call.headers, bytes, at);
 }
 
 /** The call's text as encodeCall wrote it at `at`. */
-export function decodeCall(units: Uint16Array, at: number): TextFields {
-  const reader = { units, at };
+export function decodeCall(bytes: Uint8Array, at: number): TextFields {
+  const reader: Reader = { bytes, view: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), at };
   const requestId = readText(reader) ?? '';
   const method = readText(reader) ?? '';
   const path = readText(reader) ?? '';
@@ -64,139 +71,126 @@ export function decodeCall(units: Uint16Array, at: number): TextFields {
   return { requestId, method, path, operationId, scenario, userAgent, body, query, headers };
 }
 
-function lengthUnits(length: number): number {
-  if (length > LONGEST_TEXT) throw new RangeError(`a journal text of ${length} units is past the longest the history keeps`);
-  return length < SHORT_LENGTH ? 1 : 2;
+function textMost(text: string | null): number {
+  return text === null ? 1 : LONG_HEADER_BYTES + 2 * text.length;
 }
 
-function textUnits(text: string | null): number {
-  return text === null ? 1 : lengthUnits(text.length) + text.length;
-}
-
-function valuesUnits(values: Readonly<Record<string, ReceivedValue>>): number {
-  let count = 0;
-  let units = 0;
+function valuesMost(values: Readonly<Record<string, ReceivedValue>>): number {
+  let most = COUNT_BYTES;
   for (const name in values) {
     const value = values[name] as ReceivedValue;
-    count += 1;
-    units += textUnits(name);
-    if (typeof value === 'string') units += textUnits(value);
+    most += textMost(name);
+    if (typeof value === 'string') most += textMost(value);
     else {
-      units += 1 + lengthUnits(value.length);
-      for (const item of value) units += textUnits(item);
+      most += 1 + COUNT_BYTES;
+      for (const item of value) most += textMost(item);
     }
   }
-  if (count > LONGEST_TEXT) throw new RangeError(`${count} names are past the most the history keeps`);
-  return COUNT_UNITS + units;
+  return most;
 }
 
-function writeLength(length: number, units: Uint16Array, at: number): number {
-  if (length < SHORT_LENGTH) {
-    units[at] = length;
-    return at + 1;
-  }
-  units[at] = LONG | (length >>> 16);
-  units[at + 1] = length & 0xffff;
-  return at + 2;
-}
-
-function writeText(text: string | null, units: Uint16Array, at: number): number {
-  if (text === null) {
-    units[at] = NULL;
-    return at + 1;
-  }
-  const length = text.length;
-  at = writeLength(length, units, at);
-  if (length > COPIED_NATIVELY) bytesOf(units).write(text, at * 2, 'utf16le');
-  else for (let index = 0; index < length; index += 1) units[at + index] = text.charCodeAt(index);
-  return at + length;
+function writeCount(count: number, bytes: Uint8Array, at: number): void {
+  bytes[at] = count & 0xff;
+  bytes[at + 1] = (count >>> 8) & 0xff;
+  bytes[at + 2] = (count >>> 16) & 0xff;
+  bytes[at + 3] = count >>> 24;
 }
 
 /**
- * Past this length Node's own copy (one call into C++) is faster than copying unit by unit;
- * it writes little-endian units, as Uint16Array holds them only on a little-endian machine.
+ * Writes the characters as Latin-1 while they are, and starts again as two-byte text at the first
+ * that is not: one pass for the texts a client almost always sends.
  */
-const COPIED_NATIVELY = endianness() === "LE" ? 256 : Number.POSITIVE_INFINITY;
-let viewed: Uint16Array | undefined;
-let view: Buffer = Buffer.alloc(0);
-
-/** The units' bytes as a Buffer, made again only when the arena's array changed. */
-function bytesOf(units: Uint16Array): Buffer {
-  if (units !== viewed) {
-    view = Buffer.from(units.buffer, units.byteOffset, units.byteLength);
-    viewed = units;
+function writeText(text: string | null, bytes: Uint8Array, at: number): number {
+  if (text === null) {
+    bytes[at] = NULL;
+    return at + 1;
   }
-  return view;
+  const length = text.length;
+  const short = length < SHORT_LENGTH;
+  const start = at + (short ? 1 : LONG_HEADER_BYTES);
+  let index = 0;
+  for (; index < length; index += 1) {
+    const unit = text.charCodeAt(index);
+    if (unit > 0xff) break;
+    bytes[start + index] = unit;
+  }
+  const latin1 = index === length;
+  if (!latin1) {
+    for (index = 0; index < length; index += 1) {
+      const unit = text.charCodeAt(index);
+      bytes[start + 2 * index] = unit & 0xff;
+      bytes[start + 2 * index + 1] = unit >>> 8;
+    }
+  }
+  if (short) bytes[at] = latin1 ? length : TWO_BYTE_SHORT + length;
+  else {
+    bytes[at] = LONG;
+    bytes[at + 1] = latin1 ? LATIN1 : TWO_BYTE;
+    writeCount(length, bytes, at + 2);
+  }
+  return start + (latin1 ? length : 2 * length);
 }
 
-/** A count of names takes two units, written once the names are: they are walked once. */
-const COUNT_UNITS = 2;
-
-function writeValues(values: Readonly<Record<string, ReceivedValue>>, units: Uint16Array, at: number): number {
+function writeValues(values: Readonly<Record<string, ReceivedValue>>, bytes: Uint8Array, at: number): number {
+  // The count is written once the names are: they are walked once.
   const countAt = at;
   let count = 0;
-  at += COUNT_UNITS;
+  at += COUNT_BYTES;
   for (const name in values) {
     count += 1;
     const value = values[name] as ReceivedValue;
-    at = writeText(name, units, at);
-    if (typeof value === 'string') at = writeText(value, units, at);
+    at = writeText(name, bytes, at);
+    if (typeof value === 'string') at = writeText(value, bytes, at);
     else {
-      units[at] = LIST;
-      at = writeLength(value.length, units, at + 1);
-      for (const item of value) at = writeText(item, units, at);
+      bytes[at] = LIST;
+      writeCount(value.length, bytes, at + 1);
+      at += 1 + COUNT_BYTES;
+      for (const item of value) at = writeText(item, bytes, at);
     }
   }
-  units[countAt] = count >>> 16;
-  units[countAt + 1] = count & 0xffff;
+  writeCount(count, bytes, countAt);
   return at;
 }
 
 interface Reader {
-  readonly units: Uint16Array;
+  readonly bytes: Uint8Array;
+  /** The same bytes as a Buffer, to decode a text in one call. */
+  readonly view: Buffer;
   at: number;
 }
 
-function readLength(reader: Reader): number {
-  const first = reader.units[reader.at] as number;
-  if (first < SHORT_LENGTH) {
-    reader.at += 1;
-    return first;
-  }
-  const length = ((first & ~LONG) << 16) | (reader.units[reader.at + 1] as number);
-  reader.at += 2;
-  return length;
+function readCount(reader: Reader): number {
+  const count = reader.view.readUInt32LE(reader.at);
+  reader.at += COUNT_BYTES;
+  return count;
 }
 
-/** Units turned into a string a bounded number at a time (a call's arguments are bounded). */
-const DECODED_AT_ONCE = 8192;
-
 function readText(reader: Reader): string | null {
-  if (reader.units[reader.at] === NULL) {
+  const header = reader.bytes[reader.at] as number;
+  reader.at += 1;
+  if (header === NULL) return null;
+  let length = header;
+  let latin1 = header < TWO_BYTE_SHORT;
+  if (header === LONG) {
+    latin1 = reader.bytes[reader.at] === LATIN1;
     reader.at += 1;
-    return null;
-  }
-  const length = readLength(reader);
+    length = readCount(reader);
+  } else if (!latin1) length = header - TWO_BYTE_SHORT;
   const start = reader.at;
-  reader.at += length;
-  let text = '';
-  for (let from = start; from < reader.at; from += DECODED_AT_ONCE) {
-    text += String.fromCharCode(...reader.units.subarray(from, Math.min(from + DECODED_AT_ONCE, reader.at)));
-  }
-  return text;
+  reader.at += latin1 ? length : 2 * length;
+  return reader.view.toString(latin1 ? 'latin1' : 'utf16le', start, reader.at);
 }
 
 function readValues(reader: Reader): Record<string, ReceivedValue> {
   // Without a prototype: a name may be anything, `__proto__` included.
   const values = Object.create(null) as Record<string, ReceivedValue>;
-  const count = ((reader.units[reader.at] as number) << 16) | (reader.units[reader.at + 1] as number);
-  reader.at += COUNT_UNITS;
+  const count = readCount(reader);
   for (let index = 0; index < count; index += 1) {
     const name = readText(reader) ?? '';
-    if (reader.units[reader.at] === LIST) {
+    if (reader.bytes[reader.at] === LIST) {
       reader.at += 1;
       const items: string[] = [];
-      const length = readLength(reader);
+      const length = readCount(reader);
       for (let item = 0; item < length; item += 1) items.push(readText(reader) ?? '');
       values[name] = items;
     } else values[name] = readText(reader) ?? '';

@@ -1,22 +1,23 @@
-import { encodedUnits } from './journal-codec.js';
+import { encodeCall, mostBytes } from './journal-codec.js';
 import type { RecordedCall } from './journal-store.js';
 
 /**
  * The memory one journal entry holds in the memory store (bytes), which it weighs against
- * `--journal-memory`: its fields by slot (journal-arena.ts) and its text as UTF-16 units
- * (journal-codec.ts), with the quarter more the arena may keep free around them.
+ * `--journal-memory`: its record by slot (journal-arena.ts) and its text (journal-codec.ts), with
+ * the quarter more the arena may keep free around it. For tests and tools: the arena knows its
+ * entries' weight without encoding them again.
  * How it is kept: docs/performance.md#the-request-history-is-kept-as-numbers
  */
 export function journalEntryWeight(call: RecordedCall): number {
-  return weightOfUnits(encodedUnits(call));
+  return weightOfBytes(encodeCall(call, new Uint8Array(mostBytes(call)), 0));
 }
 
-/** What an entry of `units` units of text weighs. */
-export function weightOfUnits(units: number): number {
-  return ENTRY_FIXED_BYTES + Math.ceil(units * BYTES_PER_UNIT);
+/** What an entry whose text takes `bytes` weighs. */
+export function weightOfBytes(bytes: number): number {
+  return ENTRY_FIXED_BYTES + Math.ceil(bytes * ROOM_FACTOR);
 }
 
 /** An entry's record by slot (journal-arena.ts), and its place in the free list (a few bytes more, not counted). */
 const ENTRY_FIXED_BYTES = 64;
-/** Two bytes a UTF-16 unit, and a quarter more: the room the arena may keep free (it compacts past a fifth free). */
-const BYTES_PER_UNIT = 2.5;
+/** Its text, and a quarter more: the room the arena may keep free (it compacts past a fifth free). */
+const ROOM_FACTOR = 1.25;
