@@ -1,4 +1,4 @@
-import { decodeCall, encodeCall, mostBytes } from './journal-codec.js';
+import { decodeCall, encodeCall, fittedCall, mostBytes } from './journal-codec.js';
 import { weightOfBytes } from './journal-weight.js';
 import type { RecordedCall } from './journal-store.js';
 
@@ -34,14 +34,15 @@ const NEWER = 13;
 const BEFORE = 14;
 const AFTER = 15;
 /**
- * The bytes of one chunk of text: more than the largest entry the HTTP layer makes can take (a
- * 16 KiB body and 64 values of 1,024 characters with their names, two bytes a character), so that
- * an entry never spans two; the arena grows and shrinks by whole chunks, never copying all it
- * holds to grow.
+ * The bytes of one chunk of text: an entry never spans two, and a call that might take more is
+ * kept cut to fit (fittedCall); ordinary calls take a few hundred bytes. The arena grows and
+ * shrinks by whole chunks, never copying all it holds to grow.
  */
 export const CHUNK_BYTES = 512 * 1024;
-/** The free room that makes a compaction worth its walk: a fifth of the chunks' bytes. */
+/** The free room that makes a compaction worth its walk when the last chunk is full: a fifth of the chunks' bytes. */
 const FREE_SHARE_TO_COMPACT = 0.2;
+/** The free room that makes a removal compact and give chunks back: half the chunks' bytes. */
+const FREE_SHARE_TO_GIVE_BACK = 0.5;
 const CODE_IS_NULL = 1;
 const QUERY_TRUNCATED = 2;
 const HEADERS_TRUNCATED = 4;
@@ -52,10 +53,11 @@ const BODY_TRUNCATED = 8;
  * by slot, its text (journal-codec.ts) in chunks of bytes. Recording a call keeps no
  * object for the collector to trace, move or promote, and dropping one touches only these
  * arrays. Entries are chained per tenant (oldest to newest, `newerOf`), and all of them in the
- * order their text lies in the chunks, so that when the last chunk is full and a fifth of the
- * bytes are free, the text is compacted in place in one walk; chunks left empty are given back.
- * In whatever order entries go, the chunks hold at most a quarter more than the live text and
- * one chunk, which journal-weight.ts counts in what an entry weighs.
+ * order their text lies in the chunks, so that when the last chunk is full and a fifth of all
+ * the bytes are free, or entries going left half free, the text is compacted in place in one
+ * walk and the chunks left empty are given back. While calls come the chunks hold about a quarter
+ * more than the live text (which journal-weight.ts counts in what an entry weighs), and never
+ * more than twice it and a chunk.
  * Why: docs/performance.md#the-request-history-is-kept-as-numbers
  */
 export class JournalArena {
@@ -83,7 +85,9 @@ export class JournalArena {
    * of the owner's to keep with it; returns its slot.
    */
   add(call: RecordedCall, tenantAt: number, shown: number, after: number): number {
+    call = fittedCall(call, CHUNK_BYTES);
     const most = mostBytes(call);
+    // Only ids or a path of some 256K characters, which no HTTP call has, are left too big.
     if (most > CHUNK_BYTES) throw new RangeError(`a journal entry of up to ${most} bytes is past the ${CHUNK_BYTES} the history keeps`);
     this.#makeRoom(most);
     const slot = this.#freeSlots.pop() ?? this.#newSlot();
@@ -133,6 +137,9 @@ export class JournalArena {
     this.#setInt(slot, LENGTH, 0);
     this.#freeSlots.push(slot);
     if (this.#first === NO_ENTRY) this.#emptied();
+    // Entries dropped with no call after them (a tenant forgotten, a journal cleared) give their
+    // chunks back too: once half the chunks' bytes are free, and more than a chunk.
+    else if (this.capacity - this.#liveBytes > Math.max(CHUNK_BYTES, this.capacity * FREE_SHARE_TO_GIVE_BACK)) this.#compact();
   }
 
   read(slot: number): ArenaEntry {
@@ -182,22 +189,18 @@ export class JournalArena {
   }
 
   /**
-   * Room for `length` more bytes at the end: the next chunk if there is one; else, when a fifth
-   * of the bytes are free, the text compacted in place; else a new chunk.
+   * Room for `length` more bytes at the end of the last chunk: when they are not there and a
+   * fifth of all the chunks' bytes are free, the text is compacted in place; else a new chunk.
    */
   #makeRoom(length: number): void {
-    if (this.#chunks.length === 0) {
-      this.#chunks.push(new Uint8Array(CHUNK_BYTES));
-      return;
-    }
-    if (this.#end + length <= CHUNK_BYTES) return;
-    if (this.#tail + 1 === this.#chunks.length && this.capacity - this.#liveBytes >= this.capacity * FREE_SHARE_TO_COMPACT) {
+    if (this.#chunks.length > 0 && this.#end + length <= CHUNK_BYTES) return;
+    if (this.#chunks.length > 0 && this.capacity - this.#liveBytes >= this.capacity * FREE_SHARE_TO_COMPACT) {
       this.#compact();
       if (this.#end + length <= CHUNK_BYTES) return;
     }
-    this.#tail += 1;
+    this.#tail = this.#chunks.length;
     this.#end = 0;
-    if (this.#tail === this.#chunks.length) this.#chunks.push(new Uint8Array(CHUNK_BYTES));
+    this.#chunks.push(new Uint8Array(CHUNK_BYTES));
   }
 
   /**

@@ -71,6 +71,59 @@ export function decodeCall(bytes: Uint8Array, at: number): TextFields {
   return { requestId, method, path, operationId, scenario, userAgent, body, query, headers };
 }
 
+/**
+ * The call as it fits in `limit` bytes at most: itself when it does (any call the HTTP layer's
+ * caps let through, unless a raised --max-http-header-size lets a client send more than 200 KiB
+ * of header names); else its largest part (headers, query or body) is cut to the room the others
+ * leave, then the next if that was not enough, each part cut marked truncated. A call is always
+ * journaled, never refused for its size.
+ */
+export function fittedCall(call: RecordedCall, limit: number): RecordedCall {
+  const most = mostBytes(call);
+  if (most <= limit) return call;
+  const parts = [
+    { name: 'headers', need: valuesMost(call.headers) },
+    { name: 'query', need: valuesMost(call.query) },
+    { name: 'body', need: textMost(call.body) },
+  ].sort((a, b) => b.need - a.need);
+  let left = limit - (most - parts.reduce((sum, part) => sum + part.need, 0));
+  let { headers, query, body } = call;
+  for (const [index, part] of parts.entries()) {
+    const room = left - parts.slice(index + 1).reduce((sum, later) => sum + later.need, 0);
+    if (part.need <= room) {
+      left -= part.need;
+      continue;
+    }
+    if (part.name === 'headers') left -= valuesMost((headers = valuesWithin(call.headers, room)));
+    else if (part.name === 'query') left -= valuesMost((query = valuesWithin(call.query, room)));
+    else left -= textMost((body = (call.body ?? '').slice(0, Math.max(0, Math.floor((room - LONG_HEADER_BYTES) / 2)))));
+  }
+  return {
+    ...call,
+    headers,
+    headersTruncated: call.headersTruncated || headers !== call.headers,
+    query,
+    queryTruncated: call.queryTruncated || query !== call.query,
+    body,
+    bodyTruncated: call.bodyTruncated || body !== call.body,
+  };
+}
+
+/** The values themselves when they fit in `room` bytes; else those from the first that do. */
+function valuesWithin(values: Readonly<Record<string, ReceivedValue>>, room: number): Readonly<Record<string, ReceivedValue>> {
+  if (valuesMost(values) <= room) return values;
+  const kept = Object.create(null) as Record<string, ReceivedValue>;
+  let most = COUNT_BYTES;
+  for (const name in values) {
+    const value = values[name] as ReceivedValue;
+    const more = textMost(name) + (typeof value === 'string' ? textMost(value) : 1 + COUNT_BYTES + value.reduce((sum, item) => sum + textMost(item), 0));
+    if (most + more > room) break;
+    kept[name] = value;
+    most += more;
+  }
+  return kept;
+}
+
 function textMost(text: string | null): number {
   return text === null ? 1 : LONG_HEADER_BYTES + 2 * text.length;
 }

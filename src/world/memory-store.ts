@@ -136,6 +136,7 @@ export class MemoryStore implements TenantStore {
   #newest: TenantState | undefined;
 
   constructor(private readonly options: MemoryStoreOptions) {
+    if (!Number.isInteger(options.journalSize) || options.journalSize < 1) throw new RangeError(`a journal keeps at least one call (got ${options.journalSize})`);
     this.#now = options.now ?? Date.now;
     this.#clockMode = options.clock ?? DEFAULT_CLOCK_MODE;
     this.#sweeper = setInterval(() => this.sweep(), Math.min(options.idleMs, SWEEP_EVERY_MS)).unref();

@@ -100,12 +100,33 @@ describe('the journal arena keeps every tenant\'s calls as numbers', () => {
     expect(slots.slice(360).map((slot) => arena.read(slot).call.requestId)).toEqual(Array.from({ length: 40 }, (_, index) => `${360 + index}`));
   });
 
-  it('refuses an entry that might not fit a chunk, and keeps the largest the HTTP layer makes', () => {
+  it('keeps a call too big for a chunk cut to fit, marked truncated, and the largest the HTTP layer makes whole', () => {
     const arena = new JournalArena();
-    expect(() => arena.add(recordedCall({ body: 'x'.repeat(CHUNK_BYTES) }), 0, 0, NO_ENTRY)).toThrow(RangeError);
+    const bigBody = arena.read(arena.add(recordedCall({ body: 'x'.repeat(CHUNK_BYTES) }), 0, 0, NO_ENTRY)).call;
+    expect([bigBody.bodyTruncated, bigBody.headersTruncated, bigBody.queryTruncated]).toEqual([true, false, false]);
+    expect(bigBody.body?.length).toBeGreaterThan(CHUNK_BYTES / 4);
+    expect(bigBody.headers).toEqual(recordedCall().headers);
+    // Header names are not capped by the HTTP layer: a raised --max-http-header-size lets through more than a chunk.
+    const names = Object.fromEntries(Array.from({ length: 4 }, (_, index) => [`x-${index}-${'n'.repeat(100_000)}`, 'v']));
+    const bigHeaders = arena.read(arena.add(recordedCall({ headers: { accept: 'a', ...names } }), 0, 0, NO_ENTRY)).call;
+    expect(bigHeaders.headersTruncated).toBe(true);
+    expect(Object.keys(bigHeaders.headers).length).toBeGreaterThanOrEqual(2);
+    expect(Object.keys(bigHeaders.headers).length).toBeLessThan(5);
+    expect(bigHeaders.body).toBe(recordedCall().body);
+    expect(() => arena.add(recordedCall({ path: 'p'.repeat(CHUNK_BYTES) }), 0, 0, NO_ENTRY)).toThrow(RangeError);
     const values = Object.fromEntries(Array.from({ length: 64 }, (_, index) => [`x-${'n'.repeat(200)}-${index}`, 'v'.repeat(1_024)]));
     const largest = recordedCall({ body: '€'.repeat(16 * 1024), headers: values, query: values, path: 'p'.repeat(300) });
-    expect(arena.read(arena.add(largest, 0, 0, NO_ENTRY)).call.body).toBe(largest.body);
+    expect(shown(arena.read(arena.add(largest, 0, 0, NO_ENTRY)).call)).toEqual(shown(largest));
+  });
+
+  it('gives its chunks back when entries go with no call after them', () => {
+    const arena = new JournalArena();
+    const small = arena.add(recordedCall({ requestId: 'small' }), 0, 0, NO_ENTRY);
+    const big = Array.from({ length: 100 }, () => arena.add(recordedCall({ body: 'x'.repeat(20_000) }), 0, 0, NO_ENTRY));
+    expect(arena.capacity).toBeGreaterThan(3 * CHUNK_BYTES);
+    for (const slot of big) arena.remove(slot);
+    expect(arena.capacity).toBe(CHUNK_BYTES);
+    expect(arena.read(small).call.requestId).toBe('small');
   });
 
   it('forgets everything when cleared', () => {
