@@ -85,10 +85,13 @@ export class JournalArena {
    * of the owner's to keep with it; returns its slot.
    */
   add(call: RecordedCall, tenantAt: number, shown: number, after: number): number {
-    call = fittedCall(call, CHUNK_BYTES);
-    const most = mostBytes(call);
-    // Only ids or a path of some 256K characters, which no HTTP call has, are left too big.
-    if (most > CHUNK_BYTES) throw new RangeError(`a journal entry of up to ${most} bytes is past the ${CHUNK_BYTES} the history keeps`);
+    let most = mostBytes(call);
+    if (most > CHUNK_BYTES) {
+      call = fittedCall(call, CHUNK_BYTES);
+      most = mostBytes(call);
+      // Only ids or a path of some 256K characters, which no HTTP call has, are left too big.
+      if (most > CHUNK_BYTES) throw new RangeError(`a journal entry of up to ${most} bytes is past the ${CHUNK_BYTES} the history keeps`);
+    }
     this.#makeRoom(most);
     const slot = this.#freeSlots.pop() ?? this.#newSlot();
     const start = this.#end;

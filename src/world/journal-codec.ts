@@ -116,7 +116,7 @@ function valuesWithin(values: Readonly<Record<string, ReceivedValue>>, room: num
   let most = COUNT_BYTES;
   for (const name in values) {
     const value = values[name] as ReceivedValue;
-    const more = textMost(name) + (typeof value === 'string' ? textMost(value) : 1 + COUNT_BYTES + value.reduce((sum, item) => sum + textMost(item), 0));
+    const more = valueMost(name, value);
     if (most + more > room) break;
     kept[name] = value;
     most += more;
@@ -130,15 +130,15 @@ function textMost(text: string | null): number {
 
 function valuesMost(values: Readonly<Record<string, ReceivedValue>>): number {
   let most = COUNT_BYTES;
-  for (const name in values) {
-    const value = values[name] as ReceivedValue;
-    most += textMost(name);
-    if (typeof value === 'string') most += textMost(value);
-    else {
-      most += 1 + COUNT_BYTES;
-      for (const item of value) most += textMost(item);
-    }
-  }
+  for (const name in values) most += valueMost(name, values[name] as ReceivedValue);
+  return most;
+}
+
+/** The most one name and its value take. */
+function valueMost(name: string, value: ReceivedValue): number {
+  if (typeof value === 'string') return textMost(name) + textMost(value);
+  let most = textMost(name) + 1 + COUNT_BYTES;
+  for (const item of value) most += textMost(item);
   return most;
 }
 

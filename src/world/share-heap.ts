@@ -1,5 +1,3 @@
-import { doubled } from './grown-array.js';
-
 /** What one holder (a credential) holds in a ShareHeap: an amount of any size (bytes). */
 export class HeapShare<Holder> {
   amount = 0;
@@ -151,4 +149,11 @@ export class ShareHeap<Holder> {
     this.#places[slotA] = b;
     this.#places[slotB] = a;
   }
+}
+
+/** A typed array of twice the length, holding the same values first. */
+function doubled<T extends Float64Array<ArrayBuffer> | Int32Array<ArrayBuffer>>(from: T): T {
+  const to = new (from.constructor as new (length: number) => T)(from.length * 2);
+  to.set(from);
+  return to;
 }
